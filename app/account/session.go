@@ -1,0 +1,158 @@
+package account
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"inkan/app/form"
+	"inkan/app/password"
+	"inkan/data"
+)
+
+// touchEvery limits how often a request writes the session's last-seen time: idle
+// timeouts are in minutes, and a write per request would make every page a disk sync.
+const touchEvery = time.Minute
+
+// Resume finds the session of a cookie value and checks that it is still alive: not
+// idle too long, not older than the absolute limit, and (for company users) that the
+// user is still active. An expired or orphaned session is deleted.
+func (s *Service) Resume(token, kind string) (data.Session, error) {
+	if token == "" {
+		return data.Session{}, ErrSessionExpired
+	}
+	id := SessionID(token)
+	now := s.now()
+	var sess data.Session
+	var dead bool
+	err := s.store.Update(func(tx *data.Tx) error {
+		var err error
+		sess, err = tx.Session(id)
+		if errors.Is(err, data.ErrNotFound) {
+			dead = true
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		dead = sess.Kind != kind || now.Sub(sess.LastSeenAt) > s.idle || now.Sub(sess.CreatedAt) > s.maxAge
+		if !dead && kind == data.SessionUser {
+			u, err := tx.Tenant(sess.CompanyID).User(sess.Subject)
+			dead = err != nil || u.Status != StatusActive
+		}
+		if dead {
+			if sess.Kind != kind {
+				return nil // another kind's cookie is left alone, just not accepted here
+			}
+			return tx.DeleteSession(id)
+		}
+		if now.Sub(sess.LastSeenAt) >= touchEvery {
+			sess.LastSeenAt = now
+			return tx.PutSession(sess)
+		}
+		return nil
+	})
+	if err != nil {
+		return data.Session{}, fmt.Errorf("resume session: %w", err)
+	}
+	if dead {
+		return data.Session{}, ErrSessionExpired
+	}
+	return sess, nil
+}
+
+// Logout ends the session of a cookie value.
+func (s *Service) Logout(token string) error {
+	id := SessionID(token)
+	err := s.store.Update(func(tx *data.Tx) error {
+		sess, err := tx.Session(id)
+		if errors.Is(err, data.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteSession(id); err != nil {
+			return err
+		}
+		return tx.Audit(data.Event{Time: s.now(), CompanyID: sess.CompanyID, Actor: sess.Subject, Action: "logout"})
+	})
+	if err != nil {
+		return fmt.Errorf("logout: %w", err)
+	}
+	return nil
+}
+
+// PurgeExpired deletes every session past its idle or absolute limit (a scheduled job).
+func (s *Service) PurgeExpired() (int, error) {
+	now := s.now()
+	var n int
+	err := s.store.Update(func(tx *data.Tx) (err error) {
+		n, err = tx.DeleteSessionsWhere(func(sess data.Session) bool {
+			return now.Sub(sess.LastSeenAt) > s.idle || now.Sub(sess.CreatedAt) > s.maxAge
+		})
+		return err
+	})
+	return n, err
+}
+
+// PasswordChange is the パスワード変更 screen's input.
+type PasswordChange struct {
+	Current, New, Confirm string
+}
+
+// ChangePassword sets a user's own new password after checking the current one and the
+// policy. The user's other sessions are ended: a password change is often a reaction to
+// a leaked one. The session in keepSession stays.
+func (s *Service) ChangePassword(companyID, userID, keepSession string, in PasswordChange) error {
+	errs := form.Errors{}
+	if in.Current == "" {
+		errs.Add("current", "error.required")
+	}
+	switch err := password.Check(in.New); {
+	case in.New == "":
+		errs.Add("new", "error.required")
+	case err != nil:
+		errs.Add("new", "error.password_policy")
+	case in.New == in.Current:
+		errs.Add("new", "error.password_same")
+	}
+	if in.Confirm != in.New {
+		errs.Add("confirm", "error.password_mismatch")
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	now := s.now()
+	return s.store.Update(func(tx *data.Tx) error {
+		t := tx.Tenant(companyID)
+		u, err := t.User(userID)
+		if err != nil {
+			return err
+		}
+		if !password.Verify(u.PasswordHash, in.Current) {
+			return form.Errors{"current": "error.password_current"}
+		}
+		u.PasswordHash, u.MustChangePassword, u.PasswordChangedAt, u.UpdatedAt = password.Hash(in.New), false, now, now
+		if err := t.PutUser(u); err != nil {
+			return err
+		}
+		if _, err := tx.DeleteSessionsOf(data.SessionUser, userID, keepSession); err != nil {
+			return err
+		}
+		return tx.Audit(data.Event{Time: now, CompanyID: companyID, Actor: userID, Action: "password.change"})
+	})
+}
+
+// SetLanguage stores a user's UI language (個人設定).
+func (s *Service) SetLanguage(companyID, userID, lang string) error {
+	return s.store.Update(func(tx *data.Tx) error {
+		t := tx.Tenant(companyID)
+		u, err := t.User(userID)
+		if err != nil {
+			return err
+		}
+		u.Lang, u.UpdatedAt = lang, s.now()
+		return t.PutUser(u)
+	})
+}

@@ -1,0 +1,39 @@
+package kana
+
+import "testing"
+
+func TestKatakana(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"サトウ ジロウ", "サトウ　ジロウ", true},
+		{"ｻﾄｳ ｼﾞﾛｳ", "サトウ　ジロウ", true},
+		{"ｽｽﾞｷ  ｲﾁﾛｳ", "スズキ　イチロウ", true},
+		{"さとう　じろう", "サトウ　ジロウ", true},
+		{"パーク・ハイアット", "パーク・ハイアット", true},
+		{"佐藤", "佐藤", false},
+		{"Sato", "Sato", false},
+		{"   ", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := Katakana(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("Katakana(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{" 発注建設株式会社 ", "発注建設株式会社"},
+		{"ｶﾞｲｱ建設", "ガイア建設"},
+		{"ﾊﾟﾜｰ工業 Co.", "パワー工業 Co."},
+		{"ＡＢＣ建設", "ＡＢＣ建設"},
+	}
+	for _, tt := range tests {
+		if got := Text(tt.in); got != tt.want {
+			t.Errorf("Text(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,166 @@
+// Package server is Inkan's composition root: it builds every part from a Config in a
+// fixed order (store, mail, accounts, web, jobs) and stops them in reverse. Tests build
+// the very same thing.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"inkan/app/account"
+	"inkan/app/company"
+	"inkan/app/config"
+	"inkan/app/i18n"
+	"inkan/app/mail"
+	"inkan/app/web"
+	"inkan/data"
+	"inkan/jobs"
+	"inkan/views"
+)
+
+// SocketName is the control socket in the data directory, through which `inkan backup`
+// asks a running server for a hot copy.
+const SocketName = "inkan.sock"
+
+// Server is one running installation.
+type Server struct {
+	Config    config.Config
+	Store     *data.Store
+	Mail      *mail.Composer
+	Accounts  *account.Service
+	Onboarder company.Onboarder
+	Web       *fiber.App
+	Jobs      *jobs.Scheduler
+	Log       *slog.Logger
+}
+
+// New builds the installation. now may be nil for the wall clock.
+func New(cfg config.Config, log *slog.Logger, now func() time.Time) (*Server, error) {
+	if now == nil {
+		now = time.Now
+	}
+	s := &Server{Config: cfg, Log: log}
+	var err error
+	if s.Store, err = data.Open(cfg.DataDir); err != nil {
+		return nil, err
+	}
+	if s.Mail, err = mail.New(views.FS, "mail", cfg.ServiceName, cfg.BaseURL); err != nil {
+		s.Store.Close()
+		return nil, err
+	}
+	s.Accounts = account.New(s.Store, s.Mail, account.Options{IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMax, Now: now})
+	s.Onboarder = company.Onboarder{Accounts: s.Accounts, Now: now}
+	catalogs, err := i18n.Load()
+	if err != nil {
+		s.Store.Close()
+		return nil, err
+	}
+	s.Web, err = web.New(web.Deps{Config: cfg, Store: s.Store, Accounts: s.Accounts, Onboarder: s.Onboarder, Catalogs: catalogs, Log: log})
+	if err != nil {
+		s.Store.Close()
+		return nil, err
+	}
+	s.Jobs = jobs.New(log)
+	if err := s.addJobs(now); err != nil {
+		s.Store.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) addJobs(now func() time.Time) error {
+	purge := func(context.Context) error { _, err := s.Accounts.PurgeExpired(); return err }
+	if err := s.Jobs.Add("@every 5m", "purge sessions", purge); err != nil {
+		return fmt.Errorf("schedule session purge: %w", err)
+	}
+	drafts := func(context.Context) error {
+		return s.Store.Update(func(tx *data.Tx) error {
+			_, err := tx.DeleteDraftsBefore(now().Add(-24 * time.Hour))
+			return err
+		})
+	}
+	if err := s.Jobs.Add("@every 1h", "purge drafts", drafts); err != nil {
+		return fmt.Errorf("schedule draft purge: %w", err)
+	}
+	return nil
+}
+
+// Bootstrap initialises an empty store (first start); see company.Onboarder.Bootstrap.
+func (s *Server) Bootstrap() (company.Credentials, bool, error) {
+	return s.Onboarder.Bootstrap(s.Store)
+}
+
+// Serve listens on the configured address and the control socket until ctx ends, then
+// shuts down gracefully.
+func (s *Server) Serve(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.Config.Addr, err)
+	}
+	return s.ServeListener(ctx, ln)
+}
+
+// ServeListener is Serve on a listener the caller opened (tests use 127.0.0.1:0).
+func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
+	control, err := s.listenControl()
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer control.Close()
+	s.Jobs.Start()
+	defer s.Jobs.Stop()
+	errc := make(chan error, 1)
+	go func() { errc <- s.Web.Listener(ln) }()
+	s.Log.Info("serving", "addr", ln.Addr().String(), "base_url", s.Config.BaseURL, "data", s.Config.DataDir)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	if err := s.Web.ShutdownWithTimeout(20 * time.Second); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	return nil
+}
+
+// listenControl serves GET /backup on a Unix socket only the data directory's owner can
+// reach: bbolt holds the store file locked, so a hot copy must come from this process.
+func (s *Server) listenControl() (*http.Server, error) {
+	path := filepath.Join(s.Config.DataDir, SocketName)
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("remove stale control socket: %w", err)
+	}
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, fmt.Errorf("listen on control socket %s: %w", path, err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("restrict control socket: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		if _, err := s.Store.Backup(w); err != nil {
+			s.Log.Error("backup over control socket", "err", err)
+		}
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	return srv, nil
+}
+
+// Close releases the store.
+func (s *Server) Close() error {
+	return s.Store.Close()
+}

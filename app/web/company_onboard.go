@@ -1,0 +1,116 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+
+	"inkan/app/account"
+	"inkan/app/company"
+	"inkan/data"
+)
+
+const draftOnboard = "company_onboard"
+
+func (h *handler) companyList(c *fiber.Ctx) error {
+	v := h.view(c, "operator.companies", "operator.companies")
+	err := h.Store.View(func(tx *data.Tx) error {
+		companies, err := tx.Companies()
+		v["Companies"] = companies
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, "operator/companies", v, layoutOperator)
+}
+
+func (h *handler) onboardView(c *fiber.Ctx, a company.Application) fiber.Map {
+	v := h.view(c, "operator.onboard", "operator.onboard")
+	v["Form"], v["Plans"] = a, company.Plans
+	return v
+}
+
+func parseApplication(c *fiber.Ctx) company.Application {
+	return company.Application{
+		Name: c.FormValue("name"),
+		Plan: company.Plan(c.FormValue("plan")),
+		Options: data.CompanyOptions{
+			BulkSign:         c.FormValue("opt_bulk_sign") == "1",
+			Projects:         c.FormValue("opt_projects") == "1",
+			StorageExtension: c.FormValue("opt_storage_extension") == "1",
+			API:              c.FormValue("opt_api") == "1",
+		},
+		Admin: account.UserInput{
+			Role: account.RoleAdmin, Name: c.FormValue("admin_name"),
+			Kana: c.FormValue("admin_kana"), Email: c.FormValue("admin_email"),
+		},
+	}
+}
+
+func (h *handler) companyNew(c *fiber.Ctx) error {
+	return render(c, fiber.StatusOK, "operator/company_new", h.onboardView(c, company.Application{Plan: company.PlanOneSide}), layoutOperator)
+}
+
+// companyBack is 戻る on the confirm screen: the input screen with what was typed.
+func (h *handler) companyBack(c *fiber.Ctx) error {
+	return render(c, fiber.StatusOK, "operator/company_new", h.onboardView(c, parseApplication(c)), layoutOperator)
+}
+
+// companyConfirm validates and keeps the normalized application as a single-use draft.
+func (h *handler) companyConfirm(c *fiber.Ctx) error {
+	a := parseApplication(c).Normalize()
+	if errs := a.Validate(); len(errs) > 0 {
+		return invalid(c, errs, h.onboardView(c, a), "operator/company_new", layoutOperator)
+	}
+	payload, err := json.Marshal(a)
+	if err != nil {
+		return fmt.Errorf("keep onboarding draft: %w", err)
+	}
+	token := randomString()
+	st := stateOf(c)
+	err = h.Store.Update(func(tx *data.Tx) error {
+		return tx.PutDraft(data.Draft{Token: token, Owner: operatorActor(st), Kind: draftOnboard, Payload: payload, CreatedAt: h.Accounts.Now()})
+	})
+	if err != nil {
+		return err
+	}
+	v := h.view(c, "operator.onboard_confirm", "operator.onboard")
+	v["Form"], v["Draft"] = a, token
+	return render(c, fiber.StatusOK, "operator/company_confirm", v, layoutOperator)
+}
+
+// companyCommit consumes the draft and onboards in one transaction: a second 確定 with
+// the same draft finds nothing and creates nothing.
+func (h *handler) companyCommit(c *fiber.Ctx) error {
+	st := stateOf(c)
+	var created data.Company
+	var admin data.User
+	err := h.Store.Update(func(tx *data.Tx) error {
+		d, err := tx.TakeDraft(c.FormValue("draft"), operatorActor(st), draftOnboard)
+		if err != nil {
+			return err
+		}
+		var a company.Application
+		if err := json.Unmarshal(d.Payload, &a); err != nil {
+			return fmt.Errorf("read onboarding draft: %w", err)
+		}
+		created, admin, _, err = h.Onboarder.Onboard(tx, a, operatorActor(st))
+		return err
+	})
+	if errors.Is(err, data.ErrNotFound) {
+		v := h.onboardView(c, parseApplication(c))
+		v["Alert"] = "error.draft_used"
+		return render(c, fiber.StatusConflict, "operator/company_new", v, layoutOperator)
+	}
+	if err != nil {
+		return invalid(c, err, h.onboardView(c, parseApplication(c)), "operator/company_new", layoutOperator)
+	}
+	v := h.view(c, "operator.onboard_done", "operator.onboard")
+	v["Company"], v["Admin"] = created, admin
+	return render(c, fiber.StatusOK, "operator/company_done", v, layoutOperator)
+}
+
+func operatorActor(st *state) string { return "operator:" + st.Operator.Login }

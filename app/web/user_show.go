@@ -1,0 +1,28 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"inkan/app/account"
+	"inkan/data"
+)
+
+// userShow is the 利用者ID 登録情報照会 screen (read-only here; 変更 and 削除 come with
+// the user administration screens).
+func (h *handler) userShow(c *fiber.Ctx) error {
+	st := stateOf(c)
+	var u data.User
+	err := h.Store.View(func(tx *data.Tx) (err error) {
+		u, err = tx.Tenant(st.Company.ID).User(c.Params("id"))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if u.Status == account.StatusDeleted {
+		return data.ErrNotFound
+	}
+	v := h.view(c, "user.detail_title", "menu.admin")
+	v["Target"] = u
+	return render(c, fiber.StatusOK, "admin/user_show", v, layoutMain)
+}

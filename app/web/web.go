@@ -1,0 +1,132 @@
+// Package web is the HTTP layer: the fiber app, its middleware and one thin handler per
+// screen action. Handlers parse the request, call a domain package and render a
+// template; rules live in the domain packages, records behind data.
+package web
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/template/html/v2"
+
+	"inkan/app/account"
+	"inkan/app/company"
+	"inkan/app/config"
+	"inkan/app/i18n"
+	"inkan/data"
+	"inkan/static"
+	"inkan/views"
+)
+
+// Deps is what the web layer is built from.
+type Deps struct {
+	Config    config.Config
+	Store     *data.Store
+	Accounts  *account.Service
+	Onboarder company.Onboarder
+	Catalogs  *i18n.Catalogs
+	Log       *slog.Logger
+}
+
+type handler struct {
+	Deps
+	assets *assets
+}
+
+// jst is the zone every date on screen is shown in; Japan has no daylight saving time.
+var jst = time.FixedZone("JST", 9*60*60)
+
+// contentSecurityPolicy allows only our own files: no inline script or style anywhere.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+
+// New builds the fiber app with every route.
+func New(d Deps) (*fiber.App, error) {
+	h := &handler{Deps: d}
+	var err error
+	if h.assets, err = loadAssets(static.FS); err != nil {
+		return nil, err
+	}
+	engine := html.NewFileSystem(http.FS(views.FS), ".html")
+	engine.AddFunc("static", h.assets.URL)
+	engine.AddFunc("datetime", func(t time.Time) string { return t.In(jst).Format("2006/01/02 15:04") })
+	engine.AddFunc("join", strings.Join)
+	if err := engine.Load(); err != nil {
+		return nil, fmt.Errorf("web: load templates: %w", err)
+	}
+	app := fiber.New(fiber.Config{
+		Views:                 engine,
+		ErrorHandler:          h.handleError,
+		DisableStartupMessage: true,
+		BodyLimit:             32 << 20,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          5 * time.Minute,
+		// Handlers copy what they keep; Immutable makes a forgotten copy harmless.
+		Immutable: true,
+	})
+	app.Use(recover.New())
+	app.Use(helmet.New(helmet.Config{
+		ContentSecurityPolicy:     contentSecurityPolicy,
+		XFrameOptions:             "DENY",
+		ReferrerPolicy:            "same-origin",
+		CrossOriginEmbedderPolicy: "unsafe-none",
+	}))
+	app.Get("/static/:hash/:name", h.assets.serve)
+	app.Use(h.identify, h.checkCSRF)
+	h.routes(app)
+	return app, nil
+}
+
+func (h *handler) routes(app *fiber.App) {
+	app.Get("/login", h.loginShow)
+	app.Post("/login", h.loginSubmit)
+	app.Post("/logout", h.logout)
+
+	app.Get("/operator/login", h.operatorLoginShow)
+	app.Post("/operator/login", h.operatorLoginSubmit)
+	app.Post("/operator/logout", h.operatorLogout)
+	operator := func(handler fiber.Handler) []fiber.Handler { return []fiber.Handler{h.requireOperator, handler} }
+	app.Get("/operator", operator(h.companyList)...)
+	app.Get("/operator/companies/new", operator(h.companyNew)...)
+	app.Post("/operator/companies/confirm", operator(h.companyConfirm)...)
+	app.Post("/operator/companies/back", operator(h.companyBack)...)
+	app.Post("/operator/companies/commit", operator(h.companyCommit)...)
+	app.Get("/operator/notices", operator(h.noticeList)...)
+	app.Post("/operator/notices", operator(h.noticePost)...)
+	app.Get("/operator/outbox", operator(h.outboxList)...)
+	app.Get("/operator/outbox/:id", operator(h.outboxShow)...)
+
+	// The password screen is reachable before the forced change; everything else not.
+	app.Get("/password", h.requireUser, h.passwordShow)
+	app.Post("/password", h.requireUser, h.passwordSubmit)
+	user := func(handler fiber.Handler) []fiber.Handler {
+		return []fiber.Handler{h.requireUser, h.requirePasswordChanged, handler}
+	}
+	admin := func(handler fiber.Handler) []fiber.Handler {
+		return []fiber.Handler{h.requireUser, h.requirePasswordChanged, h.requireAdmin, handler}
+	}
+	app.Get("/", user(h.topShow)...)
+	app.Get("/settings", user(h.settingsShow)...)
+	app.Post("/settings", user(h.settingsSave)...)
+	app.Get("/admin/users/:id", admin(h.userShow)...)
+	for _, s := range menu {
+		chain := user
+		if s.AdminOnly {
+			chain = admin
+		}
+		if s.Index {
+			app.Get(s.Path, chain(h.sectionShow(s))...)
+		}
+		for _, item := range s.Items {
+			if item.Coming != "" {
+				app.Get(item.Path, chain(h.comingShow(s, item))...)
+			}
+		}
+	}
+}

@@ -1,0 +1,94 @@
+package data
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// migration is one step of the schema. The list is append-only: a released step is never
+// edited, a change is a new step.
+type migration struct {
+	name string
+	run  func(tx *bolt.Tx) error
+}
+
+var migrations = []migration{
+	{"create the foundation buckets", func(tx *bolt.Tx) error {
+		return createBuckets(tx,
+			bucketMeta, bucketSequences, bucketCompanies, bucketUsers, bucketUsersByCompany,
+			bucketSessions, bucketSessionsBySubj, bucketOutbox, bucketOutboxByState,
+			bucketAudit, bucketNotices, bucketOperators, bucketDrafts)
+	}},
+}
+
+var keySchemaVersion = []byte("schema_version")
+
+// SchemaVersion is the schema version this program writes.
+func SchemaVersion() int { return len(migrations) }
+
+func createBuckets(tx *bolt.Tx, names ...[]byte) error {
+	for _, n := range names {
+		if _, err := tx.CreateBucketIfNotExists(n); err != nil {
+			return fmt.Errorf("create bucket %s: %w", n, err)
+		}
+	}
+	return nil
+}
+
+// migrate runs every step newer than the file's schema version, each in its own
+// transaction, so a failure leaves the file at the last completed version.
+func (s *Store) migrate() error {
+	current, err := s.schemaVersion()
+	if err != nil {
+		return err
+	}
+	if current > len(migrations) {
+		return fmt.Errorf("data: store schema version %d is newer than this program (%d): upgrade inkan", current, len(migrations))
+	}
+	for i := current; i < len(migrations); i++ {
+		m := migrations[i]
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			if err := m.run(tx); err != nil {
+				return err
+			}
+			meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+			if err != nil {
+				return err
+			}
+			return meta.Put(keySchemaVersion, u64(uint64(i+1)))
+		})
+		if err != nil {
+			return fmt.Errorf("data: migration %d (%s): %w", i+1, m.name, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) schemaVersion() (int, error) {
+	var v int
+	err := s.db.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil {
+			return nil
+		}
+		if raw := meta.Get(keySchemaVersion); len(raw) == 8 {
+			v = int(binary.BigEndian.Uint64(raw))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("data: read schema version: %w", err)
+	}
+	return v, nil
+}
+
+// SchemaVersion reports the schema version of the open file.
+func (s *Store) SchemaVersion() (int, error) { return s.schemaVersion() }
+
+func u64(n uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, n)
+	return b
+}

@@ -1,0 +1,72 @@
+package data
+
+import "fmt"
+
+// Tenant is a transaction narrowed to one company. Every method answers ErrNotFound for
+// a record of another company, exactly as for one that does not exist, so a foreign ID
+// leaks nothing.
+type Tenant struct {
+	tx      *Tx
+	company string
+}
+
+// Tenant narrows the transaction to the company with the given 企業ID.
+func (tx *Tx) Tenant(companyID string) Tenant {
+	return Tenant{tx: tx, company: companyID}
+}
+
+// CompanyID is the company this tenant is narrowed to.
+func (t Tenant) CompanyID() string { return t.company }
+
+// Company reads the tenant's own company record.
+func (t Tenant) Company() (Company, error) { return t.tx.Company(t.company) }
+
+// User reads one of the company's users.
+func (t Tenant) User(id string) (User, error) {
+	u, err := t.tx.UserForLogin(id)
+	if err != nil {
+		return User{}, err
+	}
+	if u.CompanyID != t.company {
+		return User{}, ErrNotFound
+	}
+	return u, nil
+}
+
+// Users lists the company's users in 利用者ID order.
+func (t Tenant) Users() ([]User, error) {
+	var out []User
+	for _, id := range t.tx.indexIDs(bucketUsersByCompany, t.company) {
+		u, err := t.User(id)
+		if err != nil {
+			return nil, fmt.Errorf("data: users of %s: %s: %w", t.company, id, err)
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// CreateUser gives u the next 利用者ID and stores it in this company.
+func (t Tenant) CreateUser(u *User) error {
+	if _, err := t.Company(); err != nil {
+		return fmt.Errorf("data: create user in %s: %w", t.company, err)
+	}
+	id, err := t.tx.NextID(SeqUser)
+	if err != nil {
+		return err
+	}
+	u.ID, u.CompanyID = id, t.company
+	return t.tx.putUser(u)
+}
+
+// PutUser stores changes to an existing user of this company.
+func (t Tenant) PutUser(u User) error {
+	old, err := t.User(u.ID)
+	if err != nil {
+		return err
+	}
+	if u.CompanyID != old.CompanyID {
+		return fmt.Errorf("data: user %s cannot move to company %s", u.ID, u.CompanyID)
+	}
+	return t.tx.putUser(&u)
+}
