@@ -21,6 +21,7 @@ type Config struct {
 	ServiceName string
 	SessionIdle time.Duration
 	SessionMax  time.Duration
+	ProxyHeader string
 	SMTP        SMTP
 }
 
@@ -48,6 +49,7 @@ var Settings = []Setting{
 	{Flag: "service-name", Env: "INKAN_SERVICE_NAME", Default: "Inkan電子契約サービス", Usage: "service name in the header and mail subjects"},
 	{Flag: "session-idle", Env: "INKAN_SESSION_IDLE", Default: "30m", Usage: "log out after this long without a request"},
 	{Flag: "session-max", Env: "INKAN_SESSION_MAX", Default: "12h", Usage: "log out this long after login, whatever happens"},
+	{Flag: "proxy-header", Env: "INKAN_PROXY_HEADER", Default: "", Usage: "header with the client address set by a reverse proxy in front (e.g. X-Forwarded-For); empty when clients connect directly"},
 	{Flag: "smtp-host", Env: "INKAN_SMTP_HOST", Default: "", Usage: "SMTP server; empty keeps mail in the outbox only"},
 	{Flag: "smtp-port", Env: "INKAN_SMTP_PORT", Default: "587", Usage: "SMTP port"},
 	{Flag: "smtp-user", Env: "INKAN_SMTP_USER", Default: "", Usage: "SMTP user name (SASL)"},
@@ -93,6 +95,7 @@ func build(v func(string) string) (Config, error) {
 		DataDir:     v("data"),
 		BaseURL:     strings.TrimRight(v("base-url"), "/"),
 		ServiceName: v("service-name"),
+		ProxyHeader: v("proxy-header"),
 		SMTP: SMTP{
 			Host: v("smtp-host"), User: v("smtp-user"), Password: v("smtp-password"),
 			From: v("smtp-from"), TLS: v("smtp-tls"),

@@ -69,6 +69,9 @@ func New(d Deps) (*fiber.App, error) {
 		WriteTimeout:          5 * time.Minute,
 		// Handlers copy what they keep; Immutable makes a forgotten copy harmless.
 		Immutable: true,
+		// Throttling and the audit trail need the client's address, which a reverse
+		// proxy passes in a header of its choosing.
+		ProxyHeader: d.Config.ProxyHeader,
 	})
 	app.Use(recover.New())
 	app.Use(helmet.New(helmet.Config{
@@ -114,7 +117,6 @@ func (h *handler) routes(app *fiber.App) {
 	app.Get("/", user(h.topShow)...)
 	app.Get("/settings", user(h.settingsShow)...)
 	app.Post("/settings", user(h.settingsSave)...)
-	app.Get("/admin/users/:id", admin(h.userShow)...)
 	for _, s := range menu {
 		chain := user
 		if s.AdminOnly {
@@ -129,4 +131,6 @@ func (h *handler) routes(app *fiber.App) {
 			}
 		}
 	}
+	// After the menu's fixed paths, so that /admin/users/new is not taken for an ID.
+	app.Get("/admin/users/:id", admin(h.userShow)...)
 }
