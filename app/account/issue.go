@@ -130,6 +130,9 @@ func (s *Service) Unlock(tx *data.Tx, companyID, userID, actor string) error {
 	if err != nil {
 		return err
 	}
+	if u.Status == StatusDeleted {
+		return data.ErrNotFound
+	}
 	u.LockedAt, u.FailedLogins, u.UpdatedAt = nil, 0, s.now()
 	if err := t.PutUser(u); err != nil {
 		return err

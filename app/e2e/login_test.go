@@ -12,7 +12,7 @@ import (
 
 func login(base, id, pw string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
-		chromedp.Navigate(base + "/login"),
+		chromedp.Navigate(base+"/login"),
 		heading("ログイン"),
 		chromedp.SendKeys(field("利用者ID"), id),
 		chromedp.SendKeys(field("パスワード"), pw),

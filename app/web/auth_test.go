@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"inkan/app/account"
+	"inkan/app/company"
 	"inkan/app/webtest"
 	"inkan/data"
 )
@@ -107,11 +108,19 @@ func TestLoginFailuresLockTheAccountUntilAnAdminLiftsIt(t *testing.T) {
 	if r.Status != http.StatusLocked || !strings.Contains(r.Text(".alert"), "ロック") {
 		t.Fatalf("locked account with right password: %d %q", r.Status, r.Text(".alert"))
 	}
-	err := env.Server.Store.Update(func(tx *data.Tx) error {
-		return env.Server.Accounts.Unlock(tx, webtest.DemoCompanyID, userID, env.Creds.AdminID)
-	})
-	if err != nil {
-		t.Fatal(err)
+	// Another company's admin cannot lift it; the user's own admin can, on the detail screen.
+	_, otherAdmin, otherPW := env.AddCompany(t, "他社建設株式会社", company.PlanOneSide)
+	other, _ := loggedIn(t, env, otherAdmin, otherPW)
+	if r := other.Post("/admin/users/"+userID+"/unlock", nil); r.Status != http.StatusNotFound {
+		t.Errorf("foreign admin unlocking: %d, want 404", r.Status)
+	}
+	admin, _ := loggedIn(t, env, env.Creds.AdminID, env.Creds.AdminPassword)
+	detail := admin.Get("/admin/users/" + userID)
+	if !strings.Contains(detail.Text("#locked"), "ロック") {
+		t.Fatalf("detail of a locked user does not say so:\n%s", detail.Body)
+	}
+	if r := admin.Post("/admin/users/"+userID+"/unlock", nil); r.Status != http.StatusOK || r.Has("#locked") {
+		t.Fatalf("unlock: %d", r.Status)
 	}
 	if r := c.Login(userID, pw); r.Text("h1") != "パスワード変更" {
 		t.Errorf("after unlock: %d %q", r.Status, r.Text("h1"))

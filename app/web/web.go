@@ -133,4 +133,5 @@ func (h *handler) routes(app *fiber.App) {
 	}
 	// After the menu's fixed paths, so that /admin/users/new is not taken for an ID.
 	app.Get("/admin/users/:id", admin(h.userShow)...)
+	app.Post("/admin/users/:id/unlock", admin(h.userUnlock)...)
 }

@@ -76,7 +76,10 @@ func New(t testing.TB, cfg config.Config) *Env {
 
 type testWriter struct{ t testing.TB }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 // Client is one browser: it keeps cookies and the CSRF token of the last page.
 type Client struct {
