@@ -28,8 +28,12 @@ type testPKI struct {
 
 func newTestPKI(t *testing.T, leafKey crypto.Signer) testPKI {
 	t.Helper()
+	return newTestPKIWithRootKey(t, leafKey, mustECKey(t, elliptic.P256()))
+}
+
+func newTestPKIWithRootKey(t *testing.T, leafKey, rootKey crypto.Signer) testPKI {
+	t.Helper()
 	now := time.Now()
-	rootKey := mustECKey(t, elliptic.P256())
 	root := mustCert(t, &x509.Certificate{
 		Subject:               pkix.Name{CommonName: "CMS Test Root", Organization: []string{"Inkan Test"}},
 		NotBefore:             now.Add(-time.Hour),
