@@ -350,7 +350,9 @@ func (c *changeCtx) classifyNew(ref Ref, o Object) Change {
 
 func (c *changeCtx) classifyChanged(ref Ref, oldObj, newObj Object) Change {
 	bad := func(k ChangeKind, detail string) Change { return Change{Ref: ref, Kind: k, Detail: detail} }
-	good := func(k ChangeKind, detail string) Change { return Change{Ref: ref, Kind: k, Allowed: true, Detail: detail} }
+	good := func(k ChangeKind, detail string) Change {
+		return Change{Ref: ref, Kind: k, Allowed: true, Detail: detail}
+	}
 	od, oIsDict := oldObj.(Dict)
 	nd, nIsDict := newObj.(Dict)
 	if st, ok := oldObj.(*Stream); ok {
