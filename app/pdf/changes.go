@@ -372,7 +372,7 @@ func (c *changeCtx) classifyChanged(ref Ref, oldObj, newObj Object) Change {
 			return bad(ChangeOther, "array replaced by another type")
 		}
 		if detail, ok := c.growth(oa, na); !ok {
-			return bad(ChangeOther, detail)
+			return bad(ChangeAnnots, detail)
 		}
 		return good(ChangeAnnots, "array gained signature fields or widgets")
 	}

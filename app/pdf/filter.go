@@ -120,6 +120,11 @@ func (f *File) unpredict(data []byte, parm Dict) ([]byte, error) {
 	}
 	bpp := int((colors*bpc + 7) / 8)
 	rowLen := int((colors*bpc*cols + 7) / 8)
+	if rowLen > len(data) {
+		// Not even one row: the parameters are wrong, and allocating a row
+		// buffer of their size could be made arbitrarily large.
+		return nil, fmt.Errorf("%w: predictor rows of %d bytes in %d bytes of data", ErrMalformed, rowLen, len(data))
+	}
 	out := make([]byte, 0, len(data))
 	prev := make([]byte, rowLen)
 	for len(data) > 0 {

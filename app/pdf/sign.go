@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 	"unicode/utf16"
 )
@@ -355,15 +356,10 @@ func ParseDate(s string) (time.Time, error) {
 	}
 	full := v[:digits] + "0101000000"[digits-4:]
 	loc := time.UTC
-	if rest := v[digits:]; rest != "" && rest[0] != 'Z' {
-		var hh, mm int
-		var sign byte
-		if n, _ := fmt.Sscanf(rest, "%c%02d'%02d", &sign, &hh, &mm); n < 2 || (sign != '+' && sign != '-') {
+	if rest := v[digits:]; rest != "" && rest != "Z" && rest != "Z00'00'" {
+		off, ok := parseZone(rest)
+		if !ok {
 			return time.Time{}, fmt.Errorf("pdf: bad time zone in date %q", s)
-		}
-		off := hh*3600 + mm*60
-		if sign == '-' {
-			off = -off
 		}
 		loc = time.FixedZone("", off)
 	}
@@ -372,6 +368,39 @@ func ParseDate(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("pdf: bad date %q: %w", s, err)
 	}
 	return t, nil
+}
+
+// parseZone parses the "+HH'mm'" suffix of a PDF date; the minutes and
+// apostrophes are optional.
+func parseZone(z string) (int, bool) {
+	if len(z) < 3 || (z[0] != '+' && z[0] != '-') {
+		return 0, false
+	}
+	num := func(s string) (int, bool) {
+		if len(s) != 2 || s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' {
+			return 0, false
+		}
+		return int(s[0]-'0')*10 + int(s[1]-'0'), true
+	}
+	hh, ok := num(z[1:3])
+	if !ok || hh > 23 {
+		return 0, false
+	}
+	rest := strings.TrimPrefix(z[3:], "'")
+	mm := 0
+	if rest != "" {
+		if mm, ok = num(rest[:min(2, len(rest))]); !ok || mm > 59 {
+			return 0, false
+		}
+		if rest = rest[2:]; rest != "" && rest != "'" {
+			return 0, false
+		}
+	}
+	off := hh*3600 + mm*60
+	if z[0] == '-' {
+		off = -off
+	}
+	return off, true
 }
 
 // textString encodes s as a PDF text string: literal ASCII when possible,
