@@ -10,7 +10,7 @@ import (
 // maxDecoded bounds the output of one decoded stream so that a small
 // "zip bomb" cannot exhaust memory. Xref streams, object streams and DSS
 // entries, the only streams this package decodes, are far smaller.
-const maxDecoded = 256 << 20
+const maxDecoded = 64 << 20
 
 // DecodeStream returns the decoded data of s. Only FlateDecode (with or
 // without PNG predictors) is supported, which covers what this package

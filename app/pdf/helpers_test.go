@@ -96,8 +96,9 @@ func need(t *testing.T, name string) string {
 }
 
 // externalChecks runs the independent readers over out. wantSigs is the
-// number of signature fields pdfsig must list.
-func externalChecks(t *testing.T, out []byte, wantSigs int) {
+// number of signature fields pdfsig must list; wantValid how many of them
+// carry a real CMS (made by another producer) that it must call valid.
+func externalChecks(t *testing.T, out []byte, wantSigs, wantValid int) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "out.pdf")
 	if err := os.WriteFile(path, out, 0o600); err != nil {
@@ -133,6 +134,9 @@ func externalChecks(t *testing.T, out []byte, wantSigs int) {
 		// poppler saw every signature field.
 		if got := strings.Count(string(b), "Signature #"); got != wantSigs {
 			t.Errorf("pdfsig lists %d signatures, want %d:\n%s", got, wantSigs, b)
+		}
+		if got := strings.Count(string(b), "Signature is Valid."); got != wantValid {
+			t.Errorf("pdfsig finds %d valid signatures, want %d:\n%s", got, wantValid, b)
 		}
 	})
 }

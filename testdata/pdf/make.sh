@@ -1,7 +1,8 @@
 #!/bin/sh
 # Regenerates the PDF fixtures of app/pdf from base.ps with Debian tools, so
 # that the files come from more than one producer (Ghostscript, qpdf, and a
-# hand layout for what no tool writes). Requires: ghostscript, qpdf, go.
+# hand layout for what no tool writes, MuPDF for a foreign signature).
+# Requires: ghostscript, qpdf, mupdf-tools, openssl, go.
 # The outputs are committed; rerun only to change them.
 set -eu
 cd "$(dirname "$0")"
@@ -30,8 +31,20 @@ head -c 1200 gs-classic-1.4.pdf > broken-truncated.pdf
 go run ./mkfixture hybrid > hybrid.pdf
 go run ./mkfixture form > form-classic-1.3.pdf
 
+# Signed by another producer: MuPDF signs the empty field (object 6) of a
+# hand-laid-out file, with a throwaway self-signed RSA key (mutool cannot
+# sign with EC keys) that is deleted afterwards.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go run ./mkfixture sigfield > "$tmp/sigfield.pdf"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" \
+	-days 3650 -subj "/CN=MuPDF Fixture Signer" 2>/dev/null
+openssl pkcs12 -export -inkey "$tmp/key.pem" -in "$tmp/cert.pem" -out "$tmp/signer.p12" \
+	-passout pass:fixture -name signer
+mutool sign -s "$tmp/signer.p12" -P fixture -o mupdf-signed.pdf "$tmp/sigfield.pdf" 6
+
 for f in gs-classic-1.4.pdf qpdf-objstm.pdf qpdf-linearized.pdf qpdf-linearized-objstm.pdf \
-	qpdf-classic-1.4.pdf qpdf-2.0.pdf hybrid.pdf form-classic-1.3.pdf; do
+	qpdf-classic-1.4.pdf qpdf-2.0.pdf hybrid.pdf form-classic-1.3.pdf mupdf-signed.pdf; do
 	qpdf --check "$f" >/dev/null
 done
 ls -l ./*.pdf

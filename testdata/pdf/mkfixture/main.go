@@ -3,7 +3,9 @@
 // trailer points with /XRefStm at a cross-reference stream for objects kept
 // in an object stream), and a classic file that already has a text form
 // field, with /AcroForm inline in the catalog and page /Annots as an
-// indirect array. It is run by make.sh; the outputs are committed.
+// indirect array; and a file with an empty signature field (object 6) for
+// mutool to sign, giving a fixture signed by another producer. It is run by
+// make.sh; the outputs are committed.
 //
 // It deliberately does not use inkan/app/pdf: the fixtures must not share
 // that package's mistakes.
@@ -18,7 +20,7 @@ import (
 
 func main() {
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: mkfixture hybrid|form > out.pdf")
+		fmt.Fprintln(os.Stderr, "usage: mkfixture hybrid|form|sigfield > out.pdf")
 		os.Exit(2)
 	}
 	var out []byte
@@ -27,6 +29,8 @@ func main() {
 		out = hybrid()
 	case "form":
 		out = form()
+	case "sigfield":
+		out = sigField()
 	default:
 		fmt.Fprintf(os.Stderr, "mkfixture: unknown fixture %q\n", os.Args[1])
 		os.Exit(2)
@@ -130,5 +134,18 @@ func form() []byte {
 	b.obj(7, "<< /Type /Annot /Subtype /Widget /FT /Tx /T (Signature1) /V (already here) /Rect [72 600 272 620] /F 4 /P 3 0 R >>")
 	pos := b.table()
 	fmt.Fprintf(&b.buf, "trailer\n<< /Size 8 /Root 1 0 R /ID [%s %s] >>\nstartxref\n%d\n%%%%EOF\n", id, id, pos)
+	return b.buf.Bytes()
+}
+
+func sigField() []byte {
+	b := newBuilder("1.6")
+	b.obj(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [6 0 R] /SigFlags 1 >> >>")
+	b.obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+	b.obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [6 0 R] >>")
+	b.stream(4, "", []byte(content))
+	b.obj(5, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+	b.obj(6, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (MuPDF1) /Rect [0 0 0 0] /F 4 /P 3 0 R >>")
+	pos := b.table()
+	fmt.Fprintf(&b.buf, "trailer\n<< /Size 7 /Root 1 0 R /ID [%s %s] >>\nstartxref\n%d\n%%%%EOF\n", id, id, pos)
 	return b.buf.Bytes()
 }
