@@ -3,8 +3,8 @@ package pdf
 import (
 	"bytes"
 	"crypto/sha256"
-	"io"
 	"errors"
+	"io"
 	"testing"
 	"time"
 )
