@@ -26,12 +26,12 @@ type testPKI struct {
 	roots             *x509.CertPool
 }
 
-func newTestPKI(t *testing.T, leafKey crypto.Signer) testPKI {
+func newTestPKI(t testing.TB, leafKey crypto.Signer) testPKI {
 	t.Helper()
 	return newTestPKIWithRootKey(t, leafKey, mustECKey(t, elliptic.P256()))
 }
 
-func newTestPKIWithRootKey(t *testing.T, leafKey, rootKey crypto.Signer) testPKI {
+func newTestPKIWithRootKey(t testing.TB, leafKey, rootKey crypto.Signer) testPKI {
 	t.Helper()
 	now := time.Now()
 	root := mustCert(t, &x509.Certificate{
@@ -64,7 +64,7 @@ func newTestPKIWithRootKey(t *testing.T, leafKey, rootKey crypto.Signer) testPKI
 	return testPKI{root: root, inter: inter, leaf: leaf, leafKey: leafKey, roots: roots}
 }
 
-func mustECKey(t *testing.T, c elliptic.Curve) *ecdsa.PrivateKey {
+func mustECKey(t testing.TB, c elliptic.Curve) *ecdsa.PrivateKey {
 	t.Helper()
 	k, err := ecdsa.GenerateKey(c, rand.Reader)
 	if err != nil {
@@ -73,7 +73,7 @@ func mustECKey(t *testing.T, c elliptic.Curve) *ecdsa.PrivateKey {
 	return k
 }
 
-func mustRSAKey(t *testing.T) *rsa.PrivateKey {
+func mustRSAKey(t testing.TB) *rsa.PrivateKey {
 	t.Helper()
 	k, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -82,7 +82,7 @@ func mustRSAKey(t *testing.T) *rsa.PrivateKey {
 	return k
 }
 
-func mustCert(t *testing.T, tmpl, parent *x509.Certificate, key crypto.Signer, parentKey crypto.Signer) *x509.Certificate {
+func mustCert(t testing.TB, tmpl, parent *x509.Certificate, key crypto.Signer, parentKey crypto.Signer) *x509.Certificate {
 	t.Helper()
 	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
 	if err != nil {
@@ -105,7 +105,7 @@ func mustCert(t *testing.T, tmpl, parent *x509.Certificate, key crypto.Signer, p
 
 // openssl returns the openssl binary, skipping the test when it is missing
 // unless CI=true, where a missing tool must fail the run.
-func openssl(t *testing.T) string {
+func openssl(t testing.TB) string {
 	t.Helper()
 	p, err := exec.LookPath("openssl")
 	if err != nil {
@@ -117,7 +117,7 @@ func openssl(t *testing.T) string {
 	return p
 }
 
-func writePEM(t *testing.T, dir, name string, certs ...*x509.Certificate) string {
+func writePEM(t testing.TB, dir, name string, certs ...*x509.Certificate) string {
 	t.Helper()
 	var out []byte
 	for _, c := range certs {
@@ -130,7 +130,7 @@ func writePEM(t *testing.T, dir, name string, certs ...*x509.Certificate) string
 	return p
 }
 
-func writeFile(t *testing.T, dir, name string, data []byte) string {
+func writeFile(t testing.TB, dir, name string, data []byte) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, data, 0o600); err != nil {

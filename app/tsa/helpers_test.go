@@ -28,7 +28,7 @@ type testTSA struct {
 // newTestTSA issues a TSA certificate under root → intermediate. When
 // criticalEKU is false the EKU is written the way Go does by default
 // (non-critical), which RFC 3161 forbids.
-func newTestTSA(t *testing.T, criticalEKU bool) testTSA {
+func newTestTSA(t testing.TB, criticalEKU bool) testTSA {
 	t.Helper()
 	now := time.Now()
 	rootKey := mustECKey(t)
@@ -72,7 +72,7 @@ func newTestTSA(t *testing.T, criticalEKU bool) testTSA {
 	return testTSA{root: root, inter: inter, cert: cert, key: key, roots: roots}
 }
 
-func mustECKey(t *testing.T) *ecdsa.PrivateKey {
+func mustECKey(t testing.TB) *ecdsa.PrivateKey {
 	t.Helper()
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -81,7 +81,7 @@ func mustECKey(t *testing.T) *ecdsa.PrivateKey {
 	return k
 }
 
-func mustCert(t *testing.T, tmpl, parent *x509.Certificate, key, parentKey crypto.Signer) *x509.Certificate {
+func mustCert(t testing.TB, tmpl, parent *x509.Certificate, key, parentKey crypto.Signer) *x509.Certificate {
 	t.Helper()
 	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
 	if err != nil {
@@ -104,7 +104,7 @@ func mustCert(t *testing.T, tmpl, parent *x509.Certificate, key, parentKey crypt
 
 // openssl returns the openssl binary, skipping the test when it is missing
 // unless CI=true, where a missing tool must fail the run.
-func openssl(t *testing.T) string {
+func openssl(t testing.TB) string {
 	t.Helper()
 	p, err := exec.LookPath("openssl")
 	if err != nil {
@@ -116,7 +116,7 @@ func openssl(t *testing.T) string {
 	return p
 }
 
-func writePEM(t *testing.T, dir, name string, certs ...*x509.Certificate) string {
+func writePEM(t testing.TB, dir, name string, certs ...*x509.Certificate) string {
 	t.Helper()
 	var out []byte
 	for _, c := range certs {
@@ -125,7 +125,7 @@ func writePEM(t *testing.T, dir, name string, certs ...*x509.Certificate) string
 	return writeFile(t, dir, name, out)
 }
 
-func writeFile(t *testing.T, dir, name string, data []byte) string {
+func writeFile(t testing.TB, dir, name string, data []byte) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, data, 0o600); err != nil {
@@ -134,7 +134,7 @@ func writeFile(t *testing.T, dir, name string, data []byte) string {
 	return p
 }
 
-func run(t *testing.T, name string, args ...string) (string, error) {
+func run(t testing.TB, name string, args ...string) (string, error) {
 	t.Helper()
 	out, err := exec.Command(name, args...).CombinedOutput()
 	return string(out), err

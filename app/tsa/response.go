@@ -42,8 +42,10 @@ const (
 // text that go into (or came out of) a TimeStampResp.
 type Error struct {
 	Status Status
-	Info   FailureInfo
-	Text   string
+	// Info is the failure bit; -1 when a reply carried none (and then none
+	// is written).
+	Info FailureInfo
+	Text string
 }
 
 // Error implements error.
@@ -66,6 +68,9 @@ func marshalResponse(token []byte, rejected *Error) ([]byte, error) {
 				b.AddASN1(asn1.SEQUENCE, func(b *cryptobyte.Builder) {
 					b.AddASN1(asn1.UTF8String, func(b *cryptobyte.Builder) { b.AddBytes([]byte(rejected.Text)) })
 				})
+			}
+			if rejected.Info < 0 {
+				return
 			}
 			// encoding/asn1 writes a named-bit BIT STRING with the exact
 			// bit length, which DER needs (no trailing zero bits).

@@ -261,7 +261,7 @@ func TestNonceAndCertReq(t *testing.T) {
 
 // requestWithExtension builds a TimeStampReq carrying an (empty) extensions
 // field, which openssl ts -query cannot make.
-func requestWithExtension(t *testing.T, digest []byte) []byte {
+func requestWithExtension(t testing.TB, digest []byte) []byte {
 	t.Helper()
 	b := cryptobyte.NewBuilder(nil)
 	b.AddASN1(asn1.SEQUENCE, func(b *cryptobyte.Builder) {
