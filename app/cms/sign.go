@@ -60,6 +60,11 @@ func build(contentType encasn1.ObjectIdentifier, content, digest []byte, signer 
 	if !ok || !pub.Equal(cert.PublicKey) {
 		return nil, fmt.Errorf("cms: sign: private key does not match certificate %s", cert.Subject)
 	}
+	for i, c := range certs {
+		if c == nil {
+			return nil, fmt.Errorf("cms: sign: certificate %d is nil", i)
+		}
+	}
 	sigAlg, err := signatureAlgorithmFor(signer.Public())
 	if err != nil {
 		return nil, fmt.Errorf("cms: sign: %w", err)

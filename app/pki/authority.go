@@ -9,6 +9,13 @@
 // root CRL. Every private key is held by the server, sealed with AES-GCM
 // under a per-key data key wrapped by the master key. The state (DER
 // certificates and sealed keys) is plain JSON for the store.
+//
+// Backups need both halves, kept apart: the store (certificates, sealed
+// keys, PIN hashes) and the master key (the 0600 file or the operator's
+// INKAN_MASTER_KEY value, printable with MasterKey.Encode). The store
+// alone reveals no private key; the master key alone holds nothing; lose
+// the master key and no certificate can sign again, leak it together with
+// the store and anyone can sign as every holder, the CA and the TSA.
 package pki
 
 import (
