@@ -74,6 +74,11 @@ type objStm struct {
 	offs  []int64
 }
 
+// maxObjects bounds /Size: far above any real document (ISO 32000-1 C.2
+// suggests 8,388,607 objects) and low enough that new object numbers never
+// wrap around.
+const maxObjects = 1 << 30
+
 // maxLoadDepth bounds chains of indirect lookups (a /Length pointing into
 // an object stream whose /Length is indirect, and so on).
 const maxLoadDepth = 16
@@ -99,6 +104,9 @@ func Open(b []byte) (*File, error) {
 	}
 	f.assignRevisions(start)
 	f.mergeTrailers()
+	if size := f.trailer["Size"].(Int); size > maxObjects {
+		return nil, fmt.Errorf("%w: /Size %d exceeds %d objects", ErrMalformed, size, maxObjects)
+	}
 	if _, enc := f.trailer["Encrypt"]; enc {
 		return nil, ErrEncrypted
 	}
