@@ -26,8 +26,10 @@ const byteRangeWidth = 3 + 3*13 + 1
 
 // SignatureOptions describes a signature increment.
 type SignatureOptions struct {
-	// FieldName is the partial name (/T) of the new signature field. When
-	// empty, "Signature1", "Signature2", … is chosen, avoiding names
+	// FieldName is the partial name (/T) of the signature field. If the
+	// document has an empty top-level signature field of that name, it is
+	// signed; otherwise a new invisible field is added on the first page.
+	// When empty, "Signature1", "Signature2", … is chosen, avoiding names
 	// already used by top-level fields.
 	FieldName string
 	// Time is written to /M. The zero value means the current time.
@@ -42,8 +44,9 @@ type SignatureOptions struct {
 
 // TimestampOptions describes a document timestamp increment.
 type TimestampOptions struct {
-	// FieldName is the partial name of the new field; when empty,
-	// "Timestamp1", "Timestamp2", … is chosen.
+	// FieldName is the partial name of the field, treated as in
+	// SignatureOptions; when empty, "Timestamp1", "Timestamp2", … is
+	// chosen.
 	FieldName string
 	// ContentsSize is the number of DER bytes reserved for the
 	// timestamp token; zero means DefaultContentsSize.
@@ -132,46 +135,58 @@ func (f *File) prepareField(sig Dict, fieldName, prefix string, reserve int) (*P
 	if err != nil {
 		return nil, err
 	}
-	if fieldName == "" {
-		fieldName, err = f.freeFieldName(af, prefix)
-		if err != nil {
-			return nil, err
-		}
-	}
-	// One dictionary serves as both field and widget (ISO 32000-1
-	// 12.5.6.19 allows merging them when the field has a single widget).
-	// Rect [0 0 0 0] and the Print flag make it the invisible signature
-	// that PAdES verifiers and viewers expect.
-	widgetRef := inc.add(Dict{
-		"Type":    Name("Annot"),
-		"Subtype": Name("Widget"),
-		"FT":      Name("Sig"),
-		"T":       textString(fieldName),
-		"V":       sigRef,
-		"Rect":    Array{Int(0), Int(0), Int(0), Int(0)},
-		"F":       Int(4),
-		"P":       pageRef,
-	})
-
-	newPage := page.Clone()
-	pageChanged, err := f.appendToArray(inc, newPage, "Annots", widgetRef)
+	fields, err := f.topLevelFields(af)
 	if err != nil {
-		return nil, fmt.Errorf("add widget to page %v: %w", pageRef, err)
+		return nil, err
 	}
-	if pageChanged {
-		inc.set(pageRef, newPage)
-	}
-
 	newAF := Dict{}
 	if af != nil {
 		newAF = af.Clone()
 	}
-	if _, err := f.appendToArray(inc, newAF, "Fields", widgetRef); err != nil {
-		return nil, fmt.Errorf("add field to AcroForm: %w", err)
+	if existing, ok := fields[fieldName]; ok && fieldName != "" {
+		// A template may carry an empty signature box for the signer;
+		// signing it only sets its /V, leaving page and form alone.
+		if err := f.fillField(inc, fieldName, existing, sigRef); err != nil {
+			return nil, err
+		}
+	} else {
+		for i := 1; fieldName == ""; i++ {
+			if n := fmt.Sprintf("%s%d", prefix, i); fields[n] == nil {
+				fieldName = n
+			}
+		}
+		// One dictionary serves as both field and widget (ISO 32000-1
+		// 12.5.6.19 allows merging them when the field has a single
+		// widget). Rect [0 0 0 0] and the Print flag make it the
+		// invisible signature that PAdES verifiers and viewers expect.
+		widgetRef := inc.add(Dict{
+			"Type":    Name("Annot"),
+			"Subtype": Name("Widget"),
+			"FT":      Name("Sig"),
+			"T":       textString(fieldName),
+			"V":       sigRef,
+			"Rect":    Array{Int(0), Int(0), Int(0), Int(0)},
+			"F":       Int(4),
+			"P":       pageRef,
+		})
+		newPage := page.Clone()
+		pageChanged, err := f.appendToArray(inc, newPage, "Annots", widgetRef)
+		if err != nil {
+			return nil, fmt.Errorf("add widget to page %v: %w", pageRef, err)
+		}
+		if pageChanged {
+			inc.set(pageRef, newPage)
+		}
+		if _, err := f.appendToArray(inc, newAF, "Fields", widgetRef); err != nil {
+			return nil, fmt.Errorf("add field to AcroForm: %w", err)
+		}
 	}
 	flags, _ := newAF["SigFlags"].(Int)
 	newAF["SigFlags"] = flags | 3 // SignaturesExist | AppendOnly
 	switch {
+	case af != nil && bytes.Equal(canonical(af), canonical(newAF)):
+		// Signing an existing field in a form already flagged: the form
+		// stays as it is.
 	case afRef != (Ref{}):
 		inc.set(afRef, newAF)
 	case af != nil:
@@ -216,32 +231,52 @@ func (f *File) acroForm(cat Dict) (Dict, Ref, error) {
 	}
 }
 
-// freeFieldName returns prefix+N for the smallest N not already used by a
-// top-level field, since a duplicate name would merge the new field with
-// an existing one.
-func (f *File) freeFieldName(af Dict, prefix string) (string, error) {
-	used := map[string]bool{}
+// topLevelFields maps the names of the form's top-level fields to their
+// entries in /Fields. A new field must not reuse one of these names: two
+// fields with one name would be merged into a single field by readers.
+func (f *File) topLevelFields(af Dict) (map[string]Object, error) {
+	out := map[string]Object{}
 	fields, err := f.Resolve(af["Fields"])
 	if err != nil {
-		return "", fmt.Errorf("read /Fields: %w", err)
+		return nil, fmt.Errorf("read /Fields: %w", err)
 	}
 	arr, _ := fields.(Array)
 	for _, fo := range arr {
 		d, err := f.Resolve(fo)
 		if err != nil {
-			return "", fmt.Errorf("read field %v: %w", fo, err)
+			return nil, fmt.Errorf("read field %v: %w", fo, err)
 		}
 		if fd, ok := d.(Dict); ok {
 			if t, ok := fd["T"].(String); ok {
-				used[decodeText(t.Value)] = true
+				out[decodeText(t.Value)] = fo
 			}
 		}
 	}
-	for i := 1; ; i++ {
-		if n := fmt.Sprintf("%s%d", prefix, i); !used[n] {
-			return n, nil
-		}
+	return out, nil
+}
+
+// fillField signs the existing field name, which must be an empty
+// signature field stored as an indirect object.
+func (f *File) fillField(inc *increment, name string, entry Object, sigRef Ref) error {
+	ref, ok := entry.(Ref)
+	if !ok {
+		return fmt.Errorf("field %q exists and is not an indirect object", name)
 	}
+	o, err := f.Resolve(ref)
+	if err != nil {
+		return fmt.Errorf("read field %q: %w", name, err)
+	}
+	d, _ := o.(Dict)
+	if d.Name("FT") != "Sig" {
+		return fmt.Errorf("field %q exists and is not a signature field", name)
+	}
+	if _, signed := d["V"]; signed {
+		return fmt.Errorf("field %q is already signed", name)
+	}
+	nd := d.Clone()
+	nd["V"] = sigRef
+	inc.set(ref, nd)
+	return nil
 }
 
 // Bytes returns the whole new file with /Contents still zero. The slice
