@@ -32,6 +32,7 @@ var fixtures = []fixture{
 	{name: "qpdf 2.0", file: "qpdf-2.0.pdf", version: "2.0", xrefStream: true},
 	{name: "hybrid", file: "hybrid.pdf", version: "1.5", hybrid: true},
 	{name: "form with text field", file: "form-classic-1.3.pdf", version: "1.3"},
+	{name: "form in object streams", file: "form-objstm.pdf", version: "1.5", xrefStream: true},
 	{name: "signed by MuPDF", file: "mupdf-signed.pdf", version: "1.6", revisions: 2, signatures: 1},
 	{name: "encrypted", file: "encrypted.pdf", wantErr: ErrEncrypted},
 	{name: "truncated", file: "broken-truncated.pdf", wantErr: ErrMalformed},

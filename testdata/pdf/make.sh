@@ -30,6 +30,8 @@ head -c 1200 gs-classic-1.4.pdf > broken-truncated.pdf
 # named Signature1, inline /AcroForm and indirect /Annots.
 go run ./mkfixture hybrid > hybrid.pdf
 go run ./mkfixture form > form-classic-1.3.pdf
+# The same form with its /Annots array inside an object stream.
+qpdf --object-streams=generate form-classic-1.3.pdf form-objstm.pdf
 
 # Signed by another producer: MuPDF signs the empty field (object 6) of a
 # hand-laid-out file, with a throwaway self-signed RSA key (mutool cannot
@@ -44,7 +46,7 @@ openssl pkcs12 -export -inkey "$tmp/key.pem" -in "$tmp/cert.pem" -out "$tmp/sign
 mutool sign -s "$tmp/signer.p12" -P fixture -o mupdf-signed.pdf "$tmp/sigfield.pdf" 6
 
 for f in gs-classic-1.4.pdf qpdf-objstm.pdf qpdf-linearized.pdf qpdf-linearized-objstm.pdf \
-	qpdf-classic-1.4.pdf qpdf-2.0.pdf hybrid.pdf form-classic-1.3.pdf mupdf-signed.pdf; do
+	qpdf-classic-1.4.pdf qpdf-2.0.pdf hybrid.pdf form-classic-1.3.pdf form-objstm.pdf mupdf-signed.pdf; do
 	qpdf --check "$f" >/dev/null
 done
 ls -l ./*.pdf
