@@ -1,0 +1,52 @@
+#!/bin/sh
+# Regenerates the PDF fixtures of app/pdf from base.ps with Debian tools, so
+# that the files come from more than one producer (Ghostscript, qpdf, and a
+# hand layout for what no tool writes, MuPDF for a foreign signature).
+# Requires: ghostscript, qpdf, mupdf-tools, openssl, go.
+# The outputs are committed; rerun only to change them.
+set -eu
+cd "$(dirname "$0")"
+
+# Ghostscript: classic xref table, PDF 1.4, indirect stream /Length.
+gs -q -dNOPAUSE -dBATCH -dSAFER -sDEVICE=pdfwrite -dCompatibilityLevel=1.4 \
+	-sOutputFile=gs-classic-1.4.pdf base.ps
+
+# qpdf: xref stream with object streams (PDF 1.5).
+qpdf --object-streams=generate gs-classic-1.4.pdf qpdf-objstm.pdf
+# qpdf: linearized, classic tables (first-page and main sections).
+qpdf --linearize gs-classic-1.4.pdf qpdf-linearized.pdf
+# qpdf: linearized with xref streams and object streams.
+qpdf --linearize --object-streams=generate gs-classic-1.4.pdf qpdf-linearized-objstm.pdf
+# qpdf: plain classic PDF 1.4 from another producer.
+qpdf --object-streams=disable --force-version=1.4 gs-classic-1.4.pdf qpdf-classic-1.4.pdf
+# qpdf: PDF 2.0 with object streams.
+qpdf --force-version=2.0 --object-streams=generate gs-classic-1.4.pdf qpdf-2.0.pdf
+# qpdf: AES-256 encrypted; must be refused.
+qpdf --encrypt user owner 256 -- gs-classic-1.4.pdf encrypted.pdf
+# Truncated in the middle; must be refused as malformed.
+head -c 1200 gs-classic-1.4.pdf > broken-truncated.pdf
+
+# Hand layouts: hybrid (/XRefStm), and a form with an existing text field
+# named Signature1, inline /AcroForm and indirect /Annots.
+go run ./mkfixture hybrid > hybrid.pdf
+go run ./mkfixture form > form-classic-1.3.pdf
+# The same form with its /Annots array inside an object stream.
+qpdf --object-streams=generate form-classic-1.3.pdf form-objstm.pdf
+
+# Signed by another producer: MuPDF signs the empty field (object 6) of a
+# hand-laid-out file, with a throwaway self-signed RSA key (mutool cannot
+# sign with EC keys) that is deleted afterwards.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go run ./mkfixture sigfield > "$tmp/sigfield.pdf"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" \
+	-days 3650 -subj "/CN=MuPDF Fixture Signer" 2>/dev/null
+openssl pkcs12 -export -inkey "$tmp/key.pem" -in "$tmp/cert.pem" -out "$tmp/signer.p12" \
+	-passout pass:fixture -name signer
+mutool sign -s "$tmp/signer.p12" -P fixture -o mupdf-signed.pdf "$tmp/sigfield.pdf" 6
+
+for f in gs-classic-1.4.pdf qpdf-objstm.pdf qpdf-linearized.pdf qpdf-linearized-objstm.pdf \
+	qpdf-classic-1.4.pdf qpdf-2.0.pdf hybrid.pdf form-classic-1.3.pdf form-objstm.pdf mupdf-signed.pdf; do
+	qpdf --check "$f" >/dev/null
+done
+ls -l ./*.pdf
