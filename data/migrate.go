@@ -21,6 +21,9 @@ var migrations = []migration{
 			bucketSessions, bucketSessionsBySubj, bucketOutbox, bucketOutboxByState,
 			bucketAudit, bucketNotices, bucketOperators, bucketDrafts)
 	}},
+	{"create the trust buckets: CA state and certificates", func(tx *bolt.Tx) error {
+		return createBuckets(tx, bucketTrust, bucketCertificates, bucketCertificatesByCompany)
+	}},
 }
 
 var keySchemaVersion = []byte("schema_version")

@@ -1,10 +1,8 @@
 package company
 
 import (
-	"fmt"
-
 	"inkan/app/account"
-	"inkan/data"
+	"inkan/app/pki"
 )
 
 // Credentials are what a first start prints so a newcomer can log in at once.
@@ -22,27 +20,9 @@ var DemoApplication = Application{
 	},
 }
 
-// Bootstrap initialises an empty store: one operator account and the demo company with
-// its 管理用ID, all in one transaction. On a store that already has an operator it does
-// nothing and returns ok == false.
-func (o Onboarder) Bootstrap(store *data.Store) (creds Credentials, ok bool, err error) {
-	err = store.Update(func(tx *data.Tx) error {
-		if tx.HasOperators() {
-			return nil
-		}
-		pw, err := o.Accounts.CreateOperator(tx, "operator", "運営者")
-		if err != nil {
-			return err
-		}
-		_, admin, adminPW, err := o.Onboard(tx, DemoApplication, "system")
-		if err != nil {
-			return err
-		}
-		creds, ok = Credentials{"operator", pw, admin.ID, adminPW}, true
-		return nil
-	})
-	if err != nil {
-		return Credentials{}, false, fmt.Errorf("bootstrap: %w", err)
-	}
-	return creds, ok, nil
+// DemoCertificateSubject is the subject of the demo company's certificate DJC-00001.
+var DemoCertificateSubject = pki.Subject{
+	DisplayName: "デモ建設株式会社 管理 太郎",
+	Company:     "Demo Kensetsu Co. Ltd.", Department: "Administration", Title: "Manager",
+	CompanyJa: "デモ建設株式会社", DepartmentJa: "管理部", TitleJa: "部長",
 }

@@ -22,6 +22,8 @@ type Config struct {
 	SessionIdle time.Duration
 	SessionMax  time.Duration
 	ProxyHeader string
+	MasterKey   string
+	CAName      string
 	SMTP        SMTP
 }
 
@@ -50,6 +52,8 @@ var Settings = []Setting{
 	{Flag: "session-idle", Env: "INKAN_SESSION_IDLE", Default: "30m", Usage: "log out after this long without a request"},
 	{Flag: "session-max", Env: "INKAN_SESSION_MAX", Default: "12h", Usage: "log out this long after login, whatever happens"},
 	{Flag: "proxy-header", Env: "INKAN_PROXY_HEADER", Default: "", Usage: "header with the client address set by a reverse proxy in front (e.g. X-Forwarded-For); empty when clients connect directly"},
+	{Flag: "master-key", Env: "INKAN_MASTER_KEY", Default: "", Usage: "master key sealing the CA and certificate keys (hex or base64, or INKAN_MASTER_KEY_FILE); empty uses DATA/master.key, made on first start", Secret: true},
+	{Flag: "ca-organization", Env: "INKAN_CA_ORGANIZATION", Default: "Inkan", Usage: "organization (O) in the CA certificates made on first start; ASCII letters, digits, spaces and .-"},
 	{Flag: "smtp-host", Env: "INKAN_SMTP_HOST", Default: "", Usage: "SMTP server; empty keeps mail in the outbox only"},
 	{Flag: "smtp-port", Env: "INKAN_SMTP_PORT", Default: "587", Usage: "SMTP port"},
 	{Flag: "smtp-user", Env: "INKAN_SMTP_USER", Default: "", Usage: "SMTP user name (SASL)"},
@@ -96,6 +100,8 @@ func build(v func(string) string) (Config, error) {
 		BaseURL:     strings.TrimRight(v("base-url"), "/"),
 		ServiceName: v("service-name"),
 		ProxyHeader: v("proxy-header"),
+		MasterKey:   v("master-key"),
+		CAName:      v("ca-organization"),
 		SMTP: SMTP{
 			Host: v("smtp-host"), User: v("smtp-user"), Password: v("smtp-password"),
 			From: v("smtp-from"), TLS: v("smtp-tls"),

@@ -17,10 +17,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"inkan/app/account"
+	"inkan/app/certificate"
 	"inkan/app/company"
 	"inkan/app/config"
 	"inkan/app/i18n"
 	"inkan/app/mail"
+	"inkan/app/pki"
 	"inkan/app/web"
 	"inkan/data"
 	"inkan/jobs"
@@ -31,6 +33,10 @@ import (
 // asks a running server for a hot copy.
 const SocketName = "inkan.sock"
 
+// MasterKeyName is the master key file in the data directory, used when the operator
+// does not give the key in the settings.
+const MasterKeyName = "master.key"
+
 // Server is one running installation.
 type Server struct {
 	Config    config.Config
@@ -38,6 +44,7 @@ type Server struct {
 	Mail      *mail.Composer
 	Accounts  *account.Service
 	Onboarder company.Onboarder
+	Certs     *certificate.Service
 	Web       *fiber.App
 	Jobs      *jobs.Scheduler
 	Log       *slog.Logger
@@ -59,12 +66,21 @@ func New(cfg config.Config, log *slog.Logger, now func() time.Time) (*Server, er
 	}
 	s.Accounts = account.New(s.Store, s.Mail, account.Options{IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMax, Now: now})
 	s.Onboarder = company.Onboarder{Accounts: s.Accounts, Now: now}
+	master, err := masterKey(cfg, log)
+	if err != nil {
+		s.Store.Close()
+		return nil, err
+	}
+	if s.Certs, err = certificate.Open(s.Store, master, s.Mail, cfg.CAName, cfg.BaseURL, now); err != nil {
+		s.Store.Close()
+		return nil, err
+	}
 	catalogs, err := i18n.Load()
 	if err != nil {
 		s.Store.Close()
 		return nil, err
 	}
-	s.Web, err = web.New(web.Deps{Config: cfg, Store: s.Store, Accounts: s.Accounts, Onboarder: s.Onboarder, Catalogs: catalogs, Log: log})
+	s.Web, err = web.New(web.Deps{Config: cfg, Store: s.Store, Accounts: s.Accounts, Onboarder: s.Onboarder, Certs: s.Certs, Catalogs: catalogs, Log: log})
 	if err != nil {
 		s.Store.Close()
 		return nil, err
@@ -91,12 +107,66 @@ func (s *Server) addJobs(now func() time.Time) error {
 	if err := s.Jobs.Add("@every 1h", "purge drafts", drafts); err != nil {
 		return fmt.Errorf("schedule draft purge: %w", err)
 	}
+	crls := func(context.Context) error { return s.Certs.PublishCRLs() }
+	if err := s.Jobs.Add("@every 24h", "publish CRLs", crls); err != nil {
+		return fmt.Errorf("schedule CRL publishing: %w", err)
+	}
 	return nil
 }
 
-// Bootstrap initialises an empty store (first start); see company.Onboarder.Bootstrap.
-func (s *Server) Bootstrap() (company.Credentials, bool, error) {
-	return s.Onboarder.Bootstrap(s.Store)
+// masterKey is the operator's key when configured, else the key file in the data
+// directory, made on the first start.
+func masterKey(cfg config.Config, log *slog.Logger) (pki.MasterKey, error) {
+	if cfg.MasterKey != "" {
+		k, err := pki.ParseMasterKey(cfg.MasterKey)
+		if err != nil {
+			return pki.MasterKey{}, fmt.Errorf("master key from settings: %w", err)
+		}
+		return k, nil
+	}
+	path := filepath.Join(cfg.DataDir, MasterKeyName)
+	k, created, err := pki.LoadOrCreateMasterKey(path)
+	if err != nil {
+		return pki.MasterKey{}, err
+	}
+	if created {
+		log.Warn("created a new master key: back it up apart from the store backups", "path", path, "key_id", k.ID())
+	}
+	return k, nil
+}
+
+// Bootstrap initialises an empty store on the first start, in one transaction: an
+// operator account, the demo company with its 管理用ID, and the demo company's
+// certificate DJC-00001 linked to that admin, so a newcomer can log in and sign at
+// once. On a store that has an operator it does nothing and returns ok == false.
+func (s *Server) Bootstrap() (creds company.Credentials, ok bool, err error) {
+	err = s.Store.Update(func(tx *data.Tx) error {
+		if tx.HasOperators() {
+			return nil
+		}
+		pw, err := s.Accounts.CreateOperator(tx, "operator", "運営者")
+		if err != nil {
+			return err
+		}
+		demo, admin, adminPW, err := s.Onboarder.Onboard(tx, company.DemoApplication, "system")
+		if err != nil {
+			return err
+		}
+		_, _, err = s.Certs.Issue(tx, demo.ID, certificate.Application{
+			Subject:      company.DemoCertificateSubject,
+			UserIDs:      []string{admin.ID},
+			PINRecipient: admin.Name, PINEmail: admin.Email,
+		})
+		if err != nil {
+			return err
+		}
+		creds, ok = company.Credentials{OperatorLogin: "operator", OperatorPassword: pw, AdminID: admin.ID, AdminPassword: adminPW}, true
+		return nil
+	})
+	if err != nil {
+		return company.Credentials{}, false, fmt.Errorf("bootstrap: %w", err)
+	}
+	return creds, ok, nil
 }
 
 // Serve listens on the configured address and the control socket until ctx ends, then

@@ -164,8 +164,12 @@ func TestOutboxShowsMailAsFragmentOrPage(t *testing.T) {
 	op := env.Client(t)
 	list := op.OperatorLogin()
 	list = op.Get("/operator/outbox")
-	if got := list.Doc.Find("#outbox tbody tr").Length(); got != 2 {
-		t.Fatalf("outbox of a fresh install lists %d mails, want the demo admin's 2", got)
+	// The demo admin's ID and password mails, and the PIN mail of DJC-00001.
+	if got := list.Doc.Find("#outbox tbody tr").Length(); got != 3 {
+		t.Fatalf("outbox of a fresh install lists %d mails, want 3", got)
+	}
+	if subjects := list.Doc.Find("#outbox").Text(); !strings.Contains(subjects, "PINのお知らせ") {
+		t.Errorf("outbox lacks the PIN mail: %s", subjects)
 	}
 	link := list.Doc.Find("#outbox a[hx-get]").First()
 	path, _ := link.Attr("hx-get")
@@ -191,8 +195,7 @@ func TestOutboxShowsMailAsFragmentOrPage(t *testing.T) {
 			if !strings.Contains(r.Header.Get("Vary"), "HX-Request") {
 				t.Errorf("Vary %q", r.Header.Get("Vary"))
 			}
-			if !strings.Contains(r.Doc.Find("#mail-detail").Text(), "初回ログインパスワード：") &&
-				!strings.Contains(r.Doc.Find("#mail-detail").Text(), "利用者ID：") {
+			if !strings.Contains(r.Doc.Find("#mail-detail pre").Text(), "送信専用アドレス") {
 				t.Errorf("mail body not shown:\n%s", r.Body)
 			}
 		})

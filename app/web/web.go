@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"inkan/app/account"
+	"inkan/app/certificate"
 	"inkan/app/company"
 	"inkan/app/config"
 	"inkan/app/i18n"
@@ -30,6 +31,7 @@ type Deps struct {
 	Store     *data.Store
 	Accounts  *account.Service
 	Onboarder company.Onboarder
+	Certs     *certificate.Service
 	Catalogs  *i18n.Catalogs
 	Log       *slog.Logger
 }
@@ -81,6 +83,7 @@ func New(d Deps) (*fiber.App, error) {
 		CrossOriginEmbedderPolicy: "unsafe-none",
 	}))
 	app.Get("/static/:hash/:name", h.assets.serve)
+	h.trustRoutes(app)
 	app.Use(h.identify, h.checkCSRF)
 	h.routes(app)
 	return app, nil
