@@ -46,7 +46,10 @@ func TestTrustEndpointsServeWhatVerifiersFetch(t *testing.T) {
 
 	// DJC-00001 from the first start points at the CRL served here.
 	var demo data.Certificate
-	env.Server.Store.View(func(tx *data.Tx) (err error) { demo, err = tx.Tenant(webtest.DemoCompanyID).Certificate("DJC-00001"); return })
+	env.Server.Store.View(func(tx *data.Tx) (err error) {
+		demo, err = tx.Tenant(webtest.DemoCompanyID).Certificate("DJC-00001")
+		return
+	})
 	cert, err := x509.ParseCertificate(demo.DER)
 	if err != nil {
 		t.Fatal(err)
