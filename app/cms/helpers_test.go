@@ -9,9 +9,9 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"inkan/app/tooltest"
 	"math/big"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -103,19 +103,7 @@ func mustCert(t testing.TB, tmpl, parent *x509.Certificate, key crypto.Signer, p
 	return c
 }
 
-// openssl returns the openssl binary, skipping the test when it is missing
-// unless CI=true, where a missing tool must fail the run.
-func openssl(t testing.TB) string {
-	t.Helper()
-	p, err := exec.LookPath("openssl")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("openssl not installed: %v", err)
-		}
-		t.Skip("openssl not installed")
-	}
-	return p
-}
+func openssl(t testing.TB) string { return tooltest.Need(t, "openssl") }
 
 func writePEM(t testing.TB, dir, name string, certs ...*x509.Certificate) string {
 	t.Helper()

@@ -33,9 +33,9 @@ var (
 	oidAdbeRevocationArchive = asn1.ObjectIdentifier{1, 2, 840, 113583, 1, 1, 8}
 )
 
-// hashForOID maps a digest algorithm identifier to its hash. SHA-1 is
-// recognised so that the parser can name it, but Verify refuses it.
-func hashForOID(oid asn1.ObjectIdentifier) crypto.Hash {
+// HashForOID maps a digest algorithm identifier to its hash (0 when unknown).
+// SHA-1 is recognised so that parsers can name it; Verify refuses it.
+func HashForOID(oid asn1.ObjectIdentifier) crypto.Hash {
 	switch {
 	case oid.Equal(oidSHA1):
 		return crypto.SHA1
@@ -49,8 +49,8 @@ func hashForOID(oid asn1.ObjectIdentifier) crypto.Hash {
 	return 0
 }
 
-// oidForHash is the inverse of hashForOID for the hashes we produce.
-func oidForHash(h crypto.Hash) (asn1.ObjectIdentifier, bool) {
+// OIDForHash is the inverse of HashForOID for the hashes we produce (SHA-2).
+func OIDForHash(h crypto.Hash) (asn1.ObjectIdentifier, bool) {
 	switch h {
 	case crypto.SHA256:
 		return oidSHA256, true

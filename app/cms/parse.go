@@ -289,7 +289,7 @@ func (si *SignerInfo) parse(s cryptobyte.String) error {
 		return fmt.Errorf("cms: parse: digestAlgorithm: %w", err)
 	}
 	si.DigestAlgorithm = oid
-	si.Hash = hashForOID(oid)
+	si.Hash = HashForOID(oid)
 
 	signedTag := asn1.Tag(0).Constructed().ContextSpecific()
 	if s.PeekASN1Tag(signedTag) {

@@ -253,7 +253,7 @@ func parseFirstESSCertID(value []byte, v2 bool) (essCertID, error) {
 			if err != nil {
 				return id, fmt.Errorf("signing-certificate hash algorithm: %w", err)
 			}
-			if id.hash = hashForOID(oid); id.hash == 0 {
+			if id.hash = HashForOID(oid); id.hash == 0 {
 				return id, fmt.Errorf("signing-certificate hash algorithm %s unsupported", oid)
 			}
 		}

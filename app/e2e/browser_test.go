@@ -4,30 +4,19 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os"
-	"os/exec"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"inkan/app/tooltest"
 	"inkan/app/webtest"
 )
 
 // chromium finds the browser, skipping the test on a developer machine without one; in
 // CI (CI=true) a missing browser is a failure, never a skip.
 func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium is not installed; .ci/run installs Debian's chromium")
-	}
-	t.Skip("chromium is not installed")
-	return ""
+	return tooltest.Need(t, "chromium", "chromium-browser", "google-chrome")
 }
 
 // site is a running installation and a browser pointed at it.

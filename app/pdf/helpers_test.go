@@ -10,6 +10,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"fmt"
+	"inkan/app/tooltest"
 	"io"
 	"math/big"
 	"os"
@@ -83,17 +84,7 @@ func digestHolds(f *File, s Signature) (bool, error) {
 // need returns the path of an external tool, skipping the calling (sub)test
 // when it is missing outside CI and failing it in CI, where .ci/run
 // installs every tool.
-func need(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required when CI=true: %v", name, err)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
-}
+func need(t *testing.T, name string) string { return tooltest.Need(t, name) }
 
 // externalChecks runs the independent readers over out. wantSigs is the
 // number of signature fields pdfsig must list; wantValid how many of them

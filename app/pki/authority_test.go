@@ -24,6 +24,7 @@ import (
 
 	"inkan/app/cms"
 	"inkan/app/pki"
+	"inkan/app/tooltest"
 	"inkan/app/tsa"
 )
 
@@ -465,17 +466,7 @@ func TestSignWithIssuedCertificate(t *testing.T) {
 	t.Logf("B-T CMS with 3 certificates: %d bytes", len(sig))
 }
 
-func openssl(t *testing.T) string {
-	t.Helper()
-	p, err := exec.LookPath("openssl")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("openssl not installed: %v", err)
-		}
-		t.Skip("openssl not installed")
-	}
-	return p
-}
+func openssl(t testing.TB) string { return tooltest.Need(t, "openssl") }
 
 func run(name string, args ...string) (string, error) {
 	out, err := exec.Command(name, args...).CombinedOutput()

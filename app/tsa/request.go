@@ -6,42 +6,20 @@ import (
 	encasn1 "encoding/asn1"
 	"errors"
 	"fmt"
+	"inkan/app/cms"
 	"math/big"
 
 	"golang.org/x/crypto/cryptobyte"
 	"golang.org/x/crypto/cryptobyte/asn1"
 )
 
-// Hash algorithm identifiers accepted in message imprints. SHA-1 is absent
-// on purpose: a collision lets one token stand for two documents.
-var (
-	oidSHA256 = encasn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
-	oidSHA384 = encasn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}
-	oidSHA512 = encasn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}
-)
-
+// hashForOID maps a message imprint's algorithm to its hash. SHA-1 is refused on
+// purpose: a collision lets one token stand for two documents.
 func hashForOID(oid encasn1.ObjectIdentifier) crypto.Hash {
-	switch {
-	case oid.Equal(oidSHA256):
-		return crypto.SHA256
-	case oid.Equal(oidSHA384):
-		return crypto.SHA384
-	case oid.Equal(oidSHA512):
-		return crypto.SHA512
+	if h := cms.HashForOID(oid); h != crypto.SHA1 {
+		return h
 	}
 	return 0
-}
-
-func oidForHash(h crypto.Hash) (encasn1.ObjectIdentifier, bool) {
-	switch h {
-	case crypto.SHA256:
-		return oidSHA256, true
-	case crypto.SHA384:
-		return oidSHA384, true
-	case crypto.SHA512:
-		return oidSHA512, true
-	}
-	return nil, false
 }
 
 // Request is an RFC 3161 TimeStampReq.
@@ -173,7 +151,7 @@ func (r *Request) Marshal() ([]byte, error) {
 // marshalImprint writes a MessageImprint with NULL hash parameters, as
 // OpenSSL does, so imprints compare equal with its requests.
 func marshalImprint(h crypto.Hash, digest []byte) ([]byte, error) {
-	oid, ok := oidForHash(h)
+	oid, ok := cms.OIDForHash(h)
 	if !ok {
 		return nil, fmt.Errorf("hash %s not supported", h)
 	}
