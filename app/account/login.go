@@ -34,120 +34,110 @@ var dummyHash = password.Hash("dummy-password-1!")
 // Login checks a company user's credentials and opens a session. The returned token is
 // the cookie value; only its digest is stored.
 func (s *Service) Login(userID, pw, ip string) (string, data.Session, error) {
-	now := s.now()
-	if s.throttle.blocked(ip, now) {
-		return "", data.Session{}, ErrThrottled
-	}
-	var token string
-	var sess data.Session
-	var loginErr error
-	err := s.store.Update(func(tx *data.Tx) error {
+	return s.attempt("login "+userID, ip, func(tx *data.Tx, now time.Time) (string, data.Session, error, error) {
 		u, err := tx.UserForLogin(userID)
 		if err != nil || u.Status == StatusDeleted {
 			password.Verify(dummyHash, pw)
-			loginErr = ErrBadCredentials
-			return tx.Audit(data.Event{Time: now, Actor: userID, Action: "login.fail", Detail: "unknown id", IP: ip})
+			err := tx.Audit(data.Event{Time: now, Actor: userID, Action: data.SessionUser + ".login.fail", Detail: "unknown id", IP: ip})
+			return "", data.Session{}, ErrBadCredentials, err
 		}
-		loginErr = s.checkUser(&u, pw, now)
-		t := tx.Tenant(u.CompanyID)
-		if loginErr != nil {
-			if err := t.PutUser(u); err != nil {
-				return err
-			}
-			return tx.Audit(data.Event{Time: now, CompanyID: u.CompanyID, Actor: u.ID, Action: "login.fail", Detail: loginErr.Error(), IP: ip})
+		refusal := checkPassword(u.PasswordHash, pw, &u.FailedLogins, &u.LockedAt, now)
+		if refusal == nil && u.Status == StatusSuspended {
+			refusal = ErrSuspended
 		}
-		u.PrevLoginAt, u.LastLoginAt = u.LastLoginAt, &now
-		if err := t.PutUser(u); err != nil {
-			return err
+		if refusal == nil {
+			u.PrevLoginAt, u.LastLoginAt = u.LastLoginAt, &now
 		}
-		token, sess, err = s.open(tx, data.SessionUser, u.ID, u.CompanyID, ip)
-		if err != nil {
-			return err
+		if err := tx.Tenant(u.CompanyID).PutUser(u); err != nil {
+			return "", data.Session{}, nil, err
 		}
-		return tx.Audit(data.Event{Time: now, CompanyID: u.CompanyID, Actor: u.ID, Action: "login", IP: ip})
+		return s.finish(tx, refusal, data.SessionUser, u.ID, u.CompanyID, ip, now)
 	})
-	if err != nil {
-		return "", data.Session{}, fmt.Errorf("login %s: %w", userID, err)
-	}
-	if loginErr != nil {
-		if errors.Is(loginErr, ErrBadCredentials) {
-			s.throttle.fail(ip, now)
-		}
-		return "", data.Session{}, loginErr
-	}
-	return token, sess, nil
-}
-
-// checkUser applies the lock rules and the password to u, updating its failure count.
-func (s *Service) checkUser(u *data.User, pw string, now time.Time) error {
-	if u.LockedAt != nil {
-		password.Verify(dummyHash, pw)
-		return ErrLocked
-	}
-	if !password.Verify(u.PasswordHash, pw) {
-		u.FailedLogins++
-		if u.FailedLogins >= MaxFailures {
-			u.LockedAt = &now
-		}
-		return ErrBadCredentials
-	}
-	u.FailedLogins = 0
-	if u.Status == StatusSuspended {
-		return ErrSuspended
-	}
-	return nil
 }
 
 // OperatorLogin checks an operator's credentials and opens an operator session.
 func (s *Service) OperatorLogin(login, pw, ip string) (string, data.Session, error) {
+	return s.attempt("operator login "+login, ip, func(tx *data.Tx, now time.Time) (string, data.Session, error, error) {
+		o, err := tx.Operator(login)
+		if err != nil {
+			password.Verify(dummyHash, pw)
+			return "", data.Session{}, ErrBadCredentials, nil
+		}
+		refusal := checkPassword(o.PasswordHash, pw, &o.FailedLogins, &o.LockedAt, now)
+		if refusal == nil {
+			o.LastLoginAt = &now
+		}
+		if err := tx.PutOperator(o); err != nil {
+			return "", data.Session{}, nil, err
+		}
+		return s.finish(tx, refusal, data.SessionOperator, o.Login, "", ip, now)
+	})
+}
+
+// loginCheck runs in the login's write transaction. It returns the refusal apart from
+// the store error, because a refused login still commits its failure count and audit
+// event.
+type loginCheck func(tx *data.Tx, now time.Time) (token string, sess data.Session, refusal, err error)
+
+// attempt runs one login under the per-address throttle.
+func (s *Service) attempt(what, ip string, check loginCheck) (string, data.Session, error) {
 	now := s.now()
 	if s.throttle.blocked(ip, now) {
 		return "", data.Session{}, ErrThrottled
 	}
 	var token string
 	var sess data.Session
-	var loginErr error
-	err := s.store.Update(func(tx *data.Tx) error {
-		o, err := tx.Operator(login)
-		if err != nil {
-			password.Verify(dummyHash, pw)
-			loginErr = ErrBadCredentials
-			return nil
-		}
-		switch {
-		case o.LockedAt != nil:
-			loginErr = ErrLocked
-		case !password.Verify(o.PasswordHash, pw):
-			o.FailedLogins++
-			if o.FailedLogins >= MaxFailures {
-				o.LockedAt = &now
-			}
-			loginErr = ErrBadCredentials
-		default:
-			o.FailedLogins, o.LastLoginAt = 0, &now
-			if token, sess, err = s.open(tx, data.SessionOperator, o.Login, "", ip); err != nil {
-				return err
-			}
-		}
-		if err := tx.PutOperator(o); err != nil {
-			return err
-		}
-		action := "operator.login"
-		if loginErr != nil {
-			action = "operator.login.fail"
-		}
-		return tx.Audit(data.Event{Time: now, Actor: "operator:" + login, Action: action, IP: ip})
+	var refusal error
+	err := s.store.Update(func(tx *data.Tx) (err error) {
+		token, sess, refusal, err = check(tx, now)
+		return err
 	})
 	if err != nil {
-		return "", data.Session{}, fmt.Errorf("operator login %s: %w", login, err)
+		return "", data.Session{}, fmt.Errorf("%s: %w", what, err)
 	}
-	if loginErr != nil {
-		if errors.Is(loginErr, ErrBadCredentials) {
+	if refusal != nil {
+		if errors.Is(refusal, ErrBadCredentials) {
 			s.throttle.fail(ip, now)
 		}
-		return "", data.Session{}, loginErr
+		return "", data.Session{}, refusal
 	}
 	return token, sess, nil
+}
+
+// checkPassword applies the lock rules and the password, updating the failure count:
+// MaxFailures wrong passwords in a row lock the account until it is lifted.
+func checkPassword(hash, pw string, failures *int, lockedAt **time.Time, now time.Time) error {
+	if *lockedAt != nil {
+		password.Verify(dummyHash, pw)
+		return ErrLocked
+	}
+	if !password.Verify(hash, pw) {
+		*failures++
+		if *failures >= MaxFailures {
+			*lockedAt = &now
+		}
+		return ErrBadCredentials
+	}
+	*failures = 0
+	return nil
+}
+
+// finish opens the session of an accepted login, and audits either outcome.
+func (s *Service) finish(tx *data.Tx, refusal error, kind, subject, companyID, ip string, now time.Time) (string, data.Session, error, error) {
+	actor := subject
+	if kind == data.SessionOperator {
+		actor = "operator:" + subject
+	}
+	event := data.Event{Time: now, CompanyID: companyID, Actor: actor, Action: kind + ".login", IP: ip}
+	if refusal != nil {
+		event.Action, event.Detail = kind+".login.fail", refusal.Error()
+		return "", data.Session{}, refusal, tx.Audit(event)
+	}
+	token, sess, err := s.open(tx, kind, subject, companyID, ip)
+	if err != nil {
+		return "", data.Session{}, nil, err
+	}
+	return token, sess, nil, tx.Audit(event)
 }
 
 func (s *Service) open(tx *data.Tx, kind, subject, companyID, ip string) (string, data.Session, error) {
