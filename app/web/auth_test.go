@@ -57,6 +57,9 @@ func TestFirstLoginForcesPasswordChange(t *testing.T) {
 	if r := env.Client(t).Login(env.Creds.AdminID, newPassword); !r.Has("#mylist") {
 		t.Errorf("new password refused: %d", r.Status)
 	}
+	if r := env.Client(t).Login("ｕ０００００１", newPassword); !r.Has("#mylist") {
+		t.Errorf("full-width lower-case ID refused: %d", r.Status)
+	}
 }
 
 func TestPasswordChangeValidation(t *testing.T) {

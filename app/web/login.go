@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"golang.org/x/text/unicode/norm"
 
 	"inkan/app/account"
 )
@@ -20,7 +21,8 @@ func (h *handler) loginShow(c *fiber.Ctx) error {
 
 func (h *handler) loginSubmit(c *fiber.Ctx) error {
 	id := strings.TrimSpace(c.FormValue("login"))
-	token, _, err := h.Accounts.Login(strings.ToUpper(id), c.FormValue("password"), c.IP())
+	// A 利用者ID typed in full-width or lower case (ｕ０００００１) is still the ID.
+	token, _, err := h.Accounts.Login(strings.ToUpper(norm.NFKC.String(id)), c.FormValue("password"), c.IP())
 	if err != nil {
 		v := h.view(c, "login.title", "")
 		v["Action"], v["LoginID"] = "/login", id
