@@ -4,6 +4,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -72,9 +73,20 @@ func Run(env Env) int {
 }
 
 func build(env Env, name string, args []string) (*server.Server, []string, error) {
-	cfg, rest, err := config.Parse(name, args, env.Getenv)
+	return buildWith(env, name, args, nil, nil)
+}
+
+// buildWith builds the installation for a command with flags of its own (extra) and a
+// check of the data directory before anything is created in it (precheck).
+func buildWith(env Env, name string, args []string, extra func(*flag.FlagSet), precheck func(dir string) error) (*server.Server, []string, error) {
+	cfg, rest, err := config.ParseWith(name, args, env.Getenv, extra)
 	if err != nil {
 		return nil, nil, err
+	}
+	if precheck != nil {
+		if err := precheck(cfg.DataDir); err != nil {
+			return nil, nil, err
+		}
 	}
 	log := slog.New(slog.NewTextHandler(env.Stderr, nil))
 	s, err := server.New(cfg, log, nil)

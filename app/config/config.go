@@ -65,7 +65,15 @@ var Settings = []Setting{
 // Parse reads the settings for a subcommand from args and the environment, and returns
 // the arguments left after the flags.
 func Parse(name string, args []string, getenv func(string) string) (Config, []string, error) {
+	return ParseWith(name, args, getenv, nil)
+}
+
+// ParseWith is Parse for a subcommand with flags of its own, which extra registers.
+func ParseWith(name string, args []string, getenv func(string) string, extra func(*flag.FlagSet)) (Config, []string, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	if extra != nil {
+		extra(fs)
+	}
 	values := map[string]*string{}
 	for _, s := range Settings {
 		def := s.Default
