@@ -207,3 +207,47 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 		t.Error("opened a store with a newer schema")
 	}
 }
+
+// TestEveryMigrationUpgradesTheStoreBeforeIt builds a store as each earlier schema
+// version left it, with a record in it, and opens it with this program.
+func TestEveryMigrationUpgradesTheStoreBeforeIt(t *testing.T) {
+	for version := 1; version < len(migrations); version++ {
+		dir := t.TempDir()
+		db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.Update(func(tx *bolt.Tx) error {
+			for _, m := range migrations[:version] {
+				if err := m.run(tx); err != nil {
+					return err
+				}
+			}
+			if err := tx.Bucket(bucketMeta).Put(keySchemaVersion, u64(uint64(version))); err != nil {
+				return err
+			}
+			return tx.Bucket(bucketCompanies).Put([]byte("C000001"), []byte(`{"v":1,"id":"C000001","name":"旧建設"}`))
+		})
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := Open(dir)
+		if err != nil {
+			t.Fatalf("open a version %d store: %v", version, err)
+		}
+		if v, _ := s.SchemaVersion(); v != SchemaVersion() {
+			t.Errorf("from version %d: now %d, want %d", version, v, SchemaVersion())
+		}
+		s.View(func(tx *Tx) error {
+			if c, err := tx.Company("C000001"); err != nil || c.Name != "旧建設" {
+				t.Errorf("from version %d: record lost: %+v %v", version, c, err)
+			}
+			if _, err := tx.Trust(); err != ErrNotFound {
+				t.Errorf("from version %d: trust bucket: %v", version, err)
+			}
+			return nil
+		})
+		s.Close()
+	}
+}
