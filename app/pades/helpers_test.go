@@ -314,3 +314,5 @@ func cmsOf(t testing.TB, s pdf.Signature) *cms.SignedData {
 	}
 	return sd
 }
+
+func bigOne() *big.Int { return big.NewInt(1) }
