@@ -37,6 +37,7 @@ func TestRevocation(t *testing.T) {
 			crls := e.crls(t, []pki.Revoked{{SerialNumber: serial, RevokedAt: time.Now().Add(tc.revokedAt), Reason: pki.ReasonKeyCompromise}})
 			doc, opts := signed, e.verifyOptions()
 			if tc.inDSS {
+				var err error
 				if doc, err = pades.Timestamp(signed, e.tsa, pades.Validation{CRLs: crls}, time.Now()); err != nil {
 					t.Fatal(err)
 				}
