@@ -121,9 +121,10 @@ type SignatureReport struct {
 	// timestamp, the token itself is valid (digest, signature, chain).
 	TimestampOK bool
 
-	// Revoked reports that a CRL lists a certificate of the chain;
-	// RevocationTime is when. It is a problem when the revocation came
-	// before the signature's proof of existence, a warning otherwise.
+	// Revoked reports that a CRL lists a certificate of the chain (or of
+	// the signature timestamp's TSA chain); RevocationTime is the earliest
+	// such revocation. It is a problem when the revocation came before the
+	// signature's proof of existence, a warning otherwise.
 	Revoked        bool
 	RevocationTime time.Time
 	// RevocationChecked reports that a CRL from the issuer was found for
