@@ -40,6 +40,10 @@ type SignatureOptions struct {
 	// ContentsSize is the number of DER bytes reserved in /Contents;
 	// zero means DefaultContentsSize.
 	ContentsSize int
+	// Appearance, when set, makes a new field visible on the first page;
+	// by default the signature is invisible. It cannot be combined with
+	// signing an existing field, which has its own widget.
+	Appearance *Appearance
 }
 
 // TimestampOptions describes a document timestamp increment.
@@ -80,7 +84,7 @@ func (f *File) PrepareSignature(opts SignatureOptions) (*Prepared, error) {
 			sig[k] = textString(v)
 		}
 	}
-	p, err := f.prepareField(sig, opts.FieldName, "Signature", opts.ContentsSize)
+	p, err := f.prepareField(sig, opts.FieldName, "Signature", opts.ContentsSize, opts.Appearance)
 	if err != nil {
 		return nil, fmt.Errorf("pdf: prepare signature: %w", err)
 	}
@@ -96,14 +100,14 @@ func (f *File) PrepareDocTimestamp(opts TimestampOptions) (*Prepared, error) {
 		"Filter":    Name("Adobe.PPKLite"),
 		"SubFilter": Name("ETSI.RFC3161"),
 	}
-	p, err := f.prepareField(sig, opts.FieldName, "Timestamp", opts.ContentsSize)
+	p, err := f.prepareField(sig, opts.FieldName, "Timestamp", opts.ContentsSize, nil)
 	if err != nil {
 		return nil, fmt.Errorf("pdf: prepare document timestamp: %w", err)
 	}
 	return p, nil
 }
 
-func (f *File) prepareField(sig Dict, fieldName, prefix string, reserve int) (*Prepared, error) {
+func (f *File) prepareField(sig Dict, fieldName, prefix string, reserve int, app *Appearance) (*Prepared, error) {
 	if reserve == 0 {
 		reserve = DefaultContentsSize
 	}
@@ -146,6 +150,9 @@ func (f *File) prepareField(sig Dict, fieldName, prefix string, reserve int) (*P
 	if existing, ok := fields[fieldName]; ok && fieldName != "" {
 		// A template may carry an empty signature box for the signer;
 		// signing it only sets its /V, leaving page and form alone.
+		if app != nil {
+			return nil, fmt.Errorf("field %q exists: an appearance can only be given to a new field", fieldName)
+		}
 		if err := f.fillField(inc, fieldName, existing, sigRef); err != nil {
 			return nil, err
 		}
@@ -159,7 +166,7 @@ func (f *File) prepareField(sig Dict, fieldName, prefix string, reserve int) (*P
 		// 12.5.6.19 allows merging them when the field has a single
 		// widget). Rect [0 0 0 0] and the Print flag make it the
 		// invisible signature that PAdES verifiers and viewers expect.
-		widgetRef := inc.add(Dict{
+		widget := Dict{
 			"Type":    Name("Annot"),
 			"Subtype": Name("Widget"),
 			"FT":      Name("Sig"),
@@ -168,7 +175,16 @@ func (f *File) prepareField(sig Dict, fieldName, prefix string, reserve int) (*P
 			"Rect":    Array{Int(0), Int(0), Int(0), Int(0)},
 			"F":       Int(4),
 			"P":       pageRef,
-		})
+		}
+		if app != nil {
+			ap, err := inc.appearanceStream(app)
+			if err != nil {
+				return nil, err
+			}
+			widget["Rect"] = Array{Real(app.Rect[0]), Real(app.Rect[1]), Real(app.Rect[2]), Real(app.Rect[3])}
+			widget["AP"] = Dict{"N": ap}
+		}
+		widgetRef := inc.add(widget)
 		newPage := page.Clone()
 		pageChanged, err := f.appendToArray(inc, newPage, "Annots", widgetRef)
 		if err != nil {
