@@ -38,6 +38,8 @@ commands:
   serve          run the server (default)
   init           create the data directory, the operator and the demo company, then exit
   backup FILE    write a consistent copy of the store to FILE (works while serving)
+  pdf sign|timestamp|verify   sign, timestamp or verify a PDF (see "inkan pdf")
+  ca export-root print the root CA certificate (PEM) for Acrobat or NSS
   version        print the version
 
 Run "inkan serve -h" for the settings; each flag also reads an INKAN_* variable.
@@ -57,6 +59,10 @@ func Run(env Env) int {
 		err = initStore(env, args)
 	case "backup":
 		err = backup(env, args)
+	case "pdf":
+		err = pdfCommand(env, args)
+	case "ca":
+		err = caCommand(env, args)
 	case "version":
 		fmt.Fprintln(env.Stdout, "inkan", Version)
 	case "help", "-h", "--help":

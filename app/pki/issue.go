@@ -78,6 +78,9 @@ var (
 	oidCommonName = asn1.ObjectIdentifier{2, 5, 4, 3}
 )
 
+// oidDocumentSigning is id-kp-documentSigning (RFC 9336).
+var oidDocumentSigning = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 36}
+
 var numberPattern = regexp.MustCompile(`^DJC-[0-9]{5}$`)
 
 // Issue generates a P-256 key pair for the holder, issues the signing
@@ -112,9 +115,13 @@ func (a *Authority) Issue(req IssueRequest) (IssuedCertificate, string, error) {
 		NotBefore:  now.Add(-backdate),
 		NotAfter:   notAfter,
 		// Key usage is the same for everything a contract signer does:
-		// digital signature plus non-repudiation (contentCommitment). No EKU:
-		// document signing needs none and Acrobat accepts its absence.
+		// digital signature plus non-repudiation (contentCommitment). The EKU
+		// names document signing (RFC 9336) and emailProtection: NSS checks a
+		// PDF signer as an email signer, and poppler (pdfsig 22.12) only calls
+		// a certificate trusted when that usage is present.
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
+		UnknownExtKeyUsage:    []asn1.ObjectIdentifier{oidDocumentSigning},
 		BasicConstraintsValid: true,
 		CRLDistributionPoints: []string{a.baseURL + IssuingCRLPath},
 		IssuingCertificateURL: []string{a.baseURL + IssuingCertPath},
