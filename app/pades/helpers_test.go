@@ -19,6 +19,7 @@ import (
 	"inkan/app/pades"
 	"inkan/app/pdf"
 	"inkan/app/pki"
+	"inkan/app/tooltest"
 	"inkan/app/tsa"
 )
 
@@ -108,20 +109,7 @@ func readFixture(t testing.TB, name string) []byte {
 	return b
 }
 
-// need returns the path of an external tool. A missing tool skips the
-// calling test outside CI and fails it when CI=true, where .ci/run
-// installs every tool.
-func need(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required when CI=true: %v", name, err)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
-}
+func need(t testing.TB, name string) string { return tooltest.Need(t, name) }
 
 // run runs a tool and returns its combined output and exit code; a failure
 // to start it at all fails the test.

@@ -8,9 +8,14 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"inkan/app/pki"
+	"inkan/app/tooltest"
 	"inkan/app/tsa"
 	"inkan/app/webtest"
 	"inkan/data"
@@ -82,5 +87,32 @@ func TestTrustEndpointsServeWhatVerifiersFetch(t *testing.T) {
 	roots.AddCert(root)
 	if _, err := tsa.VerifyTokenDigest(token, crypto.SHA256, digest[:], tsa.VerifyOptions{Roots: roots}); err != nil {
 		t.Errorf("token from /pki/tsa: %v", err)
+	}
+}
+
+// TestTSAAnswersOpenSSL is the issue's own check: a query made by openssl, posted to
+// the running service, and the reply verified by openssl against our root.
+func TestTSAAnswersOpenSSL(t *testing.T) {
+	openssl := tooltest.Need(t, "openssl")
+	env := webtest.New(t, webtest.Config(t))
+	dir := t.TempDir()
+	file := func(name string) string { return filepath.Join(dir, name) }
+	os.WriteFile(file("contract.txt"), []byte("工事請負契約書"), 0o600)
+	os.WriteFile(file("root.pem"), env.Server.Certs.CA.RootPEM(), 0o600)
+	if out, err := exec.Command(openssl, "ts", "-query", "-data", file("contract.txt"), "-sha256", "-cert", "-out", file("q.tsq")).CombinedOutput(); err != nil {
+		t.Fatalf("openssl ts -query: %v\n%s", err, out)
+	}
+	query, _ := os.ReadFile(file("q.tsq"))
+	req := httptest.NewRequest(http.MethodPost, "/pki/tsa", bytes.NewReader(query))
+	req.Header.Set("Content-Type", "application/timestamp-query")
+	resp, err := env.Server.Web.Test(req, -1)
+	if err != nil || resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/timestamp-reply" {
+		t.Fatalf("POST /pki/tsa: %v %v", resp, err)
+	}
+	reply, _ := io.ReadAll(resp.Body)
+	os.WriteFile(file("r.tsr"), reply, 0o600)
+	out, err := exec.Command(openssl, "ts", "-verify", "-in", file("r.tsr"), "-queryfile", file("q.tsq"), "-CAfile", file("root.pem")).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Verification: OK") {
+		t.Errorf("openssl ts -verify: %v\n%s", err, out)
 	}
 }
