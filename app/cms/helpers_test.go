@@ -9,12 +9,13 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"inkan/app/tooltest"
 	"math/big"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"inkan/app/tooltest"
 )
 
 // testPKI is a real three-level hierarchy made with crypto/x509 for the

@@ -10,7 +10,6 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"fmt"
-	"inkan/app/tooltest"
 	"io"
 	"math/big"
 	"os"
@@ -19,6 +18,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"inkan/app/tooltest"
 )
 
 const fixtureDir = "../../testdata/pdf"

@@ -9,13 +9,14 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/pem"
-	"inkan/app/tooltest"
 	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"inkan/app/tooltest"
 )
 
 // testTSA is a real root plus TSA certificate made with crypto/x509, kept
