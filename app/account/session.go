@@ -16,7 +16,8 @@ const touchEvery = time.Minute
 
 // Resume finds the session of a cookie value and checks that it is still alive: not
 // idle too long, not older than the absolute limit, and (for company users) that the
-// user is still active. An expired or orphaned session is deleted.
+// user is still active. An expired or orphaned session is deleted. Most requests only
+// read: the last-seen time is written at most once a minute.
 func (s *Service) Resume(token, kind string) (data.Session, error) {
 	if token == "" {
 		return data.Session{}, ErrSessionExpired
@@ -24,41 +25,59 @@ func (s *Service) Resume(token, kind string) (data.Session, error) {
 	id := SessionID(token)
 	now := s.now()
 	var sess data.Session
-	var dead bool
-	err := s.store.Update(func(tx *data.Tx) error {
+	var found, alive bool
+	err := s.store.View(func(tx *data.Tx) error {
 		var err error
 		sess, err = tx.Session(id)
-		if errors.Is(err, data.ErrNotFound) {
-			dead = true
-			return nil
+		if errors.Is(err, data.ErrNotFound) || (err == nil && sess.Kind != kind) {
+			return nil // another kind's cookie is left alone, just not accepted here
 		}
 		if err != nil {
 			return err
 		}
-		dead = sess.Kind != kind || now.Sub(sess.LastSeenAt) > s.idle || now.Sub(sess.CreatedAt) > s.maxAge
-		if !dead && kind == data.SessionUser {
+		found = true
+		alive = now.Sub(sess.LastSeenAt) <= s.idle && now.Sub(sess.CreatedAt) <= s.maxAge
+		if alive && kind == data.SessionUser {
 			u, err := tx.Tenant(sess.CompanyID).User(sess.Subject)
-			dead = err != nil || u.Status != StatusActive
-		}
-		if dead {
-			if sess.Kind != kind {
-				return nil // another kind's cookie is left alone, just not accepted here
-			}
-			return tx.DeleteSession(id)
-		}
-		if now.Sub(sess.LastSeenAt) >= touchEvery {
-			sess.LastSeenAt = now
-			return tx.PutSession(sess)
+			alive = err == nil && u.Status == StatusActive
 		}
 		return nil
 	})
 	if err != nil {
 		return data.Session{}, fmt.Errorf("resume session: %w", err)
 	}
-	if dead {
+	switch {
+	case !found:
 		return data.Session{}, ErrSessionExpired
+	case !alive:
+		if err := s.store.Update(func(tx *data.Tx) error { return ignoreNotFound(tx.DeleteSession(id)) }); err != nil {
+			return data.Session{}, fmt.Errorf("end expired session: %w", err)
+		}
+		return data.Session{}, ErrSessionExpired
+	case now.Sub(sess.LastSeenAt) >= touchEvery:
+		sess.LastSeenAt = now
+		err := s.store.Update(func(tx *data.Tx) error {
+			// Logged out or revoked since the read: do not bring it back.
+			if _, err := tx.Session(id); err != nil {
+				return err
+			}
+			return tx.PutSession(sess)
+		})
+		if errors.Is(err, data.ErrNotFound) {
+			return data.Session{}, ErrSessionExpired
+		}
+		if err != nil {
+			return data.Session{}, fmt.Errorf("touch session: %w", err)
+		}
 	}
 	return sess, nil
+}
+
+func ignoreNotFound(err error) error {
+	if errors.Is(err, data.ErrNotFound) {
+		return nil
+	}
+	return err
 }
 
 // Logout ends the session of a cookie value.
