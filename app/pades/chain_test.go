@@ -2,6 +2,7 @@ package pades_test
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -135,7 +136,47 @@ func TestContractChain(t *testing.T) {
 				}
 				checkMutool(t, st.name, path, rep)
 			}
+			checkTamperedCopy(t, e, db, dir, cur, len(orig))
 		})
+	}
+}
+
+// checkTamperedCopy flips one byte of the original document inside the final file (a
+// byte of the first object's body, which every signature covers) and requires our
+// verifier and pdfsig to agree that no signature holds any more.
+func checkTamperedCopy(t *testing.T, e *env, db, dir string, final []byte, origLen int) {
+	t.Helper()
+	at := bytes.Index(final[:origLen], []byte(" obj"))
+	if at < 0 {
+		t.Fatal("no object in the original")
+	}
+	at += len(" obj") + 2 // inside the first object, past its keyword and line break
+	tampered := bytes.Clone(final)
+	tampered[at] ^= 0x01
+	rep, err := pades.Verify(tampered, e.verifyOptions())
+	switch {
+	case errors.Is(err, pdf.ErrMalformed):
+		// The flip broke the structure the signatures point through (an object
+		// stream or a hex string): refusing the file is detection too.
+		t.Logf("tampered copy refused as malformed: %v", err)
+		rep = &pades.Report{}
+	case err != nil:
+		t.Fatalf("tampered: Verify: %v", err)
+	}
+	path := writeTemp(t, dir, "tampered.pdf", tampered)
+	blocks := pdfsig(t, db, path)
+	for _, s := range rep.Signatures {
+		if s.DigestOK || s.Valid() {
+			t.Errorf("tampered: %s still holds (digest %v, problems %v)", s.Field, s.DigestOK, s.Problems)
+		}
+		if b, ok := blocks[s.Field]; s.Kind == pades.KindSignature && (!ok || !strings.Contains(b.text, "Digest Mismatch.")) {
+			t.Errorf("tampered: pdfsig on %s does not report the mismatch:\n%s", s.Field, b.text)
+		}
+	}
+	for field, b := range blocks {
+		if strings.Contains(b.text, "Signature is Valid.") {
+			t.Errorf("tampered: pdfsig still calls %s valid:\n%s", field, b.text)
+		}
 	}
 }
 
