@@ -39,7 +39,7 @@ commands:
   init           create the data directory, the operator and the demo company, then exit
   backup FILE    write a consistent copy of the store to FILE (works while serving)
   pdf sign|timestamp|verify   sign, timestamp or verify a PDF (see "inkan pdf")
-  ca export-root print the root CA certificate (PEM) for Acrobat or NSS
+  ca export-root|revoke   print the root CA certificate (PEM), or revoke a certificate
   version        print the version
 
 Run "inkan serve -h" for the settings; each flag also reads an INKAN_* variable.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"inkan/app/pades"
+	"inkan/app/pki"
 	"inkan/app/server"
 	"inkan/data"
 )
@@ -138,8 +139,8 @@ func pdfVerify(env Env, args []string) error {
 	return nil
 }
 
-// printReport writes one line per signature or document timestamp, then the
-// document's own findings.
+// printReport writes one line per signature or document timestamp (its warnings
+// indented below it), then the document's own findings.
 func printReport(env Env, rep *pades.Report) {
 	for i, sig := range rep.Signatures {
 		verdict := "valid"
@@ -151,6 +152,9 @@ func printReport(env Env, rep *pades.Report) {
 			when = " timestamp=" + sig.TimestampTime.UTC().Format(time.RFC3339)
 		}
 		fmt.Fprintf(env.Stdout, "%d %s %s signer=%q%s %s\n", i+1, sig.Kind, sig.Field, sig.Signer, when, verdict)
+		for _, w := range sig.Warnings {
+			fmt.Fprintln(env.Stdout, "  warning:", w)
+		}
 	}
 	if len(rep.Signatures) == 0 {
 		fmt.Fprintln(env.Stdout, "no signatures")
@@ -158,19 +162,63 @@ func printReport(env Env, rep *pades.Report) {
 	for _, p := range rep.Problems {
 		fmt.Fprintln(env.Stdout, "document INVALID:", p)
 	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintln(env.Stdout, "document warning:", w)
+	}
 }
 
+const caUsage = `usage:
+  inkan ca export-root > root.pem          print the root CA certificate (PEM)
+  inkan ca revoke [--reason R] DJC-nnnnn   revoke a certificate and publish the CRL
+                                           (R: unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation)`
+
 func caCommand(env Env, args []string) error {
-	if len(args) == 0 || args[0] != "export-root" {
-		return errors.New("usage: inkan ca export-root [--data DIR] > root.pem")
+	if len(args) == 0 {
+		return errors.New(caUsage)
 	}
-	s, _, err := openInstalled(env, "ca export-root", args[1:], nil)
+	switch args[0] {
+	case "export-root":
+		s, _, err := openInstalled(env, "ca export-root", args[1:], nil)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		_, err = env.Stdout.Write(s.Certs.CA.RootPEM())
+		return err
+	case "revoke":
+		return caRevoke(env, args[1:])
+	}
+	return fmt.Errorf("unknown ca command %q\n%s", args[0], caUsage)
+}
+
+// revocationReasons are the CRL reason codes an operator can name (RFC 5280).
+var revocationReasons = map[string]int{
+	"unspecified":          pki.ReasonUnspecified,
+	"keyCompromise":        pki.ReasonKeyCompromise,
+	"affiliationChanged":   pki.ReasonAffiliationChanged,
+	"superseded":           pki.ReasonSuperseded,
+	"cessationOfOperation": pki.ReasonCessationOfOperation,
+}
+
+func caRevoke(env Env, args []string) error {
+	var reason string
+	s, rest, err := openInstalled(env, "ca revoke", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&reason, "reason", "unspecified", "CRL reason")
+	})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	_, err = env.Stdout.Write(s.Certs.CA.RootPEM())
-	return err
+	code, ok := revocationReasons[reason]
+	if len(rest) != 1 || !ok {
+		return errors.New(caUsage)
+	}
+	err = s.Store.Update(func(tx *data.Tx) error { return s.Certs.Revoke(tx, rest[0], code, "operator:cli") })
+	if err != nil {
+		return fmt.Errorf("revoke %s: %w", rest[0], err)
+	}
+	fmt.Fprintln(env.Stdout, "revoked", rest[0])
+	return nil
 }
 
 // writeFileAtomic writes b beside path and renames it into place, so a failed run never
