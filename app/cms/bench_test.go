@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"testing"
 
+	"inkan/app/certtest"
 	"inkan/app/cms"
 )
 
@@ -16,8 +17,8 @@ func BenchmarkSign(b *testing.B) {
 		name string
 		pki  testPKI
 	}{
-		{"ECDSA-P256", newTestPKI(b, mustECKey(b, elliptic.P256()))},
-		{"RSA-2048", newTestPKI(b, mustRSAKey(b))},
+		{"ECDSA-P256", newTestPKI(b, certtest.ECKey(b, elliptic.P256()))},
+		{"RSA-2048", newTestPKI(b, certtest.RSAKey(b))},
 	}
 	digest := sha256.Sum256([]byte("x"))
 	for _, k := range keys {
@@ -34,7 +35,7 @@ func BenchmarkSign(b *testing.B) {
 // BenchmarkVerify measures parsing and verifying one signature with its
 // chain.
 func BenchmarkVerify(b *testing.B) {
-	p := newTestPKI(b, mustECKey(b, elliptic.P256()))
+	p := newTestPKI(b, certtest.ECKey(b, elliptic.P256()))
 	digest := sha256.Sum256([]byte("x"))
 	der, err := cms.Sign(digest[:], p.leafKey, p.leaf, []*x509.Certificate{p.inter})
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"inkan/app/certtest"
 	"inkan/app/cms"
 )
 
@@ -30,9 +31,9 @@ func signerKeys(t *testing.T) []struct {
 		name string
 		key  crypto.Signer
 	}{
-		{"ECDSA P-256", mustECKey(t, elliptic.P256())},
-		{"ECDSA P-384", mustECKey(t, elliptic.P384())},
-		{"RSA 2048", mustRSAKey(t)},
+		{"ECDSA P-256", certtest.ECKey(t, elliptic.P256())},
+		{"ECDSA P-384", certtest.ECKey(t, elliptic.P384())},
+		{"RSA 2048", certtest.RSAKey(t)},
 	}
 }
 
@@ -83,8 +84,8 @@ func TestSignVerify(t *testing.T) {
 func TestVerifyFailures(t *testing.T) {
 	content := []byte("contract body")
 	digest := sha256.Sum256(content)
-	p := newTestPKI(t, mustECKey(t, elliptic.P256()))
-	other := newTestPKI(t, mustECKey(t, elliptic.P256()))
+	p := newTestPKI(t, certtest.ECKey(t, elliptic.P256()))
+	other := newTestPKI(t, certtest.ECKey(t, elliptic.P256()))
 	der, err := cms.Sign(digest[:], p.leafKey, p.leaf, []*x509.Certificate{p.inter})
 	if err != nil {
 		t.Fatalf("Sign: %v", err)
@@ -144,7 +145,7 @@ func flipLast(b []byte) []byte {
 
 func TestParsePaddingAndGarbage(t *testing.T) {
 	digest := sha256.Sum256([]byte("x"))
-	p := newTestPKI(t, mustECKey(t, elliptic.P256()))
+	p := newTestPKI(t, certtest.ECKey(t, elliptic.P256()))
 	der, err := cms.Sign(digest[:], p.leafKey, p.leaf, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -171,7 +172,7 @@ func TestParsePaddingAndGarbage(t *testing.T) {
 }
 
 func TestSignEncapsulated(t *testing.T) {
-	p := newTestPKI(t, mustECKey(t, elliptic.P256()))
+	p := newTestPKI(t, certtest.ECKey(t, elliptic.P256()))
 	content := []byte{0x30, 0x03, 0x02, 0x01, 0x01} // any DER payload
 	tests := []struct {
 		name  string
@@ -218,10 +219,10 @@ func TestOpenSSLAcceptsSignature(t *testing.T) {
 				t.Fatalf("Sign: %v", err)
 			}
 			dir := t.TempDir()
-			sig := writeFile(t, dir, "sig.der", der)
-			data := writeFile(t, dir, "data.bin", content)
-			bad := writeFile(t, dir, "bad.bin", append(bytes.Clone(content), '!'))
-			root := writePEM(t, dir, "root.pem", p.root)
+			sig := certtest.WriteFile(t, dir, "sig.der", der)
+			data := certtest.WriteFile(t, dir, "data.bin", content)
+			bad := certtest.WriteFile(t, dir, "bad.bin", append(bytes.Clone(content), '!'))
+			root := certtest.WritePEM(t, dir, "root.pem", p.root)
 
 			verify := func(contentFile string) (string, error) {
 				out, err := exec.Command(bin, "cms", "-verify", "-binary", "-inform", "DER", "-in", sig,

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"testing"
 
+	"inkan/app/certtest"
 	"inkan/app/cms"
 )
 
@@ -13,7 +14,7 @@ import (
 // PDFs from anywhere: it must fail cleanly, never panic, and whatever it
 // accepts must survive a verification attempt without panicking.
 func FuzzParse(f *testing.F) {
-	p := newTestPKI(f, mustECKey(f, elliptic.P256()))
+	p := newTestPKI(f, certtest.ECKey(f, elliptic.P256()))
 	digest := sha256.Sum256([]byte("seed"))
 	der, err := cms.Sign(digest[:], p.leafKey, p.leaf, []*x509.Certificate{p.inter})
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"inkan/app/certtest"
 	"inkan/app/cms"
 	"inkan/app/tsa"
 )
@@ -21,12 +22,12 @@ import (
 // returns an app/tsa Authority, so signature timestamps are real tokens.
 func newTestTimestamper(t *testing.T, p testPKI, rootKey crypto.Signer) *tsa.Authority {
 	t.Helper()
-	key := mustECKey(t, elliptic.P256())
+	key := certtest.ECKey(t, elliptic.P256())
 	eku, err := asn1.Marshal([]asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 8}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert := mustCert(t, &x509.Certificate{
+	cert := certtest.Cert(t, &x509.Certificate{
 		Subject:         pkix.Name{CommonName: "CMS Test TSA"},
 		NotBefore:       time.Now().Add(-time.Hour),
 		NotAfter:        time.Now().Add(24 * time.Hour),
@@ -41,8 +42,8 @@ func newTestTimestamper(t *testing.T, p testPKI, rootKey crypto.Signer) *tsa.Aut
 }
 
 func TestAddTimestamp(t *testing.T) {
-	rootKey := mustECKey(t, elliptic.P256())
-	p := newTestPKIWithRootKey(t, mustECKey(t, elliptic.P256()), rootKey)
+	rootKey := certtest.ECKey(t, elliptic.P256())
+	p := newTestPKIWithRootKey(t, certtest.ECKey(t, elliptic.P256()), rootKey)
 	stamper := newTestTimestamper(t, p, rootKey)
 
 	content := []byte("contract bytes")
@@ -103,11 +104,11 @@ func TestAddTimestamp(t *testing.T) {
 	t.Run("openssl", func(t *testing.T) {
 		bin := openssl(t)
 		dir := t.TempDir()
-		sig := writeFile(t, dir, "sig.der", stamped)
-		data := writeFile(t, dir, "data.bin", content)
-		root := writePEM(t, dir, "root.pem", p.root)
-		tst := writeFile(t, dir, "tst.der", sd.Signer.TimestampToken)
-		sv := writeFile(t, dir, "sigvalue.bin", sd.Signer.Signature)
+		sig := certtest.WriteFile(t, dir, "sig.der", stamped)
+		data := certtest.WriteFile(t, dir, "data.bin", content)
+		root := certtest.WritePEM(t, dir, "root.pem", p.root)
+		tst := certtest.WriteFile(t, dir, "tst.der", sd.Signer.TimestampToken)
+		sv := certtest.WriteFile(t, dir, "sigvalue.bin", sd.Signer.Signature)
 		out, err := exec.Command(bin, "cms", "-verify", "-binary", "-inform", "DER", "-in", sig,
 			"-content", data, "-CAfile", root, "-purpose", "any", "-out", "/dev/null").CombinedOutput()
 		if err != nil {

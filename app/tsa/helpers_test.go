@@ -2,20 +2,15 @@ package tsa_test
 
 import (
 	"crypto"
-	"crypto/ecdsa"
 	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"encoding/pem"
-	"math/big"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"inkan/app/certtest"
 	"inkan/app/tooltest"
 )
 
@@ -33,8 +28,8 @@ type testTSA struct {
 func newTestTSA(t testing.TB, criticalEKU bool) testTSA {
 	t.Helper()
 	now := time.Now()
-	rootKey := mustECKey(t)
-	root := mustCert(t, &x509.Certificate{
+	rootKey := certtest.ECKey(t, elliptic.P256())
+	root := certtest.Cert(t, &x509.Certificate{
 		Subject:               pkix.Name{CommonName: "TSA Test Root"},
 		NotBefore:             now.Add(-48 * time.Hour),
 		NotAfter:              now.Add(48 * time.Hour),
@@ -42,8 +37,8 @@ func newTestTSA(t testing.TB, criticalEKU bool) testTSA {
 		BasicConstraintsValid: true,
 		IsCA:                  true,
 	}, nil, rootKey, rootKey)
-	interKey := mustECKey(t)
-	inter := mustCert(t, &x509.Certificate{
+	interKey := certtest.ECKey(t, elliptic.P256())
+	inter := certtest.Cert(t, &x509.Certificate{
 		Subject:               pkix.Name{CommonName: "TSA Test Issuing CA"},
 		NotBefore:             now.Add(-48 * time.Hour),
 		NotAfter:              now.Add(48 * time.Hour),
@@ -52,7 +47,7 @@ func newTestTSA(t testing.TB, criticalEKU bool) testTSA {
 		IsCA:                  true,
 		MaxPathLenZero:        true,
 	}, root, interKey, rootKey)
-	key := mustECKey(t)
+	key := certtest.ECKey(t, elliptic.P256())
 	tmpl := &x509.Certificate{
 		Subject:   pkix.Name{CommonName: "TSA Test Unit"},
 		NotBefore: now.Add(-24 * time.Hour),
@@ -68,61 +63,13 @@ func newTestTSA(t testing.TB, criticalEKU bool) testTSA {
 	} else {
 		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}
 	}
-	cert := mustCert(t, tmpl, inter, key, interKey)
+	cert := certtest.Cert(t, tmpl, inter, key, interKey)
 	roots := x509.NewCertPool()
 	roots.AddCert(root)
 	return testTSA{root: root, inter: inter, cert: cert, key: key, roots: roots}
 }
 
-func mustECKey(t testing.TB) *ecdsa.PrivateKey {
-	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatalf("generate key: %v", err)
-	}
-	return k
-}
-
-func mustCert(t testing.TB, tmpl, parent *x509.Certificate, key, parentKey crypto.Signer) *x509.Certificate {
-	t.Helper()
-	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl.SerialNumber = serial
-	if parent == nil {
-		parent = tmpl
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, key.Public(), parentKey)
-	if err != nil {
-		t.Fatalf("create certificate %s: %v", tmpl.Subject, err)
-	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 func openssl(t testing.TB) string { return tooltest.Need(t, "openssl") }
-
-func writePEM(t testing.TB, dir, name string, certs ...*x509.Certificate) string {
-	t.Helper()
-	var out []byte
-	for _, c := range certs {
-		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
-	}
-	return writeFile(t, dir, name, out)
-}
-
-func writeFile(t testing.TB, dir, name string, data []byte) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 func run(t testing.TB, name string, args ...string) (string, error) {
 	t.Helper()

@@ -21,6 +21,7 @@ import (
 	"golang.org/x/crypto/cryptobyte"
 	"golang.org/x/crypto/cryptobyte/asn1"
 
+	"inkan/app/certtest"
 	"inkan/app/tsa"
 )
 
@@ -72,9 +73,9 @@ func TestOpenSSLOverHTTP(t *testing.T) {
 	defer srv.Close()
 
 	dir := t.TempDir()
-	data := writeFile(t, dir, "f.bin", []byte("契約書 PDF bytes to be stamped\n"))
-	root := writePEM(t, dir, "root.pem", tt.root)
-	untrusted := writePEM(t, dir, "untrusted.pem", tt.cert, tt.inter)
+	data := certtest.WriteFile(t, dir, "f.bin", []byte("契約書 PDF bytes to be stamped\n"))
+	root := certtest.WritePEM(t, dir, "root.pem", tt.root)
+	untrusted := certtest.WritePEM(t, dir, "untrusted.pem", tt.cert, tt.inter)
 
 	tests := []struct {
 		name    string
@@ -107,7 +108,7 @@ func TestOpenSSLOverHTTP(t *testing.T) {
 			if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != tsa.ReplyContentType {
 				t.Fatalf("HTTP %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 			}
-			r := writeFile(t, dir, "reply"+string(rune('0'+i))+".tsr", reply)
+			r := certtest.WriteFile(t, dir, "reply"+string(rune('0'+i))+".tsr", reply)
 
 			for _, against := range [][]string{{"-queryfile", q}, {"-data", data}} {
 				args := append([]string{"ts", "-verify", "-in", r, "-CAfile", root}, against...)
@@ -149,9 +150,9 @@ func TestStampDigestTokenIn(t *testing.T) {
 		t.Fatalf("StampDigest: %v", err)
 	}
 	dir := t.TempDir()
-	tst := writeFile(t, dir, "tst.der", token)
-	data := writeFile(t, dir, "data.bin", content)
-	root := writePEM(t, dir, "root.pem", tt.root)
+	tst := certtest.WriteFile(t, dir, "tst.der", token)
+	data := certtest.WriteFile(t, dir, "data.bin", content)
+	root := certtest.WritePEM(t, dir, "root.pem", tt.root)
 	out, err := run(t, bin, "ts", "-verify", "-token_in", "-in", tst, "-data", data, "-CAfile", root)
 	if err != nil || !strings.Contains(out, "Verification: OK") {
 		t.Errorf("openssl ts -verify -token_in: %v\n%s", err, out)
@@ -368,7 +369,7 @@ func TestOpenSSLReadsRejection(t *testing.T) {
 	tt := newTestTSA(t, true)
 	a := newAuthority(t, tt, nil)
 	dir := t.TempDir()
-	data := writeFile(t, dir, "f.bin", []byte("x"))
+	data := certtest.WriteFile(t, dir, "f.bin", []byte("x"))
 	q := filepath.Join(dir, "q.tsq")
 	if out, err := run(t, bin, "ts", "-query", "-data", data, "-sha256", "-tspolicy", "1.2.3.4", "-out", q); err != nil {
 		t.Fatalf("openssl ts -query: %v\n%s", err, out)
@@ -379,7 +380,7 @@ func TestOpenSSLReadsRejection(t *testing.T) {
 	if !errors.As(err, &refused) || refused.Info != tsa.FailUnacceptedPolicy {
 		t.Fatalf("Respond error %v, want unacceptedPolicy", err)
 	}
-	r := writeFile(t, dir, "r.tsr", resp)
+	r := certtest.WriteFile(t, dir, "r.tsr", resp)
 	out, err := run(t, bin, "ts", "-reply", "-in", r, "-text")
 	if err != nil {
 		t.Fatalf("openssl ts -reply: %v\n%s", err, out)
@@ -400,15 +401,15 @@ func TestVerifyOpenSSLToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keyFile := writeFile(t, dir, "tsa.key", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}))
-	certFile := writePEM(t, dir, "tsa.pem", tt.cert)
-	chainFile := writePEM(t, dir, "chain.pem", tt.inter)
+	keyFile := certtest.WriteFile(t, dir, "tsa.key", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}))
+	certFile := certtest.WritePEM(t, dir, "tsa.pem", tt.cert)
+	chainFile := certtest.WritePEM(t, dir, "chain.pem", tt.inter)
 	content := []byte("stamped by openssl")
-	data := writeFile(t, dir, "data.bin", content)
+	data := certtest.WriteFile(t, dir, "data.bin", content)
 
 	for _, essAlg := range []string{"sha1", "sha256"} {
 		t.Run("ESS "+essAlg, func(t *testing.T) {
-			cfg := writeFile(t, dir, "ts-"+essAlg+".cnf", []byte(`[ tsa ]
+			cfg := certtest.WriteFile(t, dir, "ts-"+essAlg+".cnf", []byte(`[ tsa ]
 default_tsa = tsa_config
 [ tsa_config ]
 serial = `+filepath.Join(dir, "serial-"+essAlg)+`
