@@ -55,39 +55,44 @@ func New(cfg config.Config, log *slog.Logger, now func() time.Time) (*Server, er
 	if now == nil {
 		now = time.Now
 	}
-	s := &Server{Config: cfg, Log: log}
-	var err error
-	if s.Store, err = data.Open(cfg.DataDir); err != nil {
+	store, err := data.Open(cfg.DataDir)
+	if err != nil {
 		return nil, err
 	}
+	s, err := build(cfg, log, now, store)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// build wires everything on top of the open store, in dependency order.
+func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *data.Store) (*Server, error) {
+	s := &Server{Config: cfg, Log: log, Store: store}
+	var err error
 	if s.Mail, err = mail.New(views.FS, "mail", cfg.ServiceName, cfg.BaseURL); err != nil {
-		s.Store.Close()
 		return nil, err
 	}
 	s.Accounts = account.New(s.Store, s.Mail, account.Options{IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMax, Now: now})
 	s.Onboarder = company.Onboarder{Accounts: s.Accounts, Now: now}
 	master, err := masterKey(cfg, log)
 	if err != nil {
-		s.Store.Close()
 		return nil, err
 	}
 	if s.Certs, err = certificate.Open(s.Store, master, s.Mail, cfg.CAName, cfg.BaseURL, now); err != nil {
-		s.Store.Close()
 		return nil, err
 	}
 	catalogs, err := i18n.Load()
 	if err != nil {
-		s.Store.Close()
 		return nil, err
 	}
 	s.Web, err = web.New(web.Deps{Config: cfg, Store: s.Store, Accounts: s.Accounts, Onboarder: s.Onboarder, Certs: s.Certs, Catalogs: catalogs, Log: log})
 	if err != nil {
-		s.Store.Close()
 		return nil, err
 	}
 	s.Jobs = jobs.New(log)
 	if err := s.addJobs(now); err != nil {
-		s.Store.Close()
 		return nil, err
 	}
 	return s, nil
