@@ -139,19 +139,31 @@ func pdfVerify(env Env, args []string) error {
 	return nil
 }
 
-// printReport writes one line per signature or document timestamp (its warnings
-// indented below it), then the document's own findings.
+// printReport writes one line per signature or document timestamp with each check it
+// passed or failed (its warnings indented below it), then the document's own findings.
 func printReport(env Env, rep *pades.Report) {
 	for i, sig := range rep.Signatures {
 		verdict := "valid"
 		if !sig.Valid() {
 			verdict = "INVALID: " + strings.Join(sig.Problems, "; ")
 		}
-		when := ""
-		if !sig.TimestampTime.IsZero() {
-			when = " timestamp=" + sig.TimestampTime.UTC().Format(time.RFC3339)
+		coverage := ok(sig.ByteRangeOK)
+		if sig.ByteRangeOK && sig.WholeFile {
+			coverage += "(whole file)"
 		}
-		fmt.Fprintf(env.Stdout, "%d %s %s signer=%q%s %s\n", i+1, sig.Kind, sig.Field, sig.Signer, when, verdict)
+		stamp := "none"
+		if !sig.TimestampTime.IsZero() {
+			stamp = sig.TimestampTime.UTC().Format(time.RFC3339) + "(" + ok(sig.TimestampOK) + ")"
+		}
+		later := "none"
+		if len(sig.LaterChanges) > 0 {
+			later = "allowed"
+			if sig.ModifiedAfter {
+				later = "MODIFIED"
+			}
+		}
+		fmt.Fprintf(env.Stdout, "%d %s %s signer=%q chain=%s byterange=%s digest=%s signature=%s timestamp=%s later-changes=%s %s\n",
+			i+1, sig.Kind, sig.Field, sig.Signer, ok(sig.ChainOK), coverage, ok(sig.DigestOK), ok(sig.SignatureOK), stamp, later, verdict)
 		for _, w := range sig.Warnings {
 			fmt.Fprintln(env.Stdout, "  warning:", w)
 		}
@@ -165,6 +177,13 @@ func printReport(env Env, rep *pades.Report) {
 	for _, w := range rep.Warnings {
 		fmt.Fprintln(env.Stdout, "document warning:", w)
 	}
+}
+
+func ok(b bool) string {
+	if b {
+		return "ok"
+	}
+	return "FAILED"
 }
 
 const caUsage = `usage:
