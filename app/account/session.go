@@ -14,63 +14,94 @@ import (
 // timeouts are in minutes, and a write per request would make every page a disk sync.
 const touchEvery = time.Minute
 
+// Principal is who is behind a live session, read in the same transaction as the
+// session itself: the user and their company, or the operator.
+type Principal struct {
+	Session  data.Session
+	User     *data.User
+	Company  data.Company
+	Operator *data.Operator
+}
+
 // Resume finds the session of a cookie value and checks that it is still alive: not
-// idle too long, not older than the absolute limit, and (for company users) that the
-// user is still active. An expired or orphaned session is deleted. Most requests only
+// idle too long, not older than the absolute limit, and its user still active (or its
+// operator still there). An expired or orphaned session is deleted. Most requests only
 // read: the last-seen time is written at most once a minute.
-func (s *Service) Resume(token, kind string) (data.Session, error) {
+func (s *Service) Resume(token, kind string) (Principal, error) {
 	if token == "" {
-		return data.Session{}, ErrSessionExpired
+		return Principal{}, ErrSessionExpired
 	}
 	id := SessionID(token)
 	now := s.now()
-	var sess data.Session
+	var p Principal
 	var found, alive bool
 	err := s.store.View(func(tx *data.Tx) error {
-		var err error
-		sess, err = tx.Session(id)
+		sess, err := tx.Session(id)
 		if errors.Is(err, data.ErrNotFound) || (err == nil && sess.Kind != kind) {
 			return nil // another kind's cookie is left alone, just not accepted here
 		}
 		if err != nil {
 			return err
 		}
-		found = true
+		found, p.Session = true, sess
 		alive = now.Sub(sess.LastSeenAt) <= s.idle && now.Sub(sess.CreatedAt) <= s.maxAge
-		if alive && kind == data.SessionUser {
-			u, err := tx.Tenant(sess.CompanyID).User(sess.Subject)
-			alive = err == nil && u.Status == StatusActive
+		if alive {
+			alive, err = p.load(tx)
 		}
-		return nil
+		return err
 	})
 	if err != nil {
-		return data.Session{}, fmt.Errorf("resume session: %w", err)
+		return Principal{}, fmt.Errorf("resume session: %w", err)
 	}
 	switch {
 	case !found:
-		return data.Session{}, ErrSessionExpired
+		return Principal{}, ErrSessionExpired
 	case !alive:
 		if err := s.store.Update(func(tx *data.Tx) error { return ignoreNotFound(tx.DeleteSession(id)) }); err != nil {
-			return data.Session{}, fmt.Errorf("end expired session: %w", err)
+			return Principal{}, fmt.Errorf("end expired session: %w", err)
 		}
-		return data.Session{}, ErrSessionExpired
-	case now.Sub(sess.LastSeenAt) >= touchEvery:
-		sess.LastSeenAt = now
+		return Principal{}, ErrSessionExpired
+	case now.Sub(p.Session.LastSeenAt) >= touchEvery:
+		p.Session.LastSeenAt = now
 		err := s.store.Update(func(tx *data.Tx) error {
 			// Logged out or revoked since the read: do not bring it back.
 			if _, err := tx.Session(id); err != nil {
 				return err
 			}
-			return tx.PutSession(sess)
+			return tx.PutSession(p.Session)
 		})
 		if errors.Is(err, data.ErrNotFound) {
-			return data.Session{}, ErrSessionExpired
+			return Principal{}, ErrSessionExpired
 		}
 		if err != nil {
-			return data.Session{}, fmt.Errorf("touch session: %w", err)
+			return Principal{}, fmt.Errorf("touch session: %w", err)
 		}
 	}
-	return sess, nil
+	return p, nil
+}
+
+// load reads who the session belongs to, and reports whether they may still use it.
+func (p *Principal) load(tx *data.Tx) (bool, error) {
+	sess := p.Session
+	if sess.Kind == data.SessionOperator {
+		o, err := tx.Operator(sess.Subject)
+		if errors.Is(err, data.ErrNotFound) {
+			return false, nil
+		}
+		p.Operator = &o
+		return err == nil, err
+	}
+	t := tx.Tenant(sess.CompanyID)
+	u, err := t.User(sess.Subject)
+	if errors.Is(err, data.ErrNotFound) || (err == nil && u.Status != StatusActive) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	p.User = &u
+	p.Company, err = t.Company()
+	return err == nil, err
 }
 
 func ignoreNotFound(err error) error {

@@ -62,27 +62,14 @@ func (h *handler) identify(c *fiber.Ctx) error {
 func isOperatorPath(p string) bool { return p == "/operator" || len(p) > 9 && p[:10] == "/operator/" }
 
 func (h *handler) identifyUser(c *fiber.Ctx, st *state) error {
-	sess, err := h.Accounts.Resume(c.Cookies(cookieSession), data.SessionUser)
+	p, err := h.Accounts.Resume(c.Cookies(cookieSession), data.SessionUser)
 	if errors.Is(err, account.ErrSessionExpired) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	err = h.Store.View(func(tx *data.Tx) error {
-		t := tx.Tenant(sess.CompanyID)
-		u, err := t.User(sess.Subject)
-		if err != nil {
-			return err
-		}
-		st.User = &u
-		st.Company, err = t.Company()
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("load session user: %w", err)
-	}
-	st.Session, st.CSRF = sess, sess.CSRF
+	st.Session, st.User, st.Company, st.CSRF = p.Session, p.User, p.Company, p.Session.CSRF
 	if h.Catalogs.Has(st.User.Lang) {
 		st.Lang = st.User.Lang
 	}
@@ -90,18 +77,14 @@ func (h *handler) identifyUser(c *fiber.Ctx, st *state) error {
 }
 
 func (h *handler) identifyOperator(c *fiber.Ctx, st *state) error {
-	sess, err := h.Accounts.Resume(c.Cookies(cookieOperator), data.SessionOperator)
+	p, err := h.Accounts.Resume(c.Cookies(cookieOperator), data.SessionOperator)
 	if errors.Is(err, account.ErrSessionExpired) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	var o data.Operator
-	if err := h.Store.View(func(tx *data.Tx) (err error) { o, err = tx.Operator(sess.Subject); return }); err != nil {
-		return fmt.Errorf("load session operator: %w", err)
-	}
-	st.Session, st.Operator, st.CSRF = sess, &o, sess.CSRF
+	st.Session, st.Operator, st.CSRF = p.Session, p.Operator, p.Session.CSRF
 	return nil
 }
 
