@@ -1,0 +1,34 @@
+// Package sheet writes a list (a header row, then rows of strings) as a download: CSV in
+// UTF-8 with BOM or in Shift_JIS, or an Excel workbook, row by row so that the rows never
+// have to be in memory together.
+package sheet
+
+import (
+	"fmt"
+	"io"
+)
+
+// DefaultSheetName names the worksheet of a workbook when the caller gives no name.
+const DefaultSheetName = "一覧"
+
+// Writer takes the rows of one list. Close must be called once after the last row: it
+// finishes the file (an Excel workbook is written to the destination only then) and
+// releases what the writer holds, also after an error.
+type Writer interface {
+	Write(row []string) error
+	Close() error
+}
+
+// New starts a list in format f on w and writes its header row, the screen's column labels.
+// sheetName names the worksheet of a workbook (DefaultSheetName when empty); CSV has none.
+func New(w io.Writer, f Format, sheetName string, header []string) (Writer, error) {
+	switch f {
+	case CSV:
+		return newCSV(w, false, header)
+	case CSVShiftJIS:
+		return newCSV(w, true, header)
+	case XLSX:
+		return newXLSX(w, sheetName, header)
+	}
+	return nil, fmt.Errorf("sheet: unknown format %d", f)
+}
