@@ -69,7 +69,9 @@ func (c *csvWriter) Write(row []string) error {
 		return fmt.Errorf("sheet: write csv row: %w", err)
 	}
 	record := c.record.Bytes()
-	_, _ = c.out.Write(record[:len(record)-1]) // up to the LF that ends it
+	// Up to the LF that ends the record; bufio.Writer keeps a write error and returns it
+	// again from WriteString.
+	_, _ = c.out.Write(record[:len(record)-1])
 	if _, err := c.out.WriteString("\r\n"); err != nil {
 		return fmt.Errorf("sheet: write csv row: %w", err)
 	}
