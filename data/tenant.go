@@ -70,3 +70,24 @@ func (t Tenant) PutUser(u User) error {
 	}
 	return t.tx.putUser(&u)
 }
+
+// UsersAfter lists up to limit of the company's users whose 利用者ID comes after the
+// given one ("" for the first), in 利用者ID order. Long listings read it chunk by chunk,
+// each chunk in a short transaction, so no reader holds the file open for a whole export.
+func (t Tenant) UsersAfter(after string, limit int) ([]User, error) {
+	prefix := []byte(t.company + "/")
+	c := t.tx.bucket(bucketUsersByCompany).Cursor()
+	k, _ := c.Seek(append(prefix, after...))
+	if k != nil && after != "" && string(k[len(prefix):]) == after {
+		k, _ = c.Next()
+	}
+	var out []User
+	for ; k != nil && hasPrefix(k, prefix) && len(out) < limit; k, _ = c.Next() {
+		u, err := t.User(string(k[len(prefix):]))
+		if err != nil {
+			return nil, fmt.Errorf("data: users of %s after %q: %w", t.company, after, err)
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
