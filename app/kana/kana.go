@@ -54,3 +54,24 @@ func Text(s string) string {
 	// Widened sound marks stand apart from their kana; NFC joins them (カ + ゙ → ガ).
 	return norm.NFC.String(strings.ReplaceAll(strings.ReplaceAll(b.String(), "゛", "\u3099"), "゜", "\u309A"))
 }
+
+// Fold makes text comparable for 部分一致 search the way a Japanese user expects: width
+// (NFKC: ｶﾅ = カナ, Ａ = A), case, katakana and hiragana (カナ = かな) and spaces (鈴木 一郎 =
+// 鈴木一郎) do not matter. Apply it to both the stored text and what was typed.
+func Fold(s string) string {
+	s = norm.NFKC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			continue
+		case r >= 'ァ' && r <= 'ヶ':
+			r -= 'ァ' - 'ぁ'
+		default:
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

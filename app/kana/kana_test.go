@@ -1,6 +1,9 @@
 package kana
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestKatakana(t *testing.T) {
 	tests := []struct {
@@ -35,5 +38,23 @@ func TestText(t *testing.T) {
 		if got := Text(tt.in); got != tt.want {
 			t.Errorf("Text(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestFold(t *testing.T) {
+	tests := []struct{ stored, typed string }{
+		{"鈴木 一郎", "鈴木一郎"},
+		{"スズキ　イチロウ", "すずき"},
+		{"ｽｽﾞｷ", "スズキ"},
+		{"ＡＢＣ建設", "abc"},
+		{"PJ-00１", "pj-001"},
+	}
+	for _, tt := range tests {
+		if !strings.Contains(Fold(tt.stored), Fold(tt.typed)) {
+			t.Errorf("Fold(%q) = %q does not contain Fold(%q) = %q", tt.stored, Fold(tt.stored), tt.typed, Fold(tt.typed))
+		}
+	}
+	if strings.Contains(Fold("鈴木"), Fold("鈴本")) {
+		t.Error("different kanji match")
 	}
 }
