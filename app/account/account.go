@@ -32,6 +32,9 @@ type Service struct {
 	idle     time.Duration
 	maxAge   time.Duration
 	throttle *addressThrottle
+	// involvement is nil until the contract flow exists: then no user takes part in a
+	// document and nothing blocks a deletion.
+	involvement Involvement
 }
 
 // Options are the tunable parts of the account rules.
@@ -39,6 +42,8 @@ type Options struct {
 	IdleTimeout time.Duration
 	MaxAge      time.Duration
 	Now         func() time.Time
+	// Involvement answers whether a user still takes part in open documents.
+	Involvement Involvement
 }
 
 // New builds the account service.
@@ -48,7 +53,8 @@ func New(store *data.Store, composer *mail.Composer, opt Options) *Service {
 	}
 	return &Service{
 		store: store, mail: composer, now: opt.Now, idle: opt.IdleTimeout, maxAge: opt.MaxAge,
-		throttle: &addressThrottle{failures: map[string][]time.Time{}},
+		throttle:    &addressThrottle{failures: map[string][]time.Time{}},
+		involvement: opt.Involvement,
 	}
 }
 

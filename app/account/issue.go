@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"inkan/app/form"
 	"inkan/app/kana"
 	inkanmail "inkan/app/mail"
@@ -38,9 +40,13 @@ func (in UserInput) Normalize() UserInput {
 		in.Kana = strings.TrimSpace(in.Kana)
 	}
 	in.Dept, in.Title = kana.Text(in.Dept), kana.Text(in.Title)
-	in.Tel, in.Email = strings.TrimSpace(in.Tel), strings.TrimSpace(in.Email)
+	in.Tel, in.Email = normalizeTel(in.Tel), strings.TrimSpace(in.Email)
 	return in
 }
+
+// normalizeTel narrows full-width digits and hyphens (０３－１２３４), which a Japanese
+// input method types by default, instead of refusing them.
+func normalizeTel(s string) string { return norm.NFKC.String(strings.TrimSpace(s)) }
 
 // Validate checks a normalized input field by field.
 func (in UserInput) Validate() form.Errors {
@@ -59,14 +65,20 @@ func (in UserInput) Validate() form.Errors {
 	if utf8.RuneCountInString(in.Title) > 50 {
 		errs.Add("title", "error.too_long")
 	}
-	if in.Tel != "" && (!telPattern.MatchString(in.Tel) || len(in.Tel) > 20) {
+	validateContact(errs, in.Tel, in.Email)
+	return errs
+}
+
+// validateContact checks the TEL and mail fields, shared by the admin's screens and the
+// user's own 個人設定.
+func validateContact(errs form.Errors, tel, email string) {
+	if tel != "" && (!telPattern.MatchString(tel) || len(tel) > 20) {
 		errs.Add("tel", "error.tel")
 	}
-	requiredMax(errs, "email", in.Email, 254)
-	if in.Email != "" && !validEmail(in.Email) {
+	requiredMax(errs, "email", email, 254)
+	if email != "" && !validEmail(email) {
 		errs.Add("email", "error.email")
 	}
-	return errs
 }
 
 func requiredMax(errs form.Errors, field, v string, max int) {
