@@ -39,8 +39,8 @@ var menu = []section{
 		{"menu.certificates.list", "/certificates/list", "coming.certificates.list"},
 	}},
 	{Key: "menu.admin", Path: "/admin", AdminOnly: true, Index: true, Items: []menuItem{
-		{"menu.admin.user_register", "/admin/users/new", "coming.admin.user_register"},
-		{"menu.admin.user_list", "/admin/users", "coming.admin.user_list"},
+		{"menu.admin.user_register", "/admin/users/new", ""},
+		{"menu.admin.user_list", "/admin/users", ""},
 		{"menu.admin.documents", "/admin/documents", "coming.admin.documents"},
 		{"menu.admin.archive", "/admin/archive", "coming.admin.archive"},
 		{"menu.admin.cert_apply", "/admin/certificates/apply", "coming.admin.cert_apply"},

@@ -4,10 +4,15 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-func (h *handler) settingsShow(c *fiber.Ctx) error {
+func (h *handler) settingsView(c *fiber.Ctx, email, tel string) fiber.Map {
 	v := h.view(c, "settings.title", "menu.settings")
-	v["Languages"] = h.Catalogs.Languages()
-	return render(c, fiber.StatusOK, "settings/index", v, layoutMain)
+	v["Languages"], v["Email"], v["Tel"] = h.Catalogs.Languages(), email, tel
+	return v
+}
+
+func (h *handler) settingsShow(c *fiber.Ctx) error {
+	u := stateOf(c).User
+	return render(c, fiber.StatusOK, "settings/index", h.settingsView(c, u.Email, u.Tel), layoutMain)
 }
 
 func (h *handler) settingsSave(c *fiber.Ctx) error {
@@ -20,7 +25,20 @@ func (h *handler) settingsSave(c *fiber.Ctx) error {
 		return err
 	}
 	st.Lang = lang
-	v := h.view(c, "settings.title", "menu.settings")
-	v["Languages"], v["Done"] = h.Catalogs.Languages(), "settings.saved"
+	v := h.settingsView(c, st.User.Email, st.User.Tel)
+	v["Done"] = "settings.saved"
+	return render(c, fiber.StatusOK, "settings/index", v, layoutMain)
+}
+
+// settingsContact changes the user's own mail address and TEL; the notices of the
+// service go to this address from the next mail on.
+func (h *handler) settingsContact(c *fiber.Ctx) error {
+	st := stateOf(c)
+	email, tel := c.FormValue("email"), c.FormValue("tel")
+	v := h.settingsView(c, email, tel)
+	if err := h.Accounts.SetContact(st.Company.ID, st.User.ID, email, tel); err != nil {
+		return invalid(c, err, v, "settings/index", layoutMain)
+	}
+	v["Done"] = "settings.contact_saved"
 	return render(c, fiber.StatusOK, "settings/index", v, layoutMain)
 }

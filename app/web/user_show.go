@@ -3,14 +3,17 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"inkan/app/account"
+	"inkan/app/roster"
 	"inkan/data"
 )
 
-// userShow is the 利用者ID 登録情報照会 screen (read-only here; 変更 and 削除 come with
-// the user administration screens).
+// userShow is the 利用者ID 登録情報照会 screen.
 func (h *handler) userShow(c *fiber.Ctx) error {
-	return h.renderUser(c, "")
+	u, err := h.loadUser(c)
+	if err != nil {
+		return err
+	}
+	return h.renderUser(c, u, "")
 }
 
 // userUnlock lifts the lock that repeated login failures put on the user.
@@ -22,23 +25,23 @@ func (h *handler) userUnlock(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.renderUser(c, "user.unlocked")
+	u, err := h.loadUser(c)
+	if err != nil {
+		return err
+	}
+	return h.renderUser(c, u, "user.unlocked")
 }
 
-func (h *handler) renderUser(c *fiber.Ctx, done string) error {
-	st := stateOf(c)
-	var u data.User
+func (h *handler) renderUser(c *fiber.Ctx, u data.User, done string) error {
+	var certified bool
 	err := h.Store.View(func(tx *data.Tx) (err error) {
-		u, err = tx.Tenant(st.Company.ID).User(c.Params("id"))
+		certified, err = roster.Certified(tx.Tenant(u.CompanyID), u.ID)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	if u.Status == account.StatusDeleted {
-		return data.ErrNotFound
-	}
 	v := h.view(c, "user.detail_title", "menu.admin")
-	v["Target"], v["Done"] = u, done
+	v["Target"], v["Done"], v["Certified"] = u, done, certified
 	return render(c, fiber.StatusOK, "admin/user_show", v, layoutMain)
 }

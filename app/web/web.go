@@ -20,6 +20,7 @@ import (
 	"inkan/app/company"
 	"inkan/app/config"
 	"inkan/app/i18n"
+	"inkan/app/roster"
 	"inkan/data"
 	"inkan/static"
 	"inkan/views"
@@ -58,6 +59,7 @@ func New(d Deps) (*fiber.App, error) {
 	engine := html.NewFileSystem(http.FS(views.FS), ".html")
 	engine.AddFunc("static", h.assets.URL)
 	engine.AddFunc("datetime", func(t time.Time) string { return t.In(jst).Format("2006/01/02 15:04") })
+	engine.AddFunc("date", roster.Date)
 	engine.AddFunc("join", strings.Join)
 	if err := engine.Load(); err != nil {
 		return nil, fmt.Errorf("web: load templates: %w", err)
@@ -120,6 +122,8 @@ func (h *handler) routes(app *fiber.App) {
 	app.Get("/", user(h.topShow)...)
 	app.Get("/settings", user(h.settingsShow)...)
 	app.Post("/settings", user(h.settingsSave)...)
+	app.Post("/settings/contact", user(h.settingsContact)...)
+	h.userRoutes(app, admin)
 	for _, s := range menu {
 		chain := user
 		if s.AdminOnly {
@@ -134,7 +138,24 @@ func (h *handler) routes(app *fiber.App) {
 			}
 		}
 	}
-	// After the menu's fixed paths, so that /admin/users/new is not taken for an ID.
+}
+
+// userRoutes are 自社利用者登録 and 自社利用者照会 with the screens behind the detail.
+// The fixed paths come first, so that /admin/users/new is not taken for an ID.
+func (h *handler) userRoutes(app *fiber.App, admin func(fiber.Handler) []fiber.Handler) {
+	app.Get("/admin/users/new", admin(h.userNew)...)
+	app.Post("/admin/users/confirm", admin(h.userRegisterConfirm)...)
+	app.Post("/admin/users/back", admin(h.userRegisterBack)...)
+	app.Post("/admin/users/commit", admin(h.userRegisterCommit)...)
+	app.Get("/admin/users", admin(h.userList)...)
+	app.Get("/admin/users/export", admin(h.userExport)...)
 	app.Get("/admin/users/:id", admin(h.userShow)...)
 	app.Post("/admin/users/:id/unlock", admin(h.userUnlock)...)
+	app.Get("/admin/users/:id/edit", admin(h.userEdit)...)
+	app.Post("/admin/users/:id/confirm", admin(h.userEditConfirm)...)
+	app.Post("/admin/users/:id/back", admin(h.userEditBack)...)
+	app.Post("/admin/users/:id/commit", admin(h.userEditCommit)...)
+	app.Get("/admin/users/:id/delete", admin(h.userDeleteAsk)...)
+	app.Post("/admin/users/:id/delete", admin(h.userDelete)...)
+	app.Get("/admin/users/:id/api", admin(h.userAPI)...)
 }

@@ -1,0 +1,119 @@
+package web
+
+import (
+	"errors"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"inkan/app/account"
+	"inkan/data"
+)
+
+const draftUserChange = "user_change"
+
+// changeDraft is what the 変更 confirm screen shows and its 確定 applies. Seen is the
+// user's UpdatedAt when the edit began, so a change made meanwhile is not overwritten.
+type changeDraft struct {
+	UserID string
+	Change account.UserChange
+	Seen   time.Time
+}
+
+func parseUserChange(c *fiber.Ctx) account.UserChange {
+	return account.UserChange{UserInput: parseUserInput(c), Status: c.FormValue("status"), ResetPassword: c.FormValue("reset_password") == "1"}
+}
+
+// parseSeen reads the edit's starting version back from the form.
+func parseSeen(c *fiber.Ctx) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, c.FormValue("seen"))
+	return t
+}
+
+func (h *handler) editView(c *fiber.Ctx, u data.User, ch account.UserChange, seen time.Time) fiber.Map {
+	v := h.view(c, "user.edit_title", "menu.admin")
+	v["Target"], v["Form"], v["Edit"], v["Seen"] = u, ch.UserInput, ch, seen.Format(time.RFC3339Nano)
+	v["Roles"], v["Statuses"] = []string{account.RoleGeneral, account.RoleAdmin}, []string{account.StatusActive, account.StatusSuspended}
+	v["Action"], v["Lead"] = "/admin/users/"+u.ID+"/confirm", "user.edit_lead"
+	return v
+}
+
+// loadUser reads a live (not deleted) user of the logged-in company.
+func (h *handler) loadUser(c *fiber.Ctx) (data.User, error) {
+	var u data.User
+	err := h.Store.View(func(tx *data.Tx) (err error) {
+		u, err = tx.Tenant(stateOf(c).Company.ID).User(c.Params("id"))
+		return err
+	})
+	if err == nil && u.Status == account.StatusDeleted {
+		err = data.ErrNotFound
+	}
+	return u, err
+}
+
+// userEdit is 自社利用者情報変更, pre-filled with the user's current values.
+func (h *handler) userEdit(c *fiber.Ctx) error {
+	u, err := h.loadUser(c)
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, "admin/user_form", h.editView(c, u, account.ChangeFrom(u), u.UpdatedAt), layoutMain)
+}
+
+func (h *handler) userEditBack(c *fiber.Ctx) error {
+	u, err := h.loadUser(c)
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, "admin/user_form", h.editView(c, u, parseUserChange(c), parseSeen(c)), layoutMain)
+}
+
+func (h *handler) userEditConfirm(c *fiber.Ctx) error {
+	u, err := h.loadUser(c)
+	if err != nil {
+		return err
+	}
+	ch, seen := parseUserChange(c).Normalize(), parseSeen(c)
+	if errs := ch.Validate(); len(errs) > 0 {
+		return invalid(c, errs, h.editView(c, u, ch, seen), "admin/user_form", layoutMain)
+	}
+	token, err := h.keepDraft(c, draftUserChange, changeDraft{UserID: u.ID, Change: ch, Seen: seen})
+	if err != nil {
+		return err
+	}
+	v := h.view(c, "user.edit_confirm_title", "menu.admin")
+	v["Target"], v["Form"], v["Edit"], v["Seen"] = u, ch.UserInput, ch, seen.Format(time.RFC3339Nano)
+	v["Draft"], v["Lead"] = token, "user.edit_confirm_lead"
+	v["Commit"], v["Back"] = "/admin/users/"+u.ID+"/commit", "/admin/users/"+u.ID+"/back"
+	return render(c, fiber.StatusOK, "admin/user_confirm", v, layoutMain)
+}
+
+// userEditCommit applies the draft; the rules that need the store (the last admin, a
+// change made meanwhile) come back as messages on the input screen.
+func (h *handler) userEditCommit(c *fiber.Ctx) error {
+	st := stateOf(c)
+	u, err := h.loadUser(c)
+	if err != nil {
+		return err
+	}
+	err = h.Store.Update(func(tx *data.Tx) error {
+		var d changeDraft
+		if err := takeDraft(tx, c, userActor(st), draftUserChange, &d); err != nil {
+			return err
+		}
+		if d.UserID != u.ID {
+			return data.ErrNotFound
+		}
+		u, err = h.Accounts.Change(tx, st.Company.ID, d.UserID, st.User.ID, d.Change, d.Seen)
+		return err
+	})
+	if errors.Is(err, data.ErrNotFound) {
+		v := h.editView(c, u, parseUserChange(c), parseSeen(c))
+		v["Errors"] = map[string]string{"": "error.draft_used"}
+		return render(c, fiber.StatusConflict, "admin/user_form", v, layoutMain)
+	}
+	if err != nil {
+		return invalid(c, err, h.editView(c, u, parseUserChange(c), parseSeen(c)), "admin/user_form", layoutMain)
+	}
+	return h.renderUser(c, u, "user.changed")
+}
