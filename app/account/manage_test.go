@@ -13,7 +13,9 @@ import (
 // openDocuments is the contract flow's answer, fixed per user for the test.
 type openDocuments map[string]int
 
-func (o openDocuments) OpenDocuments(_ *data.Tx, _, userID string) (int, error) { return o[userID], nil }
+func (o openDocuments) OpenDocuments(_ *data.Tx, _, userID string) (int, error) {
+	return o[userID], nil
+}
 
 func TestDeleteRules(t *testing.T) {
 	env := webtest.New(t, webtest.Config(t))

@@ -545,7 +545,10 @@ func TestPersonalContactSettings(t *testing.T) {
 		t.Fatalf("contact change: %d", r.Status)
 	}
 	var u data.User
-	env.Server.Store.View(func(tx *data.Tx) (err error) { u, err = tx.Tenant(webtest.DemoCompanyID).User(env.Creds.AdminID); return })
+	env.Server.Store.View(func(tx *data.Tx) (err error) {
+		u, err = tx.Tenant(webtest.DemoCompanyID).User(env.Creds.AdminID)
+		return
+	})
 	if u.Email != "new@example.jp" || u.Tel != "090-1111-2222" {
 		t.Errorf("stored %q %q", u.Email, u.Tel)
 	}
