@@ -67,12 +67,9 @@ func (s *Service) Change(tx *data.Tx, companyID, userID, actorID string, ch User
 		return data.User{}, err
 	}
 	t := tx.Tenant(companyID)
-	u, err := t.User(userID)
+	u, err := liveUser(t, userID)
 	if err != nil {
 		return data.User{}, err
-	}
-	if u.Status == StatusDeleted {
-		return data.User{}, data.ErrNotFound
 	}
 	if !seen.IsZero() && !u.UpdatedAt.Equal(seen) {
 		return data.User{}, form.Errors{"": "error.changed_meanwhile"}
@@ -174,12 +171,9 @@ func activeAdmins(t data.Tenant) (int, error) {
 // sessions end and its certificate links are removed in the same transaction.
 func (s *Service) Delete(tx *data.Tx, companyID, userID, actorID string) error {
 	t := tx.Tenant(companyID)
-	u, err := t.User(userID)
+	u, err := liveUser(t, userID)
 	if err != nil {
 		return err
-	}
-	if u.Status == StatusDeleted {
-		return data.ErrNotFound
 	}
 	if err := s.checkDeletable(tx, t, u, actorID); err != nil {
 		return err

@@ -259,7 +259,8 @@ func setStatus(t *testing.T, env *webtest.Env, id, status string) {
 	}
 }
 
-func rename(t *testing.T, env *webtest.Env, id, name string) {
+// editUser changes a stored user behind the screens' back.
+func editUser(t *testing.T, env *webtest.Env, id string, change func(*data.User)) {
 	t.Helper()
 	err := env.Server.Store.Update(func(tx *data.Tx) error {
 		tn := tx.Tenant(webtest.DemoCompanyID)
@@ -267,7 +268,7 @@ func rename(t *testing.T, env *webtest.Env, id, name string) {
 		if err != nil {
 			return err
 		}
-		u.Name = name
+		change(&u)
 		return tn.PutUser(u)
 	})
 	if err != nil {
@@ -278,7 +279,7 @@ func rename(t *testing.T, env *webtest.Env, id, name string) {
 func TestUserExportFormats(t *testing.T) {
 	env := webtest.New(t, webtest.Config(t))
 	evil, _ := env.AddUser(t, webtest.DemoCompanyID, account.RoleGeneral, "x")
-	rename(t, env, evil, `=HYPERLINK("http://evil.example","髙橋")`)
+	editUser(t, env, evil, func(u *data.User) { u.Name = `=HYPERLINK("http://evil.example","髙橋")` })
 	c := adminClient(t, env)
 
 	r := c.Get("/admin/users/export?format=csv")
@@ -432,25 +433,9 @@ func TestChangeRulesOnTheAdminsThemselves(t *testing.T) {
 	confirm := c.Post("/admin/users/"+other+"/confirm", form)
 	form.Set("draft", confirm.Doc.Find(`input[name="draft"]`).AttrOr("value", ""))
 	env.Clock.Advance(time.Second)
-	touch(t, env, other)
+	editUser(t, env, other, func(u *data.User) { u.UpdatedAt = env.Clock.Now() })
 	if r := c.Post("/admin/users/"+other+"/commit", form); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "他の操作で変更されました") {
 		t.Errorf("stale change: %d", r.Status)
-	}
-}
-
-func touch(t *testing.T, env *webtest.Env, id string) {
-	t.Helper()
-	err := env.Server.Store.Update(func(tx *data.Tx) error {
-		tn := tx.Tenant(webtest.DemoCompanyID)
-		u, err := tn.User(id)
-		if err != nil {
-			return err
-		}
-		u.UpdatedAt = env.Clock.Now()
-		return tn.PutUser(u)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 
