@@ -33,9 +33,9 @@ func TestBuildReadsBackInAMailReader(t *testing.T) {
 			wantFrom: "Inkan電子契約サービス",
 		},
 		{
-			name: "ASCII sender name that needs quoting, two recipients",
-			from: netmail.Address{Name: "Keiyaku, Inc.", Address: "noreply@example.com"},
-			mail: data.Mail{ID: 8, To: []string{"a@example.com", "b@example.com"}, Subject: "Plain subject", Text: "line 1\r\nline 2"},
+			name:     "ASCII sender name that needs quoting, two recipients",
+			from:     netmail.Address{Name: "Keiyaku, Inc.", Address: "noreply@example.com"},
+			mail:     data.Mail{ID: 8, To: []string{"a@example.com", "b@example.com"}, Subject: "Plain subject", Text: "line 1\r\nline 2"},
 			wantFrom: "Keiyaku, Inc.",
 		},
 		{
