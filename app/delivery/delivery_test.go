@@ -17,6 +17,7 @@ import (
 	"inkan/app/config"
 	"inkan/app/delivery"
 	"inkan/app/mail"
+	"inkan/app/smtptest"
 	"inkan/data"
 	"inkan/views"
 )
@@ -42,7 +43,7 @@ type env struct {
 // backoff is short so that a test walks through every attempt.
 var backoff = []time.Duration{time.Minute, 5 * time.Minute}
 
-func newEnv(t *testing.T, ms *mailServer, cfg config.SMTP, edit func(*delivery.Options)) *env {
+func newEnv(t *testing.T, ms *smtptest.Server, cfg config.SMTP, edit func(*delivery.Options)) *env {
 	t.Helper()
 	store, err := data.Open(t.TempDir())
 	if err != nil {
@@ -61,7 +62,7 @@ func newEnv(t *testing.T, ms *mailServer, cfg config.SMTP, edit func(*delivery.O
 		cfg.From = "noreply@keiyaku.example.jp"
 	}
 	o := delivery.Options{
-		SMTP: cfg, TLS: ms.Roots, Sender: serviceName, LocalName: "keiyaku.example.jp",
+		SMTP: cfg, TLS: ms.ClientTLS, Sender: serviceName, LocalName: "keiyaku.example.jp",
 		Backoff: backoff, Timeout: 10 * time.Second, Now: c.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	if edit != nil {
@@ -110,7 +111,7 @@ func (e *env) deliver(t *testing.T) int {
 }
 
 // checkMessage parses what the server received the way a mail client does.
-func checkMessage(t *testing.T, got received, want data.Mail) {
+func checkMessage(t *testing.T, got smtptest.Message, want data.Mail) {
 	t.Helper()
 	msg, err := netmail.ReadMessage(bytes.NewReader(got.Raw))
 	if err != nil {
@@ -160,25 +161,25 @@ func checkMessage(t *testing.T, got received, want data.Mail) {
 func TestDeliversInEveryTLSMode(t *testing.T) {
 	tests := []struct {
 		name     string
-		server   serverOptions
+		server   smtptest.Options
 		cfg      config.SMTP
 		wantTLS  bool
 		wantUser string
 	}{
-		{"STARTTLS with AUTH PLAIN", serverOptions{tls: "starttls", user: "inkan", pass: "s3cret!"},
+		{"STARTTLS with AUTH PLAIN", smtptest.Options{TLS: "starttls", User: "inkan", Password: "s3cret!"},
 			config.SMTP{TLS: "starttls", User: "inkan", Password: "s3cret!"}, true, "inkan"},
-		{"STARTTLS with AUTH LOGIN only", serverOptions{tls: "starttls", user: "inkan", pass: "s3cret!", mechs: []string{"LOGIN"}},
+		{"STARTTLS with AUTH LOGIN only", smtptest.Options{TLS: "starttls", User: "inkan", Password: "s3cret!", Mechanisms: []string{"LOGIN"}},
 			config.SMTP{TLS: "starttls", User: "inkan", Password: "s3cret!"}, true, "inkan"},
-		{"implicit TLS with AUTH PLAIN", serverOptions{tls: "tls", user: "inkan", pass: "s3cret!"},
+		{"implicit TLS with AUTH PLAIN", smtptest.Options{TLS: "tls", User: "inkan", Password: "s3cret!"},
 			config.SMTP{TLS: "tls", User: "inkan", Password: "s3cret!"}, true, "inkan"},
-		{"no TLS to a relay on localhost", serverOptions{tls: "none"},
+		{"no TLS to a relay on localhost", smtptest.Options{TLS: "none"},
 			config.SMTP{TLS: "none"}, false, ""},
-		{"no TLS with AUTH on localhost", serverOptions{tls: "none", user: "inkan", pass: "s3cret!"},
+		{"no TLS with AUTH on localhost", smtptest.Options{TLS: "none", User: "inkan", Password: "s3cret!"},
 			config.SMTP{TLS: "none", User: "inkan", Password: "s3cret!"}, false, "inkan"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := startServer(t, tt.server)
+			ms := smtptest.Start(t, tt.server)
 			e := newEnv(t, ms, tt.cfg, nil)
 			queued := e.queue(t, "takahashi@example.jp")
 			if n := e.deliver(t); n != 1 {
@@ -209,29 +210,29 @@ func TestDeliversInEveryTLSMode(t *testing.T) {
 func TestFailuresAreRetriedThenFailed(t *testing.T) {
 	tests := []struct {
 		name      string
-		server    serverOptions
+		server    smtptest.Options
 		cfg       config.SMTP
 		to        string
 		noRoots   bool
 		wantTries int
 		wantError string
 	}{
-		{"server down", serverOptions{tls: "none"}, config.SMTP{TLS: "none", Host: "127.0.0.1", Port: -1},
+		{"server down", smtptest.Options{TLS: "none"}, config.SMTP{TLS: "none", Host: "127.0.0.1", Port: -1},
 			"a@example.jp", false, 3, "connection refused"},
-		{"authentication rejected", serverOptions{tls: "starttls", user: "inkan", pass: "s3cret!"},
+		{"authentication rejected", smtptest.Options{TLS: "starttls", User: "inkan", Password: "s3cret!"},
 			config.SMTP{TLS: "starttls", User: "inkan", Password: "wrong"}, "a@example.jp", false, 3, "535"},
-		{"certificate not trusted", serverOptions{tls: "tls"}, config.SMTP{TLS: "tls"},
+		{"certificate not trusted", smtptest.Options{TLS: "tls"}, config.SMTP{TLS: "tls"},
 			"a@example.jp", true, 3, "certificate"},
-		{"server without STARTTLS", serverOptions{tls: "none"}, config.SMTP{TLS: "starttls"},
+		{"server without STARTTLS", smtptest.Options{TLS: "none"}, config.SMTP{TLS: "starttls"},
 			"a@example.jp", false, 3, "STARTTLS"},
-		{"recipient refused", serverOptions{tls: "starttls", refuse: "nobody@example.jp"}, config.SMTP{TLS: "starttls"},
+		{"recipient refused", smtptest.Options{TLS: "starttls", Refuse: "nobody@example.jp"}, config.SMTP{TLS: "starttls"},
 			"nobody@example.jp", false, 1, "550"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := startServer(t, tt.server)
+			ms := smtptest.Start(t, tt.server)
 			if tt.cfg.Port == -1 {
-				tt.cfg.Port = refusedPort(t)
+				tt.cfg.Port = smtptest.RefusedPort(t)
 			}
 			e := newEnv(t, ms, tt.cfg, func(o *delivery.Options) {
 				if tt.noRoots {
@@ -277,7 +278,7 @@ func TestFailuresAreRetriedThenFailed(t *testing.T) {
 }
 
 func TestDroppedConnectionIsRetriedAndDeliveredOnce(t *testing.T) {
-	ms := startServer(t, serverOptions{tls: "starttls", user: "inkan", pass: "s3cret!", dropFirst: 1})
+	ms := smtptest.Start(t, smtptest.Options{TLS: "starttls", User: "inkan", Password: "s3cret!", DropFirst: 1})
 	e := newEnv(t, ms, config.SMTP{TLS: "starttls", User: "inkan", Password: "s3cret!"}, nil)
 	m := e.queue(t, "takahashi@example.jp")
 	if n := e.deliver(t); n != 0 {
@@ -304,7 +305,7 @@ func TestDroppedConnectionIsRetriedAndDeliveredOnce(t *testing.T) {
 // took the mail but the outcome never reached the store, which still says sending. At
 // the next start the mail goes again, once, with the same Message-ID.
 func TestStopDuringDeliveryLosesNothing(t *testing.T) {
-	ms := startServer(t, serverOptions{tls: "starttls"})
+	ms := smtptest.Start(t, smtptest.Options{TLS: "starttls"})
 	e := newEnv(t, ms, config.SMTP{TLS: "starttls"}, nil)
 	accepted := e.queue(t, "accepted@example.jp")
 	e.deliver(t)
@@ -358,7 +359,7 @@ func TestStopDuringDeliveryLosesNothing(t *testing.T) {
 // TestWakeSendsAQueuedMailAtOnce: a running worker idles up to a minute, so only the
 // wake-up after the commit explains a delivery within seconds.
 func TestWakeSendsAQueuedMailAtOnce(t *testing.T) {
-	ms := startServer(t, serverOptions{tls: "none"})
+	ms := smtptest.Start(t, smtptest.Options{TLS: "none"})
 	e := newEnv(t, ms, config.SMTP{TLS: "none"}, func(o *delivery.Options) { o.Now = time.Now })
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -375,14 +376,14 @@ func TestWakeSendsAQueuedMailAtOnce(t *testing.T) {
 }
 
 func TestOperatorResendsAFailedMail(t *testing.T) {
-	ms := startServer(t, serverOptions{tls: "none", refuse: "old@example.jp"})
+	ms := smtptest.Start(t, smtptest.Options{TLS: "none", Refuse: "old@example.jp"})
 	e := newEnv(t, ms, config.SMTP{TLS: "none"}, nil)
 	m := e.queue(t, "old@example.jp")
 	e.deliver(t)
 	if m = e.mail(t, m.ID); m.State != data.MailFailed {
 		t.Fatalf("state %s", m.State)
 	}
-	ms.setRefused("") // the mailbox was fixed
+	ms.SetRefused("") // the mailbox was fixed
 	resend := func() error {
 		return e.store.Update(func(tx *data.Tx) error { return delivery.Resend(tx, m.ID, "operator:operator", e.clock.Now()) })
 	}

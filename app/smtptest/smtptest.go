@@ -1,4 +1,7 @@
-package delivery_test
+// Package smtptest runs a real SMTP server (go-smtp) on a loopback port for tests: TLS
+// from a throwaway certificate (STARTTLS or implicit), AUTH PLAIN and LOGIN, and the
+// failures delivery must survive (refused recipients, connections cut mid-message).
+package smtptest
 
 import (
 	"crypto/elliptic"
@@ -20,30 +23,30 @@ import (
 	"inkan/app/certtest"
 )
 
-// mailServer is a real SMTP server (go-smtp) on a loopback port, with TLS from a
-// throwaway certificate and AUTH PLAIN and LOGIN, that keeps what it receives.
-type mailServer struct {
+// Server is a running test server that keeps what it receives.
+type Server struct {
 	Host string
 	Port int
-	// Roots trusts the server's certificate.
-	Roots *tls.Config
+	// ClientTLS trusts the server's certificate.
+	ClientTLS *tls.Config
 
-	opts serverOptions
+	opts Options
 	mu   sync.Mutex
-	got  []received
+	got  []Message
 	data int // DATA commands seen, dropped ones included
 }
 
-type serverOptions struct {
-	tls        string   // starttls, tls or none
-	user, pass string   // AUTH required when user is set
-	mechs      []string // offered mechanisms; PLAIN and LOGIN when nil
-	dropFirst  int      // cut the connection during this many first DATA commands
-	refuse     string   // a recipient answered 550
+// Options shape the server.
+type Options struct {
+	TLS            string   // starttls, tls or none
+	User, Password string   // AUTH is required when User is set
+	Mechanisms     []string // offered SASL mechanisms; PLAIN and LOGIN when nil
+	DropFirst      int      // cut the connection during this many first DATA commands
+	Refuse         string   // a recipient answered 550
 }
 
-// received is one accepted message with its envelope.
-type received struct {
+// Message is one accepted message with its envelope and how it came.
+type Message struct {
 	From, Helo string
 	To         []string
 	TLS        bool
@@ -51,10 +54,11 @@ type received struct {
 	Raw        []byte
 }
 
-func startServer(t *testing.T, o serverOptions) *mailServer {
+// Start runs a server until the test ends.
+func Start(t testing.TB, o Options) *Server {
 	t.Helper()
 	cert, roots := serverCert(t)
-	ms := &mailServer{opts: o, Host: "127.0.0.1", Roots: &tls.Config{RootCAs: roots}}
+	ms := &Server{opts: o, Host: "127.0.0.1", ClientTLS: &tls.Config{RootCAs: roots}}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +71,7 @@ func startServer(t *testing.T, o serverOptions) *mailServer {
 	s.ErrorLog = log.New(io.Discard, "", 0)
 	s.ReadTimeout, s.WriteTimeout = 10*time.Second, 10*time.Second
 	tlsConfig := &tls.Config{Certificates: []tls.Certificate{cert}}
-	switch o.tls {
+	switch o.TLS {
 	case "starttls":
 		s.TLSConfig = tlsConfig
 	case "tls":
@@ -80,8 +84,8 @@ func startServer(t *testing.T, o serverOptions) *mailServer {
 	return ms
 }
 
-// refusedPort is a loopback port with nothing listening: a server that is down.
-func refusedPort(t *testing.T) int {
+// RefusedPort is a loopback port with nothing listening: a server that is down.
+func RefusedPort(t testing.TB) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -92,7 +96,7 @@ func refusedPort(t *testing.T) int {
 	return port
 }
 
-func serverCert(t *testing.T) (tls.Certificate, *x509.CertPool) {
+func serverCert(t testing.TB) (tls.Certificate, *x509.CertPool) {
 	t.Helper()
 	key := certtest.ECKey(t, elliptic.P256())
 	leaf := certtest.Cert(t, &x509.Certificate{
@@ -108,21 +112,21 @@ func serverCert(t *testing.T) (tls.Certificate, *x509.CertPool) {
 }
 
 // Received is a copy of the accepted messages.
-func (ms *mailServer) Received() []received {
+func (ms *Server) Received() []Message {
 	ms.mu.Lock()
 	defer ms.mu.Unlock()
 	return slices.Clone(ms.got)
 }
 
-// setRefused changes the recipient the server answers 550.
-func (ms *mailServer) setRefused(to string) {
+// SetRefused changes the recipient the server answers 550.
+func (ms *Server) SetRefused(to string) {
 	ms.mu.Lock()
-	ms.opts.refuse = to
+	ms.opts.Refuse = to
 	ms.mu.Unlock()
 }
 
 type session struct {
-	srv  *mailServer
+	srv  *Server
 	conn *smtp.Conn
 	user string
 	from string
@@ -130,8 +134,8 @@ type session struct {
 }
 
 func (s *session) AuthMechanisms() []string {
-	if s.srv.opts.mechs != nil {
-		return s.srv.opts.mechs
+	if s.srv.opts.Mechanisms != nil {
+		return s.srv.opts.Mechanisms
 	}
 	return []string{sasl.Plain, sasl.Login}
 }
@@ -147,7 +151,7 @@ func (s *session) Auth(mech string) (sasl.Server, error) {
 }
 
 func (s *session) check(user, pass string) error {
-	if user != s.srv.opts.user || pass != s.srv.opts.pass {
+	if user != s.srv.opts.User || pass != s.srv.opts.Password {
 		return smtp.ErrAuthFailed
 	}
 	s.user = user
@@ -155,7 +159,7 @@ func (s *session) check(user, pass string) error {
 }
 
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
-	if s.srv.opts.user != "" && s.user == "" {
+	if s.srv.opts.User != "" && s.user == "" {
 		return smtp.ErrAuthRequired
 	}
 	s.from = from
@@ -164,7 +168,7 @@ func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	s.srv.mu.Lock()
-	refuse := s.srv.opts.refuse
+	refuse := s.srv.opts.Refuse
 	s.srv.mu.Unlock()
 	if to == refuse {
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user here"}
@@ -176,7 +180,7 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 func (s *session) Data(r io.Reader) error {
 	s.srv.mu.Lock()
 	s.srv.data++
-	drop := s.srv.data <= s.srv.opts.dropFirst
+	drop := s.srv.data <= s.srv.opts.DropFirst
 	s.srv.mu.Unlock()
 	if drop {
 		// Part of the message has arrived when the connection goes.
@@ -190,7 +194,7 @@ func (s *session) Data(r io.Reader) error {
 	}
 	_, isTLS := s.conn.TLSConnectionState()
 	s.srv.mu.Lock()
-	s.srv.got = append(s.srv.got, received{From: s.from, To: s.to, Helo: s.conn.Hostname(), TLS: isTLS, User: s.user, Raw: raw})
+	s.srv.got = append(s.srv.got, Message{From: s.from, To: s.to, Helo: s.conn.Hostname(), TLS: isTLS, User: s.user, Raw: raw})
 	s.srv.mu.Unlock()
 	return nil
 }
