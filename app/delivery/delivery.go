@@ -73,6 +73,9 @@ func New(store *data.Store, o Options) *Worker {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
 	return &Worker{
 		store:   store,
 		smtp:    transport{cfg: o.SMTP, tls: o.TLS, localName: o.LocalName, timeout: o.Timeout},

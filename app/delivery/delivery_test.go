@@ -223,6 +223,8 @@ func TestFailuresAreRetriedThenFailed(t *testing.T) {
 			config.SMTP{TLS: "starttls", User: "inkan", Password: "wrong"}, "a@example.jp", false, 3, "535"},
 		{"certificate not trusted", smtptest.Options{TLS: "tls"}, config.SMTP{TLS: "tls"},
 			"a@example.jp", true, 3, "certificate"},
+		{"no credentials for a server that wants them", smtptest.Options{TLS: "starttls", User: "inkan", Password: "s3cret!"},
+			config.SMTP{TLS: "starttls"}, "a@example.jp", false, 3, "MAIL FROM"},
 		{"server without STARTTLS", smtptest.Options{TLS: "none"}, config.SMTP{TLS: "starttls"},
 			"a@example.jp", false, 3, "STARTTLS"},
 		{"recipient refused", smtptest.Options{TLS: "starttls", Refuse: "nobody@example.jp"}, config.SMTP{TLS: "starttls"},

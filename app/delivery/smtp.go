@@ -28,22 +28,26 @@ type transport struct {
 	timeout   time.Duration
 }
 
-// refusal is a 5xx answer to the mail itself (its sender, a recipient or its content),
-// or a mail that cannot be written at all: sending the same mail again gets the same
-// answer, so it fails at once instead of after every retry. A 5xx answer to AUTH is no
-// refusal: the operator may fix the account, and the mail is retried.
+// refusal is a 5xx answer about the mail itself (a recipient or the content), or a
+// mail that cannot be written at all: sending the same mail again gets the same answer,
+// so it fails at once instead of after every retry.
 type refusal struct{ err error }
 
 func (r refusal) Error() string { return r.err.Error() }
 func (r refusal) Unwrap() error { return r.err }
 
-// refused marks err as a refusal when the server answered it with a 5xx code.
+// refused marks err, an answer to RCPT or DATA, as a refusal when it is a permanent
+// (5xx) one about the mail. Answers about us rather than the mail are retried like
+// temporary ones, since they concern every mail and the operator may fix the setup
+// while the retries run: 530 (authentication required) and the 5.7.x security and
+// policy codes (relaying denied, sender not allowed). So are all answers to AUTH and
+// MAIL FROM, which never call refused.
 func refused(err error) error {
 	var te *textproto.Error
-	if errors.As(err, &te) && te.Code/100 == 5 {
-		return refusal{err}
+	if !errors.As(err, &te) || te.Code/100 != 5 || te.Code == 530 || strings.HasPrefix(te.Msg, "5.7.") {
+		return err
 	}
-	return err
+	return refusal{err}
 }
 
 // isRefusal reports whether retrying err is pointless.
@@ -79,7 +83,7 @@ func (t *transport) send(ctx context.Context, from string, to []string, msg []by
 		return err
 	}
 	if err := c.Mail(from); err != nil {
-		return refused(fmt.Errorf("MAIL FROM:<%s>: %w", from, err))
+		return fmt.Errorf("MAIL FROM:<%s>: %w", from, err)
 	}
 	for _, rcpt := range to {
 		if err := c.Rcpt(rcpt); err != nil {
