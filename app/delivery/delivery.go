@@ -31,6 +31,9 @@ var defaultBackoff = []time.Duration{time.Minute, 5 * time.Minute, 30 * time.Min
 // without a wake-up (another process writing the store offline) still goes out.
 const maxIdle = time.Minute
 
+// storeErrorPause keeps a failing store from turning the loop into a busy one.
+const storeErrorPause = 10 * time.Second
+
 // Options configure a Worker.
 type Options struct {
 	SMTP config.SMTP
@@ -110,10 +113,12 @@ func (w *Worker) Run(ctx context.Context) error {
 		w.log.Warn("mails cut off by a stop during delivery are sent again", "count", n)
 	}
 	for {
+		wait := time.Duration(0)
 		if _, err := w.DeliverDue(ctx); err != nil {
 			w.log.Error("deliver the outbox", "err", err)
+			wait = storeErrorPause
 		}
-		t := time.NewTimer(w.untilNextDue())
+		t := time.NewTimer(max(wait, w.untilNextDue()))
 		select {
 		case <-ctx.Done():
 			t.Stop()
