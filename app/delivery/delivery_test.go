@@ -101,6 +101,16 @@ func (e *env) mail(t *testing.T, id uint64) data.Mail {
 	return m
 }
 
+func (e *env) count(state string) int {
+	var n int
+	e.store.View(func(tx *data.Tx) error {
+		mails, err := tx.MailsInState(state)
+		n = len(mails)
+		return err
+	})
+	return n
+}
+
 func (e *env) deliver(t *testing.T) int {
 	t.Helper()
 	n, err := e.worker.DeliverDue(context.Background())
@@ -329,7 +339,9 @@ func TestStopDuringDeliveryLosesNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- e.worker.Run(ctx) }()
-	waitFor(t, func() bool { return len(ms.Received()) == 3 })
+	// The server holds a mail a moment before the worker has read its answer and
+	// marked it sent: wait for both.
+	waitFor(t, func() bool { return len(ms.Received()) == 3 && e.count(data.MailSent) == 2 })
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -364,8 +376,9 @@ func TestWakeSendsAQueuedMailAtOnce(t *testing.T) {
 	ms := smtptest.Start(t, smtptest.Options{TLS: "none"})
 	e := newEnv(t, ms, config.SMTP{TLS: "none"}, func(o *delivery.Options) { o.Now = time.Now })
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go e.worker.Run(ctx)
+	done := make(chan error, 1)
+	go func() { done <- e.worker.Run(ctx) }()
+	defer func() { cancel(); <-done }()
 	time.Sleep(50 * time.Millisecond) // let the first look at the empty outbox pass
 	err := e.store.Update(func(tx *data.Tx) error {
 		tx.OnCommit(e.worker.Wake)
