@@ -6,11 +6,14 @@ import (
 	"time"
 )
 
-// Mail states in the outbox.
+// Mail states in the outbox. A mail is sending from the moment a delivery attempt is
+// stamped until its outcome is written; one found sending at start was cut off by a
+// stop and is tried again.
 const (
-	MailQueued = "queued"
-	MailSent   = "sent"
-	MailFailed = "failed"
+	MailQueued  = "queued"
+	MailSending = "sending"
+	MailSent    = "sent"
+	MailFailed  = "failed"
 )
 
 // Mail is one message in the durable outbox. It carries everything delivery needs, so

@@ -82,3 +82,7 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 type Tx struct {
 	tx *bolt.Tx
 }
+
+// OnCommit runs fn after the transaction has been committed, never when it rolls back
+// (e.g. to wake a worker for a record this transaction wrote).
+func (tx *Tx) OnCommit(fn func()) { tx.tx.OnCommit(fn) }

@@ -157,6 +157,22 @@ func TestOutboxStateIndexFollowsTheMail(t *testing.T) {
 	})
 }
 
+func TestOnCommitRunsOnlyAfterACommit(t *testing.T) {
+	s := openTemp(t)
+	var ran []string
+	s.Update(func(tx *Tx) error {
+		tx.OnCommit(func() { ran = append(ran, "rolled back") })
+		return ErrConflict
+	})
+	s.Update(func(tx *Tx) error {
+		tx.OnCommit(func() { ran = append(ran, "committed") })
+		return nil
+	})
+	if len(ran) != 1 || ran[0] != "committed" {
+		t.Errorf("ran %v", ran)
+	}
+}
+
 func TestBackupIsAnOpenableStore(t *testing.T) {
 	s := openTemp(t)
 	s.Update(func(tx *Tx) error { return tx.CreateCompany(&Company{Name: "バックアップ建設"}) })

@@ -23,6 +23,7 @@ type Composer struct {
 	service string
 	baseURL string
 	host    string
+	queued  func()
 }
 
 // New parses every *.txt template in dir of fsys. A template starts with a "Subject: "
@@ -65,6 +66,10 @@ func (c *Composer) Render(m Message) (subject, body string, err error) {
 	return subject, strings.TrimLeft(text, "\n"), nil
 }
 
+// OnQueued registers fn to run after a transaction that queued a mail commits (the
+// delivery worker's wake-up). Call it while building the server, before any Queue.
+func (c *Composer) OnQueued(fn func()) { c.queued = fn }
+
 // Queue renders m and writes it to the outbox in tx.
 func (c *Composer) Queue(tx *data.Tx, m Message, now time.Time) error {
 	if len(m.To) == 0 {
@@ -80,6 +85,9 @@ func (c *Composer) Queue(tx *data.Tx, m Message, now time.Time) error {
 	}
 	if err := tx.QueueMail(&rec); err != nil {
 		return fmt.Errorf("mail: queue %s: %w", m.Template, err)
+	}
+	if c.queued != nil {
+		tx.OnCommit(c.queued)
 	}
 	return nil
 }

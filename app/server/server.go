@@ -1,5 +1,5 @@
 // Package server is Inkan's composition root: it builds every part from a Config in a
-// fixed order (store, mail, accounts, web, jobs) and stops them in reverse. Tests build
+// fixed order (store, mail, delivery, accounts, web, jobs) and stops them in reverse. Tests build
 // the very same thing.
 package server
 
@@ -10,8 +10,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -20,6 +22,7 @@ import (
 	"inkan/app/certificate"
 	"inkan/app/company"
 	"inkan/app/config"
+	"inkan/app/delivery"
 	"inkan/app/i18n"
 	"inkan/app/mail"
 	"inkan/app/pki"
@@ -45,6 +48,7 @@ type Server struct {
 	Accounts  *account.Service
 	Onboarder company.Onboarder
 	Certs     *certificate.Service
+	Delivery  *delivery.Worker // nil when no SMTP server is configured
 	Web       *fiber.App
 	Jobs      *jobs.Scheduler
 	Log       *slog.Logger
@@ -74,6 +78,8 @@ func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *dat
 	if s.Mail, err = mail.New(views.FS, "mail", cfg.ServiceName, cfg.BaseURL); err != nil {
 		return nil, err
 	}
+	s.Delivery = newDelivery(cfg, log, now, store)
+	s.Mail.OnQueued(s.Delivery.Wake)
 	s.Accounts = account.New(s.Store, s.Mail, account.Options{IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMax, Now: now})
 	s.Onboarder = company.Onboarder{Accounts: s.Accounts, Now: now}
 	master, err := masterKey(cfg, log)
@@ -87,7 +93,7 @@ func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *dat
 	if err != nil {
 		return nil, err
 	}
-	s.Web, err = web.New(web.Deps{Config: cfg, Store: s.Store, Accounts: s.Accounts, Onboarder: s.Onboarder, Certs: s.Certs, Catalogs: catalogs, Log: log})
+	s.Web, err = web.New(web.Deps{Config: cfg, Store: s.Store, Accounts: s.Accounts, Onboarder: s.Onboarder, Certs: s.Certs, Delivery: s.Delivery, Catalogs: catalogs, Log: log})
 	if err != nil {
 		return nil, err
 	}
@@ -96,6 +102,19 @@ func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *dat
 		return nil, err
 	}
 	return s, nil
+}
+
+// newDelivery makes the outbox worker, or nil when no SMTP server is configured and
+// mail stays in the outbox.
+func newDelivery(cfg config.Config, log *slog.Logger, now func() time.Time, store *data.Store) *delivery.Worker {
+	if cfg.SMTP.Host == "" {
+		return nil
+	}
+	// The EHLO name is the installation's public host name (the base URL is validated).
+	u, _ := url.Parse(cfg.BaseURL)
+	return delivery.New(store, delivery.Options{
+		SMTP: cfg.SMTP, Sender: cfg.ServiceName, LocalName: u.Hostname(), Now: now, Log: log,
+	})
 }
 
 func (s *Server) addJobs(now func() time.Time) error {
@@ -194,6 +213,7 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 	defer control.Close()
 	s.Jobs.Start()
 	defer s.Jobs.Stop()
+	defer s.startDelivery()()
 	errc := make(chan error, 1)
 	go func() { errc <- s.Web.Listener(ln) }()
 	s.Log.Info("serving", "addr", ln.Addr().String(), "base_url", s.Config.BaseURL, "data", s.Config.DataDir)
@@ -206,6 +226,25 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("shut down: %w", err)
 	}
 	return nil
+}
+
+// startDelivery runs the outbox worker in the background and returns the function that
+// stops it and waits for it, so that no delivery outlives the store.
+func (s *Server) startDelivery() (stop func()) {
+	if s.Delivery == nil {
+		s.Log.Info("no SMTP server configured: mail stays in the outbox")
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := s.Delivery.Run(ctx); err != nil {
+			s.Log.Error("mail delivery stopped", "err", err)
+		}
+	}()
+	s.Log.Info("delivering mail", "smtp", net.JoinHostPort(s.Config.SMTP.Host, strconv.Itoa(s.Config.SMTP.Port)), "tls", s.Config.SMTP.TLS)
+	return func() { cancel(); <-done }
 }
 
 // listenControl serves GET /backup on a Unix socket only the data directory's owner can

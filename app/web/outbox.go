@@ -16,7 +16,12 @@ func (h *handler) outboxView(c *fiber.Ctx) (fiber.Map, error) {
 	v["SMTP"] = h.Config.SMTP.Host != ""
 	err := h.Store.View(func(tx *data.Tx) error {
 		mails, err := tx.RecentMails(outboxPage)
-		v["Mails"] = mails
+		if err != nil {
+			return err
+		}
+		// Failed mails wait for the operator, however old they are.
+		failed, err := tx.MailsInState(data.MailFailed)
+		v["Mails"], v["Failed"] = mails, len(failed)
 		return err
 	})
 	return v, err
@@ -33,23 +38,36 @@ func (h *handler) outboxList(c *fiber.Ctx) error {
 // outboxShow shows one mail: as a fragment into the list's panel when htmx asks, as the
 // list with the mail open when loaded directly (a pushed URL reloaded).
 func (h *handler) outboxShow(c *fiber.Ctx) error {
-	id, err := strconv.ParseUint(c.Params("id"), 10, 64)
+	id, err := mailID(c)
 	if err != nil {
-		return fiber.ErrNotFound
+		return err
 	}
+	return h.renderMail(c, id, fiber.StatusOK, "")
+}
+
+// renderMail shows mail id with an optional note (the outcome of an action on it).
+func (h *handler) renderMail(c *fiber.Ctx, id uint64, status int, note string) error {
 	var m data.Mail
 	if err := h.Store.View(func(tx *data.Tx) (err error) { m, err = tx.Mail(id); return }); err != nil {
 		return err
 	}
 	if isFragmentRequest(c) {
 		v := h.view(c, "operator.outbox", "operator.outbox")
-		v["Mail"] = m
-		return render(c, fiber.StatusOK, "operator/mail_show", v, layoutOperator)
+		v["Mail"], v["Note"] = m, note
+		return render(c, status, "operator/mail_show", v, layoutOperator)
 	}
 	v, err := h.outboxView(c)
 	if err != nil {
 		return err
 	}
-	v["Mail"] = m
-	return render(c, fiber.StatusOK, "operator/outbox", v, layoutOperator)
+	v["Mail"], v["Note"] = m, note
+	return render(c, status, "operator/outbox", v, layoutOperator)
+}
+
+func mailID(c *fiber.Ctx) (uint64, error) {
+	id, err := strconv.ParseUint(c.Params("id"), 10, 64)
+	if err != nil {
+		return 0, fiber.ErrNotFound
+	}
+	return id, nil
 }

@@ -19,6 +19,7 @@ import (
 	"inkan/app/certificate"
 	"inkan/app/company"
 	"inkan/app/config"
+	"inkan/app/delivery"
 	"inkan/app/i18n"
 	"inkan/app/roster"
 	"inkan/data"
@@ -33,6 +34,7 @@ type Deps struct {
 	Accounts  *account.Service
 	Onboarder company.Onboarder
 	Certs     *certificate.Service
+	Delivery  *delivery.Worker // nil without an SMTP server
 	Catalogs  *i18n.Catalogs
 	Log       *slog.Logger
 }
@@ -109,6 +111,7 @@ func (h *handler) routes(app *fiber.App) {
 	app.Post("/operator/notices", operator(h.noticePost)...)
 	app.Get("/operator/outbox", operator(h.outboxList)...)
 	app.Get("/operator/outbox/:id", operator(h.outboxShow)...)
+	app.Post("/operator/outbox/:id/resend", operator(h.outboxResend)...)
 
 	// The password screen is reachable before the forced change; everything else not.
 	app.Get("/password", h.requireUser, h.passwordShow)
