@@ -3,6 +3,7 @@ package data
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -242,4 +243,65 @@ func (tx *Tx) DocumentsAfter(after string, limit int) ([]Document, error) {
 // DocumentCount is the number of documents in the installation.
 func (tx *Tx) DocumentCount() int {
 	return tx.bucket(bucketDocuments).Stats().KeyN
+}
+
+// DocumentParty is one company's hold on a document: a key of the by-company index.
+type DocumentParty struct{ CompanyID, DocumentID string }
+
+// DocumentPartiesAfter lists up to limit (company, document) pairs following after,
+// company by company and in 文書管理番号 order within each; the zero after starts at
+// the beginning. A rebuild reads the installation this way, one company at a time.
+func (tx *Tx) DocumentPartiesAfter(after DocumentParty, limit int) []DocumentParty {
+	var out []DocumentParty
+	c := tx.bucket(bucketDocumentsByCompany).Cursor()
+	k, _ := c.First()
+	if after.CompanyID != "" {
+		start := indexKey(after.CompanyID, after.DocumentID)
+		k, _ = c.Seek(start)
+		if k != nil && string(k) == string(start) {
+			k, _ = c.Next()
+		}
+	}
+	for ; k != nil && len(out) < limit; k, _ = c.Next() {
+		company, id, _ := strings.Cut(string(k), "/")
+		out = append(out, DocumentParty{CompanyID: company, DocumentID: id})
+	}
+	return out
+}
+
+// DocumentCountsByCompany counts the documents each company sees.
+func (tx *Tx) DocumentCountsByCompany() map[string]int {
+	counts := map[string]int{}
+	c := tx.bucket(bucketDocumentsByCompany).Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		company, _, _ := strings.Cut(string(k), "/")
+		counts[company]++
+	}
+	return counts
+}
+
+// ClearIndexMarksUpTo removes every mark made at or before seq, once a rebuild that
+// began after seq has read every document. It returns how many it removed.
+func (tx *Tx) ClearIndexMarksUpTo(seq uint64) (int, error) {
+	b := tx.bucket(bucketDocumentsToIndex)
+	var stale [][]byte
+	err := b.ForEach(func(k, v []byte) error {
+		var m IndexMark
+		if err := json.Unmarshal(v, &m); err != nil {
+			return fmt.Errorf("data: decode index mark %s: %w", k, err)
+		}
+		if m.Seq <= seq {
+			stale = append(stale, append([]byte(nil), k...))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range stale {
+		if err := b.Delete(k); err != nil {
+			return 0, fmt.Errorf("data: clear index mark %s: %w", k, err)
+		}
+	}
+	return len(stale), nil
 }

@@ -2,10 +2,14 @@ package search
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,21 +19,43 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
-// Index is the set of bleve indexes in one directory. Each company has its own, split
-// in two parts: documents not yet in long-term storage and those in it. A query then
-// touches only the postings of one company and one screen, however large the
-// installation, and the empty form's total is a document count.
+// Index is the set of bleve indexes in one directory. Large companies (chosen when the
+// index is built, see Layout) have indexes of their own; the others share one of a few
+// group indexes and are told apart by a company term. Every index is split in two
+// parts: documents not yet in long-term storage and those in it. A query then reads the
+// postings of one screen of one company, or of a small share of the installation, and
+// the empty form of a large company is answered from document counts.
 type Index struct {
-	dir string
+	dir    string
+	layout Layout
 
 	mu     sync.Mutex
-	shards map[string]*shard // by company + "/" + part
+	shards map[string]*shard // by path below dir
 }
 
+// Layout is how companies are spread over indexes; it is fixed when an index set is
+// built and kept in its directory.
+type Layout struct {
+	MappingVersion int      `json:"mapping_version"`
+	Groups         int      `json:"groups"`    // group indexes shared by the other companies
+	Dedicated      []string `json:"dedicated"` // companies with indexes of their own
+	dedicated      map[string]bool
+}
+
+// DedicatedThreshold is the number of entries from which a company gets indexes of its
+// own at the next build.
+const DedicatedThreshold = 20000
+
+// DefaultGroups is the number of group indexes of a new index set.
+const DefaultGroups = 8
+
+const layoutFile = "layout.json"
+
 type shard struct {
-	idx bleve.Index
-	mu  sync.Mutex
-	top string // highest 文書管理番号 written, "" until known
+	idx       bleve.Index
+	dedicated bool
+	mu        sync.Mutex
+	top       string // highest 文書管理番号 written, "" until known
 }
 
 const (
@@ -37,18 +63,50 @@ const (
 	partLongTerm = "stored"
 )
 
-// OpenIndex opens (or starts) the index set in dir. Parts are opened when first used.
-func OpenIndex(dir string) (*Index, error) {
+// CreateIndex starts an empty index set in dir (which must not hold one) with the
+// given layout.
+func CreateIndex(dir string, layout Layout) (*Index, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("search: create %s: %w", dir, err)
 	}
-	return &Index{dir: dir, shards: map[string]*shard{}}, nil
+	layout.MappingVersion = MappingVersion
+	if layout.Groups <= 0 {
+		layout.Groups = DefaultGroups
+	}
+	raw, err := json.Marshal(layout)
+	if err != nil {
+		return nil, err
+	}
+	if err := writeFileSync(filepath.Join(dir, layoutFile), raw); err != nil {
+		return nil, fmt.Errorf("search: write layout: %w", err)
+	}
+	return OpenIndex(dir)
 }
+
+// OpenIndex opens the index set in dir. Its indexes are opened when first used.
+func OpenIndex(dir string) (*Index, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, layoutFile))
+	if err != nil {
+		return nil, fmt.Errorf("search: open %s: %w", dir, err)
+	}
+	var l Layout
+	if err := json.Unmarshal(raw, &l); err != nil {
+		return nil, fmt.Errorf("search: layout of %s: %w", dir, err)
+	}
+	l.dedicated = map[string]bool{}
+	for _, c := range l.Dedicated {
+		l.dedicated[c] = true
+	}
+	return &Index{dir: dir, layout: l, shards: map[string]*shard{}}, nil
+}
+
+// Layout is the index set's layout.
+func (ix *Index) Layout() Layout { return ix.layout }
 
 // Dir is the directory of the index set.
 func (ix *Index) Dir() string { return ix.dir }
 
-// Close closes every open part.
+// Close closes every open index.
 func (ix *Index) Close() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -69,19 +127,30 @@ func part(longTerm bool) string {
 	return partActive
 }
 
-// shard returns a company's part, opening it; with create false a part that was never
-// written is nil.
+// home is the directory below dir of a company's indexes.
+func (ix *Index) home(company string) (string, bool) {
+	if ix.layout.dedicated[company] {
+		return filepath.Join("company", company), true
+	}
+	h := fnv.New32a()
+	h.Write([]byte(company))
+	return filepath.Join("group", fmt.Sprintf("%02d", h.Sum32()%uint32(ix.layout.Groups))), false
+}
+
+// shard returns the index holding a part of a company, opening it; with create false
+// one that was never written is nil.
 func (ix *Index) shard(company, part string, create bool) (*shard, error) {
 	if !validCompany(company) {
 		return nil, fmt.Errorf("search: invalid company %q", company)
 	}
-	key := company + "/" + part
+	home, dedicated := ix.home(company)
+	key := filepath.Join(home, part)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if s := ix.shards[key]; s != nil {
 		return s, nil
 	}
-	path := filepath.Join(ix.dir, company, part)
+	path := filepath.Join(ix.dir, key)
 	idx, err := bleve.OpenUsing(path, nil)
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
 		if !create {
@@ -92,9 +161,29 @@ func (ix *Index) shard(company, part string, create bool) (*shard, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: open %s: %w", path, err)
 	}
-	s := &shard{idx: idx}
+	s := &shard{idx: idx, dedicated: dedicated}
 	ix.shards[key] = s
 	return s, nil
+}
+
+func writeFileSync(path string, raw []byte) error {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(raw); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
 // validCompany keeps a company ID a single path element.
@@ -109,6 +198,10 @@ func validCompany(c string) bool {
 	}
 	return true
 }
+
+// docKey is an entry's ID in bleve: a document has an entry per party, and both may
+// share a group index. Within one company the keys sort as the 文書管理番号 do.
+func docKey(company, id string) string { return id + "/" + company }
 
 // Key names one entry: a document in one company's index.
 type Key struct{ Company, ID string }
@@ -132,13 +225,13 @@ func (ix *Index) Apply(puts []Entry, deletes []Key) error {
 		if err := batch(s).IndexAdvanced(bleveDocument(e)); err != nil {
 			return fmt.Errorf("search: index %s/%s: %w", e.Company, e.ID, err)
 		}
-		s.raiseTop(e.ID)
+		s.raiseTop(docKey(e.Company, e.ID))
 		other, err := ix.shard(e.Company, part(!e.LongTerm), false)
 		if err != nil {
 			return err
 		}
 		if other != nil {
-			batch(other).Delete(e.ID)
+			batch(other).Delete(docKey(e.Company, e.ID))
 		}
 	}
 	for _, k := range deletes {
@@ -148,7 +241,7 @@ func (ix *Index) Apply(puts []Entry, deletes []Key) error {
 				return err
 			}
 			if s != nil {
-				batch(s).Delete(k.ID)
+				batch(s).Delete(docKey(k.Company, k.ID))
 			}
 		}
 	}
@@ -224,9 +317,15 @@ func (ix *Index) Search(ctx context.Context, company string, q Query) (Result, e
 	if err != nil || len(parts) == 0 {
 		return Result{}, err
 	}
-	conds := conditions(q)
-	if len(conds) == 0 && q.Sort == (Sort{}) && q.Offset+q.Limit <= windowLimit {
-		return emptyForm(ctx, parts, q)
+	conds := conditions(company, q)
+	if parts[0].dedicated {
+		if len(conds) == 0 && q.Sort == (Sort{}) && q.Offset+q.Limit <= windowLimit {
+			return emptyForm(ctx, parts, q)
+		}
+	} else {
+		co := bleve.NewTermQuery(company)
+		co.SetField(fieldCompany)
+		conds = append([]query.Query{co}, conds...)
 	}
 	var qq query.Query = bleve.NewMatchAllQuery()
 	if len(conds) > 0 {
@@ -236,11 +335,14 @@ func (ix *Index) Search(ctx context.Context, company string, q Query) (Result, e
 }
 
 func run(ctx context.Context, parts []*shard, qq query.Query, q Query) (Result, error) {
+	order, err := sortOrder(q.Sort)
+	if err != nil {
+		return Result{}, err
+	}
 	req := bleve.NewSearchRequestOptions(qq, q.Limit, q.Offset, false)
-	req.SortByCustom(sortOrder(q.Sort))
+	req.SortByCustom(order)
 	req.Score = "none"
 	var res *bleve.SearchResult
-	var err error
 	if len(parts) == 1 {
 		res, err = parts[0].idx.SearchInContext(ctx, req)
 	} else {
@@ -255,7 +357,7 @@ func run(ctx context.Context, parts []*shard, qq query.Query, q Query) (Result, 
 	}
 	out := Result{Total: int(res.Total), IDs: make([]string, len(res.Hits))}
 	for i, h := range res.Hits {
-		out.IDs[i] = h.ID
+		out.IDs[i], _, _ = strings.Cut(h.ID, "/")
 	}
 	return out, nil
 }
@@ -285,8 +387,7 @@ func emptyForm(ctx context.Context, parts []*shard, q Query) (Result, error) {
 		return Result{}, nil
 	}
 	want := uint64(q.Offset + q.Limit)
-	var topN uint64
-	fmt.Sscan(top, &topN)
+	topN, _ := strconv.ParseUint(top[:min(len(top), 10)], 10, 64)
 	// Expect the company's documents spread evenly over the numbers; widen fourfold
 	// whenever the window falls short.
 	width := want*(topN/total+1)*2 + 16
@@ -311,7 +412,7 @@ func emptyForm(ctx context.Context, parts []*shard, q Query) (Result, error) {
 }
 
 // conditions translates the filled-in fields of a normalised query.
-func conditions(q Query) []query.Query {
+func conditions(company string, q Query) []query.Query {
 	var out []query.Query
 	term := func(field, v string) {
 		if v != "" {
@@ -322,7 +423,7 @@ func conditions(q Query) []query.Query {
 	}
 	term(fieldSide, q.Side)
 	if q.Number != "" {
-		out = append(out, bleve.NewDocIDQuery([]string{q.Number}))
+		out = append(out, bleve.NewDocIDQuery([]string{docKey(company, q.Number)}))
 	}
 	for _, s := range []struct{ field, text string }{{fieldTitle, q.Title}, {fieldGroupTag, q.GroupTag}, {fieldDept, q.Dept}} {
 		if s.text != "" {
@@ -397,9 +498,9 @@ func appendRange(out []query.Query, field string, lo, hi *int64) []query.Query {
 }
 
 // sortOrder is the bleve order of a Sort: the column, then 文書管理番号 descending.
-func sortOrder(s Sort) search.SortOrder {
+func sortOrder(s Sort) (search.SortOrder, error) {
 	if s.Column == ByNumber {
-		return search.SortOrder{&search.SortDocID{Desc: !s.Ascending}}
+		return search.SortOrder{&search.SortDocID{Desc: !s.Ascending}}, nil
 	}
 	f := &search.SortField{Desc: !s.Ascending, Missing: search.SortFieldMissingLast, Type: search.SortFieldAsString}
 	switch s.Column {
@@ -413,18 +514,100 @@ func sortOrder(s Sort) search.SortOrder {
 		f.Field = fieldStatus
 	case ByUser:
 		f.Field = fieldUser
-	case ByContractDate:
-		f.Field, f.Type = fieldContractDate, search.SortFieldAsNumber
-	case ByAmount:
-		f.Field, f.Type = fieldAmount, search.SortFieldAsNumber
 	case ByStorageStart:
 		f.Field, f.Type = fieldStorageStart, search.SortFieldAsNumber
 	case ByStorageEnd:
 		f.Field, f.Type = fieldStorageEnd, search.SortFieldAsNumber
-	case ByUpdated:
-		f.Field, f.Type = fieldUpdated, search.SortFieldAsNumber
 	default:
-		f.Field = string(s.Column)
+		return nil, fmt.Errorf("search: cannot sort by %q", s.Column)
 	}
-	return search.SortOrder{f, &search.SortDocID{Desc: true}}
+	return search.SortOrder{f, &search.SortDocID{Desc: true}}, nil
+}
+
+// loadBatch is the number of entries per index written at once by a Loader: big
+// enough for few, large segments.
+const loadBatch = 5000
+
+// Loader writes many entries into an index set, as a rebuild does: per index, batches
+// of loadBatch entries, written by two workers while the caller reads on. It does not
+// remove entries from the other part, so every document must be loaded once.
+type Loader struct {
+	ix      *Index
+	pending map[*shard]*bleve.Batch
+	work    chan loadJob
+	wg      sync.WaitGroup
+	mu      sync.Mutex
+	err     error
+}
+
+type loadJob struct {
+	s *shard
+	b *bleve.Batch
+}
+
+// NewLoader starts a loader; Close it to write the rest and learn the outcome.
+func (ix *Index) NewLoader() *Loader {
+	l := &Loader{ix: ix, pending: map[*shard]*bleve.Batch{}, work: make(chan loadJob)}
+	for range 2 {
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			for j := range l.work {
+				if err := j.s.idx.Batch(j.b); err != nil {
+					l.fail(fmt.Errorf("search: write batch: %w", err))
+				}
+			}
+		}()
+	}
+	return l
+}
+
+func (l *Loader) fail(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.err == nil {
+		l.err = err
+	}
+}
+
+func (l *Loader) failed() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.err
+}
+
+// Add queues an entry.
+func (l *Loader) Add(e Entry) error {
+	if err := l.failed(); err != nil {
+		return err
+	}
+	s, err := l.ix.shard(e.Company, part(e.LongTerm), true)
+	if err != nil {
+		return err
+	}
+	b := l.pending[s]
+	if b == nil {
+		b = s.idx.NewBatch()
+		l.pending[s] = b
+	}
+	if err := b.IndexAdvanced(bleveDocument(e)); err != nil {
+		return fmt.Errorf("search: index %s/%s: %w", e.Company, e.ID, err)
+	}
+	s.raiseTop(docKey(e.Company, e.ID))
+	if b.Size() >= loadBatch {
+		delete(l.pending, s)
+		l.work <- loadJob{s, b}
+	}
+	return nil
+}
+
+// Close writes what is pending and waits for the workers.
+func (l *Loader) Close() error {
+	for s, b := range l.pending {
+		l.work <- loadJob{s, b}
+	}
+	clear(l.pending)
+	close(l.work)
+	l.wg.Wait()
+	return l.failed()
 }

@@ -23,6 +23,7 @@ const MappingVersion = 1
 // positions for phrase queries; nothing is stored, since screens read the records
 // from the store by 文書管理番号 (the document ID in the index).
 const (
+	fieldCompany      = "co"      // the tenant, in group indexes
 	fieldTitle        = "title"   // substring
 	fieldGroupTag     = "tag"     // substring
 	fieldDept         = "dept"    // substring
@@ -38,6 +39,11 @@ const (
 	fieldStorageEnd   = "send"   // day number
 	fieldUpdated      = "updated"
 )
+
+// sortableNumbers are the numeric fields shown as columns (保管開始日, 保管期限); the
+// others are only searched by range. A numeric field's doc values hold all its 16
+// prefix-coded terms, so they are kept only where a sort needs them.
+var sortableNumbers = map[string]bool{fieldStorageStart: true, fieldStorageEnd: true}
 
 const analyzerName = "inkan_bigram"
 
@@ -78,9 +84,10 @@ func indexMapping() mapping.IndexMapping {
 	}
 	number := func(name string) {
 		f := bleve.NewNumericFieldMapping()
-		f.Store, f.IncludeInAll, f.DocValues = false, false, true
+		f.Store, f.IncludeInAll, f.DocValues = false, false, sortableNumbers[name]
 		doc.AddFieldMappingsAt(name, f)
 	}
+	keywordField(fieldCompany, false)
 	substring(fieldTitle)
 	substring(fieldGroupTag)
 	substring(fieldDept)
@@ -99,7 +106,7 @@ func indexMapping() mapping.IndexMapping {
 
 // bleveDocument builds the index document of an entry. Texts are normalised here, once.
 func bleveDocument(e Entry) *document.Document {
-	d := document.NewDocument(e.ID)
+	d := document.NewDocument(docKey(e.Company, e.ID))
 	substring := func(name, v string) {
 		if v = Normalize(v); v != "" {
 			d.AddField(document.NewTextFieldCustom(name, nil, []byte(v), optSubstring, bigrams{}))
@@ -112,10 +119,15 @@ func bleveDocument(e Entry) *document.Document {
 	}
 	number := func(name string, v int64, ok bool) {
 		if ok {
-			d.AddField(document.NewNumericFieldWithIndexingOptions(name, nil, float64(v), index.IndexField|index.DocValues))
+			opts := index.IndexField
+			if sortableNumbers[name] {
+				opts |= index.DocValues
+			}
+			d.AddField(document.NewNumericFieldWithIndexingOptions(name, nil, float64(v), opts))
 		}
 	}
 	date := func(name string, t time.Time) { n, ok := day(t); number(name, n, ok) }
+	keyword(fieldCompany, e.Company, optKeyword)
 	substring(fieldTitle, e.Title)
 	substring(fieldGroupTag, e.GroupTag)
 	substring(fieldDept, e.Dept)

@@ -52,19 +52,17 @@ type AmountRange struct{ Min, Max *int64 }
 // Column is a sortable column of the result tables.
 type Column string
 
-// The sortable columns. Column "" is 文書管理番号.
+// The sortable columns: those the result tables of SPEC section 4 show. Column "" is
+// 文書管理番号.
 const (
 	ByNumber       Column = ""
 	ByTitle        Column = "title"
 	ByCounterparty Column = "counterparty" // by 取引先企業ID
 	ByOrderSide    Column = "order_side"
 	ByStatus       Column = "status"
-	ByContractDate Column = "contract_date"
-	ByAmount       Column = "amount"
 	ByStorageStart Column = "storage_start"
 	ByStorageEnd   Column = "storage_end"
 	ByUser         Column = "user"
-	ByUpdated      Column = "updated"
 )
 
 // Sort orders the results by one column, ties (and the whole list by default) by
