@@ -41,6 +41,9 @@ type Engine struct {
 	wake chan struct{}
 }
 
+// DirName is the index directory inside the data directory.
+const DirName = "search"
+
 const currentFile = "current"
 
 // markPage is how many marked documents are read and applied at a time.
