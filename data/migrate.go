@@ -24,6 +24,9 @@ var migrations = []migration{
 	{"create the trust buckets: CA state and certificates", func(tx *bolt.Tx) error {
 		return createBuckets(tx, bucketTrust, bucketCertificates, bucketCertificatesByCompany)
 	}},
+	{"create the document buckets: documents, by company, to index", func(tx *bolt.Tx) error {
+		return createBuckets(tx, bucketDocuments, bucketDocumentsByCompany, bucketDocumentsToIndex)
+	}},
 }
 
 var keySchemaVersion = []byte("schema_version")

@@ -262,6 +262,20 @@ func TestEveryMigrationUpgradesTheStoreBeforeIt(t *testing.T) {
 			if _, err := tx.Trust(); err != ErrNotFound {
 				t.Errorf("from version %d: trust bucket: %v", version, err)
 			}
+			if n := tx.DocumentCount(); n != 0 {
+				t.Errorf("from version %d: %d documents in a new bucket", version, n)
+			}
+			return nil
+		})
+		// Migration 3: documents can be stored, and each write leaves a "to index" mark.
+		err = s.Update(func(tx *Tx) error { return tx.Tenant("C000001").CreateDocument(&Document{Title: "旧契約"}) })
+		if err != nil {
+			t.Errorf("from version %d: create a document: %v", version, err)
+		}
+		s.View(func(tx *Tx) error {
+			if marks, err := tx.IndexMarks(10); err != nil || len(marks) != 1 {
+				t.Errorf("from version %d: marks %v %v", version, marks, err)
+			}
 			return nil
 		})
 		s.Close()

@@ -1,3 +1,37 @@
-// Package search will hold the bleve index of contract documents, rebuilt from the
-// store at any time (see the search-engine issue). It is empty until then.
+// Package search is the index of contract documents that the document inquiry screens
+// (契約文書照会, 長期保管文書照会 and the user-side lists) query: exact Japanese substring
+// search on 契約文書名称, グループタグ and 取引先部署名, exact conditions, inclusive
+// ranges open on either side, a sort by 文書管理番号 descending by default or by a
+// column, and pages with the exact total. The index is disposable: it can be rebuilt
+// from the store at any time, and is kept in step with it by durable marks (Engine).
+//
+// # Tenancy
+//
+// Every search names its company apart from the Query (Engine.Search(ctx, company, q)),
+// and an empty company is an error. A company's entries live in indexes of its own or,
+// for smaller companies, in a shared group index under a company term that every query
+// there carries. A document has an entry per company that sees it: the sender's, and
+// the receiver's once sent, each with that company's side (発信/受信), グループタグ,
+// 受発注区分 and 担当者, and the other party's 部署名 and 企業ID.
+//
+// # Normalisation
+//
+// Normalize folds texts the same way on both sides, documents and queries: NFKC (so
+// full-width and half-width letters, digits and katakana are one), lower case, and
+// katakana to hiragana; surrounding spaces are dropped. A condition matches exactly when
+// strings.Contains(Normalize(field), Normalize(text)), for a text of any length from
+// one character — which is also the definition the brute-force oracle of the tests
+// uses. Kanji, symbols (〇 △ α θ σ), the long vowel mark and inner spaces stay as they
+// are. Normalize does not equate ー with -, nor old and new kanji forms.
+//
+// How: substring fields are indexed as overlapping character pairs at consecutive
+// positions plus the last character alone (see bigrams); a one-character text is a
+// prefix query, two characters a term, more a phrase of their pairs.
+//
+// # Dates and numbers
+//
+// Dates are calendar dates in Japan time (the JST date of the stored time), indexed as
+// day numbers; amounts are integer yen (exact within bleve's float64 below 2^53).
+// Ranges include both bounds. Values that are missing never match a range and sort
+// last in either direction; ties sort by 文書管理番号 descending.
 package search

@@ -1,4 +1,5 @@
-// Package cli is the inkan command line: serve (the default), init, backup and version.
+// Package cli is the inkan command line: serve (the default), init, backup, the pdf and
+// ca tools, reindex, generate-docs and version.
 package cli
 
 import (
@@ -40,6 +41,8 @@ commands:
   backup FILE    write a consistent copy of the store to FILE (works while serving)
   pdf sign|timestamp|verify   sign, timestamp or verify a PDF (see "inkan pdf")
   ca export-root|revoke   print the root CA certificate (PEM), or revoke a certificate
+  reindex        rebuild the search index from the store (server stopped)
+  generate-docs N   add N synthetic documents (and 1,000 companies) for trying search at scale
   version        print the version
 
 Run "inkan serve -h" for the settings; each flag also reads an INKAN_* variable.
@@ -63,6 +66,10 @@ func Run(env Env) int {
 		err = pdfCommand(env, args)
 	case "ca":
 		err = caCommand(env, args)
+	case "reindex":
+		err = reindex(env, args)
+	case "generate-docs":
+		err = generateDocs(env, args)
 	case "version":
 		fmt.Fprintln(env.Stdout, "inkan", Version)
 	case "help", "-h", "--help":

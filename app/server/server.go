@@ -29,6 +29,7 @@ import (
 	"inkan/app/web"
 	"inkan/data"
 	"inkan/jobs"
+	"inkan/search"
 	"inkan/views"
 )
 
@@ -49,6 +50,7 @@ type Server struct {
 	Onboarder company.Onboarder
 	Certs     *certificate.Service
 	Delivery  *delivery.Worker // nil when no SMTP server is configured
+	Search    *search.Engine
 	Web       *fiber.App
 	Jobs      *jobs.Scheduler
 	Log       *slog.Logger
@@ -63,11 +65,19 @@ func New(cfg config.Config, log *slog.Logger, now func() time.Time) (*Server, er
 	if err != nil {
 		return nil, err
 	}
-	s, err := build(cfg, log, now, store)
+	// Opening the index applies the documents marked before a crash.
+	engine, err := search.Open(store, filepath.Join(cfg.DataDir, search.DirName), log)
 	if err != nil {
 		store.Close()
 		return nil, err
 	}
+	s, err := build(cfg, log, now, store)
+	if err != nil {
+		engine.Close()
+		store.Close()
+		return nil, err
+	}
+	s.Search = engine
 	return s, nil
 }
 
@@ -214,6 +224,12 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 	s.Jobs.Start()
 	defer s.Jobs.Stop()
 	defer s.startDelivery()()
+	// The index follows the store in the background: a rebuild first when its mapping
+	// version changed (the old index serves meanwhile), then marked documents.
+	indexCtx, stopIndex := context.WithCancel(ctx)
+	indexDone := make(chan struct{})
+	go func() { s.Search.Run(indexCtx); close(indexDone) }()
+	defer func() { stopIndex(); <-indexDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- s.Web.Listener(ln) }()
 	s.Log.Info("serving", "addr", ln.Addr().String(), "base_url", s.Config.BaseURL, "data", s.Config.DataDir)
@@ -274,7 +290,7 @@ func (s *Server) listenControl() (*http.Server, error) {
 	return srv, nil
 }
 
-// Close releases the store.
+// Close releases the search index and the store.
 func (s *Server) Close() error {
-	return s.Store.Close()
+	return errors.Join(s.Search.Close(), s.Store.Close())
 }

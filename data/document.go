@@ -1,0 +1,307 @@
+package data
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+var (
+	bucketDocuments          = []byte("documents")
+	bucketDocumentsByCompany = []byte("documents_by_company")
+	bucketDocumentsToIndex   = []byte("documents_to_index")
+)
+
+// The 受発注区分 of a party.
+const (
+	OrderSideBuyer  = "発注側"
+	OrderSideSeller = "受注側"
+)
+
+// Document is a contract document (契約文書) between two companies: the sender, who
+// registered it, and the receiver. Dates are calendar dates, kept as midnight in Japan
+// time; a zero date is unset.
+type Document struct {
+	V            int       `json:"v"`
+	ID           string    `json:"id"` // 文書管理番号, from NextID(SeqDocument)
+	Title        string    `json:"title"`
+	Amount       *int64    `json:"amount,omitempty"` // 契約金額 in yen; nil when not entered
+	ContractDate time.Time `json:"contract_date,omitzero"`
+	Status       string    `json:"status"`
+	Sender       Party     `json:"sender"`
+	Receiver     Party     `json:"receiver"`
+	// SentAt is when the document reached the receiver; before it, only the sender sees it.
+	SentAt *time.Time `json:"sent_at,omitempty"`
+	// StorageStart (保管開始日) is set when the document enters long-term storage;
+	// StorageEnd is its 保管期限.
+	StorageStart time.Time `json:"storage_start,omitzero"`
+	StorageEnd   time.Time `json:"storage_end,omitzero"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// Party is one company's side of a document: what that company entered or was given.
+type Party struct {
+	CompanyID string `json:"company_id"`
+	// Dept is the party's 部署名, which the other party sees as 取引先部署名.
+	Dept string `json:"dept,omitempty"`
+	// UserID is the party's 担当者: the registering user of the sender, the 受取担当者 of
+	// the receiver.
+	UserID    string `json:"user_id,omitempty"`
+	OrderSide string `json:"order_side,omitempty"` // 受発注区分
+	GroupTag  string `json:"group_tag,omitempty"`  // グループタグ, the party's own
+}
+
+// LongTerm reports whether the document is in long-term storage (長期保管文書).
+func (d Document) LongTerm() bool { return !d.StorageStart.IsZero() }
+
+// Parties lists the companies that see the document: the sender, and the receiver once
+// it was sent.
+func (d Document) Parties() []string {
+	if d.SentAt == nil || d.Receiver.CompanyID == "" {
+		return []string{d.Sender.CompanyID}
+	}
+	return []string{d.Sender.CompanyID, d.Receiver.CompanyID}
+}
+
+const documentVersion = 1
+
+// IndexMark is a durable "to index" mark: the document changed in a committed
+// transaction and the search index has not yet caught up. Seq grows with every mark,
+// so an indexer removes only the mark it has handled. Companies are the parties before
+// and after the change, whose index entries may need to go.
+type IndexMark struct {
+	DocumentID string   `json:"-"`
+	Seq        uint64   `json:"seq"`
+	Companies  []string `json:"companies"`
+}
+
+// Document reads one of the company's documents: one it sent, or one sent to it.
+func (t Tenant) Document(id string) (Document, error) {
+	d, err := t.tx.document(id)
+	if err != nil {
+		return Document{}, err
+	}
+	for _, c := range d.Parties() {
+		if c == t.company {
+			return d, nil
+		}
+	}
+	return Document{}, ErrNotFound
+}
+
+// DocumentIDs lists the 文書管理番号 of every document the company sees, in order.
+func (t Tenant) DocumentIDs() []string {
+	return t.tx.indexIDs(bucketDocumentsByCompany, t.company)
+}
+
+// CreateDocument gives d the next 文書管理番号 and stores it with this company as sender.
+func (t Tenant) CreateDocument(d *Document) error {
+	if _, err := t.Company(); err != nil {
+		return fmt.Errorf("data: create document in %s: %w", t.company, err)
+	}
+	id, err := t.tx.NextID(SeqDocument)
+	if err != nil {
+		return err
+	}
+	d.ID, d.Sender.CompanyID = id, t.company
+	return t.tx.putDocument(d, nil)
+}
+
+// PutDocument stores changes to a document this company is a party to. The parties
+// themselves cannot change.
+func (t Tenant) PutDocument(d Document) error {
+	old, err := t.Document(d.ID)
+	if err != nil {
+		return err
+	}
+	if d.Sender.CompanyID != old.Sender.CompanyID || d.Receiver.CompanyID != old.Receiver.CompanyID {
+		return fmt.Errorf("data: document %s cannot change its parties", d.ID)
+	}
+	return t.tx.putDocument(&d, old.Parties())
+}
+
+func (tx *Tx) document(id string) (Document, error) {
+	var d Document
+	err := tx.get(bucketDocuments, id, &d)
+	return d, err
+}
+
+// putDocument writes the record, its company index entries and the "to index" mark in
+// the caller's transaction, so the search index can always be brought up to date.
+func (tx *Tx) putDocument(d *Document, before []string) error {
+	d.V = documentVersion
+	if err := tx.put(bucketDocuments, d.ID, d); err != nil {
+		return fmt.Errorf("data: save document %s: %w", d.ID, err)
+	}
+	idx := tx.bucket(bucketDocumentsByCompany)
+	for _, c := range before {
+		if err := idx.Delete(indexKey(c, d.ID)); err != nil {
+			return fmt.Errorf("data: document %s: %w", d.ID, err)
+		}
+	}
+	for _, c := range d.Parties() {
+		if err := idx.Put(indexKey(c, d.ID), nil); err != nil {
+			return fmt.Errorf("data: document %s: %w", d.ID, err)
+		}
+	}
+	return tx.markDocument(d.ID, append(before, d.Parties()...))
+}
+
+func (tx *Tx) markDocument(id string, companies []string) error {
+	b := tx.bucket(bucketDocumentsToIndex)
+	if raw := b.Get([]byte(id)); raw != nil {
+		var old IndexMark
+		if err := json.Unmarshal(raw, &old); err != nil {
+			return fmt.Errorf("data: decode index mark %s: %w", id, err)
+		}
+		companies = append(old.Companies, companies...)
+	}
+	seq, err := b.NextSequence()
+	if err != nil {
+		return fmt.Errorf("data: mark document %s: %w", id, err)
+	}
+	return tx.put(bucketDocumentsToIndex, id, IndexMark{Seq: seq, Companies: dedupe(companies)})
+}
+
+func dedupe(ss []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range ss {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// IndexMarks lists up to limit documents marked "to index", in 文書管理番号 order.
+func (tx *Tx) IndexMarks(limit int) ([]IndexMark, error) {
+	var out []IndexMark
+	c := tx.bucket(bucketDocumentsToIndex).Cursor()
+	for k, v := c.First(); k != nil && len(out) < limit; k, v = c.Next() {
+		m := IndexMark{DocumentID: string(k)}
+		if err := json.Unmarshal(v, &m); err != nil {
+			return nil, fmt.Errorf("data: decode index mark %s: %w", k, err)
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// LastIndexMark is the Seq of the newest mark ever made (0 before the first).
+func (tx *Tx) LastIndexMark() uint64 {
+	return tx.bucket(bucketDocumentsToIndex).Sequence()
+}
+
+// ClearIndexMark removes the mark of a document once the index holds its state, unless
+// the document was marked again since (its Seq is newer than seq).
+func (tx *Tx) ClearIndexMark(id string, seq uint64) error {
+	raw := tx.bucket(bucketDocumentsToIndex).Get([]byte(id))
+	if raw == nil {
+		return nil
+	}
+	var m IndexMark
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return fmt.Errorf("data: decode index mark %s: %w", id, err)
+	}
+	if m.Seq > seq {
+		return nil
+	}
+	return tx.del(bucketDocumentsToIndex, id)
+}
+
+// DocumentForIndex reads any company's document for the search indexer, which keeps
+// every company's index; screens go through Tenant.Document.
+func (tx *Tx) DocumentForIndex(id string) (Document, error) { return tx.document(id) }
+
+// DocumentsAfter reads up to limit documents of the whole installation whose 文書管理番号
+// follows after (all from the first when after is ""), for rebuilding the search index
+// in short transactions.
+func (tx *Tx) DocumentsAfter(after string, limit int) ([]Document, error) {
+	var out []Document
+	c := tx.bucket(bucketDocuments).Cursor()
+	k, v := c.First()
+	if after != "" {
+		k, v = c.Seek([]byte(after))
+		if k != nil && string(k) == after {
+			k, v = c.Next()
+		}
+	}
+	for ; k != nil && len(out) < limit; k, v = c.Next() {
+		var d Document
+		if err := json.Unmarshal(v, &d); err != nil {
+			return nil, fmt.Errorf("data: decode document %s: %w", k, err)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// DocumentCount is the number of documents in the installation.
+func (tx *Tx) DocumentCount() int {
+	return tx.bucket(bucketDocuments).Stats().KeyN
+}
+
+// DocumentParty is one company's hold on a document: a key of the by-company index.
+type DocumentParty struct{ CompanyID, DocumentID string }
+
+// DocumentPartiesAfter lists up to limit (company, document) pairs following after,
+// company by company and in 文書管理番号 order within each; the zero after starts at
+// the beginning. A rebuild reads the installation this way, one company at a time.
+func (tx *Tx) DocumentPartiesAfter(after DocumentParty, limit int) []DocumentParty {
+	var out []DocumentParty
+	c := tx.bucket(bucketDocumentsByCompany).Cursor()
+	k, _ := c.First()
+	if after.CompanyID != "" {
+		start := indexKey(after.CompanyID, after.DocumentID)
+		k, _ = c.Seek(start)
+		if k != nil && string(k) == string(start) {
+			k, _ = c.Next()
+		}
+	}
+	for ; k != nil && len(out) < limit; k, _ = c.Next() {
+		company, id, _ := strings.Cut(string(k), "/")
+		out = append(out, DocumentParty{CompanyID: company, DocumentID: id})
+	}
+	return out
+}
+
+// DocumentCountsByCompany counts the documents each company sees.
+func (tx *Tx) DocumentCountsByCompany() map[string]int {
+	counts := map[string]int{}
+	c := tx.bucket(bucketDocumentsByCompany).Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		company, _, _ := strings.Cut(string(k), "/")
+		counts[company]++
+	}
+	return counts
+}
+
+// ClearIndexMarksUpTo removes every mark made at or before seq, once a rebuild that
+// began after seq has read every document. It returns how many it removed.
+func (tx *Tx) ClearIndexMarksUpTo(seq uint64) (int, error) {
+	b := tx.bucket(bucketDocumentsToIndex)
+	var stale [][]byte
+	err := b.ForEach(func(k, v []byte) error {
+		var m IndexMark
+		if err := json.Unmarshal(v, &m); err != nil {
+			return fmt.Errorf("data: decode index mark %s: %w", k, err)
+		}
+		if m.Seq <= seq {
+			stale = append(stale, append([]byte(nil), k...))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range stale {
+		if err := b.Delete(k); err != nil {
+			return 0, fmt.Errorf("data: clear index mark %s: %w", k, err)
+		}
+	}
+	return len(stale), nil
+}

@@ -1,0 +1,138 @@
+package search
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"inkan/data"
+	"inkan/search/synthetic"
+)
+
+// BenchmarkAdminQueriesAtScale builds an installation of INKAN_BENCH_DOCS synthetic
+// documents (default 1,000,000; 1,000 companies, the largest a party to a tenth of
+// them), rebuilds the index from the store, and times the five admin-screen queries at
+// the largest company. INKAN_BENCH_DIR keeps the data directory (and reuses it when it
+// already holds the documents). Reported: bulk index rate, index size, and per query
+// p50/p99 in ms; the log adds the peak RSS of the process.
+//
+//	INKAN_BENCH_DOCS=20000 go test -run '^$' -bench AdminQueries ./search
+func BenchmarkAdminQueriesAtScale(b *testing.B) {
+	n := 1_000_000
+	if v := os.Getenv("INKAN_BENCH_DOCS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			b.Fatalf("INKAN_BENCH_DOCS: %v", err)
+		}
+	}
+	dir := os.Getenv("INKAN_BENCH_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+	}
+	store, err := data.Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	var have int
+	store.View(func(tx *data.Tx) error { have = tx.DocumentCount(); return nil })
+	if have != n {
+		if have != 0 {
+			b.Fatalf("%s holds %d documents, not %d", dir, have, n)
+		}
+		start := time.Now()
+		if err := synthetic.Fill(store, n, synthetic.Options{Seed: 1}, nil); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("generated %d documents into the store in %s", n, time.Since(start).Round(time.Millisecond))
+	}
+	root := filepath.Join(dir, DirName)
+	os.RemoveAll(root)
+	e, err := Open(store, root, quietLog())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	st, err := e.RebuildStats(context.Background(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	size := dirSize(root)
+	b.Logf("rebuild: %d documents, %d entries in %s: %.0f documents/s, %.0f entries/s; index %.0f MiB; dedicated %v",
+		st.Documents, st.Entries, st.Elapsed.Round(time.Millisecond), float64(st.Documents)/st.Elapsed.Seconds(),
+		float64(st.Entries)/st.Elapsed.Seconds(), float64(size)/(1<<20), st.Layout.Dedicated)
+	b.ReportMetric(float64(st.Documents)/st.Elapsed.Seconds(), "docs/s")
+	b.ReportMetric(float64(size)/(1<<20), "index-MiB")
+
+	largest, second := synthetic.New(synthetic.Options{}).CompanyIDs()[0], synthetic.New(synthetic.Options{}).CompanyIDs()[1]
+	jstDate := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, jst) }
+	amount := func(v int64) *int64 { return &v }
+	queries := []struct {
+		name string
+		q    Query
+	}{
+		{"empty-form", Query{Storage: LongTerm}},
+		{"name-2-chars", Query{Storage: LongTerm, Title: "ビル"}},
+		{"name-date-amount", Query{Storage: LongTerm, Title: "マンション",
+			ContractDate: DateRange{From: jstDate(2020, 1, 1), To: jstDate(2021, 12, 31)},
+			Amount:       AmountRange{Min: amount(1_000_000), Max: amount(50_000_000)}}},
+		{"tag-status", Query{Storage: Active, GroupTag: "上期", Statuses: []string{"署名待ち"}}},
+		{"counterparty-storage", Query{Storage: LongTerm, Counterparty: second,
+			StorageStart: DateRange{From: jstDate(2019, 4, 1), To: jstDate(2023, 3, 31)}}},
+	}
+	ctx := context.Background()
+	for _, tt := range queries {
+		b.Run(tt.name, func(b *testing.B) {
+			var ds []time.Duration
+			var total int
+			for b.Loop() {
+				start := time.Now()
+				res, err := e.Search(ctx, largest, tt.q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				ds = append(ds, time.Since(start))
+				total = res.Total
+			}
+			slices.Sort(ds)
+			p50, p99 := ds[len(ds)/2], ds[len(ds)*99/100]
+			b.ReportMetric(float64(p50.Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
+			b.ReportMetric(float64(total), "hits")
+		})
+	}
+	b.Logf("peak RSS of the benchmark process (store generation included): %s", peakRSS())
+}
+
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.Walk(dir, func(_ string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			n += fi.Size()
+		}
+		return nil
+	})
+	return n
+}
+
+// peakRSS reads VmHWM, the process's peak resident set, from /proc (Linux).
+func peakRSS() string {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return "unknown"
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if v, ok := strings.CutPrefix(s.Text(), "VmHWM:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
+}

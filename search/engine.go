@@ -1,0 +1,405 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"inkan/data"
+)
+
+// Engine keeps the index in step with the store. Every document change commits to the
+// store first, with a durable "to index" mark in the same transaction (data.Tenant's
+// document writes do this); the engine then applies the marked documents to the index
+// and only afterwards clears their marks. A crash in between leaves the mark, and the
+// next Open applies it: nothing is lost.
+//
+// The index directory holds index sets, each built for one MappingVersion, and a file
+// "current" naming the one in service. When the program's MappingVersion differs from
+// the current set's, Run builds a new set from the store in the background while the
+// old one keeps answering, then switches.
+type Engine struct {
+	store *data.Store
+	root  string
+	log   *slog.Logger
+
+	// writeMu makes reading marked documents and writing them to the index one step,
+	// so that the index never receives an older state after a newer one.
+	writeMu sync.Mutex
+
+	mu       sync.RWMutex
+	serving  *Index // nil until a first build finishes
+	building *Index // the set under construction, if any
+	stale    bool   // serving was built for another MappingVersion
+
+	wake chan struct{}
+}
+
+// DirName is the index directory inside the data directory.
+const DirName = "search"
+
+const currentFile = "current"
+
+// markPage is how many marked documents are read and applied at a time.
+const markPage = 1000
+
+// Open opens the index in root for the store and applies every marked document. When
+// the index is missing or of another MappingVersion, Run rebuilds it.
+func Open(store *data.Store, root string, log *slog.Logger) (*Engine, error) {
+	if err := os.MkdirAll(root, 0o700); err != nil {
+		return nil, fmt.Errorf("search: create %s: %w", root, err)
+	}
+	e := &Engine{store: store, root: root, log: log, wake: make(chan struct{}, 1)}
+	name, err := os.ReadFile(filepath.Join(root, currentFile))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	if err := e.removeLeftovers(string(name)); err != nil {
+		return nil, err
+	}
+	if len(name) > 0 {
+		ix, err := OpenIndex(filepath.Join(root, string(name)))
+		if err != nil {
+			log.Warn("search index unreadable: rebuilding", "err", err)
+		} else {
+			e.serving, e.stale = ix, ix.Layout().MappingVersion != MappingVersion
+		}
+	}
+	if e.serving != nil && !e.stale {
+		if err := e.Sync(); err != nil {
+			e.Close()
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+// removeLeftovers deletes index sets other than the current one: rebuilds that a crash
+// interrupted.
+func (e *Engine) removeLeftovers(current string) error {
+	entries, err := os.ReadDir(e.root)
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	for _, de := range entries {
+		if de.IsDir() && de.Name() != current {
+			if err := os.RemoveAll(filepath.Join(e.root, de.Name())); err != nil {
+				return fmt.Errorf("search: remove unfinished index %s: %w", de.Name(), err)
+			}
+		}
+	}
+	return nil
+}
+
+// NeedsRebuild reports whether the index is missing or of another MappingVersion.
+func (e *Engine) NeedsRebuild() bool {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.serving == nil || e.stale
+}
+
+// Close closes the index sets. Marks left behind are applied at the next Open.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var errs []error
+	for _, ix := range []*Index{e.serving, e.building} {
+		if ix != nil {
+			errs = append(errs, ix.Close())
+		}
+	}
+	e.serving, e.building = nil, nil
+	return errors.Join(errs...)
+}
+
+// Search runs a query in one company's documents (see Index.Search).
+func (e *Engine) Search(ctx context.Context, company string, q Query) (Result, error) {
+	e.mu.RLock()
+	ix, partial := e.serving, false
+	if ix == nil {
+		ix, partial = e.building, true
+	}
+	e.mu.RUnlock()
+	if ix == nil {
+		return Result{Partial: true}, nil
+	}
+	res, err := ix.Search(ctx, company, q)
+	res.Partial = partial
+	return res, err
+}
+
+// Update commits fn to the store, then brings the index up to date, so that the
+// writer's next search sees the change. A failure to index after the commit is logged,
+// not returned: the change is safe in the store and its mark is applied later.
+func (e *Engine) Update(fn func(tx *data.Tx) error) error {
+	if err := e.store.Update(fn); err != nil {
+		return err
+	}
+	if err := e.Sync(); err != nil {
+		e.log.Error("search: index after commit; will retry", "err", err)
+		e.Notify()
+	}
+	return nil
+}
+
+// Notify asks Run to apply marked documents soon.
+func (e *Engine) Notify() {
+	select {
+	case e.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Sync applies every marked document to the index and clears the marks. While a
+// rebuild runs it applies one page to the serving set and leaves the marks, which the
+// rebuild applies to the new set when it finishes.
+func (e *Engine) Sync() error {
+	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
+	for {
+		e.mu.RLock()
+		serving, building := e.serving, e.building
+		e.mu.RUnlock()
+		if serving == nil {
+			return nil
+		}
+		n, err := e.applyMarks(serving, building == nil)
+		if err != nil || n < markPage || building != nil {
+			return err
+		}
+	}
+}
+
+// applyMarks applies one page of marked documents to ix, and clears their marks when
+// clear is set. Callers hold writeMu.
+func (e *Engine) applyMarks(ix *Index, clear bool) (int, error) {
+	var marks []data.IndexMark
+	var puts []Entry
+	var deletes []Key
+	err := e.store.View(func(tx *data.Tx) error {
+		var err error
+		if marks, err = tx.IndexMarks(markPage); err != nil {
+			return err
+		}
+		for _, m := range marks {
+			d, err := tx.DocumentForIndex(m.DocumentID)
+			if err != nil && !errors.Is(err, data.ErrNotFound) {
+				return err
+			}
+			var entries []Entry
+			if err == nil {
+				entries = Entries(d)
+			}
+			puts = append(puts, entries...)
+			for _, c := range m.Companies {
+				if !hasCompany(entries, c) {
+					deletes = append(deletes, Key{Company: c, ID: m.DocumentID})
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil || len(marks) == 0 {
+		return 0, err
+	}
+	if err := ix.Apply(puts, deletes); err != nil {
+		return 0, err
+	}
+	if !clear {
+		return len(marks), nil
+	}
+	err = e.store.Update(func(tx *data.Tx) error {
+		for _, m := range marks {
+			if err := tx.ClearIndexMark(m.DocumentID, m.Seq); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return len(marks), err
+}
+
+func hasCompany(entries []Entry, company string) bool {
+	for _, e := range entries {
+		if e.Company == company {
+			return true
+		}
+	}
+	return false
+}
+
+// Run keeps the index in step until ctx ends: it rebuilds first when needed, then
+// applies marks whenever notified and every few seconds (so a change whose writer did
+// not notify waits at most that long).
+func (e *Engine) Run(ctx context.Context) {
+	if e.NeedsRebuild() {
+		if err := e.Rebuild(ctx); err != nil && ctx.Err() == nil {
+			e.log.Error("search: rebuild", "err", err)
+		}
+	}
+	tick := time.NewTicker(5 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-e.wake:
+		case <-tick.C:
+		}
+		if err := e.Sync(); err != nil {
+			e.log.Error("search: apply marked documents", "err", err)
+		}
+	}
+}
+
+// RebuildStats describes a finished rebuild.
+type RebuildStats struct {
+	Documents int // documents in the store
+	Entries   int // index entries written (a document has one per party that sees it)
+	Elapsed   time.Duration
+	Layout    Layout
+}
+
+// Rebuild builds a new index set from the store while the current one keeps serving,
+// then puts it in service. Companies with at least DedicatedThreshold documents get
+// indexes of their own.
+func (e *Engine) Rebuild(ctx context.Context) error {
+	_, err := e.RebuildStats(ctx, nil)
+	return err
+}
+
+// RebuildStats is Rebuild reporting its figures, and its progress (entries so far) to
+// progress when not nil.
+func (e *Engine) RebuildStats(ctx context.Context, progress func(entries int)) (RebuildStats, error) {
+	start := time.Now()
+	var st RebuildStats
+	var counts map[string]int
+	e.store.View(func(tx *data.Tx) error {
+		counts, st.Documents = tx.DocumentCountsByCompany(), tx.DocumentCount()
+		return nil
+	})
+	for c, n := range counts {
+		if n >= DedicatedThreshold {
+			st.Layout.Dedicated = append(st.Layout.Dedicated, c)
+		}
+	}
+	name := fmt.Sprintf("v%d-%d", MappingVersion, start.UnixNano())
+	ix, err := CreateIndex(filepath.Join(e.root, name), st.Layout)
+	if err != nil {
+		return st, err
+	}
+	st.Layout = ix.Layout()
+	// From here on Sync leaves marks for this rebuild; since is the last mark it may
+	// have cleared.
+	var since uint64
+	e.writeMu.Lock()
+	e.store.View(func(tx *data.Tx) error { since = tx.LastIndexMark(); return nil })
+	e.mu.Lock()
+	e.building = ix
+	e.mu.Unlock()
+	e.writeMu.Unlock()
+	abandon := func(err error) (RebuildStats, error) {
+		e.mu.Lock()
+		e.building = nil
+		e.mu.Unlock()
+		ix.Close()
+		os.RemoveAll(ix.Dir())
+		return st, err
+	}
+	if st.Entries, err = e.load(ctx, ix, progress); err != nil {
+		return abandon(err)
+	}
+	// Every document was read after the marks up to since were made: those are done.
+	// Later ones are applied now, last, so that they win over what the load read.
+	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
+	if err := e.store.Update(func(tx *data.Tx) error { _, err := tx.ClearIndexMarksUpTo(since); return err }); err != nil {
+		return abandon(err)
+	}
+	for {
+		n, err := e.applyMarks(ix, true)
+		if err != nil {
+			return abandon(err)
+		}
+		if n < markPage {
+			break
+		}
+	}
+	if err := writeFileSync(filepath.Join(e.root, currentFile), []byte(name)); err != nil {
+		return abandon(fmt.Errorf("search: switch to the new index: %w", err))
+	}
+	e.mu.Lock()
+	old := e.serving
+	e.serving, e.building, e.stale = ix, nil, false
+	e.mu.Unlock()
+	if old != nil {
+		if err := old.Close(); err != nil {
+			e.log.Warn("search: close the old index", "err", err)
+		}
+		if err := os.RemoveAll(old.Dir()); err != nil {
+			e.log.Warn("search: remove the old index", "err", err)
+		}
+	}
+	st.Elapsed = time.Since(start)
+	e.log.Info("search index rebuilt", "documents", st.Documents, "entries", st.Entries, "elapsed", st.Elapsed.Round(time.Millisecond), "dedicated", strings.Join(st.Layout.Dedicated, ","))
+	return st, nil
+}
+
+// loadPage is how many (company, document) pairs a rebuild reads per transaction.
+const loadPage = 5000
+
+// load writes every company's entries into ix, reading the store company by company
+// in short transactions.
+func (e *Engine) load(ctx context.Context, ix *Index, progress func(int)) (int, error) {
+	l := ix.NewLoader()
+	var after data.DocumentParty
+	n := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			l.Close()
+			return n, err
+		}
+		var page []Entry
+		var last data.DocumentParty
+		err := e.store.View(func(tx *data.Tx) error {
+			keys := tx.DocumentPartiesAfter(after, loadPage)
+			for _, k := range keys {
+				d, err := tx.DocumentForIndex(k.DocumentID)
+				if err != nil {
+					return fmt.Errorf("search: read document %s: %w", k.DocumentID, err)
+				}
+				for _, en := range Entries(d) {
+					if en.Company == k.CompanyID {
+						page = append(page, en)
+					}
+				}
+				last = k
+			}
+			return nil
+		})
+		if err != nil {
+			l.Close()
+			return n, err
+		}
+		if last == (data.DocumentParty{}) {
+			return n, l.Close()
+		}
+		for _, en := range page {
+			if err := l.Add(en); err != nil {
+				l.Close()
+				return n, err
+			}
+		}
+		n += len(page)
+		after = last
+		if progress != nil {
+			progress(n)
+		}
+	}
+}

@@ -1,0 +1,67 @@
+package search
+
+import (
+	"time"
+
+	"inkan/data"
+)
+
+// The party side of a document, as one company sees it.
+const (
+	Sent     = "sent"     // 発信: the company registered the document
+	Received = "received" // 受信: the document was sent to the company
+)
+
+// Entry is what the index holds of one document as one company sees it: a document
+// has an entry for its sender and, once sent, one for its receiver.
+type Entry struct {
+	Company      string // the tenant whose view this is
+	ID           string // 文書管理番号
+	Side         string // Sent or Received
+	Title        string // 契約文書名称
+	GroupTag     string // the company's own グループタグ
+	Dept         string // 取引先部署名: the other party's department
+	Counterparty string // 取引先企業ID
+	Status       string
+	OrderSide    string // the company's 受発注区分
+	UserID       string // 自社担当者ID
+	Amount       *int64 // 契約金額 (yen)
+	ContractDate time.Time
+	StorageStart time.Time // 保管開始日
+	StorageEnd   time.Time // 保管期限
+	Updated      time.Time // 最終更新日
+	LongTerm     bool
+}
+
+// Entries projects a document onto the entries of the companies that see it.
+func Entries(d data.Document) []Entry {
+	out := make([]Entry, 0, 2)
+	for _, c := range d.Parties() {
+		self, other, side := d.Sender, d.Receiver, Sent
+		if c != d.Sender.CompanyID {
+			self, other, side = d.Receiver, d.Sender, Received
+		}
+		out = append(out, Entry{
+			Company: c, ID: d.ID, Side: side,
+			Title: d.Title, GroupTag: self.GroupTag, Dept: other.Dept,
+			Counterparty: other.CompanyID, Status: d.Status, OrderSide: self.OrderSide, UserID: self.UserID,
+			Amount: d.Amount, ContractDate: d.ContractDate,
+			StorageStart: d.StorageStart, StorageEnd: d.StorageEnd, Updated: d.UpdatedAt,
+			LongTerm: d.LongTerm(),
+		})
+	}
+	return out
+}
+
+// jst is Japan time, where every date of the service is a calendar date (no DST).
+var jst = time.FixedZone("JST", 9*60*60)
+
+// day is the calendar date of t in Japan time as a day number (days since 1970-01-01),
+// the form in which the index holds dates; ok is false for the zero time (no date).
+func day(t time.Time) (n int64, ok bool) {
+	if t.IsZero() {
+		return 0, false
+	}
+	y, m, d := t.In(jst).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400, true
+}

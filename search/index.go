@@ -1,0 +1,613 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Index is the set of bleve indexes in one directory. Large companies (chosen when the
+// index is built, see Layout) have indexes of their own; the others share one of a few
+// group indexes and are told apart by a company term. Every index is split in two
+// parts: documents not yet in long-term storage and those in it. A query then reads the
+// postings of one screen of one company, or of a small share of the installation, and
+// the empty form of a large company is answered from document counts.
+type Index struct {
+	dir    string
+	layout Layout
+
+	mu     sync.Mutex
+	shards map[string]*shard // by path below dir
+}
+
+// Layout is how companies are spread over indexes; it is fixed when an index set is
+// built and kept in its directory.
+type Layout struct {
+	MappingVersion int      `json:"mapping_version"`
+	Groups         int      `json:"groups"`    // group indexes shared by the other companies
+	Dedicated      []string `json:"dedicated"` // companies with indexes of their own
+	dedicated      map[string]bool
+}
+
+// DedicatedThreshold is the number of entries from which a company gets indexes of its
+// own at the next build.
+const DedicatedThreshold = 20000
+
+// DefaultGroups is the number of group indexes of a new index set.
+const DefaultGroups = 8
+
+const layoutFile = "layout.json"
+
+type shard struct {
+	idx       bleve.Index
+	dedicated bool
+	mu        sync.Mutex
+	top       string // highest 文書管理番号 written, "" until known
+}
+
+const (
+	partActive   = "active"
+	partLongTerm = "stored"
+)
+
+// CreateIndex starts an empty index set in dir (which must not hold one) with the
+// given layout.
+func CreateIndex(dir string, layout Layout) (*Index, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("search: create %s: %w", dir, err)
+	}
+	layout.MappingVersion = MappingVersion
+	if layout.Groups <= 0 {
+		layout.Groups = DefaultGroups
+	}
+	raw, err := json.Marshal(layout)
+	if err != nil {
+		return nil, err
+	}
+	if err := writeFileSync(filepath.Join(dir, layoutFile), raw); err != nil {
+		return nil, fmt.Errorf("search: write layout: %w", err)
+	}
+	return OpenIndex(dir)
+}
+
+// OpenIndex opens the index set in dir. Its indexes are opened when first used.
+func OpenIndex(dir string) (*Index, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, layoutFile))
+	if err != nil {
+		return nil, fmt.Errorf("search: open %s: %w", dir, err)
+	}
+	var l Layout
+	if err := json.Unmarshal(raw, &l); err != nil {
+		return nil, fmt.Errorf("search: layout of %s: %w", dir, err)
+	}
+	l.dedicated = map[string]bool{}
+	for _, c := range l.Dedicated {
+		l.dedicated[c] = true
+	}
+	return &Index{dir: dir, layout: l, shards: map[string]*shard{}}, nil
+}
+
+// Layout is the index set's layout.
+func (ix *Index) Layout() Layout { return ix.layout }
+
+// Dir is the directory of the index set.
+func (ix *Index) Dir() string { return ix.dir }
+
+// Close closes every open index.
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	var errs []error
+	for k, s := range ix.shards {
+		if err := s.idx.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("search: close %s: %w", k, err))
+		}
+		delete(ix.shards, k)
+	}
+	return errors.Join(errs...)
+}
+
+func part(longTerm bool) string {
+	if longTerm {
+		return partLongTerm
+	}
+	return partActive
+}
+
+// home is the directory below dir of a company's indexes.
+func (ix *Index) home(company string) (string, bool) {
+	if ix.layout.dedicated[company] {
+		return filepath.Join("company", company), true
+	}
+	h := fnv.New32a()
+	h.Write([]byte(company))
+	return filepath.Join("group", fmt.Sprintf("%02d", h.Sum32()%uint32(ix.layout.Groups))), false
+}
+
+// shard returns the index holding a part of a company, opening it; with create false
+// one that was never written is nil.
+func (ix *Index) shard(company, part string, create bool) (*shard, error) {
+	if !validCompany(company) {
+		return nil, fmt.Errorf("search: invalid company %q", company)
+	}
+	home, dedicated := ix.home(company)
+	key := filepath.Join(home, part)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if s := ix.shards[key]; s != nil {
+		return s, nil
+	}
+	path := filepath.Join(ix.dir, key)
+	idx, err := bleve.OpenUsing(path, nil)
+	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		if !create {
+			return nil, nil
+		}
+		idx, err = bleve.NewUsing(path, indexMapping(), scorch.Name, scorch.Name, nil)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("search: open %s: %w", path, err)
+	}
+	s := &shard{idx: idx, dedicated: dedicated}
+	ix.shards[key] = s
+	return s, nil
+}
+
+func writeFileSync(path string, raw []byte) error {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(raw); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// validCompany keeps a company ID a single path element.
+func validCompany(c string) bool {
+	if c == "" || c == "." || c == ".." {
+		return false
+	}
+	for _, r := range c {
+		if !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// docKey is an entry's ID in bleve: a document has an entry per party, and both may
+// share a group index. Within one company the keys sort as the 文書管理番号 do.
+func docKey(company, id string) string { return id + "/" + company }
+
+// Key names one entry: a document in one company's index.
+type Key struct{ Company, ID string }
+
+// Apply brings the index in line with changed documents: puts are the entries as they
+// are now, deletes the entries that no longer exist. An entry moving into long-term
+// storage leaves the other part. Apply returns once the change is on disk.
+func (ix *Index) Apply(puts []Entry, deletes []Key) error {
+	batches := map[*shard]*bleve.Batch{}
+	batch := func(s *shard) *bleve.Batch {
+		if batches[s] == nil {
+			batches[s] = s.idx.NewBatch()
+		}
+		return batches[s]
+	}
+	for _, e := range puts {
+		s, err := ix.shard(e.Company, part(e.LongTerm), true)
+		if err != nil {
+			return err
+		}
+		if err := batch(s).IndexAdvanced(bleveDocument(e)); err != nil {
+			return fmt.Errorf("search: index %s/%s: %w", e.Company, e.ID, err)
+		}
+		s.raiseTop(docKey(e.Company, e.ID))
+		other, err := ix.shard(e.Company, part(!e.LongTerm), false)
+		if err != nil {
+			return err
+		}
+		if other != nil {
+			batch(other).Delete(docKey(e.Company, e.ID))
+		}
+	}
+	for _, k := range deletes {
+		for _, p := range []string{partActive, partLongTerm} {
+			s, err := ix.shard(k.Company, p, false)
+			if err != nil {
+				return err
+			}
+			if s != nil {
+				batch(s).Delete(docKey(k.Company, k.ID))
+			}
+		}
+	}
+	for s, b := range batches {
+		if err := s.idx.Batch(b); err != nil {
+			return fmt.Errorf("search: write batch: %w", err)
+		}
+	}
+	return nil
+}
+
+func (s *shard) raiseTop(id string) {
+	s.mu.Lock()
+	if s.top != "" && id > s.top {
+		s.top = id
+	}
+	s.mu.Unlock()
+}
+
+// topID is the highest 文書管理番号 in the part (an upper bound once documents moved
+// out), read once from the index and then kept up by Apply.
+func (s *shard) topID(ctx context.Context) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.top != "" {
+		return s.top, nil
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 1, 0, false)
+	req.SortByCustom(search.SortOrder{&search.SortDocID{Desc: true}})
+	req.Score = "none"
+	res, err := s.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return "", err
+	}
+	if len(res.Hits) == 1 {
+		s.top = res.Hits[0].ID
+	}
+	return s.top, nil
+}
+
+// parts lists the open parts of a company that a query on storage reads.
+func (ix *Index) parts(company string, storage Storage) ([]*shard, error) {
+	var names []string
+	switch storage {
+	case Active:
+		names = []string{partActive}
+	case LongTerm:
+		names = []string{partLongTerm}
+	default:
+		names = []string{partActive, partLongTerm}
+	}
+	var out []*shard
+	for _, n := range names {
+		s, err := ix.shard(company, n, false)
+		if err != nil {
+			return nil, err
+		}
+		if s != nil {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// Search runs a query in one company's index. The company is not part of Query so that
+// no caller can leave it out: every search names its tenant.
+func (ix *Index) Search(ctx context.Context, company string, q Query) (Result, error) {
+	if company == "" {
+		return Result{}, errors.New("search: no company given")
+	}
+	q = q.normalized()
+	parts, err := ix.parts(company, q.Storage)
+	if err != nil || len(parts) == 0 {
+		return Result{}, err
+	}
+	conds := conditions(company, q)
+	if parts[0].dedicated {
+		if len(conds) == 0 && q.Sort == (Sort{}) && q.Offset+q.Limit <= windowLimit {
+			return emptyForm(ctx, parts, q)
+		}
+	} else {
+		co := bleve.NewTermQuery(company)
+		co.SetField(fieldCompany)
+		conds = append([]query.Query{co}, conds...)
+	}
+	var qq query.Query = bleve.NewMatchAllQuery()
+	if len(conds) > 0 {
+		qq = bleve.NewConjunctionQuery(conds...)
+	}
+	return run(ctx, parts, qq, q)
+}
+
+func run(ctx context.Context, parts []*shard, qq query.Query, q Query) (Result, error) {
+	order, err := sortOrder(q.Sort)
+	if err != nil {
+		return Result{}, err
+	}
+	req := bleve.NewSearchRequestOptions(qq, q.Limit, q.Offset, false)
+	req.SortByCustom(order)
+	req.Score = "none"
+	var res *bleve.SearchResult
+	if len(parts) == 1 {
+		res, err = parts[0].idx.SearchInContext(ctx, req)
+	} else {
+		idxs := make([]bleve.Index, len(parts))
+		for i, p := range parts {
+			idxs[i] = p.idx
+		}
+		res, err = bleve.NewIndexAlias(idxs...).SearchInContext(ctx, req)
+	}
+	if err != nil {
+		return Result{}, fmt.Errorf("search: %w", err)
+	}
+	out := Result{Total: int(res.Total), IDs: make([]string, len(res.Hits))}
+	for i, h := range res.Hits {
+		out.IDs[i], _, _ = strings.Cut(h.ID, "/")
+	}
+	return out, nil
+}
+
+// windowLimit bounds the pages the empty form serves from a window of the newest IDs.
+const windowLimit = 10000
+
+// emptyForm answers a query without conditions in default order without visiting every
+// document: the total is the parts' document count, and the page comes from a window
+// of 文書管理番号 just below the highest, widened until it holds the page.
+func emptyForm(ctx context.Context, parts []*shard, q Query) (Result, error) {
+	var total uint64
+	top := ""
+	for _, p := range parts {
+		n, err := p.idx.DocCount()
+		if err != nil {
+			return Result{}, fmt.Errorf("search: count: %w", err)
+		}
+		total += n
+		t, err := p.topID(ctx)
+		if err != nil {
+			return Result{}, fmt.Errorf("search: highest ID: %w", err)
+		}
+		top = max(top, t)
+	}
+	if total == 0 {
+		return Result{}, nil
+	}
+	want := uint64(q.Offset + q.Limit)
+	topN, _ := strconv.ParseUint(top[:min(len(top), 10)], 10, 64)
+	// Expect the company's documents spread evenly over the numbers; widen fourfold
+	// whenever the window falls short.
+	width := want*(topN/total+1)*2 + 16
+	for {
+		lo := uint64(0)
+		if width < topN {
+			lo = topN - width
+		}
+		inclusive := true
+		window := bleve.NewTermRangeInclusiveQuery(fmt.Sprintf("%010d", lo), top, &inclusive, &inclusive)
+		window.SetField("_id")
+		res, err := run(ctx, parts, window, q)
+		if err != nil {
+			return Result{}, err
+		}
+		if uint64(res.Total) >= want || lo == 0 {
+			res.Total = int(total)
+			return res, nil
+		}
+		width *= 4
+	}
+}
+
+// conditions translates the filled-in fields of a normalised query.
+func conditions(company string, q Query) []query.Query {
+	var out []query.Query
+	term := func(field, v string) {
+		if v != "" {
+			t := bleve.NewTermQuery(v)
+			t.SetField(field)
+			out = append(out, t)
+		}
+	}
+	term(fieldSide, q.Side)
+	if q.Number != "" {
+		out = append(out, bleve.NewDocIDQuery([]string{docKey(company, q.Number)}))
+	}
+	for _, s := range []struct{ field, text string }{{fieldTitle, q.Title}, {fieldGroupTag, q.GroupTag}, {fieldDept, q.Dept}} {
+		if s.text != "" {
+			out = append(out, substringQuery(s.field, s.text))
+		}
+	}
+	term(fieldCounterparty, q.Counterparty)
+	switch len(q.Statuses) {
+	case 0:
+	case 1:
+		term(fieldStatus, q.Statuses[0])
+	default:
+		var any []query.Query
+		for _, st := range q.Statuses {
+			t := bleve.NewTermQuery(st)
+			t.SetField(fieldStatus)
+			any = append(any, t)
+		}
+		out = append(out, bleve.NewDisjunctionQuery(any...))
+	}
+	term(fieldOrderSide, q.OrderSide)
+	term(fieldUser, q.UserID)
+	out = appendRange(out, fieldContractDate, dayBound(q.ContractDate.From), dayBound(q.ContractDate.To))
+	out = appendRange(out, fieldAmount, q.Amount.Min, q.Amount.Max)
+	out = appendRange(out, fieldStorageStart, dayBound(q.StorageStart.From), dayBound(q.StorageStart.To))
+	out = appendRange(out, fieldStorageEnd, dayBound(q.StorageEnd.From), dayBound(q.StorageEnd.To))
+	out = appendRange(out, fieldUpdated, dayBound(q.Updated.From), dayBound(q.Updated.To))
+	return out
+}
+
+// substringQuery is the exact query of a normalised text on a bigram field.
+func substringQuery(field, text string) query.Query {
+	terms := substringTerms(text)
+	if len([]rune(text)) == 1 {
+		p := bleve.NewPrefixQuery(text)
+		p.SetField(field)
+		return p
+	}
+	if len(terms) == 1 {
+		t := bleve.NewTermQuery(terms[0])
+		t.SetField(field)
+		return t
+	}
+	return bleve.NewPhraseQuery(terms, field)
+}
+
+func dayBound(t time.Time) *int64 {
+	n, ok := day(t)
+	if !ok {
+		return nil
+	}
+	return &n
+}
+
+func appendRange(out []query.Query, field string, lo, hi *int64) []query.Query {
+	if lo == nil && hi == nil {
+		return out
+	}
+	var min, max *float64
+	if lo != nil {
+		f := float64(*lo)
+		min = &f
+	}
+	if hi != nil {
+		f := float64(*hi)
+		max = &f
+	}
+	inclusive := true
+	r := bleve.NewNumericRangeInclusiveQuery(min, max, &inclusive, &inclusive)
+	r.SetField(field)
+	return append(out, r)
+}
+
+// sortOrder is the bleve order of a Sort: the column, then 文書管理番号 descending.
+func sortOrder(s Sort) (search.SortOrder, error) {
+	if s.Column == ByNumber {
+		return search.SortOrder{&search.SortDocID{Desc: !s.Ascending}}, nil
+	}
+	f := &search.SortField{Desc: !s.Ascending, Missing: search.SortFieldMissingLast, Type: search.SortFieldAsString}
+	switch s.Column {
+	case ByTitle:
+		f.Field = fieldTitleKey
+	case ByCounterparty:
+		f.Field = fieldCounterparty
+	case ByOrderSide:
+		f.Field = fieldOrderSide
+	case ByStatus:
+		f.Field = fieldStatus
+	case ByUser:
+		f.Field = fieldUser
+	case ByStorageStart:
+		f.Field, f.Type = fieldStorageStart, search.SortFieldAsNumber
+	case ByStorageEnd:
+		f.Field, f.Type = fieldStorageEnd, search.SortFieldAsNumber
+	default:
+		return nil, fmt.Errorf("search: cannot sort by %q", s.Column)
+	}
+	return search.SortOrder{f, &search.SortDocID{Desc: true}}, nil
+}
+
+// loadBatch is the number of entries per index written at once by a Loader: big
+// enough for few, large segments.
+const loadBatch = 5000
+
+// Loader writes many entries into an index set, as a rebuild does: per index, batches
+// of loadBatch entries, written by two workers while the caller reads on. It does not
+// remove entries from the other part, so every document must be loaded once.
+type Loader struct {
+	ix      *Index
+	pending map[*shard]*bleve.Batch
+	work    chan loadJob
+	wg      sync.WaitGroup
+	mu      sync.Mutex
+	err     error
+}
+
+type loadJob struct {
+	s *shard
+	b *bleve.Batch
+}
+
+// NewLoader starts a loader; Close it to write the rest and learn the outcome.
+func (ix *Index) NewLoader() *Loader {
+	l := &Loader{ix: ix, pending: map[*shard]*bleve.Batch{}, work: make(chan loadJob)}
+	for range 2 {
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			for j := range l.work {
+				if err := j.s.idx.Batch(j.b); err != nil {
+					l.fail(fmt.Errorf("search: write batch: %w", err))
+				}
+			}
+		}()
+	}
+	return l
+}
+
+func (l *Loader) fail(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.err == nil {
+		l.err = err
+	}
+}
+
+func (l *Loader) failed() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.err
+}
+
+// Add queues an entry.
+func (l *Loader) Add(e Entry) error {
+	if err := l.failed(); err != nil {
+		return err
+	}
+	s, err := l.ix.shard(e.Company, part(e.LongTerm), true)
+	if err != nil {
+		return err
+	}
+	b := l.pending[s]
+	if b == nil {
+		b = s.idx.NewBatch()
+		l.pending[s] = b
+	}
+	if err := b.IndexAdvanced(bleveDocument(e)); err != nil {
+		return fmt.Errorf("search: index %s/%s: %w", e.Company, e.ID, err)
+	}
+	s.raiseTop(docKey(e.Company, e.ID))
+	if b.Size() >= loadBatch {
+		delete(l.pending, s)
+		l.work <- loadJob{s, b}
+	}
+	return nil
+}
+
+// Close writes what is pending and waits for the workers.
+func (l *Loader) Close() error {
+	for s, b := range l.pending {
+		l.work <- loadJob{s, b}
+	}
+	clear(l.pending)
+	close(l.work)
+	l.wg.Wait()
+	return l.failed()
+}

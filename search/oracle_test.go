@@ -1,0 +1,389 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"inkan/data"
+)
+
+var seedFlag = flag.Uint64("seed", 0, "seed of TestEngineMatchesBruteForce (0: the fixed seed and a random one)")
+
+// TestEngineMatchesBruteForce is the contract of the package: for random documents and
+// random queries, the index returns exactly the IDs, order and total of a plain filter
+// over the entries with strings.Contains on normalised text.
+func TestEngineMatchesBruteForce(t *testing.T) {
+	seeds := []uint64{20261124, rand.Uint64()}
+	if *seedFlag != 0 {
+		seeds = []uint64{*seedFlag}
+	}
+	for _, seed := range seeds {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			checkAgainstOracle(t, seed)
+			if t.Failed() {
+				t.Logf("reproduce with: go test ./search -run TestEngineMatchesBruteForce -seed %d", seed)
+			}
+		})
+	}
+}
+
+func checkAgainstOracle(t *testing.T, seed uint64) {
+	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	// C000001 has indexes of its own; the others share two group indexes.
+	ix, err := CreateIndex(t.TempDir(), Layout{Groups: 2, Dedicated: []string{"C000001"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	companies := []string{"C000001", "C000002", "C000003", "C000004", "C000005"}
+	var entries []Entry
+	for i := 1; i <= 400; i++ {
+		d := randomDocument(r, i, companies)
+		entries = append(entries, Entries(d)...)
+	}
+	// Write in several batches, then change some documents (moving some into long-term
+	// storage) so that updates and moves between parts are part of the contract too.
+	// The first half as a rebuild loads it, the rest as changes come in.
+	half := len(entries) / 2
+	l := ix.NewLoader()
+	for _, e := range entries[:half] {
+		if err := l.Add(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for chunk := range slices.Chunk(entries[half:], 150) {
+		if err := ix.Apply(chunk, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var changed []Entry
+	for i := range entries {
+		if r.IntN(5) == 0 {
+			e := &entries[i]
+			e.Status = pick(r, statuses)
+			if !e.LongTerm && r.IntN(2) == 0 {
+				e.LongTerm, e.StorageStart, e.StorageEnd = true, randomDate(r), randomDate(r).AddDate(10, 0, 0)
+			}
+			changed = append(changed, *e)
+		}
+	}
+	for chunk := range slices.Chunk(changed, 40) {
+		if err := ix.Apply(chunk, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	nonEmpty, substring := 0, 0
+	defer func() { t.Logf("%d of 600 queries found documents, %d of them by substring", nonEmpty, substring) }()
+	for i := range 600 {
+		company := pick(r, companies)
+		q := randomQuery(r, entries)
+		if i%10 == 0 { // the empty form, paged
+			q = Query{Storage: Storage(r.IntN(3)), Offset: r.IntN(3) * q.Limit, Limit: q.Limit}
+		}
+		got, err := ix.Search(ctx, company, q)
+		if err != nil {
+			t.Fatalf("query %d %+v: %v", i, q, err)
+		}
+		want := bruteForce(entries, company, q)
+		if want.Total > 0 {
+			nonEmpty++
+			if q.Title != "" || q.GroupTag != "" || q.Dept != "" {
+				substring++
+			}
+		}
+		if got.Total != want.Total || !slices.Equal(got.IDs, want.IDs) {
+			t.Errorf("query %d in %s: %s\n got total %d %v\nwant total %d %v", i, company, describe(q), got.Total, got.IDs, want.Total, want.IDs)
+			if t.Failed() && i > 5 {
+				return
+			}
+		}
+	}
+}
+
+// bruteForce is the reference: a filter and a sort over every entry.
+func bruteForce(entries []Entry, company string, q Query) Result {
+	q = q.normalized()
+	var hits []Entry
+	for _, e := range entries {
+		if e.Company == company && matches(e, q) {
+			hits = append(hits, e)
+		}
+	}
+	slices.SortStableFunc(hits, func(a, b Entry) int { return compareEntries(a, b, q.Sort) })
+	res := Result{Total: len(hits), IDs: []string{}}
+	for i := q.Offset; i < len(hits) && i < q.Offset+q.Limit; i++ {
+		res.IDs = append(res.IDs, hits[i].ID)
+	}
+	return res
+}
+
+func matches(e Entry, q Query) bool {
+	contains := func(field, text string) bool { return text == "" || strings.Contains(Normalize(field), text) }
+	exact := func(field, want string) bool { return want == "" || field == want }
+	inDays := func(t time.Time, r DateRange) bool {
+		if r.From.IsZero() && r.To.IsZero() {
+			return true
+		}
+		n, ok := day(t)
+		lo, hasLo := day(r.From)
+		hi, hasHi := day(r.To)
+		return ok && (!hasLo || n >= lo) && (!hasHi || n <= hi)
+	}
+	amountOK := q.Amount.Min == nil && q.Amount.Max == nil ||
+		e.Amount != nil && (q.Amount.Min == nil || *e.Amount >= *q.Amount.Min) && (q.Amount.Max == nil || *e.Amount <= *q.Amount.Max)
+	return (q.Storage == AnyStorage || (q.Storage == LongTerm) == e.LongTerm) &&
+		exact(e.Side, q.Side) && exact(e.ID, q.Number) &&
+		contains(e.Title, q.Title) && contains(e.GroupTag, q.GroupTag) && contains(e.Dept, q.Dept) &&
+		exact(e.Counterparty, q.Counterparty) &&
+		(len(q.Statuses) == 0 || slices.Contains(q.Statuses, e.Status)) &&
+		exact(e.OrderSide, q.OrderSide) && exact(e.UserID, q.UserID) &&
+		inDays(e.ContractDate, q.ContractDate) && amountOK &&
+		inDays(e.StorageStart, q.StorageStart) && inDays(e.StorageEnd, q.StorageEnd) && inDays(e.Updated, q.Updated)
+}
+
+// compareEntries orders by the column (missing values last either way), then by
+// 文書管理番号 descending.
+func compareEntries(a, b Entry, s Sort) int {
+	byID := -strings.Compare(a.ID, b.ID)
+	if s.Column == ByNumber {
+		if s.Ascending {
+			return -byID
+		}
+		return byID
+	}
+	ka, okA := sortKey(a, s.Column)
+	kb, okB := sortKey(b, s.Column)
+	switch {
+	case !okA && !okB:
+		return byID
+	case !okA:
+		return 1
+	case !okB:
+		return -1
+	}
+	c := ka.compare(kb)
+	if !s.Ascending {
+		c = -c
+	}
+	if c != 0 {
+		return c
+	}
+	return byID
+}
+
+type key struct {
+	s string
+	n int64
+}
+
+func (a key) compare(b key) int {
+	if c := cmp.Compare(a.n, b.n); c != 0 {
+		return c
+	}
+	return strings.Compare(a.s, b.s)
+}
+
+func sortKey(e Entry, c Column) (key, bool) {
+	str := func(s string) (key, bool) { return key{s: s}, s != "" }
+	date := func(t time.Time) (key, bool) { n, ok := day(t); return key{n: n}, ok }
+	switch c {
+	case ByTitle:
+		return str(Normalize(e.Title))
+	case ByCounterparty:
+		return str(e.Counterparty)
+	case ByOrderSide:
+		return str(e.OrderSide)
+	case ByStatus:
+		return str(e.Status)
+	case ByUser:
+		return str(e.UserID)
+	case ByStorageStart:
+		return date(e.StorageStart)
+	case ByStorageEnd:
+		return date(e.StorageEnd)
+	}
+	panic("unknown column " + c)
+}
+
+// The alphabet of random texts: kanji, both kana and half-width kana, ASCII in both
+// cases, full-width letters and digits, and the symbols of the manual's examples.
+var alphabet = []string{
+	"工", "事", "契", "約", "書", "請", "負", "上", "期", "棟",
+	"カ", "か", "ｶ", "ガ", "が", "ｶﾞ", "タ", "た", "ー", "ﾀ",
+	"A", "a", "Ｂ", "b", "P", "J", "-", "1", "２", "0",
+	"〇", "△", "α", "θ", "σ", "Σ", "　", " ", "(", "㈱",
+}
+
+var (
+	statuses   = []string{"下書き", "承認待ち", "署名待ち", "受領前承認待ち", "完了待ち", "完了", "取消"}
+	orderSides = []string{data.OrderSideBuyer, data.OrderSideSeller}
+	users      = []string{"U000001", "U000002", "U000003", "U000004"}
+)
+
+func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
+
+func randomText(r *rand.Rand, maxLen int) string {
+	var b strings.Builder
+	for range r.IntN(maxLen + 1) {
+		b.WriteString(pick(r, alphabet))
+	}
+	return b.String()
+}
+
+var dayZero = time.Date(2024, 1, 1, 0, 0, 0, 0, jst)
+
+// randomDate is a time within 40 days, at any hour, so that dates near midnight UTC
+// fall on the next day in Japan time.
+func randomDate(r *rand.Rand) time.Time {
+	return dayZero.Add(time.Duration(r.IntN(40*24)) * time.Hour).Add(time.Duration(r.IntN(60)) * time.Minute)
+}
+
+func maybeDate(r *rand.Rand) time.Time {
+	if r.IntN(8) == 0 {
+		return time.Time{}
+	}
+	return randomDate(r)
+}
+
+func randomDocument(r *rand.Rand, n int, companies []string) data.Document {
+	sender := pick(r, companies)
+	receiver := pick(r, companies)
+	for receiver == sender {
+		receiver = pick(r, companies)
+	}
+	d := data.Document{
+		ID:           fmt.Sprintf("%010d", n),
+		Title:        randomText(r, 8),
+		ContractDate: maybeDate(r),
+		Status:       pick(r, statuses),
+		Sender:       data.Party{CompanyID: sender, Dept: randomText(r, 4), UserID: pick(r, users), OrderSide: pick(r, orderSides), GroupTag: randomText(r, 5)},
+		Receiver:     data.Party{CompanyID: receiver, Dept: randomText(r, 4), UserID: pick(r, users), OrderSide: pick(r, orderSides), GroupTag: randomText(r, 5)},
+		UpdatedAt:    randomDate(r),
+	}
+	if r.IntN(6) != 0 {
+		a := int64(r.IntN(20)) * 50000
+		d.Amount = &a
+	}
+	if r.IntN(4) != 0 {
+		sent := randomDate(r)
+		d.SentAt = &sent
+	}
+	if r.IntN(2) == 0 {
+		d.StorageStart = randomDate(r)
+		d.StorageEnd = d.StorageStart.AddDate(10, 0, 0)
+	}
+	return d
+}
+
+// queryText is a substring of an existing text (often retyped in the other width or
+// kana), or a random text.
+func queryText(r *rand.Rand, from string) string {
+	runes := []rune(from)
+	if len(runes) == 0 || r.IntN(4) == 0 {
+		return randomText(r, 3)
+	}
+	i := r.IntN(len(runes))
+	j := i + 1 + r.IntN(min(4, len(runes)-i))
+	s := string(runes[i:j])
+	switch r.IntN(4) {
+	case 0:
+		s = Normalize(s)
+	case 1:
+		s = strings.ToUpper(s)
+	}
+	return s
+}
+
+func randomDateRange(r *rand.Rand) DateRange {
+	var dr DateRange
+	if r.IntN(2) == 0 {
+		dr.From = randomDate(r)
+	}
+	if r.IntN(2) == 0 {
+		dr.To = randomDate(r)
+	}
+	return dr
+}
+
+var columns = []Column{ByNumber, ByTitle, ByCounterparty, ByOrderSide, ByStatus, ByStorageStart, ByStorageEnd, ByUser}
+
+func randomQuery(r *rand.Rand, entries []Entry) Query {
+	e := pick(r, entries)
+	q := Query{Storage: Storage(r.IntN(3)), Limit: 1 + r.IntN(30)}
+	if r.IntN(3) == 0 {
+		q.Offset = r.IntN(40)
+	}
+	if r.IntN(3) != 0 {
+		q.Sort = Sort{Column: pick(r, columns), Ascending: r.IntN(2) == 0}
+	}
+	// Each condition with its own chance, so that many queries have few conditions
+	// (the empty form among them) and some have many.
+	if r.IntN(10) == 0 {
+		q.Side = pick(r, []string{Sent, Received})
+	}
+	if r.IntN(30) == 0 {
+		q.Number = strings.TrimLeft(e.ID, "0")
+	}
+	if r.IntN(3) == 0 {
+		q.Title = queryText(r, e.Title)
+	}
+	if r.IntN(5) == 0 {
+		q.GroupTag = queryText(r, e.GroupTag)
+	}
+	if r.IntN(6) == 0 {
+		q.Dept = queryText(r, e.Dept)
+	}
+	if r.IntN(6) == 0 {
+		q.Counterparty = e.Counterparty
+	}
+	if r.IntN(5) == 0 {
+		q.Statuses = []string{pick(r, statuses)}
+		if r.IntN(2) == 0 {
+			q.Statuses = append(q.Statuses, pick(r, statuses))
+		}
+	}
+	if r.IntN(8) == 0 {
+		q.OrderSide = pick(r, orderSides)
+	}
+	if r.IntN(8) == 0 {
+		q.UserID = pick(r, users)
+	}
+	if r.IntN(5) == 0 {
+		q.ContractDate = randomDateRange(r)
+	}
+	if r.IntN(5) == 0 {
+		if r.IntN(2) == 0 {
+			v := int64(r.IntN(20)) * 50000
+			q.Amount.Min = &v
+		}
+		if r.IntN(2) == 0 {
+			v := int64(r.IntN(20)) * 50000
+			q.Amount.Max = &v
+		}
+	}
+	if r.IntN(6) == 0 {
+		q.StorageStart = randomDateRange(r)
+	}
+	if r.IntN(8) == 0 {
+		q.StorageEnd = randomDateRange(r)
+	}
+	if r.IntN(8) == 0 {
+		q.Updated = randomDateRange(r)
+	}
+	return q
+}
+
+func describe(q Query) string {
+	return fmt.Sprintf("%+v", q)
+}
