@@ -22,6 +22,7 @@ import (
 	"inkan/app/certificate"
 	"inkan/app/company"
 	"inkan/app/config"
+	"inkan/app/contract"
 	"inkan/app/delivery"
 	"inkan/app/i18n"
 	"inkan/app/mail"
@@ -90,7 +91,7 @@ func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *dat
 	}
 	s.Delivery = newDelivery(cfg, log, now, store)
 	s.Mail.OnQueued(s.Delivery.Wake)
-	s.Accounts = account.New(s.Store, s.Mail, account.Options{IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMax, Now: now})
+	s.Accounts = account.New(s.Store, s.Mail, account.Options{IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMax, Now: now, Involvement: contract.Involvement{}})
 	s.Onboarder = company.Onboarder{Accounts: s.Accounts, Now: now}
 	master, err := masterKey(cfg, log)
 	if err != nil {

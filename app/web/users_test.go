@@ -453,6 +453,26 @@ func TestDeleteUser(t *testing.T) {
 	if r := c.Post("/admin/users/"+env.Creds.AdminID+"/delete", nil); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Text(".alert"), "自身は削除できません") {
 		t.Errorf("deleting oneself: %d %q", r.Status, r.Text(".alert"))
 	}
+	// While the user is the 担当者 of a document not yet in long-term storage, 削除 is
+	// refused; once the document is stored, it goes through.
+	var doc data.Document
+	err := env.Server.Store.Update(func(tx *data.Tx) error {
+		doc = data.Document{Title: "工事請負契約書", Sender: data.Party{UserID: id}}
+		return tx.Tenant(webtest.DemoCompanyID).CreateDocument(&doc)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := c.Post("/admin/users/"+id+"/delete", nil); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Text(".alert"), "長期保管前の契約文書") {
+		t.Errorf("deleting a party to an open document: %d %q", r.Status, r.Text(".alert"))
+	}
+	err = env.Server.Store.Update(func(tx *data.Tx) error {
+		doc.StorageStart = env.Clock.Now()
+		return tx.Tenant(webtest.DemoCompanyID).PutDocument(doc)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if r := c.Post("/admin/users/"+id+"/delete", nil); r.Status != http.StatusOK || !r.Has("#done") {
 		t.Fatalf("delete: %d\n%s", r.Status, r.Body)
 	}
