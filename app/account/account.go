@@ -32,8 +32,7 @@ type Service struct {
 	idle     time.Duration
 	maxAge   time.Duration
 	throttle *addressThrottle
-	// involvement is nil until the contract flow exists: then no user takes part in a
-	// document and nothing blocks a deletion.
+	// involvement may be nil (unit tests): then nothing blocks a deletion.
 	involvement Involvement
 }
 
