@@ -341,7 +341,7 @@ func TestStopDuringDeliveryLosesNothing(t *testing.T) {
 	go func() { done <- e.worker.Run(ctx) }()
 	// The server holds a mail a moment before the worker has read its answer and
 	// marked it sent: wait for both.
-	waitFor(t, func() bool { return len(ms.Received()) == 3 && e.count(data.MailSent) == 2 })
+	smtptest.Eventually(t, func() bool { return len(ms.Received()) == 3 && e.count(data.MailSent) == 2 })
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -387,7 +387,7 @@ func TestWakeSendsAQueuedMailAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { return len(ms.Received()) == 1 })
+	smtptest.Eventually(t, func() bool { return len(ms.Received()) == 1 })
 }
 
 func TestOperatorResendsAFailedMail(t *testing.T) {
@@ -424,15 +424,4 @@ func TestOperatorResendsAFailedMail(t *testing.T) {
 	if err := e.store.Update(func(tx *data.Tx) error { return delivery.Resend(tx, 999, "operator:operator", e.clock.Now()) }); !errors.Is(err, data.ErrNotFound) {
 		t.Errorf("resend of a missing mail: %v", err)
 	}
-}
-
-// waitFor polls cond for up to ten seconds.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if cond() {
-			return
-		}
-	}
-	t.Fatal("timed out")
 }

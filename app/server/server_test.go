@@ -4,7 +4,6 @@ import (
 	"context"
 	"net"
 	"testing"
-	"time"
 
 	"inkan/app/account"
 	"inkan/app/smtptest"
@@ -32,11 +31,11 @@ func TestServingDeliversTheOutbox(t *testing.T) {
 	go func() { done <- env.Server.ServeListener(ctx, ln) }()
 
 	// The demo admin's ID and password mails and the PIN mail of DJC-00001.
-	waitFor(t, func() bool { return len(ms.Received()) == 3 })
+	smtptest.Eventually(t, func() bool { return len(ms.Received()) == 3 })
 	env.AddUser(t, webtest.DemoCompanyID, account.RoleGeneral, "佐藤 花子")
 	// The server holds a mail a moment before the worker has read its answer and
 	// marked it sent: wait for both.
-	waitFor(t, func() bool { return len(ms.Received()) == 5 && sentMails(env) == 5 })
+	smtptest.Eventually(t, func() bool { return len(ms.Received()) == 5 && sentMails(env) == 5 })
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -58,15 +57,4 @@ func TestNoWorkerWithoutAnSMTPServer(t *testing.T) {
 	if env.Server.Delivery != nil {
 		t.Error("a delivery worker without an SMTP host")
 	}
-}
-
-// waitFor polls cond for up to ten seconds.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if cond() {
-			return
-		}
-	}
-	t.Fatal("timed out")
 }

@@ -222,3 +222,15 @@ func (l *loginServer) Next(response []byte) ([]byte, bool, error) {
 	}
 	return nil, true, l.check(l.user, string(response))
 }
+
+// Eventually polls cond for up to ten seconds, failing the test when it never holds:
+// delivery runs in its own goroutine, so its effects arrive a little later.
+func Eventually(t testing.TB, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatal("timed out")
+}

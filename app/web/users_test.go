@@ -350,9 +350,7 @@ func checkExport(t *testing.T, rows [][]string, evil string) {
 func TestChangeUserThroughConfirm(t *testing.T) {
 	env := webtest.New(t, webtest.Config(t))
 	id, pw := env.AddUser(t, webtest.DemoCompanyID, account.RoleGeneral, "変更 対象")
-	victim := env.Client(t)
-	victim.Login(id, pw)
-	victim.ChangePassword(pw, newPassword)
+	victim, _ := loggedIn(t, env, id, pw)
 	c := adminClient(t, env)
 
 	edit := c.Get("/admin/users/" + id + "/edit")
@@ -442,9 +440,7 @@ func TestChangeRulesOnTheAdminsThemselves(t *testing.T) {
 func TestDeleteUser(t *testing.T) {
 	env := webtest.New(t, webtest.Config(t))
 	id, pw := env.AddUser(t, webtest.DemoCompanyID, account.RoleAdmin, "削除 予定")
-	victim := env.Client(t)
-	victim.Login(id, pw)
-	victim.ChangePassword(pw, newPassword)
+	victim, _ := loggedIn(t, env, id, pw)
 	c := adminClient(t, env)
 
 	if r := c.Get("/admin/users/" + id + "/delete"); !strings.Contains(r.Body, "復活させることができません") {
