@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -446,11 +445,11 @@ func conditions(company string, q Query) []query.Query {
 	}
 	term(fieldOrderSide, q.OrderSide)
 	term(fieldUser, q.UserID)
-	out = appendRange(out, fieldContractDate, dayBound(q.ContractDate.From), dayBound(q.ContractDate.To))
+	out = appendDateRange(out, fieldContractDate, q.ContractDate)
 	out = appendRange(out, fieldAmount, q.Amount.Min, q.Amount.Max)
-	out = appendRange(out, fieldStorageStart, dayBound(q.StorageStart.From), dayBound(q.StorageStart.To))
-	out = appendRange(out, fieldStorageEnd, dayBound(q.StorageEnd.From), dayBound(q.StorageEnd.To))
-	out = appendRange(out, fieldUpdated, dayBound(q.Updated.From), dayBound(q.Updated.To))
+	out = appendDateRange(out, fieldStorageStart, q.StorageStart)
+	out = appendDateRange(out, fieldStorageEnd, q.StorageEnd)
+	out = appendDateRange(out, fieldUpdated, q.Updated)
 	return out
 }
 
@@ -470,12 +469,18 @@ func substringQuery(field, text string) query.Query {
 	return bleve.NewPhraseQuery(terms, field)
 }
 
-func dayBound(t time.Time) *int64 {
-	n, ok := day(t)
-	if !ok {
-		return nil
+// appendDateRange adds the inclusive term range of a date field (see dayTerm); a
+// missing date has no term and so never matches.
+func appendDateRange(out []query.Query, field string, r DateRange) []query.Query {
+	lo, hasLo := dayTerm(r.From)
+	hi, hasHi := dayTerm(r.To)
+	if !hasLo && !hasHi {
+		return out
 	}
-	return &n
+	inclusive := true
+	tr := bleve.NewTermRangeInclusiveQuery(lo, hi, &inclusive, &inclusive)
+	tr.SetField(field)
+	return append(out, tr)
 }
 
 func appendRange(out []query.Query, field string, lo, hi *int64) []query.Query {
@@ -515,9 +520,9 @@ func sortOrder(s Sort) (search.SortOrder, error) {
 	case ByUser:
 		f.Field = fieldUser
 	case ByStorageStart:
-		f.Field, f.Type = fieldStorageStart, search.SortFieldAsNumber
+		f.Field = fieldStorageStart
 	case ByStorageEnd:
-		f.Field, f.Type = fieldStorageEnd, search.SortFieldAsNumber
+		f.Field = fieldStorageEnd
 	default:
 		return nil, fmt.Errorf("search: cannot sort by %q", s.Column)
 	}

@@ -17,7 +17,7 @@ import (
 // MappingVersion names the layout of the index: the fields below, their analysis and
 // the directory layout. Changing any of them must bump it, which makes a running
 // installation rebuild its index from the store in the background.
-const MappingVersion = 1
+const MappingVersion = 2
 
 // The index's field names. Sortable fields carry doc values; substring fields carry
 // positions for phrase queries; nothing is stored, since screens read the records
@@ -33,17 +33,13 @@ const (
 	fieldStatus       = "status"
 	fieldOrderSide    = "order"
 	fieldUser         = "user"
-	fieldContractDate = "cdate" // day number
+	fieldContractDate = "cdate" // YYYYMMDD
 	fieldAmount       = "amount"
-	fieldStorageStart = "sstart" // day number
-	fieldStorageEnd   = "send"   // day number
-	fieldUpdated      = "updated"
+	fieldStorageStart = "sstart" // YYYYMMDD
+	fieldStorageEnd   = "send"   // YYYYMMDD
+	fieldUpdated      = "updated" // YYYYMMDD
 )
 
-// sortableNumbers are the numeric fields shown as columns (保管開始日, 保管期限); the
-// others are only searched by range. A numeric field's doc values hold all its 16
-// prefix-coded terms, so they are kept only where a sort needs them.
-var sortableNumbers = map[string]bool{fieldStorageStart: true, fieldStorageEnd: true}
 
 const analyzerName = "inkan_bigram"
 
@@ -84,7 +80,7 @@ func indexMapping() mapping.IndexMapping {
 	}
 	number := func(name string) {
 		f := bleve.NewNumericFieldMapping()
-		f.Store, f.IncludeInAll, f.DocValues = false, false, sortableNumbers[name]
+		f.Store, f.IncludeInAll, f.DocValues = false, false, false
 		doc.AddFieldMappingsAt(name, f)
 	}
 	keywordField(fieldCompany, false)
@@ -97,9 +93,12 @@ func indexMapping() mapping.IndexMapping {
 	keywordField(fieldStatus, true)
 	keywordField(fieldOrderSide, true)
 	keywordField(fieldUser, true)
-	for _, f := range []string{fieldContractDate, fieldAmount, fieldStorageStart, fieldStorageEnd, fieldUpdated} {
-		number(f)
-	}
+	// Dates are keyword terms (see dayTerm); the storage dates are columns.
+	keywordField(fieldContractDate, false)
+	keywordField(fieldStorageStart, true)
+	keywordField(fieldStorageEnd, true)
+	keywordField(fieldUpdated, false)
+	number(fieldAmount)
 	m.DefaultMapping = doc
 	return m
 }
@@ -117,16 +116,11 @@ func bleveDocument(e Entry) *document.Document {
 			d.AddField(document.NewTextFieldWithIndexingOptions(name, nil, []byte(v), opts))
 		}
 	}
-	number := func(name string, v int64, ok bool) {
-		if ok {
-			opts := index.IndexField
-			if sortableNumbers[name] {
-				opts |= index.DocValues
-			}
-			d.AddField(document.NewNumericFieldWithIndexingOptions(name, nil, float64(v), opts))
+	date := func(name string, t time.Time, opts index.FieldIndexingOptions) {
+		if v, ok := dayTerm(t); ok {
+			keyword(name, v, opts)
 		}
 	}
-	date := func(name string, t time.Time) { n, ok := day(t); number(name, n, ok) }
 	keyword(fieldCompany, e.Company, optKeyword)
 	substring(fieldTitle, e.Title)
 	substring(fieldGroupTag, e.GroupTag)
@@ -137,12 +131,12 @@ func bleveDocument(e Entry) *document.Document {
 	keyword(fieldStatus, e.Status, optSortable)
 	keyword(fieldOrderSide, e.OrderSide, optSortable)
 	keyword(fieldUser, e.UserID, optSortable)
-	date(fieldContractDate, e.ContractDate)
+	date(fieldContractDate, e.ContractDate, optKeyword)
 	if e.Amount != nil {
-		number(fieldAmount, *e.Amount, true)
+		d.AddField(document.NewNumericFieldWithIndexingOptions(fieldAmount, nil, float64(*e.Amount), index.IndexField))
 	}
-	date(fieldStorageStart, e.StorageStart)
-	date(fieldStorageEnd, e.StorageEnd)
-	date(fieldUpdated, e.Updated)
+	date(fieldStorageStart, e.StorageStart, optSortable)
+	date(fieldStorageEnd, e.StorageEnd, optSortable)
+	date(fieldUpdated, e.Updated, optKeyword)
 	return d
 }
