@@ -35,11 +35,10 @@ const (
 	fieldUser         = "user"
 	fieldContractDate = "cdate" // YYYYMMDD
 	fieldAmount       = "amount"
-	fieldStorageStart = "sstart" // YYYYMMDD
-	fieldStorageEnd   = "send"   // YYYYMMDD
+	fieldStorageStart = "sstart"  // YYYYMMDD
+	fieldStorageEnd   = "send"    // YYYYMMDD
 	fieldUpdated      = "updated" // YYYYMMDD
 )
-
 
 const analyzerName = "inkan_bigram"
 
