@@ -8,10 +8,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
-	index "github.com/blevesearch/bleve_index_api"
 )
 
 // MappingVersion names the layout of the index: the fields below, their analysis and
@@ -53,15 +51,8 @@ func init() {
 	}
 }
 
-const (
-	optSubstring = index.IndexField | index.IncludeTermVectors
-	optKeyword   = index.IndexField | index.SkipFreqNorm
-	optSortable  = index.IndexField | index.SkipFreqNorm | index.DocValues
-)
-
-// indexMapping is the static mapping the index is created with. Documents are built
-// field by field (see bleveDocument) rather than mapped by reflection; the mapping
-// records the same fields so that the index describes itself.
+// indexMapping is the static mapping the index is created with; documents are the
+// field maps of indexFields. There is no _all field.
 func indexMapping() mapping.IndexMapping {
 	m := bleve.NewIndexMapping()
 	m.DefaultAnalyzer = keyword.Name
@@ -98,44 +89,42 @@ func indexMapping() mapping.IndexMapping {
 	keywordField(fieldStorageEnd, true)
 	keywordField(fieldUpdated, false)
 	number(fieldAmount)
+	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	m.DefaultMapping = doc
 	return m
 }
 
-// bleveDocument builds the index document of an entry. Texts are normalised here, once.
-func bleveDocument(e Entry) *document.Document {
-	d := document.NewDocument(docKey(e.Company, e.ID))
-	substring := func(name, v string) {
-		if v = Normalize(v); v != "" {
-			d.AddField(document.NewTextFieldCustom(name, nil, []byte(v), optSubstring, bigrams{}))
-		}
-	}
-	keyword := func(name, v string, opts index.FieldIndexingOptions) {
+// indexFields is what the index holds of an entry, in the shape the mapping above maps:
+// one value per field, empty ones left out. Texts are normalised here, once.
+func indexFields(e Entry) map[string]any {
+	f := make(map[string]any, 16)
+	text := func(name, v string) {
 		if v != "" {
-			d.AddField(document.NewTextFieldWithIndexingOptions(name, nil, []byte(v), opts))
+			f[name] = v
 		}
 	}
-	date := func(name string, t time.Time, opts index.FieldIndexingOptions) {
+	date := func(name string, t time.Time) {
 		if v, ok := dayTerm(t); ok {
-			keyword(name, v, opts)
+			f[name] = v
 		}
 	}
-	keyword(fieldCompany, e.Company, optKeyword)
-	substring(fieldTitle, e.Title)
-	substring(fieldGroupTag, e.GroupTag)
-	substring(fieldDept, e.Dept)
-	keyword(fieldTitleKey, Normalize(e.Title), optSortable)
-	keyword(fieldSide, e.Side, optKeyword)
-	keyword(fieldCounterparty, e.Counterparty, optSortable)
-	keyword(fieldStatus, e.Status, optSortable)
-	keyword(fieldOrderSide, e.OrderSide, optSortable)
-	keyword(fieldUser, e.UserID, optSortable)
-	date(fieldContractDate, e.ContractDate, optKeyword)
+	title := Normalize(e.Title)
+	text(fieldCompany, e.Company)
+	text(fieldTitle, title)
+	text(fieldGroupTag, Normalize(e.GroupTag))
+	text(fieldDept, Normalize(e.Dept))
+	text(fieldTitleKey, title)
+	text(fieldSide, e.Side)
+	text(fieldCounterparty, e.Counterparty)
+	text(fieldStatus, e.Status)
+	text(fieldOrderSide, e.OrderSide)
+	text(fieldUser, e.UserID)
+	date(fieldContractDate, e.ContractDate)
 	if e.Amount != nil {
-		d.AddField(document.NewNumericFieldWithIndexingOptions(fieldAmount, nil, float64(*e.Amount), index.IndexField))
+		f[fieldAmount] = float64(*e.Amount)
 	}
-	date(fieldStorageStart, e.StorageStart, optSortable)
-	date(fieldStorageEnd, e.StorageEnd, optSortable)
-	date(fieldUpdated, e.Updated, optKeyword)
-	return d
+	date(fieldStorageStart, e.StorageStart)
+	date(fieldStorageEnd, e.StorageEnd)
+	date(fieldUpdated, e.Updated)
+	return f
 }
