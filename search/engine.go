@@ -396,26 +396,22 @@ func (e *Engine) load(ctx context.Context, ix *Index, progress func(int)) (int, 
 			progress(n)
 		}
 	}
-	var g errgroup
-	for range loadWorkers {
-		g.Go(func() error {
+	var wg sync.WaitGroup
+	errs := make([]error, loadWorkers)
+	for i := range loadWorkers {
+		wg.Go(func() {
 			for companies := range work {
 				for _, c := range companies {
-					if err := e.loadCompany(ctx, l, c, added); err != nil {
-						return err
+					if errs[i] == nil {
+						errs[i] = e.loadCompany(ctx, l, c, added)
 					}
 				}
 			}
-			return nil
 		})
 	}
-	err := g.Wait()
-	if err == nil {
-		err = ctx.Err()
-	}
+	wg.Wait()
+	err := errors.Join(append(errs, ctx.Err())...)
 	if err != nil {
-		for range work {
-		}
 		l.Close()
 		return n, err
 	}
@@ -467,26 +463,4 @@ func (e *Engine) loadCompany(ctx context.Context, l *Loader, company string, add
 			return nil
 		}
 	}
-}
-
-// errgroup runs functions and keeps the first error.
-type errgroup struct {
-	wg   sync.WaitGroup
-	once sync.Once
-	err  error
-}
-
-func (g *errgroup) Go(f func() error) {
-	g.wg.Add(1)
-	go func() {
-		defer g.wg.Done()
-		if err := f(); err != nil {
-			g.once.Do(func() { g.err = err })
-		}
-	}()
-}
-
-func (g *errgroup) Wait() error {
-	g.wg.Wait()
-	return g.err
 }
