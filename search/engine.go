@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -354,52 +356,111 @@ func (e *Engine) RebuildStats(ctx context.Context, progress func(entries int)) (
 // loadPage is how many (company, document) pairs a rebuild reads per transaction.
 const loadPage = 5000
 
-// load writes every company's entries into ix, reading the store company by company
-// in short transactions.
+// loadWorkers is how many index parts a rebuild writes at once.
+const loadWorkers = 2
+
+// load writes every company's entries into ix. It goes home by home (the indexes of a
+// dedicated company, or a group's), loadWorkers at a time, reading each company's
+// documents in short transactions, so that only the parts being written are in
+// memory. The companies are listed afresh: one that appeared after the layout was
+// chosen lands in its group.
 func (e *Engine) load(ctx context.Context, ix *Index, progress func(int)) (int, error) {
+	var counts map[string]int
+	e.store.View(func(tx *data.Tx) error { counts = tx.DocumentCountsByCompany(); return nil })
+	homes := map[string][]string{}
+	for c := range counts {
+		h, _ := ix.home(c)
+		homes[h] = append(homes[h], c)
+	}
+	work := make(chan []string)
+	go func() {
+		defer close(work)
+		for _, h := range slices.Sorted(maps.Keys(homes)) {
+			companies := homes[h]
+			slices.Sort(companies)
+			select {
+			case work <- companies:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
 	l := ix.NewLoader()
-	var after data.DocumentParty
+	var mu sync.Mutex
 	n := 0
+	added := func(k int) {
+		mu.Lock()
+		defer mu.Unlock()
+		n += k
+		if progress != nil {
+			progress(n)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, loadWorkers)
+	for i := range loadWorkers {
+		wg.Go(func() {
+			for companies := range work {
+				for _, c := range companies {
+					if errs[i] == nil {
+						errs[i] = e.loadCompany(ctx, l, c, added)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	err := errors.Join(append(errs, ctx.Err())...)
+	if err != nil {
+		l.Close()
+		return n, err
+	}
+	return n, l.Close()
+}
+
+// loadCompany adds a company's entries, a page of documents per read transaction.
+func (e *Engine) loadCompany(ctx context.Context, l *Loader, company string, added func(int)) error {
+	after := data.DocumentParty{CompanyID: company}
 	for {
 		if err := ctx.Err(); err != nil {
-			l.Close()
-			return n, err
+			return err
 		}
 		var page []Entry
-		var last data.DocumentParty
+		done := false
 		err := e.store.View(func(tx *data.Tx) error {
 			keys := tx.DocumentPartiesAfter(after, loadPage)
+			if len(keys) < loadPage {
+				done = true
+			}
 			for _, k := range keys {
+				if k.CompanyID != company {
+					done = true
+					break
+				}
 				d, err := tx.DocumentForIndex(k.DocumentID)
 				if err != nil {
 					return fmt.Errorf("search: read document %s: %w", k.DocumentID, err)
 				}
 				for _, en := range Entries(d) {
-					if en.Company == k.CompanyID {
+					if en.Company == company {
 						page = append(page, en)
 					}
 				}
-				last = k
+				after = k
 			}
 			return nil
 		})
 		if err != nil {
-			l.Close()
-			return n, err
-		}
-		if last == (data.DocumentParty{}) {
-			return n, l.Close()
+			return err
 		}
 		for _, en := range page {
 			if err := l.Add(en); err != nil {
-				l.Close()
-				return n, err
+				return err
 			}
 		}
-		n += len(page)
-		after = last
-		if progress != nil {
-			progress(n)
+		added(len(page))
+		if done {
+			return nil
 		}
 	}
 }

@@ -65,3 +65,14 @@ func day(t time.Time) (n int64, ok bool) {
 	y, m, d := t.In(jst).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400, true
 }
+
+// dayTerm is the calendar date of t in Japan time as the index holds it: one keyword
+// term "YYYYMMDD", which sorts and compares as the dates do. One term per date instead
+// of a numeric field's sixteen keeps bulk indexing cheap; a date range is a term range
+// over the few thousand distinct days. ok is false for the zero time (no date).
+func dayTerm(t time.Time) (term string, ok bool) {
+	if t.IsZero() {
+		return "", false
+	}
+	return t.In(jst).Format("20060102"), true
+}

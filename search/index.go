@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -222,7 +221,7 @@ func (ix *Index) Apply(puts []Entry, deletes []Key) error {
 		if err != nil {
 			return err
 		}
-		if err := batch(s).IndexAdvanced(bleveDocument(e)); err != nil {
+		if err := batch(s).Index(docKey(e.Company, e.ID), indexFields(e)); err != nil {
 			return fmt.Errorf("search: index %s/%s: %w", e.Company, e.ID, err)
 		}
 		s.raiseTop(docKey(e.Company, e.ID))
@@ -446,11 +445,11 @@ func conditions(company string, q Query) []query.Query {
 	}
 	term(fieldOrderSide, q.OrderSide)
 	term(fieldUser, q.UserID)
-	out = appendRange(out, fieldContractDate, dayBound(q.ContractDate.From), dayBound(q.ContractDate.To))
+	out = appendDateRange(out, fieldContractDate, q.ContractDate)
 	out = appendRange(out, fieldAmount, q.Amount.Min, q.Amount.Max)
-	out = appendRange(out, fieldStorageStart, dayBound(q.StorageStart.From), dayBound(q.StorageStart.To))
-	out = appendRange(out, fieldStorageEnd, dayBound(q.StorageEnd.From), dayBound(q.StorageEnd.To))
-	out = appendRange(out, fieldUpdated, dayBound(q.Updated.From), dayBound(q.Updated.To))
+	out = appendDateRange(out, fieldStorageStart, q.StorageStart)
+	out = appendDateRange(out, fieldStorageEnd, q.StorageEnd)
+	out = appendDateRange(out, fieldUpdated, q.Updated)
 	return out
 }
 
@@ -470,12 +469,18 @@ func substringQuery(field, text string) query.Query {
 	return bleve.NewPhraseQuery(terms, field)
 }
 
-func dayBound(t time.Time) *int64 {
-	n, ok := day(t)
-	if !ok {
-		return nil
+// appendDateRange adds the inclusive term range of a date field (see dayTerm); a
+// missing date has no term and so never matches.
+func appendDateRange(out []query.Query, field string, r DateRange) []query.Query {
+	lo, hasLo := dayTerm(r.From)
+	hi, hasHi := dayTerm(r.To)
+	if !hasLo && !hasHi {
+		return out
 	}
-	return &n
+	inclusive := true
+	tr := bleve.NewTermRangeInclusiveQuery(lo, hi, &inclusive, &inclusive)
+	tr.SetField(field)
+	return append(out, tr)
 }
 
 func appendRange(out []query.Query, field string, lo, hi *int64) []query.Query {
@@ -515,99 +520,98 @@ func sortOrder(s Sort) (search.SortOrder, error) {
 	case ByUser:
 		f.Field = fieldUser
 	case ByStorageStart:
-		f.Field, f.Type = fieldStorageStart, search.SortFieldAsNumber
+		f.Field = fieldStorageStart
 	case ByStorageEnd:
-		f.Field, f.Type = fieldStorageEnd, search.SortFieldAsNumber
+		f.Field = fieldStorageEnd
 	default:
 		return nil, fmt.Errorf("search: cannot sort by %q", s.Column)
 	}
 	return search.SortOrder{f, &search.SortDocID{Desc: true}}, nil
 }
 
-// loadBatch is the number of entries per index written at once by a Loader: big
-// enough for few, large segments.
-const loadBatch = 5000
+// builderBatch is the number of entries per segment that a Loader's builders write
+// before merging them once at the end: bigger segments merge less, smaller ones hold
+// less in memory.
+const builderBatch = 5000
 
-// Loader writes many entries into an index set, as a rebuild does: per index, batches
-// of loadBatch entries, written by two workers while the caller reads on. It does not
-// remove entries from the other part, so every document must be loaded once.
+// Loader writes many entries into parts of an index set that are not open yet, as a
+// rebuild does, with bleve's offline builder: each part is written as segments and
+// merged once when the loader closes, instead of going through a live index's batches,
+// persister and merger. Add may be called from several goroutines at once; entries of
+// different parts are then analysed in parallel. Every entry must be added once, and
+// the parts are opened (for searches and Apply) only after Close.
 type Loader struct {
-	ix      *Index
-	pending map[*shard]*bleve.Batch
-	work    chan loadJob
-	wg      sync.WaitGroup
-	mu      sync.Mutex
-	err     error
+	ix       *Index
+	mu       sync.Mutex
+	builders map[string]bleve.Builder // by path below dir
 }
 
-type loadJob struct {
-	s *shard
-	b *bleve.Batch
-}
-
-// NewLoader starts a loader; Close it to write the rest and learn the outcome.
+// NewLoader starts a loader; Close it to finish the parts and learn the outcome.
 func (ix *Index) NewLoader() *Loader {
-	l := &Loader{ix: ix, pending: map[*shard]*bleve.Batch{}, work: make(chan loadJob)}
-	for range 2 {
-		l.wg.Add(1)
-		go func() {
-			defer l.wg.Done()
-			for j := range l.work {
-				if err := j.s.idx.Batch(j.b); err != nil {
-					l.fail(fmt.Errorf("search: write batch: %w", err))
-				}
-			}
-		}()
-	}
-	return l
+	return &Loader{ix: ix, builders: map[string]bleve.Builder{}}
 }
 
-func (l *Loader) fail(err error) {
+func (l *Loader) builder(company, part string) (bleve.Builder, error) {
+	if !validCompany(company) {
+		return nil, fmt.Errorf("search: invalid company %q", company)
+	}
+	home, _ := l.ix.home(company)
+	key := filepath.Join(home, part)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.err == nil {
-		l.err = err
+	if b := l.builders[key]; b != nil {
+		return b, nil
 	}
+	path := filepath.Join(l.ix.dir, key)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("search: create %s: %w", path, err)
+	}
+	// The builder's scratch segments stay inside the index set, so that they are on
+	// its file system and go with it when an unfinished rebuild is removed.
+	b, err := bleve.NewBuilder(path, indexMapping(), map[string]any{
+		"batchSize":       builderBatch,
+		"buildPathPrefix": l.ix.dir,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("search: build %s: %w", path, err)
+	}
+	l.builders[key] = b
+	return b, nil
 }
 
-func (l *Loader) failed() error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.err
-}
-
-// Add queues an entry.
+// Add writes an entry.
 func (l *Loader) Add(e Entry) error {
-	if err := l.failed(); err != nil {
-		return err
-	}
-	s, err := l.ix.shard(e.Company, part(e.LongTerm), true)
+	b, err := l.builder(e.Company, part(e.LongTerm))
 	if err != nil {
 		return err
 	}
-	b := l.pending[s]
-	if b == nil {
-		b = s.idx.NewBatch()
-		l.pending[s] = b
-	}
-	if err := b.IndexAdvanced(bleveDocument(e)); err != nil {
+	if err := b.Index(docKey(e.Company, e.ID), indexFields(e)); err != nil {
 		return fmt.Errorf("search: index %s/%s: %w", e.Company, e.ID, err)
-	}
-	s.raiseTop(docKey(e.Company, e.ID))
-	if b.Size() >= loadBatch {
-		delete(l.pending, s)
-		l.work <- loadJob{s, b}
 	}
 	return nil
 }
 
-// Close writes what is pending and waits for the workers.
+// Close merges and finishes every part, two at a time.
 func (l *Loader) Close() error {
-	for s, b := range l.pending {
-		l.work <- loadJob{s, b}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var wg sync.WaitGroup
+	var errMu sync.Mutex
+	var errs []error
+	sem := make(chan struct{}, 2)
+	for key, b := range l.builders {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := b.Close(); err != nil {
+				errMu.Lock()
+				errs = append(errs, fmt.Errorf("search: finish %s: %w", key, err))
+				errMu.Unlock()
+			}
+		}()
 	}
-	clear(l.pending)
-	close(l.work)
-	l.wg.Wait()
-	return l.failed()
+	wg.Wait()
+	clear(l.builders)
+	return errors.Join(errs...)
 }

@@ -8,16 +8,14 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
-	index "github.com/blevesearch/bleve_index_api"
 )
 
 // MappingVersion names the layout of the index: the fields below, their analysis and
 // the directory layout. Changing any of them must bump it, which makes a running
 // installation rebuild its index from the store in the background.
-const MappingVersion = 1
+const MappingVersion = 2
 
 // The index's field names. Sortable fields carry doc values; substring fields carry
 // positions for phrase queries; nothing is stored, since screens read the records
@@ -33,17 +31,12 @@ const (
 	fieldStatus       = "status"
 	fieldOrderSide    = "order"
 	fieldUser         = "user"
-	fieldContractDate = "cdate" // day number
+	fieldContractDate = "cdate" // YYYYMMDD
 	fieldAmount       = "amount"
-	fieldStorageStart = "sstart" // day number
-	fieldStorageEnd   = "send"   // day number
-	fieldUpdated      = "updated"
+	fieldStorageStart = "sstart"  // YYYYMMDD
+	fieldStorageEnd   = "send"    // YYYYMMDD
+	fieldUpdated      = "updated" // YYYYMMDD
 )
-
-// sortableNumbers are the numeric fields shown as columns (保管開始日, 保管期限); the
-// others are only searched by range. A numeric field's doc values hold all its 16
-// prefix-coded terms, so they are kept only where a sort needs them.
-var sortableNumbers = map[string]bool{fieldStorageStart: true, fieldStorageEnd: true}
 
 const analyzerName = "inkan_bigram"
 
@@ -58,15 +51,8 @@ func init() {
 	}
 }
 
-const (
-	optSubstring = index.IndexField | index.IncludeTermVectors
-	optKeyword   = index.IndexField | index.SkipFreqNorm
-	optSortable  = index.IndexField | index.SkipFreqNorm | index.DocValues
-)
-
-// indexMapping is the static mapping the index is created with. Documents are built
-// field by field (see bleveDocument) rather than mapped by reflection; the mapping
-// records the same fields so that the index describes itself.
+// indexMapping is the static mapping the index is created with; documents are the
+// field maps of indexFields. There is no _all field.
 func indexMapping() mapping.IndexMapping {
 	m := bleve.NewIndexMapping()
 	m.DefaultAnalyzer = keyword.Name
@@ -84,7 +70,7 @@ func indexMapping() mapping.IndexMapping {
 	}
 	number := func(name string) {
 		f := bleve.NewNumericFieldMapping()
-		f.Store, f.IncludeInAll, f.DocValues = false, false, sortableNumbers[name]
+		f.Store, f.IncludeInAll, f.DocValues = false, false, false
 		doc.AddFieldMappingsAt(name, f)
 	}
 	keywordField(fieldCompany, false)
@@ -97,52 +83,48 @@ func indexMapping() mapping.IndexMapping {
 	keywordField(fieldStatus, true)
 	keywordField(fieldOrderSide, true)
 	keywordField(fieldUser, true)
-	for _, f := range []string{fieldContractDate, fieldAmount, fieldStorageStart, fieldStorageEnd, fieldUpdated} {
-		number(f)
-	}
+	// Dates are keyword terms (see dayTerm); the storage dates are columns.
+	keywordField(fieldContractDate, false)
+	keywordField(fieldStorageStart, true)
+	keywordField(fieldStorageEnd, true)
+	keywordField(fieldUpdated, false)
+	number(fieldAmount)
+	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	m.DefaultMapping = doc
 	return m
 }
 
-// bleveDocument builds the index document of an entry. Texts are normalised here, once.
-func bleveDocument(e Entry) *document.Document {
-	d := document.NewDocument(docKey(e.Company, e.ID))
-	substring := func(name, v string) {
-		if v = Normalize(v); v != "" {
-			d.AddField(document.NewTextFieldCustom(name, nil, []byte(v), optSubstring, bigrams{}))
-		}
-	}
-	keyword := func(name, v string, opts index.FieldIndexingOptions) {
+// indexFields is what the index holds of an entry, in the shape the mapping above maps:
+// one value per field, empty ones left out. Texts are normalised here, once.
+func indexFields(e Entry) map[string]any {
+	f := make(map[string]any, 16)
+	text := func(name, v string) {
 		if v != "" {
-			d.AddField(document.NewTextFieldWithIndexingOptions(name, nil, []byte(v), opts))
+			f[name] = v
 		}
 	}
-	number := func(name string, v int64, ok bool) {
-		if ok {
-			opts := index.IndexField
-			if sortableNumbers[name] {
-				opts |= index.DocValues
-			}
-			d.AddField(document.NewNumericFieldWithIndexingOptions(name, nil, float64(v), opts))
+	date := func(name string, t time.Time) {
+		if v, ok := dayTerm(t); ok {
+			f[name] = v
 		}
 	}
-	date := func(name string, t time.Time) { n, ok := day(t); number(name, n, ok) }
-	keyword(fieldCompany, e.Company, optKeyword)
-	substring(fieldTitle, e.Title)
-	substring(fieldGroupTag, e.GroupTag)
-	substring(fieldDept, e.Dept)
-	keyword(fieldTitleKey, Normalize(e.Title), optSortable)
-	keyword(fieldSide, e.Side, optKeyword)
-	keyword(fieldCounterparty, e.Counterparty, optSortable)
-	keyword(fieldStatus, e.Status, optSortable)
-	keyword(fieldOrderSide, e.OrderSide, optSortable)
-	keyword(fieldUser, e.UserID, optSortable)
+	title := Normalize(e.Title)
+	text(fieldCompany, e.Company)
+	text(fieldTitle, title)
+	text(fieldGroupTag, Normalize(e.GroupTag))
+	text(fieldDept, Normalize(e.Dept))
+	text(fieldTitleKey, title)
+	text(fieldSide, e.Side)
+	text(fieldCounterparty, e.Counterparty)
+	text(fieldStatus, e.Status)
+	text(fieldOrderSide, e.OrderSide)
+	text(fieldUser, e.UserID)
 	date(fieldContractDate, e.ContractDate)
 	if e.Amount != nil {
-		number(fieldAmount, *e.Amount, true)
+		f[fieldAmount] = float64(*e.Amount)
 	}
 	date(fieldStorageStart, e.StorageStart)
 	date(fieldStorageEnd, e.StorageEnd)
 	date(fieldUpdated, e.Updated)
-	return d
+	return f
 }
