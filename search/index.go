@@ -591,7 +591,29 @@ func (l *Loader) Add(e Entry) error {
 	return nil
 }
 
-// Close merges and finishes every part, two at a time.
+// Finish merges and finishes the parts of a company's home (and of every company that
+// shares it): no entry of theirs may be added afterwards. A rebuild finishes each home
+// once written, so that its builders' batches do not wait in memory for the others.
+func (l *Loader) Finish(company string) error {
+	home, _ := l.ix.home(company)
+	var errs []error
+	for _, p := range []string{partActive, partLongTerm} {
+		key := filepath.Join(home, p)
+		l.mu.Lock()
+		b := l.builders[key]
+		delete(l.builders, key)
+		l.mu.Unlock()
+		if b == nil {
+			continue
+		}
+		if err := b.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("search: finish %s: %w", key, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Close merges and finishes every part not finished yet, two at a time.
 func (l *Loader) Close() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
