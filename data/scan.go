@@ -12,10 +12,21 @@ import bolt "go.etcd.io/bbolt"
 // concurrent transaction; only the process's hold on them goes.
 func (s *Store) Scan(fn func(tx *Tx) error) error {
 	return s.db.View(func(btx *bolt.Tx) error {
-		err := fn(&Tx{tx: btx})
-		if rerr := releaseMapped(s.db.Info().Data, btx.Size()); rerr != nil && err == nil {
+		tx := &Tx{tx: btx}
+		err := fn(tx)
+		if rerr := tx.releasePages(); rerr != nil && err == nil {
 			err = rerr
 		}
 		return err
 	})
 }
+
+// releasePages drops the store's mapped pages from the process (see Scan). It is called
+// inside a transaction, which keeps the mapping in place; it is safe in any kind: bbolt
+// never writes through the mapping.
+func (tx *Tx) releasePages() error {
+	return releaseMapped(tx.tx.DB().Info().Data, tx.tx.Size())
+}
+
+// releaseEvery is how many keys a full scan of a bucket reads between releasePages.
+const releaseEvery = 100_000

@@ -74,7 +74,7 @@ func TestScanLeavesTheStoreReadable(t *testing.T) {
 
 // releaseAndCount releases the mapping inside tx and reads the documents again.
 func (s *Store) releaseAndCount(tx *Tx, want int) error {
-	if err := releaseMapped(s.db.Info().Data, tx.tx.Size()); err != nil {
+	if err := tx.releasePages(); err != nil {
 		return err
 	}
 	docs, err := tx.DocumentsAfter("", 1_000_000)
