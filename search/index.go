@@ -469,18 +469,52 @@ func substringQuery(field, text string) query.Query {
 	return bleve.NewPhraseQuery(terms, field)
 }
 
-// appendDateRange adds the inclusive term range of a date field (see dayTerm); a
-// missing date has no term and so never matches.
+// appendDateRange adds the inclusive range of a date field; a missing date has no term
+// and so never matches. A range is read as whole months on the month field (see
+// monthSuffix) plus the days at its ends on the day field: a range of years then reads
+// a few dozen terms instead of a term per day.
 func appendDateRange(out []query.Query, field string, r DateRange) []query.Query {
 	lo, hasLo := dayTerm(r.From)
 	hi, hasHi := dayTerm(r.To)
 	if !hasLo && !hasHi {
 		return out
 	}
-	inclusive := true
-	tr := bleve.NewTermRangeInclusiveQuery(lo, hi, &inclusive, &inclusive)
-	tr.SetField(field)
-	return append(out, tr)
+	if hasLo && hasHi && lo > hi {
+		return append(out, bleve.NewMatchNoneQuery())
+	}
+	termRange := func(field, lo, hi string) query.Query {
+		inclusive := true
+		tr := bleve.NewTermRangeInclusiveQuery(lo, hi, &inclusive, &inclusive)
+		tr.SetField(field)
+		return tr
+	}
+	if hasLo && hasHi && lo[:6] == hi[:6] {
+		return append(out, termRange(field, lo, hi))
+	}
+	// The months wholly inside the range run from fromMonth to toMonth; "" is open.
+	var parts []query.Query
+	fromMonth, toMonth := "", ""
+	if hasLo {
+		fromMonth = lo[:6]
+		if !strings.HasSuffix(lo, "01") {
+			parts = append(parts, termRange(field, lo, lo[:6]+"31"))
+			fromMonth = monthTerm(r.From, 1)
+		}
+	}
+	if hasHi {
+		toMonth = hi[:6]
+		if hi != lastDayTerm(r.To) {
+			parts = append(parts, termRange(field, hi[:6]+"01", hi))
+			toMonth = monthTerm(r.To, -1)
+		}
+	}
+	if fromMonth == "" || toMonth == "" || fromMonth <= toMonth {
+		parts = append(parts, termRange(field+monthSuffix, fromMonth, toMonth))
+	}
+	if len(parts) == 1 {
+		return append(out, parts[0])
+	}
+	return append(out, bleve.NewDisjunctionQuery(parts...))
 }
 
 func appendRange(out []query.Query, field string, lo, hi *int64) []query.Query {

@@ -15,7 +15,7 @@ import (
 // MappingVersion names the layout of the index: the fields below, their analysis and
 // the directory layout. Changing any of them must bump it, which makes a running
 // installation rebuild its index from the store in the background.
-const MappingVersion = 2
+const MappingVersion = 3
 
 // The index's field names. Sortable fields carry doc values; substring fields carry
 // positions for phrase queries; nothing is stored, since screens read the records
@@ -36,7 +36,13 @@ const (
 	fieldStorageStart = "sstart"  // YYYYMMDD
 	fieldStorageEnd   = "send"    // YYYYMMDD
 	fieldUpdated      = "updated" // YYYYMMDD
+	// Every date field has a companion of the same name plus monthSuffix holding the
+	// month "YYYYMM", so that a long range reads whole months (see dateRange).
+	monthSuffix = "_m"
 )
+
+// dateFields are the fields holding dates.
+var dateFields = []string{fieldContractDate, fieldStorageStart, fieldStorageEnd, fieldUpdated}
 
 const analyzerName = "inkan_bigram"
 
@@ -88,6 +94,9 @@ func indexMapping() mapping.IndexMapping {
 	keywordField(fieldStorageStart, true)
 	keywordField(fieldStorageEnd, true)
 	keywordField(fieldUpdated, false)
+	for _, f := range dateFields {
+		keywordField(f+monthSuffix, false)
+	}
 	number(fieldAmount)
 	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	m.DefaultMapping = doc
@@ -97,7 +106,7 @@ func indexMapping() mapping.IndexMapping {
 // indexFields is what the index holds of an entry, in the shape the mapping above maps:
 // one value per field, empty ones left out. Texts are normalised here, once.
 func indexFields(e Entry) map[string]any {
-	f := make(map[string]any, 16)
+	f := make(map[string]any, 20)
 	text := func(name, v string) {
 		if v != "" {
 			f[name] = v
@@ -106,6 +115,7 @@ func indexFields(e Entry) map[string]any {
 	date := func(name string, t time.Time) {
 		if v, ok := dayTerm(t); ok {
 			f[name] = v
+			f[name+monthSuffix] = v[:6]
 		}
 	}
 	title := Normalize(e.Title)

@@ -58,6 +58,10 @@ func checkAgainstOracle(t *testing.T, seed uint64) {
 			t.Fatal(err)
 		}
 	}
+	// A rebuild finishes each home once written (Finish), and the rest at Close.
+	if err := l.Finish("C000001"); err != nil {
+		t.Fatal(err)
+	}
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -241,12 +245,12 @@ func randomText(r *rand.Rand, maxLen int) string {
 	return b.String()
 }
 
-var dayZero = time.Date(2024, 1, 1, 0, 0, 0, 0, jst)
+var dayZero = time.Date(2023, 11, 20, 0, 0, 0, 0, jst)
 
-// randomDate is a time within 40 days, at any hour, so that dates near midnight UTC
-// fall on the next day in Japan time.
+// randomDate is a time within 150 days (over a year's end and a 29 February), at any
+// hour, so that dates near midnight UTC fall on the next day in Japan time.
 func randomDate(r *rand.Rand) time.Time {
-	return dayZero.Add(time.Duration(r.IntN(40*24)) * time.Hour).Add(time.Duration(r.IntN(60)) * time.Minute)
+	return dayZero.Add(time.Duration(r.IntN(150*24)) * time.Hour).Add(time.Duration(r.IntN(60)) * time.Minute)
 }
 
 func maybeDate(r *rand.Rand) time.Time {
@@ -305,13 +309,43 @@ func queryText(r *rand.Rand, from string) string {
 	return s
 }
 
+// randomDateRange covers the ways a range meets months (see appendDateRange): bounds
+// anywhere, on a month's first or last day, within one month, single days, whole
+// months, open ends, and empty ranges (From after To).
 func randomDateRange(r *rand.Rand) DateRange {
-	var dr DateRange
-	if r.IntN(2) == 0 {
-		dr.From = randomDate(r)
+	at := func(y int, m time.Month, d int) time.Time {
+		return time.Date(y, m, d, r.IntN(24), r.IntN(60), 0, 0, jst)
 	}
-	if r.IntN(2) == 0 {
-		dr.To = randomDate(r)
+	bound := func() time.Time {
+		t := randomDate(r)
+		y, m, _ := t.In(jst).Date()
+		switch r.IntN(4) {
+		case 0:
+			return at(y, m, 1)
+		case 1:
+			return at(y, m+1, 0)
+		}
+		return t
+	}
+	var dr DateRange
+	switch r.IntN(6) {
+	case 0:
+		dr.From = bound()
+		dr.To = dr.From
+	case 1:
+		y, m, _ := randomDate(r).In(jst).Date()
+		dr.From, dr.To = at(y, m, 1), at(y, m+1+time.Month(r.IntN(3)), 0)
+	case 2:
+		dr.From = bound()
+		y, m, _ := dr.From.In(jst).Date()
+		dr.To = at(y, m, 1+r.IntN(28))
+	default:
+		if r.IntN(3) != 0 {
+			dr.From = bound()
+		}
+		if r.IntN(3) != 0 {
+			dr.To = bound()
+		}
 	}
 	return dr
 }
