@@ -446,7 +446,7 @@ func conditions(company string, q Query) []query.Query {
 	term(fieldOrderSide, q.OrderSide)
 	term(fieldUser, q.UserID)
 	out = appendDateRange(out, fieldContractDate, q.ContractDate)
-	out = appendRange(out, fieldAmount, q.Amount.Min, q.Amount.Max)
+	out = appendAmountRange(out, q.Amount.Min, q.Amount.Max)
 	out = appendDateRange(out, fieldStorageStart, q.StorageStart)
 	out = appendDateRange(out, fieldStorageEnd, q.StorageEnd)
 	out = appendDateRange(out, fieldUpdated, q.Updated)
@@ -515,25 +515,6 @@ func appendDateRange(out []query.Query, field string, r DateRange) []query.Query
 		return append(out, parts[0])
 	}
 	return append(out, bleve.NewDisjunctionQuery(parts...))
-}
-
-func appendRange(out []query.Query, field string, lo, hi *int64) []query.Query {
-	if lo == nil && hi == nil {
-		return out
-	}
-	var min, max *float64
-	if lo != nil {
-		f := float64(*lo)
-		min = &f
-	}
-	if hi != nil {
-		f := float64(*hi)
-		max = &f
-	}
-	inclusive := true
-	r := bleve.NewNumericRangeInclusiveQuery(min, max, &inclusive, &inclusive)
-	r.SetField(field)
-	return append(out, r)
 }
 
 // sortOrder is the bleve order of a Sort: the column, then 文書管理番号 descending.

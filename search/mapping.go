@@ -15,7 +15,7 @@ import (
 // MappingVersion names the layout of the index: the fields below, their analysis and
 // the directory layout. Changing any of them must bump it, which makes a running
 // installation rebuild its index from the store in the background.
-const MappingVersion = 3
+const MappingVersion = 4
 
 // The index's field names. Sortable fields carry doc values; substring fields carry
 // positions for phrase queries; nothing is stored, since screens read the records
@@ -31,13 +31,14 @@ const (
 	fieldStatus       = "status"
 	fieldOrderSide    = "order"
 	fieldUser         = "user"
-	fieldContractDate = "cdate" // YYYYMMDD
-	fieldAmount       = "amount"
-	fieldStorageStart = "sstart"  // YYYYMMDD
-	fieldStorageEnd   = "send"    // YYYYMMDD
-	fieldUpdated      = "updated" // YYYYMMDD
+	fieldContractDate = "cdate"    // YYYYMMDD
+	fieldAmount       = "amount"   // amountTerm
+	fieldAmountBucket = "amount_b" // bucketTerm of amountBucket
+	fieldStorageStart = "sstart"   // YYYYMMDD
+	fieldStorageEnd   = "send"     // YYYYMMDD
+	fieldUpdated      = "updated"  // YYYYMMDD
 	// Every date field has a companion of the same name plus monthSuffix holding the
-	// month "YYYYMM", so that a long range reads whole months (see dateRange).
+	// month "YYYYMM", so that a long range reads whole months (see appendDateRange).
 	monthSuffix = "_m"
 )
 
@@ -74,11 +75,6 @@ func indexMapping() mapping.IndexMapping {
 		f.Store, f.IncludeInAll, f.IncludeTermVectors, f.DocValues, f.SkipFreqNorm = false, false, false, sortable, true
 		doc.AddFieldMappingsAt(name, f)
 	}
-	number := func(name string) {
-		f := bleve.NewNumericFieldMapping()
-		f.Store, f.IncludeInAll, f.DocValues = false, false, false
-		doc.AddFieldMappingsAt(name, f)
-	}
 	keywordField(fieldCompany, false)
 	substring(fieldTitle)
 	substring(fieldGroupTag)
@@ -97,7 +93,8 @@ func indexMapping() mapping.IndexMapping {
 	for _, f := range dateFields {
 		keywordField(f+monthSuffix, false)
 	}
-	number(fieldAmount)
+	keywordField(fieldAmount, false)
+	keywordField(fieldAmountBucket, false)
 	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	m.DefaultMapping = doc
 	return m
@@ -131,7 +128,8 @@ func indexFields(e Entry) map[string]any {
 	text(fieldUser, e.UserID)
 	date(fieldContractDate, e.ContractDate)
 	if e.Amount != nil {
-		f[fieldAmount] = float64(*e.Amount)
+		first, _ := amountBucket(*e.Amount)
+		f[fieldAmount], f[fieldAmountBucket] = amountTerm(*e.Amount), bucketTerm(first)
 	}
 	date(fieldStorageStart, e.StorageStart)
 	date(fieldStorageEnd, e.StorageEnd)

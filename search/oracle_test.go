@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -276,7 +277,7 @@ func randomDocument(r *rand.Rand, n int, companies []string) data.Document {
 		UpdatedAt:    randomDate(r),
 	}
 	if r.IntN(6) != 0 {
-		a := int64(r.IntN(20)) * 50000
+		a := randomAmount(r)
 		d.Amount = &a
 	}
 	if r.IntN(4) != 0 {
@@ -307,6 +308,30 @@ func queryText(r *rand.Rand, from string) string {
 		s = strings.ToUpper(s)
 	}
 	return s
+}
+
+// randomAmount is an amount on a round figure, next to a bucket's edge (see
+// amountBucket), anywhere, or (rarely) below zero or at the ends of int64.
+func randomAmount(r *rand.Rand) int64 {
+	switch r.IntN(12) {
+	case 0:
+		return -int64(r.IntN(3000))
+	case 1:
+		return pick(r, []int64{math.MinInt64, math.MinInt64 + 1, math.MaxInt64, math.MaxInt64 - 1, 0, 99, 100, 999_999, 1_000_000})
+	case 2, 3, 4:
+		return int64(r.IntN(20)) * 50000
+	case 5, 6, 7:
+		return int64(r.IntN(20))*50000 + int64(r.IntN(3)) - 1
+	}
+	return int64(r.IntN(1_200_000))
+}
+
+// queryAmount is a bound of an amount range, often an extreme one.
+func queryAmount(r *rand.Rand) int64 {
+	if r.IntN(4) == 0 {
+		return pick(r, []int64{math.MinInt64, math.MinInt64 + 1, -1, math.MaxInt64, math.MaxInt64 - 1, 0})
+	}
+	return randomAmount(r)
 }
 
 // randomDateRange covers the ways a range meets months (see appendDateRange): bounds
@@ -398,11 +423,15 @@ func randomQuery(r *rand.Rand, entries []Entry) Query {
 	}
 	if r.IntN(5) == 0 {
 		if r.IntN(2) == 0 {
-			v := int64(r.IntN(20)) * 50000
+			v := queryAmount(r)
 			q.Amount.Min = &v
 		}
 		if r.IntN(2) == 0 {
-			v := int64(r.IntN(20)) * 50000
+			v := queryAmount(r)
+			q.Amount.Max = &v
+		}
+		if q.Amount.Min != nil && *q.Amount.Min < math.MaxInt64-4 && r.IntN(3) == 0 { // often within one bucket
+			v := *q.Amount.Min + int64(r.IntN(5))
 			q.Amount.Max = &v
 		}
 	}
