@@ -41,7 +41,9 @@ func BenchmarkAdminQueriesAtScale(b *testing.B) {
 	}
 	defer store.Close()
 	var have int
-	store.View(func(tx *data.Tx) error { have = tx.DocumentCount(); return nil })
+	// Scan: the count reads the whole store, whose pages would otherwise stay in the
+	// process's peak RSS below.
+	store.Scan(func(tx *data.Tx) error { have = tx.DocumentCount(); return nil })
 	if have != n {
 		if have != 0 {
 			b.Fatalf("%s holds %d documents, not %d", dir, have, n)
