@@ -269,15 +269,23 @@ func (tx *Tx) DocumentPartiesAfter(after DocumentParty, limit int) []DocumentPar
 	return out
 }
 
-// DocumentCountsByCompany counts the documents each company sees.
-func (tx *Tx) DocumentCountsByCompany() map[string]int {
+// DocumentCountsByCompany counts the documents each company sees. It reads the whole
+// by-company index and releases the mapped pages as it goes (see Store.Scan), so that
+// the count does not make the process as large as the index.
+func (tx *Tx) DocumentCountsByCompany() (map[string]int, error) {
 	counts := map[string]int{}
 	c := tx.bucket(bucketDocumentsByCompany).Cursor()
+	n := 0
 	for k, _ := c.First(); k != nil; k, _ = c.Next() {
 		company, _, _ := strings.Cut(string(k), "/")
 		counts[company]++
+		if n++; n%releaseEvery == 0 {
+			if err := tx.releasePages(); err != nil {
+				return nil, err
+			}
+		}
 	}
-	return counts
+	return counts, nil
 }
 
 // ClearIndexMarksUpTo removes every mark made at or before seq, once a rebuild that

@@ -31,7 +31,11 @@
 // # Dates and numbers
 //
 // Dates are calendar dates in Japan time (the JST date of the stored time), indexed as
-// one keyword term "YYYYMMDD" each and searched by inclusive term ranges; amounts are integer yen (exact within bleve's float64 below 2^53).
+// a keyword term "YYYYMMDD" and, in a companion field, its month "YYYYMM"; a range is
+// searched as its whole months plus the days at its ends, so that a range of years reads
+// a few dozen terms. Amounts are integer yen, indexed exactly as a keyword term and the
+// term of a bucket of amounts sharing their first two digits, and searched the same way:
+// whole buckets plus the exact amounts at the range's ends (see amount.go).
 // Ranges include both bounds. Values that are missing never match a range and sort
 // last in either direction; ties sort by 文書管理番号 descending.
 package search

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -280,12 +282,12 @@ func (e *Engine) Rebuild(ctx context.Context) error {
 // progress when not nil.
 func (e *Engine) RebuildStats(ctx context.Context, progress func(entries int)) (RebuildStats, error) {
 	start := time.Now()
+	defer limitMemory()()
 	var st RebuildStats
-	var counts map[string]int
-	e.store.View(func(tx *data.Tx) error {
-		counts, st.Documents = tx.DocumentCountsByCompany(), tx.DocumentCount()
-		return nil
-	})
+	counts, err := e.documentCounts()
+	if err != nil {
+		return st, err
+	}
 	for c, n := range counts {
 		if n >= DedicatedThreshold {
 			st.Layout.Dedicated = append(st.Layout.Dedicated, c)
@@ -314,7 +316,7 @@ func (e *Engine) RebuildStats(ctx context.Context, progress func(entries int)) (
 		os.RemoveAll(ix.Dir())
 		return st, err
 	}
-	if st.Entries, err = e.load(ctx, ix, progress); err != nil {
+	if st.Entries, st.Documents, err = e.load(ctx, ix, progress); err != nil {
 		return abandon(err)
 	}
 	// Every document was read after the marks up to since were made: those are done.
@@ -353,6 +355,35 @@ func (e *Engine) RebuildStats(ctx context.Context, progress func(entries int)) (
 	return st, nil
 }
 
+func (e *Engine) documentCounts() (counts map[string]int, err error) {
+	err = e.store.Scan(func(tx *data.Tx) error {
+		counts, err = tx.DocumentCountsByCompany()
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("search: count documents: %w", err)
+	}
+	return counts, nil
+}
+
+// rebuildMemoryLimit is the Go runtime's soft memory limit during a rebuild, unless
+// the operator set one (GOMEMLIMIT). Measured at 1M documents: the builders' live heap
+// peaks near 330 MiB, and with the default GOGC the heap grows to twice that; the limit
+// makes the collector run earlier instead, keeping the process (with the mapped pages
+// of the segments being merged, up to about 320 MiB) under 1 GiB.
+const rebuildMemoryLimit = 512 << 20
+
+// limitMemory sets rebuildMemoryLimit when no limit is set, and returns the function
+// that restores the previous one.
+func limitMemory() func() {
+	prev := debug.SetMemoryLimit(-1)
+	if prev != math.MaxInt64 {
+		return func() {}
+	}
+	debug.SetMemoryLimit(rebuildMemoryLimit)
+	return func() { debug.SetMemoryLimit(prev) }
+}
+
 // loadPage is how many (company, document) pairs a rebuild reads per transaction.
 const loadPage = 5000
 
@@ -361,12 +392,17 @@ const loadWorkers = 2
 
 // load writes every company's entries into ix. It goes home by home (the indexes of a
 // dedicated company, or a group's), loadWorkers at a time, reading each company's
-// documents in short transactions, so that only the parts being written are in
-// memory. The companies are listed afresh: one that appeared after the layout was
-// chosen lands in its group.
-func (e *Engine) load(ctx context.Context, ix *Index, progress func(int)) (int, error) {
-	var counts map[string]int
-	e.store.View(func(tx *data.Tx) error { counts = tx.DocumentCountsByCompany(); return nil })
+// documents in short transactions (Scan: the store's pages do not stay in memory), and
+// finishes a home's parts as soon as it is written, so that only the parts being
+// written are in memory. The companies are listed afresh: one that appeared after the layout was
+// chosen lands in its group. It returns the entries written and the documents read (each
+// counted at its first party, whose company comes first in Parties). Counting here
+// spares a count of the documents bucket, which would read the whole store.
+func (e *Engine) load(ctx context.Context, ix *Index, progress func(int)) (entries, documents int, err error) {
+	counts, err := e.documentCounts()
+	if err != nil {
+		return 0, 0, err
+	}
 	homes := map[string][]string{}
 	for c := range counts {
 		h, _ := ix.home(c)
@@ -387,13 +423,13 @@ func (e *Engine) load(ctx context.Context, ix *Index, progress func(int)) (int, 
 	}()
 	l := ix.NewLoader()
 	var mu sync.Mutex
-	n := 0
-	added := func(k int) {
+	added := func(es, docs int) {
 		mu.Lock()
 		defer mu.Unlock()
-		n += k
+		entries += es
+		documents += docs
 		if progress != nil {
-			progress(n)
+			progress(entries)
 		}
 	}
 	var wg sync.WaitGroup
@@ -406,28 +442,31 @@ func (e *Engine) load(ctx context.Context, ix *Index, progress func(int)) (int, 
 						errs[i] = e.loadCompany(ctx, l, c, added)
 					}
 				}
+				if errs[i] == nil {
+					errs[i] = l.Finish(companies[0])
+				}
 			}
 		})
 	}
 	wg.Wait()
-	err := errors.Join(append(errs, ctx.Err())...)
-	if err != nil {
+	if err := errors.Join(append(errs, ctx.Err())...); err != nil {
 		l.Close()
-		return n, err
+		return entries, documents, err
 	}
-	return n, l.Close()
+	return entries, documents, l.Close()
 }
 
 // loadCompany adds a company's entries, a page of documents per read transaction.
-func (e *Engine) loadCompany(ctx context.Context, l *Loader, company string, added func(int)) error {
+func (e *Engine) loadCompany(ctx context.Context, l *Loader, company string, added func(entries, documents int)) error {
 	after := data.DocumentParty{CompanyID: company}
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		var page []Entry
+		docs := 0
 		done := false
-		err := e.store.View(func(tx *data.Tx) error {
+		err := e.store.Scan(func(tx *data.Tx) error {
 			keys := tx.DocumentPartiesAfter(after, loadPage)
 			if len(keys) < loadPage {
 				done = true
@@ -441,7 +480,10 @@ func (e *Engine) loadCompany(ctx context.Context, l *Loader, company string, add
 				if err != nil {
 					return fmt.Errorf("search: read document %s: %w", k.DocumentID, err)
 				}
-				for _, en := range Entries(d) {
+				for i, en := range Entries(d) {
+					if i == 0 && en.Company == company {
+						docs++
+					}
 					if en.Company == company {
 						page = append(page, en)
 					}
@@ -458,7 +500,7 @@ func (e *Engine) loadCompany(ctx context.Context, l *Loader, company string, add
 				return err
 			}
 		}
-		added(len(page))
+		added(len(page), docs)
 		if done {
 			return nil
 		}

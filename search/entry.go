@@ -76,3 +76,15 @@ func dayTerm(t time.Time) (term string, ok bool) {
 	}
 	return t.In(jst).Format("20060102"), true
 }
+
+// monthTerm is the month "YYYYMM" that lies months after the month of t in Japan time.
+func monthTerm(t time.Time, months int) string {
+	y, m, _ := t.In(jst).Date()
+	return time.Date(y, m+time.Month(months), 1, 0, 0, 0, 0, time.UTC).Format("200601")
+}
+
+// lastDayTerm is the dayTerm of the last day of t's month in Japan time.
+func lastDayTerm(t time.Time) string {
+	y, m, _ := t.In(jst).Date()
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Format("20060102")
+}

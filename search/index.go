@@ -446,7 +446,7 @@ func conditions(company string, q Query) []query.Query {
 	term(fieldOrderSide, q.OrderSide)
 	term(fieldUser, q.UserID)
 	out = appendDateRange(out, fieldContractDate, q.ContractDate)
-	out = appendRange(out, fieldAmount, q.Amount.Min, q.Amount.Max)
+	out = appendAmountRange(out, q.Amount.Min, q.Amount.Max)
 	out = appendDateRange(out, fieldStorageStart, q.StorageStart)
 	out = appendDateRange(out, fieldStorageEnd, q.StorageEnd)
 	out = appendDateRange(out, fieldUpdated, q.Updated)
@@ -469,37 +469,52 @@ func substringQuery(field, text string) query.Query {
 	return bleve.NewPhraseQuery(terms, field)
 }
 
-// appendDateRange adds the inclusive term range of a date field (see dayTerm); a
-// missing date has no term and so never matches.
+// appendDateRange adds the inclusive range of a date field; a missing date has no term
+// and so never matches. A range is read as whole months on the month field (see
+// monthSuffix) plus the days at its ends on the day field: a range of years then reads
+// a few dozen terms instead of a term per day.
 func appendDateRange(out []query.Query, field string, r DateRange) []query.Query {
 	lo, hasLo := dayTerm(r.From)
 	hi, hasHi := dayTerm(r.To)
 	if !hasLo && !hasHi {
 		return out
 	}
-	inclusive := true
-	tr := bleve.NewTermRangeInclusiveQuery(lo, hi, &inclusive, &inclusive)
-	tr.SetField(field)
-	return append(out, tr)
-}
-
-func appendRange(out []query.Query, field string, lo, hi *int64) []query.Query {
-	if lo == nil && hi == nil {
-		return out
+	if hasLo && hasHi && lo > hi {
+		return append(out, bleve.NewMatchNoneQuery())
 	}
-	var min, max *float64
-	if lo != nil {
-		f := float64(*lo)
-		min = &f
+	termRange := func(field, lo, hi string) query.Query {
+		inclusive := true
+		tr := bleve.NewTermRangeInclusiveQuery(lo, hi, &inclusive, &inclusive)
+		tr.SetField(field)
+		return tr
 	}
-	if hi != nil {
-		f := float64(*hi)
-		max = &f
+	if hasLo && hasHi && lo[:6] == hi[:6] {
+		return append(out, termRange(field, lo, hi))
 	}
-	inclusive := true
-	r := bleve.NewNumericRangeInclusiveQuery(min, max, &inclusive, &inclusive)
-	r.SetField(field)
-	return append(out, r)
+	// The months wholly inside the range run from fromMonth to toMonth; "" is open.
+	var parts []query.Query
+	fromMonth, toMonth := "", ""
+	if hasLo {
+		fromMonth = lo[:6]
+		if !strings.HasSuffix(lo, "01") {
+			parts = append(parts, termRange(field, lo, lo[:6]+"31"))
+			fromMonth = monthTerm(r.From, 1)
+		}
+	}
+	if hasHi {
+		toMonth = hi[:6]
+		if hi != lastDayTerm(r.To) {
+			parts = append(parts, termRange(field, hi[:6]+"01", hi))
+			toMonth = monthTerm(r.To, -1)
+		}
+	}
+	if fromMonth == "" || toMonth == "" || fromMonth <= toMonth {
+		parts = append(parts, termRange(field+monthSuffix, fromMonth, toMonth))
+	}
+	if len(parts) == 1 {
+		return append(out, parts[0])
+	}
+	return append(out, bleve.NewDisjunctionQuery(parts...))
 }
 
 // sortOrder is the bleve order of a Sort: the column, then 文書管理番号 descending.
@@ -591,7 +606,29 @@ func (l *Loader) Add(e Entry) error {
 	return nil
 }
 
-// Close merges and finishes every part, two at a time.
+// Finish merges and finishes the parts of a company's home (and of every company that
+// shares it): no entry of theirs may be added afterwards. A rebuild finishes each home
+// once written, so that its builders' batches do not wait in memory for the others.
+func (l *Loader) Finish(company string) error {
+	home, _ := l.ix.home(company)
+	var errs []error
+	for _, p := range []string{partActive, partLongTerm} {
+		key := filepath.Join(home, p)
+		l.mu.Lock()
+		b := l.builders[key]
+		delete(l.builders, key)
+		l.mu.Unlock()
+		if b == nil {
+			continue
+		}
+		if err := b.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("search: finish %s: %w", key, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Close merges and finishes every part not finished yet, two at a time.
 func (l *Loader) Close() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -15,7 +15,7 @@ import (
 // MappingVersion names the layout of the index: the fields below, their analysis and
 // the directory layout. Changing any of them must bump it, which makes a running
 // installation rebuild its index from the store in the background.
-const MappingVersion = 2
+const MappingVersion = 4
 
 // The index's field names. Sortable fields carry doc values; substring fields carry
 // positions for phrase queries; nothing is stored, since screens read the records
@@ -31,12 +31,19 @@ const (
 	fieldStatus       = "status"
 	fieldOrderSide    = "order"
 	fieldUser         = "user"
-	fieldContractDate = "cdate" // YYYYMMDD
-	fieldAmount       = "amount"
-	fieldStorageStart = "sstart"  // YYYYMMDD
-	fieldStorageEnd   = "send"    // YYYYMMDD
-	fieldUpdated      = "updated" // YYYYMMDD
+	fieldContractDate = "cdate"    // YYYYMMDD
+	fieldAmount       = "amount"   // amountTerm
+	fieldAmountBucket = "amount_b" // bucketTerm of amountBucket
+	fieldStorageStart = "sstart"   // YYYYMMDD
+	fieldStorageEnd   = "send"     // YYYYMMDD
+	fieldUpdated      = "updated"  // YYYYMMDD
+	// Every date field has a companion of the same name plus monthSuffix holding the
+	// month "YYYYMM", so that a long range reads whole months (see appendDateRange).
+	monthSuffix = "_m"
 )
+
+// dateFields are the fields holding dates.
+var dateFields = []string{fieldContractDate, fieldStorageStart, fieldStorageEnd, fieldUpdated}
 
 const analyzerName = "inkan_bigram"
 
@@ -68,11 +75,6 @@ func indexMapping() mapping.IndexMapping {
 		f.Store, f.IncludeInAll, f.IncludeTermVectors, f.DocValues, f.SkipFreqNorm = false, false, false, sortable, true
 		doc.AddFieldMappingsAt(name, f)
 	}
-	number := func(name string) {
-		f := bleve.NewNumericFieldMapping()
-		f.Store, f.IncludeInAll, f.DocValues = false, false, false
-		doc.AddFieldMappingsAt(name, f)
-	}
 	keywordField(fieldCompany, false)
 	substring(fieldTitle)
 	substring(fieldGroupTag)
@@ -88,7 +90,11 @@ func indexMapping() mapping.IndexMapping {
 	keywordField(fieldStorageStart, true)
 	keywordField(fieldStorageEnd, true)
 	keywordField(fieldUpdated, false)
-	number(fieldAmount)
+	for _, f := range dateFields {
+		keywordField(f+monthSuffix, false)
+	}
+	keywordField(fieldAmount, false)
+	keywordField(fieldAmountBucket, false)
 	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	m.DefaultMapping = doc
 	return m
@@ -97,7 +103,7 @@ func indexMapping() mapping.IndexMapping {
 // indexFields is what the index holds of an entry, in the shape the mapping above maps:
 // one value per field, empty ones left out. Texts are normalised here, once.
 func indexFields(e Entry) map[string]any {
-	f := make(map[string]any, 16)
+	f := make(map[string]any, 20)
 	text := func(name, v string) {
 		if v != "" {
 			f[name] = v
@@ -106,6 +112,7 @@ func indexFields(e Entry) map[string]any {
 	date := func(name string, t time.Time) {
 		if v, ok := dayTerm(t); ok {
 			f[name] = v
+			f[name+monthSuffix] = v[:6]
 		}
 	}
 	title := Normalize(e.Title)
@@ -121,7 +128,8 @@ func indexFields(e Entry) map[string]any {
 	text(fieldUser, e.UserID)
 	date(fieldContractDate, e.ContractDate)
 	if e.Amount != nil {
-		f[fieldAmount] = float64(*e.Amount)
+		first, _ := amountBucket(*e.Amount)
+		f[fieldAmount], f[fieldAmountBucket] = amountTerm(*e.Amount), bucketTerm(first)
 	}
 	date(fieldStorageStart, e.StorageStart)
 	date(fieldStorageEnd, e.StorageEnd)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -57,6 +58,10 @@ func checkAgainstOracle(t *testing.T, seed uint64) {
 		if err := l.Add(e); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// A rebuild finishes each home once written (Finish), and the rest at Close.
+	if err := l.Finish("C000001"); err != nil {
+		t.Fatal(err)
 	}
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
@@ -241,12 +246,12 @@ func randomText(r *rand.Rand, maxLen int) string {
 	return b.String()
 }
 
-var dayZero = time.Date(2024, 1, 1, 0, 0, 0, 0, jst)
+var dayZero = time.Date(2023, 11, 20, 0, 0, 0, 0, jst)
 
-// randomDate is a time within 40 days, at any hour, so that dates near midnight UTC
-// fall on the next day in Japan time.
+// randomDate is a time within 150 days (over a year's end and a 29 February), at any
+// hour, so that dates near midnight UTC fall on the next day in Japan time.
 func randomDate(r *rand.Rand) time.Time {
-	return dayZero.Add(time.Duration(r.IntN(40*24)) * time.Hour).Add(time.Duration(r.IntN(60)) * time.Minute)
+	return dayZero.Add(time.Duration(r.IntN(150*24)) * time.Hour).Add(time.Duration(r.IntN(60)) * time.Minute)
 }
 
 func maybeDate(r *rand.Rand) time.Time {
@@ -272,7 +277,7 @@ func randomDocument(r *rand.Rand, n int, companies []string) data.Document {
 		UpdatedAt:    randomDate(r),
 	}
 	if r.IntN(6) != 0 {
-		a := int64(r.IntN(20)) * 50000
+		a := randomAmount(r)
 		d.Amount = &a
 	}
 	if r.IntN(4) != 0 {
@@ -305,13 +310,67 @@ func queryText(r *rand.Rand, from string) string {
 	return s
 }
 
-func randomDateRange(r *rand.Rand) DateRange {
-	var dr DateRange
-	if r.IntN(2) == 0 {
-		dr.From = randomDate(r)
+// randomAmount is an amount on a round figure, next to a bucket's edge (see
+// amountBucket), anywhere, or (rarely) below zero or at the ends of int64.
+func randomAmount(r *rand.Rand) int64 {
+	switch r.IntN(12) {
+	case 0:
+		return -int64(r.IntN(3000))
+	case 1:
+		return pick(r, []int64{math.MinInt64, math.MinInt64 + 1, math.MaxInt64, math.MaxInt64 - 1, 0, 99, 100, 999_999, 1_000_000})
+	case 2, 3, 4:
+		return int64(r.IntN(20)) * 50000
+	case 5, 6, 7:
+		return int64(r.IntN(20))*50000 + int64(r.IntN(3)) - 1
 	}
-	if r.IntN(2) == 0 {
-		dr.To = randomDate(r)
+	return int64(r.IntN(1_200_000))
+}
+
+// queryAmount is a bound of an amount range, often an extreme one.
+func queryAmount(r *rand.Rand) int64 {
+	if r.IntN(4) == 0 {
+		return pick(r, []int64{math.MinInt64, math.MinInt64 + 1, -1, math.MaxInt64, math.MaxInt64 - 1, 0})
+	}
+	return randomAmount(r)
+}
+
+// randomDateRange covers the ways a range meets months (see appendDateRange): bounds
+// anywhere, on a month's first or last day, within one month, single days, whole
+// months, open ends, and empty ranges (From after To).
+func randomDateRange(r *rand.Rand) DateRange {
+	at := func(y int, m time.Month, d int) time.Time {
+		return time.Date(y, m, d, r.IntN(24), r.IntN(60), 0, 0, jst)
+	}
+	bound := func() time.Time {
+		t := randomDate(r)
+		y, m, _ := t.In(jst).Date()
+		switch r.IntN(4) {
+		case 0:
+			return at(y, m, 1)
+		case 1:
+			return at(y, m+1, 0)
+		}
+		return t
+	}
+	var dr DateRange
+	switch r.IntN(6) {
+	case 0:
+		dr.From = bound()
+		dr.To = dr.From
+	case 1:
+		y, m, _ := randomDate(r).In(jst).Date()
+		dr.From, dr.To = at(y, m, 1), at(y, m+1+time.Month(r.IntN(3)), 0)
+	case 2:
+		dr.From = bound()
+		y, m, _ := dr.From.In(jst).Date()
+		dr.To = at(y, m, 1+r.IntN(28))
+	default:
+		if r.IntN(3) != 0 {
+			dr.From = bound()
+		}
+		if r.IntN(3) != 0 {
+			dr.To = bound()
+		}
 	}
 	return dr
 }
@@ -364,11 +423,15 @@ func randomQuery(r *rand.Rand, entries []Entry) Query {
 	}
 	if r.IntN(5) == 0 {
 		if r.IntN(2) == 0 {
-			v := int64(r.IntN(20)) * 50000
+			v := queryAmount(r)
 			q.Amount.Min = &v
 		}
 		if r.IntN(2) == 0 {
-			v := int64(r.IntN(20)) * 50000
+			v := queryAmount(r)
+			q.Amount.Max = &v
+		}
+		if q.Amount.Min != nil && *q.Amount.Min < math.MaxInt64-4 && r.IntN(3) == 0 { // often within one bucket
+			v := *q.Amount.Min + int64(r.IntN(5))
 			q.Amount.Max = &v
 		}
 	}
