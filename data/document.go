@@ -240,11 +240,6 @@ func (tx *Tx) DocumentsAfter(after string, limit int) ([]Document, error) {
 	return out, nil
 }
 
-// DocumentCount is the number of documents in the installation.
-func (tx *Tx) DocumentCount() int {
-	return tx.bucket(bucketDocuments).Stats().KeyN
-}
-
 // DocumentParty is one company's hold on a document: a key of the by-company index.
 type DocumentParty struct{ CompanyID, DocumentID string }
 

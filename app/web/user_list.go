@@ -54,13 +54,18 @@ func pageLinks(q url.Values, p roster.Page) []pageLink {
 		if n != 1 && n != p.Pages && (n < p.Number-3 || n > p.Number+3) {
 			continue
 		}
-		v := url.Values{"page": {strconv.Itoa(n)}}
-		for k, s := range q {
-			v[k] = s
-		}
-		out = append(out, pageLink{Number: n, URL: "/admin/users?" + v.Encode(), Current: n == p.Number})
+		out = append(out, pageLink{Number: n, URL: "/admin/users?" + withParam(q, "page", strconv.Itoa(n)), Current: n == p.Number})
 	}
 	return out
+}
+
+// withParam encodes the search q with one more parameter, leaving q as it was.
+func withParam(q url.Values, key, value string) string {
+	v := url.Values{key: {value}}
+	for k, s := range q {
+		v[k] = s
+	}
+	return v.Encode()
 }
 
 // exportLink is one of the download buttons under the result table.
@@ -73,11 +78,7 @@ type exportLink struct {
 // exportLinks repeat the search on screen, so the file holds exactly the result shown.
 func exportLinks(q url.Values) []exportLink {
 	link := func(key, format string, secondary bool) exportLink {
-		v := url.Values{"format": {format}}
-		for k, s := range q {
-			v[k] = s
-		}
-		return exportLink{Key: key, URL: "/admin/users/export?" + v.Encode(), Secondary: secondary}
+		return exportLink{Key: key, URL: "/admin/users/export?" + withParam(q, "format", format), Secondary: secondary}
 	}
 	return []exportLink{
 		link("common.csv_export", "csv", false),
