@@ -10,7 +10,7 @@ import (
 
 // Amounts are indexed as two keyword terms instead of a bleve number's sixteen (which
 // made up about a third of the cost of bulk indexing): the exact amount (amountTerm) in
-// fieldAmount, and the start of its bucket (amountBucket) in fieldAmountBucket. A range
+// keyAmount, and the start of its bucket (amountBucket) in keyAmountBucket. A range
 // reads the buckets wholly inside it plus the exact amounts present in the buckets at
 // its ends, so it stays a few hundred terms however wide.
 
@@ -58,17 +58,11 @@ func appendAmountRange(out []query.Query, lo, hi *int64) []query.Query {
 	if lo != nil && hi != nil && *lo > *hi {
 		return append(out, bleve.NewMatchNoneQuery())
 	}
-	termRange := func(field, min, max string) query.Query {
-		inclusive := true
-		tr := bleve.NewTermRangeInclusiveQuery(min, max, &inclusive, &inclusive)
-		tr.SetField(field)
-		return tr
-	}
 	if lo != nil && hi != nil {
 		loFirst, _ := amountBucket(*lo)
 		hiFirst, _ := amountBucket(*hi)
 		if loFirst == hiFirst {
-			return append(out, termRange(fieldAmount, amountTerm(*lo), amountTerm(*hi)))
+			return append(out, keyAmount.between(amountTerm(*lo), amountTerm(*hi)))
 		}
 	}
 	// Whole buckets run from the bucket term fromBucket to toBucket; "" is open.
@@ -78,7 +72,7 @@ func appendAmountRange(out []query.Query, lo, hi *int64) []query.Query {
 		first, last := amountBucket(*lo)
 		fromBucket = bucketTerm(first)
 		if *lo != first {
-			parts = append(parts, termRange(fieldAmount, amountTerm(*lo), amountTerm(last)))
+			parts = append(parts, keyAmount.between(amountTerm(*lo), amountTerm(last)))
 			if last == math.MaxInt64 {
 				none = true
 			} else {
@@ -91,7 +85,7 @@ func appendAmountRange(out []query.Query, lo, hi *int64) []query.Query {
 		first, last := amountBucket(*hi)
 		toBucket = bucketTerm(first)
 		if *hi != last {
-			parts = append(parts, termRange(fieldAmount, amountTerm(first), amountTerm(*hi)))
+			parts = append(parts, keyAmount.between(amountTerm(first), amountTerm(*hi)))
 			if first == math.MinInt64 {
 				none = true
 			} else {
@@ -101,7 +95,7 @@ func appendAmountRange(out []query.Query, lo, hi *int64) []query.Query {
 		}
 	}
 	if !none && (fromBucket == "" || toBucket == "" || fromBucket <= toBucket) {
-		parts = append(parts, termRange(fieldAmountBucket, fromBucket, toBucket))
+		parts = append(parts, keyAmountBucket.between(fromBucket, toBucket))
 	}
 	// lo and hi in different buckets leave at least one part.
 	if len(parts) == 1 {

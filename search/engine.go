@@ -316,7 +316,7 @@ func (e *Engine) RebuildStats(ctx context.Context, progress func(entries int)) (
 		os.RemoveAll(ix.Dir())
 		return st, err
 	}
-	if st.Entries, st.Documents, err = e.load(ctx, ix, progress); err != nil {
+	if st.Entries, st.Documents, err = e.load(ctx, ix, counts, progress); err != nil {
 		return abandon(err)
 	}
 	// Every document was read after the marks up to since were made: those are done.
@@ -384,125 +384,130 @@ func limitMemory() func() {
 	return func() { debug.SetMemoryLimit(prev) }
 }
 
-// loadPage is how many (company, document) pairs a rebuild reads per transaction.
-const loadPage = 5000
+// loadPage is how many documents a rebuild reads per transaction.
+const loadPage = 2000
 
-// loadWorkers is how many index parts a rebuild writes at once.
+// loadWorkers is how many goroutines write index parts at once.
 const loadWorkers = 2
 
-// load writes every company's entries into ix. It goes home by home (the indexes of a
-// dedicated company, or a group's), loadWorkers at a time, reading each company's
-// documents in short transactions (Scan: the store's pages do not stay in memory), and
-// finishes a home's parts as soon as it is written, so that only the parts being
-// written are in memory. The companies are listed afresh: one that appeared after the layout was
-// chosen lands in its group. It returns the entries written and the documents read (each
-// counted at its first party, whose company comes first in Parties). Counting here
-// spares a count of the documents bucket, which would read the whole store.
-func (e *Engine) load(ctx context.Context, ix *Index, progress func(int)) (entries, documents int, err error) {
-	counts, err := e.documentCounts()
-	if err != nil {
-		return 0, 0, err
+// load writes every document's entries into ix in one pass over the store in key
+// order: each document is read and decoded once, and the store's pages are read
+// front to back (in short transactions, see Scan) instead of once per party in
+// company order. Every home (the indexes of a dedicated company, or a group's) belongs
+// to one writer, so that a builder is only ever written by one goroutine and a writer
+// never waits for another's segment; homes go to writers by their expected entries
+// (counts). A company that appeared after the counts lands in its group. It returns the
+// entries written and the documents read.
+func (e *Engine) load(ctx context.Context, ix *Index, counts map[string]int, progress func(int)) (entries, documents int, err error) {
+	writerOf := assignHomes(ix, counts, loadWorkers)
+	queues := make([]chan []Entry, loadWorkers)
+	for i := range queues {
+		queues[i] = make(chan []Entry, 4)
 	}
-	homes := map[string][]string{}
-	for c := range counts {
-		h, _ := ix.home(c)
-		homes[h] = append(homes[h], c)
-	}
-	work := make(chan []string)
-	go func() {
-		defer close(work)
-		for _, h := range slices.Sorted(maps.Keys(homes)) {
-			companies := homes[h]
-			slices.Sort(companies)
-			select {
-			case work <- companies:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
 	l := ix.NewLoader()
-	var mu sync.Mutex
-	added := func(es, docs int) {
-		mu.Lock()
-		defer mu.Unlock()
-		entries += es
-		documents += docs
-		if progress != nil {
-			progress(entries)
-		}
-	}
 	var wg sync.WaitGroup
-	errs := make([]error, loadWorkers)
+	errs := make([]error, loadWorkers+1)
 	for i := range loadWorkers {
 		wg.Go(func() {
-			for companies := range work {
-				for _, c := range companies {
+			for page := range queues[i] {
+				for _, en := range page {
 					if errs[i] == nil {
-						errs[i] = e.loadCompany(ctx, l, c, added)
+						errs[i] = l.Add(en)
 					}
-				}
-				if errs[i] == nil {
-					errs[i] = l.Finish(companies[0])
 				}
 			}
 		})
 	}
+	// Entries wait here, by part, until a builder's batch is full: the builder then
+	// writes them as a segment at once and keeps nothing, so what waits is entries,
+	// not their far larger documents.
+	pending := map[string][]Entry{}
+	send := func(key string) {
+		home := filepath.Dir(key)
+		queues[writerOf[home]] <- pending[key]
+		delete(pending, key)
+	}
+	errs[loadWorkers] = e.readEntries(ctx, func(page []Entry, docs int) error {
+		for _, en := range page {
+			key := ix.partKey(en)
+			pending[key] = append(pending[key], en)
+			if len(pending[key]) == builderBatch {
+				send(key)
+			}
+		}
+		entries += len(page)
+		documents += docs
+		if progress != nil {
+			progress(entries)
+		}
+		return nil
+	})
+	for key := range pending {
+		send(key)
+	}
+	for _, q := range queues {
+		close(q)
+	}
 	wg.Wait()
-	if err := errors.Join(append(errs, ctx.Err())...); err != nil {
+	if err := errors.Join(errs...); err != nil {
 		l.Close()
 		return entries, documents, err
 	}
 	return entries, documents, l.Close()
 }
 
-// loadCompany adds a company's entries, a page of documents per read transaction.
-func (e *Engine) loadCompany(ctx context.Context, l *Loader, company string, added func(entries, documents int)) error {
-	after := data.DocumentParty{CompanyID: company}
+// readEntries reads every document of the store in key order, loadPage per read
+// transaction, and hands each page's entries to fn with the number of documents.
+func (e *Engine) readEntries(ctx context.Context, fn func(page []Entry, docs int) error) error {
+	after := ""
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		var page []Entry
-		docs := 0
-		done := false
+		var docs []data.Document
 		err := e.store.Scan(func(tx *data.Tx) error {
-			keys := tx.DocumentPartiesAfter(after, loadPage)
-			if len(keys) < loadPage {
-				done = true
-			}
-			for _, k := range keys {
-				if k.CompanyID != company {
-					done = true
-					break
-				}
-				d, err := tx.DocumentForIndex(k.DocumentID)
-				if err != nil {
-					return fmt.Errorf("search: read document %s: %w", k.DocumentID, err)
-				}
-				for i, en := range Entries(d) {
-					if i == 0 && en.Company == company {
-						docs++
-					}
-					if en.Company == company {
-						page = append(page, en)
-					}
-				}
-				after = k
-			}
-			return nil
+			var err error
+			docs, err = tx.DocumentsAfter(after, loadPage)
+			return err
 		})
 		if err != nil {
-			return err
+			return fmt.Errorf("search: read documents after %q: %w", after, err)
 		}
-		for _, en := range page {
-			if err := l.Add(en); err != nil {
-				return err
-			}
-		}
-		added(len(page), docs)
-		if done {
+		if len(docs) == 0 {
 			return nil
 		}
+		for _, d := range docs {
+			page = append(page, Entries(d)...)
+		}
+		after = docs[len(docs)-1].ID
+		if err := fn(page, len(docs)); err != nil {
+			return err
+		}
 	}
+}
+
+// assignHomes spreads the homes of the counted companies over n writers, the largest
+// first to the least loaded, and returns each home's writer; a home not counted (a
+// company that appeared since) is writer 0's.
+func assignHomes(ix *Index, counts map[string]int, n int) map[string]int {
+	sizes := map[string]int{}
+	for c, k := range counts {
+		h, _ := ix.home(c)
+		sizes[h] += k
+	}
+	homes := slices.SortedFunc(maps.Keys(sizes), func(a, b string) int {
+		if sizes[a] != sizes[b] {
+			return sizes[b] - sizes[a]
+		}
+		return strings.Compare(a, b)
+	})
+	load := make([]int, n)
+	out := make(map[string]int, len(homes))
+	for _, h := range homes {
+		w := slices.Index(load, slices.Min(load))
+		out[h] = w
+		load[w] += sizes[h]
+	}
+	return out
 }

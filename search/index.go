@@ -221,7 +221,7 @@ func (ix *Index) Apply(puts []Entry, deletes []Key) error {
 		if err != nil {
 			return err
 		}
-		if err := batch(s).Index(docKey(e.Company, e.ID), indexFields(e)); err != nil {
+		if err := batch(s).IndexAdvanced(entryDocument(e)); err != nil {
 			return fmt.Errorf("search: index %s/%s: %w", e.Company, e.ID, err)
 		}
 		s.raiseTop(docKey(e.Company, e.ID))
@@ -322,9 +322,7 @@ func (ix *Index) Search(ctx context.Context, company string, q Query) (Result, e
 			return emptyForm(ctx, parts, q)
 		}
 	} else {
-		co := bleve.NewTermQuery(company)
-		co.SetField(fieldCompany)
-		conds = append([]query.Query{co}, conds...)
+		conds = append([]query.Query{keyCompany.term(company)}, conds...)
 	}
 	var qq query.Query = bleve.NewMatchAllQuery()
 	if len(conds) > 0 {
@@ -410,140 +408,6 @@ func emptyForm(ctx context.Context, parts []*shard, q Query) (Result, error) {
 	}
 }
 
-// conditions translates the filled-in fields of a normalised query.
-func conditions(company string, q Query) []query.Query {
-	var out []query.Query
-	term := func(field, v string) {
-		if v != "" {
-			t := bleve.NewTermQuery(v)
-			t.SetField(field)
-			out = append(out, t)
-		}
-	}
-	term(fieldSide, q.Side)
-	if q.Number != "" {
-		out = append(out, bleve.NewDocIDQuery([]string{docKey(company, q.Number)}))
-	}
-	for _, s := range []struct{ field, text string }{{fieldTitle, q.Title}, {fieldGroupTag, q.GroupTag}, {fieldDept, q.Dept}} {
-		if s.text != "" {
-			out = append(out, substringQuery(s.field, s.text))
-		}
-	}
-	term(fieldCounterparty, q.Counterparty)
-	switch len(q.Statuses) {
-	case 0:
-	case 1:
-		term(fieldStatus, q.Statuses[0])
-	default:
-		var any []query.Query
-		for _, st := range q.Statuses {
-			t := bleve.NewTermQuery(st)
-			t.SetField(fieldStatus)
-			any = append(any, t)
-		}
-		out = append(out, bleve.NewDisjunctionQuery(any...))
-	}
-	term(fieldOrderSide, q.OrderSide)
-	term(fieldUser, q.UserID)
-	out = appendDateRange(out, fieldContractDate, q.ContractDate)
-	out = appendAmountRange(out, q.Amount.Min, q.Amount.Max)
-	out = appendDateRange(out, fieldStorageStart, q.StorageStart)
-	out = appendDateRange(out, fieldStorageEnd, q.StorageEnd)
-	out = appendDateRange(out, fieldUpdated, q.Updated)
-	return out
-}
-
-// substringQuery is the exact query of a normalised text on a bigram field.
-func substringQuery(field, text string) query.Query {
-	terms := substringTerms(text)
-	if len([]rune(text)) == 1 {
-		p := bleve.NewPrefixQuery(text)
-		p.SetField(field)
-		return p
-	}
-	if len(terms) == 1 {
-		t := bleve.NewTermQuery(terms[0])
-		t.SetField(field)
-		return t
-	}
-	return bleve.NewPhraseQuery(terms, field)
-}
-
-// appendDateRange adds the inclusive range of a date field; a missing date has no term
-// and so never matches. A range is read as whole months on the month field (see
-// monthSuffix) plus the days at its ends on the day field: a range of years then reads
-// a few dozen terms instead of a term per day.
-func appendDateRange(out []query.Query, field string, r DateRange) []query.Query {
-	lo, hasLo := dayTerm(r.From)
-	hi, hasHi := dayTerm(r.To)
-	if !hasLo && !hasHi {
-		return out
-	}
-	if hasLo && hasHi && lo > hi {
-		return append(out, bleve.NewMatchNoneQuery())
-	}
-	termRange := func(field, lo, hi string) query.Query {
-		inclusive := true
-		tr := bleve.NewTermRangeInclusiveQuery(lo, hi, &inclusive, &inclusive)
-		tr.SetField(field)
-		return tr
-	}
-	if hasLo && hasHi && lo[:6] == hi[:6] {
-		return append(out, termRange(field, lo, hi))
-	}
-	// The months wholly inside the range run from fromMonth to toMonth; "" is open.
-	var parts []query.Query
-	fromMonth, toMonth := "", ""
-	if hasLo {
-		fromMonth = lo[:6]
-		if !strings.HasSuffix(lo, "01") {
-			parts = append(parts, termRange(field, lo, lo[:6]+"31"))
-			fromMonth = monthTerm(r.From, 1)
-		}
-	}
-	if hasHi {
-		toMonth = hi[:6]
-		if hi != lastDayTerm(r.To) {
-			parts = append(parts, termRange(field, hi[:6]+"01", hi))
-			toMonth = monthTerm(r.To, -1)
-		}
-	}
-	if fromMonth == "" || toMonth == "" || fromMonth <= toMonth {
-		parts = append(parts, termRange(field+monthSuffix, fromMonth, toMonth))
-	}
-	if len(parts) == 1 {
-		return append(out, parts[0])
-	}
-	return append(out, bleve.NewDisjunctionQuery(parts...))
-}
-
-// sortOrder is the bleve order of a Sort: the column, then 文書管理番号 descending.
-func sortOrder(s Sort) (search.SortOrder, error) {
-	if s.Column == ByNumber {
-		return search.SortOrder{&search.SortDocID{Desc: !s.Ascending}}, nil
-	}
-	f := &search.SortField{Desc: !s.Ascending, Missing: search.SortFieldMissingLast, Type: search.SortFieldAsString}
-	switch s.Column {
-	case ByTitle:
-		f.Field = fieldTitleKey
-	case ByCounterparty:
-		f.Field = fieldCounterparty
-	case ByOrderSide:
-		f.Field = fieldOrderSide
-	case ByStatus:
-		f.Field = fieldStatus
-	case ByUser:
-		f.Field = fieldUser
-	case ByStorageStart:
-		f.Field = fieldStorageStart
-	case ByStorageEnd:
-		f.Field = fieldStorageEnd
-	default:
-		return nil, fmt.Errorf("search: cannot sort by %q", s.Column)
-	}
-	return search.SortOrder{f, &search.SortDocID{Desc: true}}, nil
-}
-
 // builderBatch is the number of entries per segment that a Loader's builders write
 // before merging them once at the end: bigger segments merge less, smaller ones hold
 // less in memory.
@@ -566,12 +430,17 @@ func (ix *Index) NewLoader() *Loader {
 	return &Loader{ix: ix, builders: map[string]bleve.Builder{}}
 }
 
-func (l *Loader) builder(company, part string) (bleve.Builder, error) {
-	if !validCompany(company) {
-		return nil, fmt.Errorf("search: invalid company %q", company)
+// partKey names the part of the index set that holds an entry: its path below dir.
+func (ix *Index) partKey(e Entry) string {
+	home, _ := ix.home(e.Company)
+	return filepath.Join(home, part(e.LongTerm))
+}
+
+func (l *Loader) builder(e Entry) (bleve.Builder, error) {
+	if !validCompany(e.Company) {
+		return nil, fmt.Errorf("search: invalid company %q", e.Company)
 	}
-	home, _ := l.ix.home(company)
-	key := filepath.Join(home, part)
+	key := l.ix.partKey(e)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if b := l.builders[key]; b != nil {
@@ -583,7 +452,7 @@ func (l *Loader) builder(company, part string) (bleve.Builder, error) {
 	}
 	// The builder's scratch segments stay inside the index set, so that they are on
 	// its file system and go with it when an unfinished rebuild is removed.
-	b, err := bleve.NewBuilder(path, indexMapping(), map[string]any{
+	b, err := bleve.NewBuilder(path, entryMapping{indexMapping()}, map[string]any{
 		"batchSize":       builderBatch,
 		"buildPathPrefix": l.ix.dir,
 	})
@@ -596,39 +465,17 @@ func (l *Loader) builder(company, part string) (bleve.Builder, error) {
 
 // Add writes an entry.
 func (l *Loader) Add(e Entry) error {
-	b, err := l.builder(e.Company, part(e.LongTerm))
+	b, err := l.builder(e)
 	if err != nil {
 		return err
 	}
-	if err := b.Index(docKey(e.Company, e.ID), indexFields(e)); err != nil {
+	if err := b.Index(docKey(e.Company, e.ID), e); err != nil {
 		return fmt.Errorf("search: index %s/%s: %w", e.Company, e.ID, err)
 	}
 	return nil
 }
 
-// Finish merges and finishes the parts of a company's home (and of every company that
-// shares it): no entry of theirs may be added afterwards. A rebuild finishes each home
-// once written, so that its builders' batches do not wait in memory for the others.
-func (l *Loader) Finish(company string) error {
-	home, _ := l.ix.home(company)
-	var errs []error
-	for _, p := range []string{partActive, partLongTerm} {
-		key := filepath.Join(home, p)
-		l.mu.Lock()
-		b := l.builders[key]
-		delete(l.builders, key)
-		l.mu.Unlock()
-		if b == nil {
-			continue
-		}
-		if err := b.Close(); err != nil {
-			errs = append(errs, fmt.Errorf("search: finish %s: %w", key, err))
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// Close merges and finishes every part not finished yet, two at a time.
+// Close merges and finishes every part, two at a time.
 func (l *Loader) Close() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()

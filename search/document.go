@@ -1,0 +1,234 @@
+package search
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// An entry's bleve document is built here directly, with its terms already analysed,
+// instead of handing bleve a map to walk by reflection and analyse field by field.
+// Bulk indexing is mostly the cost of small allocations per term (a token, a frequency,
+// a location, a map entry) and of collecting them again; building the terms of an
+// entry into a few shared slices keeps that to a couple of dozen allocations per entry.
+// The fields and their options are those of indexMapping, which stays the mapping
+// stored with every index.
+
+// field is a document field whose terms are known: Analyze has nothing left to do.
+type field struct {
+	name   string
+	opts   index.FieldIndexingOptions
+	length int // number of tokens
+	freqs  index.TokenFrequencies
+}
+
+func (f *field) Name() string                                     { return f.name }
+func (f *field) ArrayPositions() []uint64                         { return nil }
+func (f *field) Options() index.FieldIndexingOptions              { return f.opts }
+func (f *field) Analyze()                                         {}
+func (f *field) Value() []byte                                    { return nil } // nothing is stored
+func (f *field) NumPlainTextBytes() uint64                        { return 0 }
+func (f *field) EncodedFieldType() byte                           { return 't' }
+func (f *field) AnalyzedLength() int                              { return f.length }
+func (f *field) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }
+
+// Size is what the field holds in memory, for bleve's accounting of batches.
+func (f *field) Size() int {
+	n := 64 + len(f.name)
+	for t, tf := range f.freqs {
+		n += 48 + 2*len(t) + 40*len(tf.Locations)
+	}
+	return n
+}
+
+const (
+	keywordOptions   = index.IndexField | index.SkipFreqNorm
+	sortableOptions  = keywordOptions | index.DocValues
+	substringOptions = index.IndexField | index.IncludeTermVectors
+)
+
+// token is one term of an entry while its document is put together: bytes start:end
+// of the entry's term buffer, in field f, at position pos (0 for a keyword field).
+type token struct {
+	f          int
+	start, end int
+	pos        int
+}
+
+// termSet collects the fields and terms of one entry.
+type termSet struct {
+	names  []string
+	opts   []index.FieldIndexingOptions
+	buf    []byte
+	tokens []token
+	nLocs  int
+}
+
+// field returns the number of the field named by k, adding it on first use.
+func (s *termSet) field(k key) int {
+	for i, n := range s.names {
+		if n == k.field {
+			return i
+		}
+	}
+	opts := keywordOptions
+	switch {
+	case k.field == fieldText:
+		opts = substringOptions
+	case slices.Contains(sortable, k.field):
+		opts = sortableOptions
+	}
+	s.names = append(s.names, k.field)
+	s.opts = append(s.opts, opts)
+	return len(s.names) - 1
+}
+
+// keyword adds the term of v under k; an empty value adds nothing.
+func (s *termSet) keyword(k key, v string) {
+	if v == "" {
+		return
+	}
+	f := s.field(k)
+	start := len(s.buf)
+	s.buf = append(s.buf, k.prefix...)
+	s.buf = append(s.buf, v...)
+	s.tokens = append(s.tokens, token{f: f, start: start, end: len(s.buf)})
+}
+
+// substring adds under k the pairs of a normalised text: every pair of adjacent
+// characters and the last character alone, at consecutive positions, each with the
+// key's prefix ("工事契約" → 工事@1 事契@2 契約@3 約@4). Every substring then has an
+// exact query (see substringQuery).
+func (s *termSet) substring(k key, v string) {
+	if v == "" {
+		return
+	}
+	f := s.field(k)
+	pos := 1
+	for i := 0; i < len(v); pos++ {
+		_, w1 := utf8.DecodeRuneInString(v[i:])
+		end := i + w1
+		if end < len(v) {
+			_, w2 := utf8.DecodeRuneInString(v[end:])
+			end += w2
+		}
+		start := len(s.buf)
+		s.buf = append(s.buf, k.prefix...)
+		s.buf = append(s.buf, v[i:end]...)
+		s.tokens = append(s.tokens, token{f: f, start: start, end: len(s.buf), pos: pos})
+		s.nLocs++
+		i += w1
+	}
+}
+
+func (s *termSet) date(k dateKeys, t time.Time) {
+	if v, ok := dayTerm(t); ok {
+		s.keyword(k.day, v)
+		s.keyword(k.month, v[:6])
+	}
+}
+
+// entryTerms is what the index holds of an entry, texts normalised once here; empty
+// values are left out.
+func entryTerms(e Entry) *termSet {
+	s := &termSet{buf: make([]byte, 0, 768), tokens: make([]token, 0, 64)}
+	title := Normalize(e.Title)
+	s.keyword(keyCompany, e.Company)
+	s.keyword(keySide, e.Side)
+	s.substring(keyTitle, title)
+	s.substring(keyGroupTag, Normalize(e.GroupTag))
+	s.substring(keyDept, Normalize(e.Dept))
+	s.keyword(keyTitleSort, title)
+	s.keyword(keyCounterparty, e.Counterparty)
+	s.keyword(keyStatus, e.Status)
+	s.keyword(keyOrderSide, e.OrderSide)
+	s.keyword(keyUser, e.UserID)
+	if e.Amount != nil {
+		first, _ := amountBucket(*e.Amount)
+		s.keyword(keyAmount, amountTerm(*e.Amount))
+		s.keyword(keyAmountBucket, bucketTerm(first))
+	}
+	s.date(dateContract, e.ContractDate)
+	s.date(dateStorageStart, e.StorageStart)
+	s.date(dateStorageEnd, e.StorageEnd)
+	s.date(dateUpdated, e.Updated)
+	return s
+}
+
+// addTo appends the fields to doc. All terms share one string (for the frequency maps'
+// keys) and one byte slice (for the terms); frequencies and locations come from one
+// slice each.
+func (s *termSet) addTo(doc *document.Document) {
+	keys := string(s.buf)
+	terms := []byte(keys)
+	fields := make([]field, len(s.names))
+	freqs := make([]index.TokenFreq, len(s.tokens))
+	locs := make([]index.TokenLocation, s.nLocs)
+	locPtrs := make([]*index.TokenLocation, s.nLocs)
+	counts := make([]int, len(s.names))
+	for _, t := range s.tokens {
+		counts[t.f]++
+	}
+	for i := range fields {
+		fields[i] = field{name: s.names[i], opts: s.opts[i], length: counts[i], freqs: make(index.TokenFrequencies, counts[i])}
+	}
+	nFreq, nLoc := 0, 0
+	for _, t := range s.tokens {
+		f := &fields[t.f]
+		key := keys[t.start:t.end]
+		tf := f.freqs[key]
+		if tf == nil {
+			tf = &freqs[nFreq]
+			nFreq++
+			tf.Term = terms[t.start:t.end:t.end]
+			f.freqs[key] = tf
+		}
+		if t.pos == 0 {
+			continue
+		}
+		locs[nLoc] = index.TokenLocation{Position: t.pos}
+		if tf.Locations == nil {
+			// A slice of exactly one, so that a repeated term appends to a copy
+			// instead of over its neighbours.
+			tf.Locations = locPtrs[nLoc : nLoc+1 : nLoc+1]
+			tf.Locations[0] = &locs[nLoc]
+		} else {
+			tf.Locations = append(tf.Locations, &locs[nLoc])
+		}
+		tf.SetFrequency(len(tf.Locations))
+		nLoc++
+	}
+	doc.Fields = slices.Grow(doc.Fields, len(fields)+1) // and the _id bleve adds
+	for i := range fields {
+		doc.AddField(&fields[i])
+	}
+}
+
+// entryDocument is the bleve document of an entry.
+func entryDocument(e Entry) *document.Document {
+	doc := document.NewDocument(docKey(e.Company, e.ID))
+	entryTerms(e).addTo(doc)
+	return doc
+}
+
+// entryMapping is the mapping a Loader's builders write with: an Entry becomes its
+// prepared fields (entryTerms), and everything else, including what is stored in the
+// index, is indexMapping.
+type entryMapping struct{ mapping.IndexMapping }
+
+func (m entryMapping) MapDocument(doc *document.Document, data any) error {
+	e, ok := data.(Entry)
+	if !ok {
+		return fmt.Errorf("search: cannot index a %T", data)
+	}
+	entryTerms(e).addTo(doc)
+	return nil
+}
+
+func (m entryMapping) MarshalJSON() ([]byte, error) { return json.Marshal(m.IndexMapping) }

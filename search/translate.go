@@ -1,0 +1,169 @@
+package search
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// term is the query of one exact value under k.
+func (k key) term(v string) query.Query {
+	t := bleve.NewTermQuery(k.prefix + v)
+	t.SetField(k.field)
+	return t
+}
+
+// between is the query of the values lo to hi under k, both included; "" leaves an end
+// open (within the key's prefix).
+func (k key) between(lo, hi string) query.Query {
+	inclusive, exclusive := true, false
+	if k.prefix == "" {
+		tr := bleve.NewTermRangeInclusiveQuery(lo, hi, &inclusive, &inclusive)
+		tr.SetField(k.field)
+		return tr
+	}
+	min, max, maxInclusive := k.prefix+lo, k.prefix+hi, &inclusive
+	if hi == "" {
+		// Every term under the prefix sorts before the prefix with its last byte
+		// raised ("cd=" → "cd>").
+		p := []byte(k.prefix)
+		p[len(p)-1]++
+		max, maxInclusive = string(p), &exclusive
+	}
+	tr := bleve.NewTermRangeInclusiveQuery(min, max, &inclusive, maxInclusive)
+	tr.SetField(k.field)
+	return tr
+}
+
+// conditions translates the filled-in fields of a normalised query.
+func conditions(company string, q Query) []query.Query {
+	var out []query.Query
+	term := func(k key, v string) {
+		if v != "" {
+			out = append(out, k.term(v))
+		}
+	}
+	term(keySide, q.Side)
+	if q.Number != "" {
+		out = append(out, bleve.NewDocIDQuery([]string{docKey(company, q.Number)}))
+	}
+	for _, s := range []struct {
+		k    key
+		text string
+	}{{keyTitle, q.Title}, {keyGroupTag, q.GroupTag}, {keyDept, q.Dept}} {
+		if s.text != "" {
+			out = append(out, substringQuery(s.k, s.text))
+		}
+	}
+	term(keyCounterparty, q.Counterparty)
+	switch len(q.Statuses) {
+	case 0:
+	case 1:
+		term(keyStatus, q.Statuses[0])
+	default:
+		var any []query.Query
+		for _, st := range q.Statuses {
+			any = append(any, keyStatus.term(st))
+		}
+		out = append(out, bleve.NewDisjunctionQuery(any...))
+	}
+	term(keyOrderSide, q.OrderSide)
+	term(keyUser, q.UserID)
+	out = appendDateRange(out, dateContract, q.ContractDate)
+	out = appendAmountRange(out, q.Amount.Min, q.Amount.Max)
+	out = appendDateRange(out, dateStorageStart, q.StorageStart)
+	out = appendDateRange(out, dateStorageEnd, q.StorageEnd)
+	out = appendDateRange(out, dateUpdated, q.Updated)
+	return out
+}
+
+// substringQuery is the exact query of a normalised text under a substring key (see
+// termSet.substring): one character is a prefix of some pair, two are a pair, and more
+// are the phrase of their pairs at consecutive positions.
+func substringQuery(k key, text string) query.Query {
+	runes := []rune(text)
+	switch len(runes) {
+	case 1:
+		p := bleve.NewPrefixQuery(k.prefix + text)
+		p.SetField(k.field)
+		return p
+	case 2:
+		return k.term(text)
+	}
+	terms := make([]string, len(runes)-1)
+	for i := range terms {
+		terms[i] = k.prefix + string(runes[i:i+2])
+	}
+	return bleve.NewPhraseQuery(terms, k.field)
+}
+
+// appendDateRange adds the inclusive range of a date condition; a missing date has no
+// term and so never matches. A range is read as whole months plus the days at its
+// ends: a range of years then reads a few dozen terms instead of a term per day.
+func appendDateRange(out []query.Query, k dateKeys, r DateRange) []query.Query {
+	lo, hasLo := dayTerm(r.From)
+	hi, hasHi := dayTerm(r.To)
+	if !hasLo && !hasHi {
+		return out
+	}
+	if hasLo && hasHi && lo > hi {
+		return append(out, bleve.NewMatchNoneQuery())
+	}
+	if hasLo && hasHi && lo[:6] == hi[:6] {
+		return append(out, k.day.between(lo, hi))
+	}
+	// The months wholly inside the range run from fromMonth to toMonth; "" is open.
+	var parts []query.Query
+	fromMonth, toMonth := "", ""
+	if hasLo {
+		fromMonth = lo[:6]
+		if !strings.HasSuffix(lo, "01") {
+			parts = append(parts, k.day.between(lo, lo[:6]+"31"))
+			fromMonth = monthTerm(r.From, 1)
+		}
+	}
+	if hasHi {
+		toMonth = hi[:6]
+		if hi != lastDayTerm(r.To) {
+			parts = append(parts, k.day.between(hi[:6]+"01", hi))
+			toMonth = monthTerm(r.To, -1)
+		}
+	}
+	if fromMonth == "" || toMonth == "" || fromMonth <= toMonth {
+		parts = append(parts, k.month.between(fromMonth, toMonth))
+	}
+	if len(parts) == 1 {
+		return append(out, parts[0])
+	}
+	return append(out, bleve.NewDisjunctionQuery(parts...))
+}
+
+// sortOrder is the bleve order of a Sort: the column, then 文書管理番号 descending.
+func sortOrder(s Sort) (search.SortOrder, error) {
+	if s.Column == ByNumber {
+		return search.SortOrder{&search.SortDocID{Desc: !s.Ascending}}, nil
+	}
+	f := &search.SortField{Desc: !s.Ascending, Missing: search.SortFieldMissingLast, Type: search.SortFieldAsString}
+	switch s.Column {
+	case ByTitle:
+		f.Field = fieldTitleKey
+	case ByCounterparty:
+		f.Field = fieldCounterparty
+	case ByOrderSide:
+		f.Field = fieldOrderSide
+	case ByStatus:
+		f.Field = fieldStatus
+	case ByUser:
+		f.Field = fieldUser
+	case ByStorageStart:
+		f.Field = fieldStorageStart
+	case ByStorageEnd:
+		f.Field = fieldStorageEnd
+	default:
+		return nil, fmt.Errorf("search: cannot sort by %q", s.Column)
+	}
+	return search.SortOrder{f, &search.SortDocID{Desc: true}}, nil
+}
