@@ -282,7 +282,7 @@ func (e *Engine) Rebuild(ctx context.Context) error {
 // progress when not nil.
 func (e *Engine) RebuildStats(ctx context.Context, progress func(entries int)) (RebuildStats, error) {
 	start := time.Now()
-	defer limitMemory()()
+	defer tuneGC()()
 	var st RebuildStats
 	counts, err := e.documentCounts()
 	if err != nil {
@@ -367,21 +367,33 @@ func (e *Engine) documentCounts() (counts map[string]int, err error) {
 }
 
 // rebuildMemoryLimit is the Go runtime's soft memory limit during a rebuild, unless
-// the operator set one (GOMEMLIMIT). Measured at 1M documents: the builders' live heap
-// peaks near 330 MiB, and with the default GOGC the heap grows to twice that; the limit
-// makes the collector run earlier instead, keeping the process (with the mapped pages
-// of the segments being merged, up to about 320 MiB) under 1 GiB.
+// the operator set one (GOMEMLIMIT). The rebuild's live heap is small (entries waiting
+// for a full batch, and the two batches being written), but it allocates fast; the
+// limit, with rebuildGCPercent, lets the heap grow between collections instead of
+// collecting every few megabytes, while keeping the process (with the mapped pages of
+// the segments being merged) under 1 GiB.
 const rebuildMemoryLimit = 512 << 20
 
-// limitMemory sets rebuildMemoryLimit when no limit is set, and returns the function
-// that restores the previous one.
-func limitMemory() func() {
-	prev := debug.SetMemoryLimit(-1)
-	if prev != math.MaxInt64 {
-		return func() {}
+// rebuildGCPercent is GOGC during a rebuild, unless the operator set GOGC.
+const rebuildGCPercent = 400
+
+// tuneGC sets rebuildMemoryLimit and rebuildGCPercent where the operator set nothing,
+// and returns the function that restores the previous settings.
+func tuneGC() func() {
+	restore := []func(){}
+	if prev := debug.SetMemoryLimit(-1); prev == math.MaxInt64 {
+		debug.SetMemoryLimit(rebuildMemoryLimit)
+		restore = append(restore, func() { debug.SetMemoryLimit(prev) })
 	}
-	debug.SetMemoryLimit(rebuildMemoryLimit)
-	return func() { debug.SetMemoryLimit(prev) }
+	if os.Getenv("GOGC") == "" {
+		prev := debug.SetGCPercent(rebuildGCPercent)
+		restore = append(restore, func() { debug.SetGCPercent(prev) })
+	}
+	return func() {
+		for _, f := range restore {
+			f()
+		}
+	}
 }
 
 // loadPage is how many documents a rebuild reads per transaction.

@@ -413,6 +413,10 @@ func emptyForm(ctx context.Context, parts []*shard, q Query) (Result, error) {
 // less in memory.
 const builderBatch = 5000
 
+// builderMergeMax is how many segments a builder merges at once when it closes: all
+// of them, so that every entry is merged once rather than once per round of ten.
+const builderMergeMax = 1000
+
 // Loader writes many entries into parts of an index set that are not open yet, as a
 // rebuild does, with bleve's offline builder: each part is written as segments and
 // merged once when the loader closes, instead of going through a live index's batches,
@@ -454,6 +458,7 @@ func (l *Loader) builder(e Entry) (bleve.Builder, error) {
 	// its file system and go with it when an unfinished rebuild is removed.
 	b, err := bleve.NewBuilder(path, entryMapping{indexMapping()}, map[string]any{
 		"batchSize":       builderBatch,
+		"mergeMax":        builderMergeMax,
 		"buildPathPrefix": l.ix.dir,
 	})
 	if err != nil {
