@@ -41,24 +41,22 @@ func (f *field) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.fre
 // Size is what the field holds in memory, for bleve's accounting of batches.
 func (f *field) Size() int {
 	n := 64 + len(f.name)
-	for t, tf := range f.freqs {
-		n += 48 + 2*len(t) + 40*len(tf.Locations)
+	for t := range f.freqs {
+		n += 48 + 2*len(t)
 	}
 	return n
 }
 
 const (
-	keywordOptions   = index.IndexField | index.SkipFreqNorm
-	sortableOptions  = keywordOptions | index.DocValues
-	substringOptions = index.IndexField | index.IncludeTermVectors
+	keywordOptions  = index.IndexField | index.SkipFreqNorm
+	docValueOptions = keywordOptions | index.DocValues
 )
 
 // token is one term of an entry while its document is put together: bytes start:end
-// of the entry's term buffer, in field f, at position pos (0 for a keyword field).
+// of the entry's term buffer, in field f.
 type token struct {
 	f          int
 	start, end int
-	pos        int
 }
 
 // termSet collects the fields and terms of one entry.
@@ -67,7 +65,6 @@ type termSet struct {
 	opts   []index.FieldIndexingOptions
 	buf    []byte
 	tokens []token
-	nLocs  int
 }
 
 // field returns the number of the field named by k, adding it on first use.
@@ -78,11 +75,8 @@ func (s *termSet) field(k key) int {
 		}
 	}
 	opts := keywordOptions
-	switch {
-	case k.field == fieldText:
-		opts = substringOptions
-	case slices.Contains(sortable, k.field):
-		opts = sortableOptions
+	if slices.Contains(docValued, k.field) {
+		opts = docValueOptions
 	}
 	s.names = append(s.names, k.field)
 	s.opts = append(s.opts, opts)
@@ -102,16 +96,16 @@ func (s *termSet) keyword(k key, v string) {
 }
 
 // substring adds under k the pairs of a normalised text: every pair of adjacent
-// characters and the last character alone, at consecutive positions, each with the
-// key's prefix ("工事契約" → 工事@1 事契@2 契約@3 約@4). Every substring then has an
-// exact query (see substringQuery).
-func (s *termSet) substring(k key, v string) {
+// characters and the last character alone, each with the pairs key's prefix, and the
+// whole text under the whole key ("工事契約" → 工事 事契 契約 約, and 工事契約).
+// Positions are left out: they would cost every pair a location to write and merge,
+// while the whole text answers what they would (see substringQuery).
+func (s *termSet) substring(k substringKeys, v string) {
 	if v == "" {
 		return
 	}
-	f := s.field(k)
-	pos := 1
-	for i := 0; i < len(v); pos++ {
+	f := s.field(k.pairs)
+	for i := 0; i < len(v); {
 		_, w1 := utf8.DecodeRuneInString(v[i:])
 		end := i + w1
 		if end < len(v) {
@@ -119,12 +113,12 @@ func (s *termSet) substring(k key, v string) {
 			end += w2
 		}
 		start := len(s.buf)
-		s.buf = append(s.buf, k.prefix...)
+		s.buf = append(s.buf, k.pairs.prefix...)
 		s.buf = append(s.buf, v[i:end]...)
-		s.tokens = append(s.tokens, token{f: f, start: start, end: len(s.buf), pos: pos})
-		s.nLocs++
+		s.tokens = append(s.tokens, token{f: f, start: start, end: len(s.buf)})
 		i += w1
 	}
+	s.keyword(k.whole, v)
 }
 
 func (s *termSet) date(k dateKeys, t time.Time) {
@@ -141,10 +135,9 @@ func entryTerms(e Entry) *termSet {
 	title := Normalize(e.Title)
 	s.keyword(keyCompany, e.Company)
 	s.keyword(keySide, e.Side)
-	s.substring(keyTitle, title)
-	s.substring(keyGroupTag, Normalize(e.GroupTag))
-	s.substring(keyDept, Normalize(e.Dept))
-	s.keyword(keyTitleSort, title)
+	s.substring(substringTitle, title)
+	s.substring(substringGroupTag, Normalize(e.GroupTag))
+	s.substring(substringDept, Normalize(e.Dept))
 	s.keyword(keyCounterparty, e.Counterparty)
 	s.keyword(keyStatus, e.Status)
 	s.keyword(keyOrderSide, e.OrderSide)
@@ -162,15 +155,14 @@ func entryTerms(e Entry) *termSet {
 }
 
 // addTo appends the fields to doc. All terms share one string (for the frequency maps'
-// keys) and one byte slice (for the terms); frequencies and locations come from one
-// slice each.
+// keys) and one byte slice (for the terms); the frequencies come from one slice. A
+// term repeated in a field (a pair that occurs twice) is one frequency entry: without
+// frequencies or positions there is nothing to count.
 func (s *termSet) addTo(doc *document.Document) {
 	keys := string(s.buf)
 	terms := []byte(keys)
 	fields := make([]field, len(s.names))
 	freqs := make([]index.TokenFreq, len(s.tokens))
-	locs := make([]index.TokenLocation, s.nLocs)
-	locPtrs := make([]*index.TokenLocation, s.nLocs)
 	counts := make([]int, len(s.names))
 	for _, t := range s.tokens {
 		counts[t.f]++
@@ -178,31 +170,13 @@ func (s *termSet) addTo(doc *document.Document) {
 	for i := range fields {
 		fields[i] = field{name: s.names[i], opts: s.opts[i], length: counts[i], freqs: make(index.TokenFrequencies, counts[i])}
 	}
-	nFreq, nLoc := 0, 0
-	for _, t := range s.tokens {
+	for i, t := range s.tokens {
 		f := &fields[t.f]
 		key := keys[t.start:t.end]
-		tf := f.freqs[key]
-		if tf == nil {
-			tf = &freqs[nFreq]
-			nFreq++
-			tf.Term = terms[t.start:t.end:t.end]
-			f.freqs[key] = tf
+		if f.freqs[key] == nil {
+			freqs[i].Term = terms[t.start:t.end:t.end]
+			f.freqs[key] = &freqs[i]
 		}
-		if t.pos == 0 {
-			continue
-		}
-		locs[nLoc] = index.TokenLocation{Position: t.pos}
-		if tf.Locations == nil {
-			// A slice of exactly one, so that a repeated term appends to a copy
-			// instead of over its neighbours.
-			tf.Locations = locPtrs[nLoc : nLoc+1 : nLoc+1]
-			tf.Locations[0] = &locs[nLoc]
-		} else {
-			tf.Locations = append(tf.Locations, &locs[nLoc])
-		}
-		tf.SetFrequency(len(tf.Locations))
-		nLoc++
 	}
 	doc.Fields = slices.Grow(doc.Fields, len(fields)+1) // and the _id bleve adds
 	for i := range fields {

@@ -12,7 +12,7 @@ import (
 // MappingVersion names the layout of the index: the fields below, their terms and
 // the directory layout. Changing any of them must bump it, which makes a running
 // installation rebuild its index from the store in the background.
-const MappingVersion = 5
+const MappingVersion = 6
 
 // The index's fields. Each field costs every entry a frequency map and bleve a pass of
 // its own, so the conditions share two fields under term prefixes (see key): fieldKeys
@@ -22,8 +22,9 @@ const MappingVersion = 5
 // (the document ID in the index).
 const (
 	fieldKeys         = "k"       // exact terms, prefixed (key)
-	fieldText         = "s"       // substring pairs, prefixed (key), with positions
-	fieldTitleKey     = "title_k" // the whole normalised title, for sorting
+	fieldText         = "s"       // substring pairs, prefixed (key)
+	fieldWhole        = "w"       // whole normalised グループタグ and 取引先部署名, prefixed (key)
+	fieldTitleKey     = "title_k" // the whole normalised title, for sorting and substrings
 	fieldCounterparty = "cp"
 	fieldStatus       = "status"
 	fieldOrderSide    = "order"
@@ -41,14 +42,22 @@ var (
 	keySide         = key{fieldKeys, "sd="}
 	keyAmount       = key{fieldKeys, "am="} // amountTerm
 	keyAmountBucket = key{fieldKeys, "ab="} // bucketTerm of amountBucket
-	keyTitle        = key{fieldText, "t:"}
-	keyGroupTag     = key{fieldText, "g:"}
-	keyDept         = key{fieldText, "d:"}
 	keyTitleSort    = key{fieldTitleKey, ""}
 	keyCounterparty = key{fieldCounterparty, ""}
 	keyStatus       = key{fieldStatus, ""}
 	keyOrderSide    = key{fieldOrderSide, ""}
 	keyUser         = key{fieldUser, ""}
+)
+
+// A substring condition has the pairs of its text's characters, and the whole text in
+// a field with doc values, against which a longer query is checked (see
+// substringQuery).
+type substringKeys struct{ pairs, whole key }
+
+var (
+	substringTitle    = substringKeys{key{fieldText, "t:"}, keyTitleSort}
+	substringGroupTag = substringKeys{key{fieldText, "g:"}, key{fieldWhole, "g:"}}
+	substringDept     = substringKeys{key{fieldText, "d:"}, key{fieldWhole, "d:"}}
 )
 
 // A date condition has a term per day "YYYYMMDD" and one per month "YYYYMM", so that a
@@ -62,8 +71,8 @@ var (
 	dateUpdated      = dateKeys{key{fieldKeys, "ud="}, key{fieldKeys, "um="}}
 )
 
-// sortable lists the fields with doc values.
-var sortable = []string{fieldTitleKey, fieldCounterparty, fieldStatus, fieldOrderSide, fieldUser, fieldStorageStart, fieldStorageEnd}
+// docValued lists the fields with doc values: the sorted columns and the whole texts.
+var docValued = []string{fieldTitleKey, fieldWhole, fieldCounterparty, fieldStatus, fieldOrderSide, fieldUser, fieldStorageStart, fieldStorageEnd}
 
 // legacyAnalyzer is the analyzer that index sets of MappingVersion 4 name in their
 // stored mapping; bleve needs it registered to open such a set while a rebuild
@@ -89,7 +98,7 @@ func indexMapping() mapping.IndexMapping {
 	m.IndexDynamic, m.StoreDynamic, m.DocValuesDynamic = false, false, false
 	doc := bleve.NewDocumentStaticMapping()
 	text := bleve.NewTextFieldMapping()
-	text.Analyzer, text.Store, text.IncludeInAll, text.IncludeTermVectors, text.DocValues = keyword.Name, false, false, true, false
+	text.Analyzer, text.Store, text.IncludeInAll, text.IncludeTermVectors, text.DocValues, text.SkipFreqNorm = keyword.Name, false, false, false, false, true
 	doc.AddFieldMappingsAt(fieldText, text)
 	keywordField := func(name string, sortable bool) {
 		f := bleve.NewKeywordFieldMapping()
@@ -97,7 +106,7 @@ func indexMapping() mapping.IndexMapping {
 		doc.AddFieldMappingsAt(name, f)
 	}
 	keywordField(fieldKeys, false)
-	for _, f := range sortable {
+	for _, f := range docValued {
 		keywordField(f, true)
 	}
 	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())

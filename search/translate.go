@@ -1,12 +1,17 @@
 package search
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // term is the query of one exact value under k.
@@ -51,9 +56,9 @@ func conditions(company string, q Query) []query.Query {
 		out = append(out, bleve.NewDocIDQuery([]string{docKey(company, q.Number)}))
 	}
 	for _, s := range []struct {
-		k    key
+		k    substringKeys
 		text string
-	}{{keyTitle, q.Title}, {keyGroupTag, q.GroupTag}, {keyDept, q.Dept}} {
+	}{{substringTitle, q.Title}, {substringGroupTag, q.GroupTag}, {substringDept, q.Dept}} {
 		if s.text != "" {
 			out = append(out, substringQuery(s.k, s.text))
 		}
@@ -82,22 +87,57 @@ func conditions(company string, q Query) []query.Query {
 
 // substringQuery is the exact query of a normalised text under a substring key (see
 // termSet.substring): one character is a prefix of some pair, two are a pair, and more
-// are the phrase of their pairs at consecutive positions.
-func substringQuery(k key, text string) query.Query {
+// are the entries holding all their pairs whose whole text contains them.
+func substringQuery(k substringKeys, text string) query.Query {
 	runes := []rune(text)
 	switch len(runes) {
 	case 1:
-		p := bleve.NewPrefixQuery(k.prefix + text)
-		p.SetField(k.field)
+		p := bleve.NewPrefixQuery(k.pairs.prefix + text)
+		p.SetField(k.pairs.field)
 		return p
 	case 2:
-		return k.term(text)
+		return k.pairs.term(text)
 	}
-	terms := make([]string, len(runes)-1)
-	for i := range terms {
-		terms[i] = k.prefix + string(runes[i:i+2])
+	var pairs []query.Query
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(runes); i++ {
+		if p := string(runes[i : i+2]); !seen[p] {
+			seen[p] = true
+			pairs = append(pairs, k.pairs.term(p))
+		}
 	}
-	return bleve.NewPhraseQuery(terms, k.field)
+	return containsQuery{candidates: bleve.NewConjunctionQuery(pairs...), whole: k.whole, text: []byte(text)}
+}
+
+// containsQuery keeps the candidates whose whole text under the key (read from its doc
+// values) contains text. Holding all the pairs of a text is not yet containing it
+// ("ab" and "bc" in "abxbc" for "abc"); the check makes it exact.
+type containsQuery struct {
+	candidates query.Query
+	whole      key
+	text       []byte
+}
+
+func (q containsQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
+	s, err := q.candidates.Searcher(ctx, r, m, o)
+	if err != nil {
+		return nil, err
+	}
+	dv, err := r.DocValueReader([]string{q.whole.field})
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	prefix := []byte(q.whole.prefix)
+	return searcher.NewFilteringSearcher(ctx, s, func(_ *search.SearchContext, d *search.DocumentMatch) bool {
+		found := false
+		err := dv.VisitDocValues(d.IndexInternalID, func(_ string, term []byte) {
+			if v, ok := bytes.CutPrefix(term, prefix); ok && bytes.Contains(v, q.text) {
+				found = true
+			}
+		})
+		return err == nil && found
+	}), nil
 }
 
 // appendDateRange adds the inclusive range of a date condition; a missing date has no
