@@ -20,3 +20,20 @@ func releaseMapped(addr uintptr, size int64) error {
 	}
 	return nil
 }
+
+// adviseReadAhead advises sequential reading (MADV_SEQUENTIAL) of the first size
+// bytes of the store's mapping at addr, or random reading (MADV_RANDOM, bbolt's own
+// advice) when on is false. See releaseMapped for the address.
+func adviseReadAhead(addr uintptr, size int64, on bool) error {
+	if size <= 0 {
+		return nil
+	}
+	advice := unix.MADV_RANDOM
+	if on {
+		advice = unix.MADV_SEQUENTIAL
+	}
+	if _, _, errno := unix.Syscall(unix.SYS_MADVISE, addr, uintptr(size), uintptr(advice)); errno != 0 {
+		return fmt.Errorf("data: advise read-ahead: %w", errno)
+	}
+	return nil
+}
