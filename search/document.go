@@ -95,13 +95,17 @@ func (s *termSet) keyword(k key, v string) {
 	s.tokens = append(s.tokens, token{f: f, start: start, end: len(s.buf)})
 }
 
-// substring adds under k the pairs of a normalised text: every pair of adjacent
-// characters and the last character alone, each with the pairs key's prefix, and the
-// whole text under the whole key ("工事契約" → 工事 事契 契約 約, and 工事契約).
-// Positions are left out: they would cost every pair a location to write and merge,
-// while the whole text answers what they would (see substringQuery).
+// substring adds a normalised text under k: the whole text, and with a pairs key every
+// pair of adjacent characters and the last character alone, each with the key's
+// prefix ("工事契約" → 工事 事契 契約 約). Positions are left out: they would cost every
+// pair a location to write and merge, while the whole text answers what they would
+// (see substringQuery).
 func (s *termSet) substring(k substringKeys, v string) {
 	if v == "" {
+		return
+	}
+	s.keyword(k.whole, v)
+	if k.pairs.field == "" {
 		return
 	}
 	f := s.field(k.pairs)
@@ -118,7 +122,6 @@ func (s *termSet) substring(k substringKeys, v string) {
 		s.tokens = append(s.tokens, token{f: f, start: start, end: len(s.buf)})
 		i += w1
 	}
-	s.keyword(k.whole, v)
 }
 
 func (s *termSet) date(k dateKeys, t time.Time) {

@@ -22,7 +22,7 @@ const MappingVersion = 6
 // (the document ID in the index).
 const (
 	fieldKeys         = "k"       // exact terms, prefixed (key)
-	fieldText         = "s"       // substring pairs, prefixed (key)
+	fieldText         = "s"       // pairs of the title's characters, prefixed (key)
 	fieldWhole        = "w"       // whole normalised グループタグ and 取引先部署名, prefixed (key)
 	fieldTitleKey     = "title_k" // the whole normalised title, for sorting and substrings
 	fieldCounterparty = "cp"
@@ -49,15 +49,20 @@ var (
 	keyUser         = key{fieldUser, ""}
 )
 
-// A substring condition has the pairs of its text's characters, and the whole text in
-// a field with doc values, against which a longer query is checked (see
-// substringQuery).
-type substringKeys struct{ pairs, whole key }
+// A substring condition keeps the whole normalised text in a field with doc values.
+// The title, different in nearly every document, also has the pairs of its characters
+// to find candidates by (see substringQuery). グループタグ and 取引先部署名 repeat
+// across documents: a company has a few dozen of each, so a query reads the distinct
+// values from the term dictionary instead, and their entries have no pairs to write.
+type substringKeys struct {
+	pairs key // the field of the pairs; "" for none
+	whole key
+}
 
 var (
 	substringTitle    = substringKeys{key{fieldText, "t:"}, keyTitleSort}
-	substringGroupTag = substringKeys{key{fieldText, "g:"}, key{fieldWhole, "g:"}}
-	substringDept     = substringKeys{key{fieldText, "d:"}, key{fieldWhole, "d:"}}
+	substringGroupTag = substringKeys{whole: key{fieldWhole, "g:"}}
+	substringDept     = substringKeys{whole: key{fieldWhole, "d:"}}
 )
 
 // A date condition has a term per day "YYYYMMDD" and one per month "YYYYMM", so that a

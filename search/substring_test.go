@@ -22,6 +22,7 @@ func TestSubstringNeedsTheWholeText(t *testing.T) {
 		"0000000004": "〇〇〇",
 		"0000000005": "ａｂ-ｂｃ", // ab and bc, apart
 		"0000000006": "ABC棟",
+		"0000000007": "第1\n第2 (a.b)*",
 	}
 	var entries []Entry
 	for id, text := range texts {
@@ -43,6 +44,10 @@ func TestSubstringNeedsTheWholeText(t *testing.T) {
 		{"b-b", []string{"0000000005"}},
 		{"修ル改修", []string{"0000000001"}},
 		{"改修改修", nil},
+		{"1\n第", []string{"0000000007"}},
+		{"2 (a.b)*", []string{"0000000007"}},
+		{"(a.b)", []string{"0000000007"}},
+		{"a.c", nil},
 	}
 	for _, tt := range tests {
 		for name, q := range map[string]Query{

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -86,9 +87,17 @@ func conditions(company string, q Query) []query.Query {
 }
 
 // substringQuery is the exact query of a normalised text under a substring key (see
-// termSet.substring): one character is a prefix of some pair, two are a pair, and more
-// are the entries holding all their pairs whose whole text contains them.
+// termSet.substring). With pairs, one character is a prefix of some pair, two are a
+// pair, and more are the entries holding all their pairs whose whole text contains
+// them. Without, it is the whole values in the term dictionary that contain the text
+// (a regular expression over the dictionary, which bleve's automaton walks once per
+// query), and their entries.
 func substringQuery(k substringKeys, text string) query.Query {
+	if k.pairs.field == "" {
+		r := bleve.NewRegexpQuery("(?s)" + regexp.QuoteMeta(k.whole.prefix) + ".*" + regexp.QuoteMeta(text) + ".*")
+		r.SetField(k.whole.field)
+		return r
+	}
 	runes := []rune(text)
 	switch len(runes) {
 	case 1:
