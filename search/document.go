@@ -135,7 +135,10 @@ func (s *termSet) date(k dateKeys, t time.Time) {
 // values are left out.
 func entryTerms(e Entry) *termSet {
 	s := &termSet{buf: make([]byte, 0, 768), tokens: make([]token, 0, 64)}
-	title := Normalize(e.Title)
+	title := e.normTitle
+	if e.normFrom != e.Title {
+		title = Normalize(e.Title)
+	}
 	s.keyword(keyCompany, e.Company)
 	s.keyword(keySide, e.Side)
 	s.substring(substringTitle, title)

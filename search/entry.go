@@ -31,11 +31,16 @@ type Entry struct {
 	StorageEnd   time.Time // 保管期限
 	Updated      time.Time // 最終更新日
 	LongTerm     bool
+
+	// normTitle is Normalize(normFrom), made once by Entries for the parties' entries:
+	// normalising is a good part of the cost of indexing one.
+	normTitle, normFrom string
 }
 
 // Entries projects a document onto the entries of the companies that see it.
 func Entries(d data.Document) []Entry {
 	out := make([]Entry, 0, 2)
+	title := Normalize(d.Title)
 	for _, c := range d.Parties() {
 		self, other, side := d.Sender, d.Receiver, Sent
 		if c != d.Sender.CompanyID {
@@ -47,7 +52,7 @@ func Entries(d data.Document) []Entry {
 			Counterparty: other.CompanyID, Status: d.Status, OrderSide: self.OrderSide, UserID: self.UserID,
 			Amount: d.Amount, ContractDate: d.ContractDate,
 			StorageStart: d.StorageStart, StorageEnd: d.StorageEnd, Updated: d.UpdatedAt,
-			LongTerm: d.LongTerm(),
+			LongTerm: d.LongTerm(), normTitle: title, normFrom: d.Title,
 		})
 	}
 	return out

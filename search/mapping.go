@@ -12,7 +12,7 @@ import (
 // MappingVersion names the layout of the index: the fields below, their terms and
 // the directory layout. Changing any of them must bump it, which makes a running
 // installation rebuild its index from the store in the background.
-const MappingVersion = 6
+const MappingVersion = 7
 
 // The index's fields. Each field costs every entry a frequency map and bleve a pass of
 // its own, so the conditions share two fields under term prefixes (see key): fieldKeys
@@ -23,7 +23,6 @@ const MappingVersion = 6
 const (
 	fieldKeys         = "k"       // exact terms, prefixed (key)
 	fieldText         = "s"       // pairs of the title's characters, prefixed (key)
-	fieldWhole        = "w"       // whole normalised グループタグ and 取引先部署名, prefixed (key)
 	fieldTitleKey     = "title_k" // the whole normalised title, for sorting and substrings
 	fieldCounterparty = "cp"
 	fieldStatus       = "status"
@@ -61,8 +60,8 @@ type substringKeys struct {
 
 var (
 	substringTitle    = substringKeys{key{fieldText, "t:"}, keyTitleSort}
-	substringGroupTag = substringKeys{whole: key{fieldWhole, "g:"}}
-	substringDept     = substringKeys{whole: key{fieldWhole, "d:"}}
+	substringGroupTag = substringKeys{whole: key{fieldKeys, "tg="}}
+	substringDept     = substringKeys{whole: key{fieldKeys, "dp="}}
 )
 
 // A date condition has a term per day "YYYYMMDD" and one per month "YYYYMM", so that a
@@ -76,8 +75,9 @@ var (
 	dateUpdated      = dateKeys{key{fieldKeys, "ud="}, key{fieldKeys, "um="}}
 )
 
-// docValued lists the fields with doc values: the sorted columns and the whole texts.
-var docValued = []string{fieldTitleKey, fieldWhole, fieldCounterparty, fieldStatus, fieldOrderSide, fieldUser, fieldStorageStart, fieldStorageEnd}
+// docValued lists the fields with doc values: the sorted columns (and the title's
+// whole text serves substringQuery too).
+var docValued = []string{fieldTitleKey, fieldCounterparty, fieldStatus, fieldOrderSide, fieldUser, fieldStorageStart, fieldStorageEnd}
 
 // legacyAnalyzer is the analyzer that index sets of MappingVersion 4 name in their
 // stored mapping; bleve needs it registered to open such a set while a rebuild
