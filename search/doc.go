@@ -24,14 +24,17 @@
 // uses. Kanji, symbols (〇 △ α θ σ), the long vowel mark and inner spaces stay as they
 // are. Normalize does not equate ー with -, nor old and new kanji forms.
 //
-// How: substring fields are indexed as overlapping character pairs at consecutive
-// positions plus the last character alone (see bigrams); a one-character text is a
-// prefix query, two characters a term, more a phrase of their pairs.
+// How: the title is indexed as the overlapping pairs of its characters plus the last
+// character alone, and whole; a one-character text is a prefix of some pair, two
+// characters a pair, and more the entries holding all their pairs whose whole title
+// (read from doc values) contains the text. グループタグ and 取引先部署名 repeat across
+// documents, so they are indexed whole only, and a query takes the values in the term
+// dictionary that contain the text (see substringQuery).
 //
 // # Dates and numbers
 //
 // Dates are calendar dates in Japan time (the JST date of the stored time), indexed as
-// a keyword term "YYYYMMDD" and, in a companion field, its month "YYYYMM"; a range is
+// a keyword term "YYYYMMDD" and a companion term of its month "YYYYMM"; a range is
 // searched as its whole months plus the days at its ends, so that a range of years reads
 // a few dozen terms. Amounts are integer yen, indexed exactly as a keyword term and the
 // term of a bucket of amounts sharing their first two digits, and searched the same way:

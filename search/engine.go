@@ -125,7 +125,9 @@ func (e *Engine) Close() error {
 // Search runs a query in one company's documents (see Index.Search).
 func (e *Engine) Search(ctx context.Context, company string, q Query) (Result, error) {
 	e.mu.RLock()
-	ix, partial := e.serving, false
+	// A set of another mapping version still answers, but with this version's query
+	// translation: its results may miss documents until the rebuild replaces it.
+	ix, partial := e.serving, e.stale
 	if ix == nil {
 		ix, partial = e.building, true
 	}

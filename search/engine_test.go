@@ -171,8 +171,9 @@ func TestNewMappingVersionRebuildsWhileTheOldIndexServes(t *testing.T) {
 	if !e.NeedsRebuild() {
 		t.Fatal("an index of another mapping version was taken as current")
 	}
-	if got := ids(t, e, "C000001", Query{Title: "旧版"}); len(got) != 3 {
-		t.Errorf("the old index serves %v during the rebuild", got)
+	res, err := e.Search(context.Background(), "C000001", Query{Title: "旧版"})
+	if err != nil || len(res.IDs) != 3 || !res.Partial {
+		t.Errorf("the old index serves %v (partial %v, %v) during the rebuild", res.IDs, res.Partial, err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -184,8 +185,9 @@ func TestNewMappingVersionRebuildsWhileTheOldIndexServes(t *testing.T) {
 	}
 	cancel()
 	<-done
-	if got := ids(t, e, "C000001", Query{}); !slices.Equal(got, []string{"0000000004", "0000000003", "0000000002", "0000000001"}) {
-		t.Errorf("after the rebuild: %v", got)
+	res, err = e.Search(context.Background(), "C000001", Query{})
+	if want := []string{"0000000004", "0000000003", "0000000002", "0000000001"}; err != nil || !slices.Equal(res.IDs, want) || res.Partial {
+		t.Errorf("after the rebuild: %v (partial %v, %v)", res.IDs, res.Partial, err)
 	}
 	if _, err := os.Stat(oldDir); !os.IsNotExist(err) {
 		t.Errorf("the old index is still there: %v", err)

@@ -77,7 +77,8 @@ type Sort struct {
 type Result struct {
 	IDs   []string // 文書管理番号 of the page, in order
 	Total int      // number of matching documents
-	// Partial is set while the index is first being built and may miss documents.
+	// Partial is set while the index is first being built, or rebuilt for a new
+	// mapping version, and may miss documents.
 	Partial bool
 }
 
