@@ -75,7 +75,7 @@ func (s *termSet) field(k key) int {
 		}
 	}
 	opts := keywordOptions
-	if slices.Contains(docValued, k.field) {
+	if k.field == fieldColumns {
 		opts = docValueOptions
 	}
 	s.names = append(s.names, k.field)

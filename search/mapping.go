@@ -12,40 +12,35 @@ import (
 // MappingVersion names the layout of the index: the fields below, their terms and
 // the directory layout. Changing any of them must bump it, which makes a running
 // installation rebuild its index from the store in the background.
-const MappingVersion = 7
+const MappingVersion = 8
 
 // The index's fields. Each field costs every entry a frequency map and bleve a pass of
-// its own, so the conditions share two fields under term prefixes (see key): fieldKeys
-// for exact terms that are only searched, fieldText for the substring pairs. The
-// columns a list sorts by keep fields of their own, since a field's doc values are all
-// its terms. Nothing is stored: screens read the records from the store by 文書管理番号
-// (the document ID in the index).
+// its own, and a field with doc values a column of its own, so there are three, their
+// terms set apart by prefixes (see key): fieldKeys for exact terms that are only
+// searched, fieldText for the pairs of the title's characters, and fieldColumns for the
+// values a list sorts by, whose doc values hold them all (see columnSort). Nothing is
+// stored: screens read the records from the store by 文書管理番号 (the document ID in
+// the index).
 const (
-	fieldKeys         = "k"       // exact terms, prefixed (key)
-	fieldText         = "s"       // pairs of the title's characters, prefixed (key)
-	fieldTitleKey     = "title_k" // the whole normalised title, for sorting and substrings
-	fieldCounterparty = "cp"
-	fieldStatus       = "status"
-	fieldOrderSide    = "order"
-	fieldUser         = "user"
-	fieldStorageStart = "sstart" // YYYYMMDD
-	fieldStorageEnd   = "send"   // YYYYMMDD
+	fieldKeys    = "k" // exact terms, prefixed (key)
+	fieldText    = "s" // pairs of the title's characters, prefixed (key)
+	fieldColumns = "c" // sorted columns, prefixed (key), with doc values
 )
 
 // A key is where the terms of one condition live: a field, and the prefix that sets
-// them apart from the field's other terms ("" in a field of their own).
+// them apart from the field's other terms.
 type key struct{ field, prefix string }
 
 var (
 	keyCompany      = key{fieldKeys, "co="} // the tenant, in group indexes
 	keySide         = key{fieldKeys, "sd="}
-	keyAmount       = key{fieldKeys, "am="} // amountTerm
-	keyAmountBucket = key{fieldKeys, "ab="} // bucketTerm of amountBucket
-	keyTitleSort    = key{fieldTitleKey, ""}
-	keyCounterparty = key{fieldCounterparty, ""}
-	keyStatus       = key{fieldStatus, ""}
-	keyOrderSide    = key{fieldOrderSide, ""}
-	keyUser         = key{fieldUser, ""}
+	keyAmount       = key{fieldKeys, "am="}   // amountTerm
+	keyAmountBucket = key{fieldKeys, "ab="}   // bucketTerm of amountBucket
+	keyTitle        = key{fieldColumns, "t="} // the whole normalised title
+	keyCounterparty = key{fieldColumns, "cp="}
+	keyStatus       = key{fieldColumns, "st="}
+	keyOrderSide    = key{fieldColumns, "od="}
+	keyUser         = key{fieldColumns, "us="}
 )
 
 // A substring condition keeps the whole normalised text in a field with doc values.
@@ -59,7 +54,7 @@ type substringKeys struct {
 }
 
 var (
-	substringTitle    = substringKeys{key{fieldText, "t:"}, keyTitleSort}
+	substringTitle    = substringKeys{key{fieldText, "t:"}, keyTitle}
 	substringGroupTag = substringKeys{whole: key{fieldKeys, "tg="}}
 	substringDept     = substringKeys{whole: key{fieldKeys, "dp="}}
 )
@@ -70,14 +65,10 @@ type dateKeys struct{ day, month key }
 
 var (
 	dateContract     = dateKeys{key{fieldKeys, "cd="}, key{fieldKeys, "cm="}}
-	dateStorageStart = dateKeys{key{fieldStorageStart, ""}, key{fieldKeys, "sm="}}
-	dateStorageEnd   = dateKeys{key{fieldStorageEnd, ""}, key{fieldKeys, "em="}}
+	dateStorageStart = dateKeys{key{fieldColumns, "ss="}, key{fieldKeys, "sm="}}
+	dateStorageEnd   = dateKeys{key{fieldColumns, "se="}, key{fieldKeys, "em="}}
 	dateUpdated      = dateKeys{key{fieldKeys, "ud="}, key{fieldKeys, "um="}}
 )
-
-// docValued lists the fields with doc values: the sorted columns (and the title's
-// whole text serves substringQuery too).
-var docValued = []string{fieldTitleKey, fieldCounterparty, fieldStatus, fieldOrderSide, fieldUser, fieldStorageStart, fieldStorageEnd}
 
 // legacyAnalyzer is the analyzer that index sets of MappingVersion 4 name in their
 // stored mapping; bleve needs it registered to open such a set while a rebuild
@@ -111,9 +102,7 @@ func indexMapping() mapping.IndexMapping {
 		doc.AddFieldMappingsAt(name, f)
 	}
 	keywordField(fieldKeys, false)
-	for _, f := range docValued {
-		keywordField(f, true)
-	}
+	keywordField(fieldColumns, true)
 	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	m.DefaultMapping = doc
 	return m

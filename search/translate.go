@@ -195,24 +195,60 @@ func sortOrder(s Sort) (search.SortOrder, error) {
 	if s.Column == ByNumber {
 		return search.SortOrder{&search.SortDocID{Desc: !s.Ascending}}, nil
 	}
-	f := &search.SortField{Desc: !s.Ascending, Missing: search.SortFieldMissingLast, Type: search.SortFieldAsString}
-	switch s.Column {
-	case ByTitle:
-		f.Field = fieldTitleKey
-	case ByCounterparty:
-		f.Field = fieldCounterparty
-	case ByOrderSide:
-		f.Field = fieldOrderSide
-	case ByStatus:
-		f.Field = fieldStatus
-	case ByUser:
-		f.Field = fieldUser
-	case ByStorageStart:
-		f.Field = fieldStorageStart
-	case ByStorageEnd:
-		f.Field = fieldStorageEnd
-	default:
+	k, ok := map[Column]key{
+		ByTitle:        keyTitle,
+		ByCounterparty: keyCounterparty,
+		ByOrderSide:    keyOrderSide,
+		ByStatus:       keyStatus,
+		ByUser:         keyUser,
+		ByStorageStart: dateStorageStart.day,
+		ByStorageEnd:   dateStorageEnd.day,
+	}[s.Column]
+	if !ok {
 		return nil, fmt.Errorf("search: cannot sort by %q", s.Column)
 	}
-	return search.SortOrder{f, &search.SortDocID{Desc: true}}, nil
+	return search.SortOrder{&columnSort{key: k, desc: !s.Ascending}, &search.SortDocID{Desc: true}}, nil
+}
+
+// columnSort orders hits by the value of one column: the term under its key among the
+// doc values of fieldColumns, which hold every column. A hit without one sorts last in
+// either direction, as bleve's own field sort does with SortFieldMissingLast.
+type columnSort struct {
+	key          key
+	desc         bool
+	missingFirst bool // only in a reversed order (Reverse), which bleve uses to page backwards
+	value        []byte
+	found        bool
+}
+
+func (s *columnSort) UpdateVisitor(field string, term []byte) {
+	if field != s.key.field {
+		return
+	}
+	if v, ok := bytes.CutPrefix(term, []byte(s.key.prefix)); ok {
+		s.value, s.found = append(s.value[:0], v...), true
+	}
+}
+
+func (s *columnSort) Value(*search.DocumentMatch) string {
+	found := s.found
+	s.found = false
+	switch {
+	case found:
+		return string(s.value)
+	case s.desc != s.missingFirst:
+		return search.LowTerm
+	default:
+		return search.HighTerm
+	}
+}
+
+func (s *columnSort) DecodeValue(v string) string { return v }
+func (s *columnSort) Descending() bool            { return s.desc }
+func (s *columnSort) RequiresDocID() bool         { return false }
+func (s *columnSort) RequiresScoring() bool       { return false }
+func (s *columnSort) RequiresFields() []string    { return []string{s.key.field} }
+func (s *columnSort) Reverse()                    { s.desc, s.missingFirst = !s.desc, !s.missingFirst }
+func (s *columnSort) Copy() search.SearchSort {
+	return &columnSort{key: s.key, desc: s.desc, missingFirst: s.missingFirst}
 }
