@@ -75,7 +75,7 @@ func (s *termSet) field(k key) int {
 		}
 	}
 	opts := keywordOptions
-	if k.field == fieldColumns {
+	if k.field == fieldColumns || k.field == fieldTitle {
 		opts = docValueOptions
 	}
 	s.names = append(s.names, k.field)

@@ -12,23 +12,25 @@ import (
 // MappingVersion names the layout of the index: the fields below, their terms and
 // the directory layout. Changing any of them must bump it, which makes a running
 // installation rebuild its index from the store in the background.
-const MappingVersion = 8
+const MappingVersion = 9
 
 // The index's fields. Each field costs every entry a frequency map and bleve a pass of
-// its own, and a field with doc values a column of its own, so there are three, their
+// its own, and a field with doc values a column of its own, so there are four, their
 // terms set apart by prefixes (see key): fieldKeys for exact terms that are only
-// searched, fieldText for the pairs of the title's characters, and fieldColumns for the
-// values a list sorts by, whose doc values hold them all (see columnSort). Nothing is
-// stored: screens read the records from the store by 文書管理番号 (the document ID in
-// the index).
+// searched, fieldText for the pairs of the title's characters, fieldColumns for the
+// values a list sorts by, whose doc values hold them all (see columnSort), and
+// fieldTitle for the whole title, which a title search reads for every candidate (see
+// containsQuery) and so keeps doc values of its own. Nothing is stored: screens read
+// the records from the store by 文書管理番号 (the document ID in the index).
 const (
 	fieldKeys    = "k" // exact terms, prefixed (key)
 	fieldText    = "s" // pairs of the title's characters, prefixed (key)
 	fieldColumns = "c" // sorted columns, prefixed (key), with doc values
+	fieldTitle   = "t" // the whole normalised title, with doc values
 )
 
 // A key is where the terms of one condition live: a field, and the prefix that sets
-// them apart from the field's other terms.
+// them apart from the field's other terms ("" in a field of its own).
 type key struct{ field, prefix string }
 
 var (
@@ -36,7 +38,7 @@ var (
 	keySide         = key{fieldKeys, "sd="}
 	keyAmount       = key{fieldKeys, "am="}   // amountTerm
 	keyAmountBucket = key{fieldKeys, "ab="}   // bucketTerm of amountBucket
-	keyTitle        = key{fieldColumns, "t="} // the whole normalised title
+	keyTitle        = key{fieldTitle, ""}
 	keyCounterparty = key{fieldColumns, "cp="}
 	keyStatus       = key{fieldColumns, "st="}
 	keyOrderSide    = key{fieldColumns, "od="}
@@ -103,6 +105,7 @@ func indexMapping() mapping.IndexMapping {
 	}
 	keywordField(fieldKeys, false)
 	keywordField(fieldColumns, true)
+	keywordField(fieldTitle, true)
 	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	m.DefaultMapping = doc
 	return m
