@@ -36,8 +36,8 @@ type key struct{ field, prefix string }
 var (
 	keyCompany      = key{fieldKeys, "co="} // the tenant, in group indexes
 	keySide         = key{fieldKeys, "sd="}
-	keyAmount       = key{fieldKeys, "am="}   // amountTerm
-	keyAmountBucket = key{fieldKeys, "ab="}   // bucketTerm of amountBucket
+	keyAmount       = key{fieldKeys, "am="} // amountTerm
+	keyAmountBucket = key{fieldKeys, "ab="} // bucketTerm of amountBucket
 	keyTitle        = key{fieldTitle, ""}
 	keyCounterparty = key{fieldColumns, "cp="}
 	keyStatus       = key{fieldColumns, "st="}
