@@ -374,10 +374,10 @@ func (e *Engine) documentCounts() (counts map[string]int, err error) {
 // limit, with rebuildGCPercent, lets the heap grow between collections instead of
 // collecting every few megabytes, while keeping the process (with the mapped pages of
 // the segments being merged) under 1 GiB.
-const rebuildMemoryLimit = 512 << 20
+const rebuildMemoryLimit = 640 << 20
 
 // rebuildGCPercent is GOGC during a rebuild, unless the operator set GOGC.
-const rebuildGCPercent = 400
+const rebuildGCPercent = 800
 
 // tuneGC sets rebuildMemoryLimit and rebuildGCPercent where the operator set nothing,
 // and returns the function that restores the previous settings.

@@ -1,13 +1,16 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -427,11 +430,12 @@ type Loader struct {
 	ix       *Index
 	mu       sync.Mutex
 	builders map[string]bleve.Builder // by path below dir
+	added    map[string]int           // entries added, by path below dir
 }
 
 // NewLoader starts a loader; Close it to finish the parts and learn the outcome.
 func (ix *Index) NewLoader() *Loader {
-	return &Loader{ix: ix, builders: map[string]bleve.Builder{}}
+	return &Loader{ix: ix, builders: map[string]bleve.Builder{}, added: map[string]int{}}
 }
 
 // partKey names the part of the index set that holds an entry: its path below dir.
@@ -447,6 +451,7 @@ func (l *Loader) builder(e Entry) (bleve.Builder, error) {
 	key := l.ix.partKey(e)
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.added[key]++
 	if b := l.builders[key]; b != nil {
 		return b, nil
 	}
@@ -488,7 +493,10 @@ func (l *Loader) Close() error {
 	var errMu sync.Mutex
 	var errs []error
 	sem := make(chan struct{}, 2)
-	for key, b := range l.builders {
+	// The largest first, so that the last merges running alone are short ones.
+	keys := slices.SortedFunc(maps.Keys(l.builders), func(a, b string) int { return cmp.Compare(l.added[b], l.added[a]) })
+	for _, key := range keys {
+		b := l.builders[key]
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
@@ -502,5 +510,6 @@ func (l *Loader) Close() error {
 	}
 	wg.Wait()
 	clear(l.builders)
+	clear(l.added)
 	return errors.Join(errs...)
 }
