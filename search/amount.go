@@ -1,8 +1,8 @@
 package search
 
 import (
-	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -17,10 +17,15 @@ import (
 // amountTerm is an amount as a term that sorts as the amounts do: "p" and 19 digits
 // for zero and up, "n" and 19 digits of the distance from math.MinInt64 below zero.
 func amountTerm(v int64) string {
+	b := [20]byte{'p', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0'}
+	u := uint64(v)
 	if v < 0 {
-		return fmt.Sprintf("n%019d", uint64(v-math.MinInt64))
+		b[0], u = 'n', uint64(v-math.MinInt64)
 	}
-	return fmt.Sprintf("p%019d", v)
+	var digits [20]byte
+	d := strconv.AppendUint(digits[:0], u, 10)
+	copy(b[len(b)-len(d):], d)
+	return string(b[:])
 }
 
 // amountBucket is the bucket of an amount, as its first and last amount: an amount

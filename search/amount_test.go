@@ -1,6 +1,7 @@
 package search
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -11,6 +12,13 @@ func TestAmountTermsSortAsAmounts(t *testing.T) {
 	values := []int64{math.MinInt64, math.MinInt64 + 1, -1_000_000, -1, 0, 1, 9, 10, 99, 100, 101, 999, 1000,
 		1_199_999, 1_200_000, 1_234_567, 1_299_999, 1_300_000, 9_999_999, 10_000_000, math.MaxInt64 - 1, math.MaxInt64}
 	for i, v := range values {
+		want := fmt.Sprintf("p%019d", v)
+		if v < 0 {
+			want = fmt.Sprintf("n%019d", uint64(v-math.MinInt64))
+		}
+		if got := amountTerm(v); got != want {
+			t.Errorf("amountTerm(%d) = %s, want %s", v, got, want)
+		}
 		first, last := amountBucket(v)
 		if v < first || v > last {
 			t.Errorf("%d outside its bucket %d–%d", v, first, last)

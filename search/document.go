@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -53,35 +54,43 @@ const (
 )
 
 // token is one term of an entry while its document is put together: bytes start:end
-// of the entry's term buffer, in field f.
+// of the entry's term buffer, in field f (an index of fields).
 type token struct {
 	f          int
 	start, end int
 }
 
-// termSet collects the fields and terms of one entry.
+// fields are the index's fields with their options, in the order of token.f.
+var fields = [...]struct {
+	name string
+	opts index.FieldIndexingOptions
+}{
+	{fieldKeys, keywordOptions},
+	{fieldText, keywordOptions},
+	{fieldColumns, docValueOptions},
+	{fieldTitle, docValueOptions},
+}
+
+func fieldIndex(name string) int {
+	for i, f := range fields {
+		if f.name == name {
+			return i
+		}
+	}
+	panic("search: no field " + name)
+}
+
+// termSet collects the terms of one entry. It is scratch space, reused through
+// termSets: what the index keeps is copied out of it by addTo.
 type termSet struct {
-	names  []string
-	opts   []index.FieldIndexingOptions
 	buf    []byte
 	tokens []token
 }
 
-// field returns the number of the field named by k, adding it on first use.
-func (s *termSet) field(k key) int {
-	for i, n := range s.names {
-		if n == k.field {
-			return i
-		}
-	}
-	opts := keywordOptions
-	if k.field == fieldColumns || k.field == fieldTitle {
-		opts = docValueOptions
-	}
-	s.names = append(s.names, k.field)
-	s.opts = append(s.opts, opts)
-	return len(s.names) - 1
-}
+var termSets = sync.Pool{New: func() any { return &termSet{buf: make([]byte, 0, 1024), tokens: make([]token, 0, 64)} }}
+
+// field returns the number of the field of k.
+func (s *termSet) field(k key) int { return fieldIndex(k.field) }
 
 // keyword adds the term of v under k; an empty value adds nothing.
 func (s *termSet) keyword(k key, v string) {
@@ -131,10 +140,14 @@ func (s *termSet) date(k dateKeys, t time.Time) {
 	}
 }
 
-// entryTerms is what the index holds of an entry, texts normalised once here; empty
-// values are left out.
-func entryTerms(e Entry) *termSet {
-	s := &termSet{buf: make([]byte, 0, 768), tokens: make([]token, 0, 64)}
+// addEntry appends the fields of an entry to doc: what the index holds of it, texts
+// normalised here (the title once per document, by Entries) and empty values left out.
+func addEntry(doc *document.Document, e Entry) {
+	s := termSets.Get().(*termSet)
+	defer func() {
+		s.buf, s.tokens = s.buf[:0], s.tokens[:0]
+		termSets.Put(s)
+	}()
 	title := e.normTitle
 	if e.normFrom != e.Title {
 		title = Normalize(e.Title)
@@ -157,7 +170,7 @@ func entryTerms(e Entry) *termSet {
 	s.date(dateStorageStart, e.StorageStart)
 	s.date(dateStorageEnd, e.StorageEnd)
 	s.date(dateUpdated, e.Updated)
-	return s
+	s.addTo(doc)
 }
 
 // addTo appends the fields to doc. All terms share one string (for the frequency maps'
@@ -167,38 +180,43 @@ func entryTerms(e Entry) *termSet {
 func (s *termSet) addTo(doc *document.Document) {
 	keys := string(s.buf)
 	terms := []byte(keys)
-	fields := make([]field, len(s.names))
-	freqs := make([]index.TokenFreq, len(s.tokens))
-	counts := make([]int, len(s.names))
+	var counts [len(fields)]int
 	for _, t := range s.tokens {
 		counts[t.f]++
 	}
-	for i := range fields {
-		fields[i] = field{name: s.names[i], opts: s.opts[i], length: counts[i], freqs: make(index.TokenFrequencies, counts[i])}
+	out := make([]field, len(fields))
+	for i, f := range fields {
+		out[i] = field{name: f.name, opts: f.opts, length: counts[i]}
+		if counts[i] > 0 {
+			out[i].freqs = make(index.TokenFrequencies, counts[i])
+		}
 	}
+	freqs := make([]index.TokenFreq, len(s.tokens))
 	for i, t := range s.tokens {
-		f := &fields[t.f]
+		f := &out[t.f]
 		key := keys[t.start:t.end]
 		if f.freqs[key] == nil {
 			freqs[i].Term = terms[t.start:t.end:t.end]
 			f.freqs[key] = &freqs[i]
 		}
 	}
-	doc.Fields = slices.Grow(doc.Fields, len(fields)+1) // and the _id bleve adds
-	for i := range fields {
-		doc.AddField(&fields[i])
+	doc.Fields = slices.Grow(doc.Fields, len(out)+1) // and the _id bleve adds
+	for i := range out {
+		if counts[i] > 0 {
+			doc.AddField(&out[i])
+		}
 	}
 }
 
 // entryDocument is the bleve document of an entry.
 func entryDocument(e Entry) *document.Document {
 	doc := document.NewDocument(docKey(e.Company, e.ID))
-	entryTerms(e).addTo(doc)
+	addEntry(doc, e)
 	return doc
 }
 
 // entryMapping is the mapping a Loader's builders write with: an Entry becomes its
-// prepared fields (entryTerms), and everything else, including what is stored in the
+// prepared fields (addEntry), and everything else, including what is stored in the
 // index, is indexMapping.
 type entryMapping struct{ mapping.IndexMapping }
 
@@ -207,7 +225,7 @@ func (m entryMapping) MapDocument(doc *document.Document, data any) error {
 	if !ok {
 		return fmt.Errorf("search: cannot index a %T", data)
 	}
-	entryTerms(e).addTo(doc)
+	addEntry(doc, e)
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"strconv"
 	"time"
 
 	"inkan/data"
@@ -79,7 +80,13 @@ func dayTerm(t time.Time) (term string, ok bool) {
 	if t.IsZero() {
 		return "", false
 	}
-	return t.In(jst).Format("20060102"), true
+	y, m, d := t.In(jst).Date()
+	if y < 1000 || y > 9999 {
+		return t.In(jst).Format("20060102"), true
+	}
+	// The digits of y·10⁴ + m·10² + d, without Format's layout parsing: dates are
+	// most of an entry's terms.
+	return strconv.Itoa(y*10000 + int(m)*100 + d), true
 }
 
 // monthTerm is the month "YYYYMM" that lies months after the month of t in Japan time.

@@ -87,8 +87,8 @@ func init() {
 }
 
 // indexMapping is the static mapping an index is created with and keeps. Entries are
-// not mapped through it but built with their terms (entryTerms); it records the
-// fields and their options, which are the ones entryTerms gives them. There is no _all
+// not mapped through it but built with their terms (addEntry); it records the
+// fields and their options, which are the ones addEntry gives them. There is no _all
 // field.
 func indexMapping() mapping.IndexMapping {
 	m := bleve.NewIndexMapping()
