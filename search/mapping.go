@@ -12,7 +12,7 @@ import (
 // MappingVersion names the layout of the index: the fields below, their terms and
 // the directory layout. Changing any of them must bump it, which makes a running
 // installation rebuild its index from the store in the background.
-const MappingVersion = 9
+const MappingVersion = 10
 
 // The index's fields. Each field costs every entry a frequency map and bleve a pass of
 // its own, and a field with doc values a column of its own, so there are four, their
@@ -48,18 +48,29 @@ var (
 // A substring condition keeps the whole normalised text in a field with doc values.
 // The title, different in nearly every document, also has the pairs of its characters
 // to find candidates by (see substringQuery). グループタグ and 取引先部署名 repeat
-// across documents: a company has a few dozen of each, so a query reads the distinct
-// values from the term dictionary instead, and their entries have no pairs to write.
+// across documents (a company has its projects and its partners' departments), so a
+// query reads the company's distinct values from the term dictionary instead, and
+// their entries have no pairs to write: their whole values carry the company in their
+// prefix (see forCompany), so that in a group index a query walks only its own.
 type substringKeys struct {
-	pairs key // the field of the pairs; "" for none
-	whole key
+	pairs      key // the field of the pairs; "" for none
+	whole      key
+	perCompany bool
 }
 
 var (
-	substringTitle    = substringKeys{key{fieldText, "t:"}, keyTitle}
-	substringGroupTag = substringKeys{whole: key{fieldKeys, "tg="}}
-	substringDept     = substringKeys{whole: key{fieldKeys, "dp="}}
+	substringTitle    = substringKeys{pairs: key{fieldText, "t:"}, whole: keyTitle}
+	substringGroupTag = substringKeys{whole: key{fieldKeys, "tg="}, perCompany: true}
+	substringDept     = substringKeys{whole: key{fieldKeys, "dp="}, perCompany: true}
 )
+
+// forCompany is k as it holds the values of one company.
+func (k substringKeys) forCompany(company string) substringKeys {
+	if k.perCompany {
+		k.whole.prefix += company + "/"
+	}
+	return k
+}
 
 // A date condition has a term per day "YYYYMMDD" and one per month "YYYYMM", so that a
 // long range reads whole months (see appendDateRange).

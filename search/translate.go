@@ -61,7 +61,7 @@ func conditions(company string, q Query) []query.Query {
 		text string
 	}{{substringTitle, q.Title}, {substringGroupTag, q.GroupTag}, {substringDept, q.Dept}} {
 		if s.text != "" {
-			out = append(out, substringQuery(s.k, s.text))
+			out = append(out, substringQuery(s.k.forCompany(company), s.text))
 		}
 	}
 	term(keyCounterparty, q.Counterparty)
