@@ -152,8 +152,7 @@ func addEntry(doc *document.Document, e Entry) {
 	if e.normFrom != e.Title {
 		title = Normalize(e.Title)
 	}
-	s.keyword(keyCompany, e.Company)
-	s.keyword(keySide, e.Side)
+	s.keyword(keyParty, e.Company+"/"+e.Side)
 	s.substring(substringTitle, title)
 	s.substring(substringGroupTag.forCompany(e.Company), Normalize(e.GroupTag))
 	s.substring(substringDept.forCompany(e.Company), Normalize(e.Dept))

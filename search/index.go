@@ -324,8 +324,11 @@ func (ix *Index) Search(ctx context.Context, company string, q Query) (Result, e
 		if len(conds) == 0 && q.Sort == (Sort{}) && q.Offset+q.Limit <= windowLimit {
 			return emptyForm(ctx, parts, q)
 		}
-	} else {
-		conds = append([]query.Query{keyCompany.term(company)}, conds...)
+	} else if q.Side == "" {
+		// With a side, its term names the company already (see keyParty).
+		p := bleve.NewPrefixQuery(keyParty.prefix + company + "/")
+		p.SetField(keyParty.field)
+		conds = append([]query.Query{p}, conds...)
 	}
 	var qq query.Query = bleve.NewMatchAllQuery()
 	if len(conds) > 0 {

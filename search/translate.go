@@ -52,7 +52,9 @@ func conditions(company string, q Query) []query.Query {
 			out = append(out, k.term(v))
 		}
 	}
-	term(keySide, q.Side)
+	if q.Side != "" {
+		term(keyParty, company+"/"+q.Side)
+	}
 	if q.Number != "" {
 		out = append(out, bleve.NewDocIDQuery([]string{docKey(company, q.Number)}))
 	}
