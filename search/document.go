@@ -136,7 +136,9 @@ func (s *termSet) substring(k substringKeys, v string) {
 func (s *termSet) date(k dateKeys, t time.Time) {
 	if v, ok := dayTerm(t); ok {
 		s.keyword(k.day, v)
-		s.keyword(k.month, v[:6])
+		if k.month.field != "" {
+			s.keyword(k.month, v[:6])
+		}
 	}
 }
 

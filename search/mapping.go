@@ -12,7 +12,7 @@ import (
 // MappingVersion names the layout of the index: the fields below, their terms and
 // the directory layout. Changing any of them must bump it, which makes a running
 // installation rebuild its index from the store in the background.
-const MappingVersion = 11
+const MappingVersion = 12
 
 // The index's fields. Each field costs every entry a frequency map and bleve a pass of
 // its own, and a field with doc values a column of its own, so there are four, their
@@ -73,15 +73,18 @@ func (k substringKeys) forCompany(company string) substringKeys {
 	return k
 }
 
-// A date condition has a term per day "YYYYMMDD" and one per month "YYYYMM", so that a
-// long range reads whole months (see appendDateRange).
+// A date condition has a term per day "YYYYMMDD" and, where a screen searches it, one
+// per month "YYYYMM", so that a long range reads whole months (see appendDateRange).
+// 保管期限 and 最終更新日 are no screen's search condition (one is a column, the other
+// on the detail page): their ranges read day terms only, which spares every entry two
+// terms, a twentieth of the cost of indexing it.
 type dateKeys struct{ day, month key }
 
 var (
 	dateContract     = dateKeys{key{fieldKeys, "cd="}, key{fieldKeys, "cm="}}
 	dateStorageStart = dateKeys{key{fieldColumns, "ss="}, key{fieldKeys, "sm="}}
-	dateStorageEnd   = dateKeys{key{fieldColumns, "se="}, key{fieldKeys, "em="}}
-	dateUpdated      = dateKeys{key{fieldKeys, "ud="}, key{fieldKeys, "um="}}
+	dateStorageEnd   = dateKeys{day: key{fieldColumns, "se="}}
+	dateUpdated      = dateKeys{day: key{fieldKeys, "ud="}}
 )
 
 // legacyAnalyzer is the analyzer that index sets of MappingVersion 4 name in their

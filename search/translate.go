@@ -163,7 +163,7 @@ func appendDateRange(out []query.Query, k dateKeys, r DateRange) []query.Query {
 	if hasLo && hasHi && lo > hi {
 		return append(out, bleve.NewMatchNoneQuery())
 	}
-	if hasLo && hasHi && lo[:6] == hi[:6] {
+	if k.month.field == "" || hasLo && hasHi && lo[:6] == hi[:6] {
 		return append(out, k.day.between(lo, hi))
 	}
 	// The months wholly inside the range run from fromMonth to toMonth; "" is open.
