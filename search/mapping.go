@@ -46,9 +46,9 @@ var (
 	keyUser         = key{fieldColumns, "us="}
 )
 
-// A substring condition keeps the whole normalised text in a field with doc values.
-// The title, different in nearly every document, also has the pairs of its characters
-// to find candidates by (see substringQuery). グループタグ and 取引先部署名 repeat
+// A substring condition keeps the whole normalised text as a term. The title, different
+// in nearly every document, also has the pairs of its characters to find candidates by,
+// and its whole text in doc values to check them against (see substringQuery). グループタグ and 取引先部署名 repeat
 // across documents (a company has its projects and its partners' departments), so a
 // query reads the company's distinct values from the term dictionary instead, and
 // their entries have no pairs to write: their whole values carry the company in their
