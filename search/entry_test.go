@@ -23,3 +23,14 @@ func TestDayTermIsTheJapanDate(t *testing.T) {
 		t.Error("the zero time has a day")
 	}
 }
+
+// The stored mapping records the fields addEntry builds, with the same options.
+func TestMappingRecordsTheBuiltFields(t *testing.T) {
+	m := indexMapping()
+	for _, f := range fields {
+		fm := m.FieldMappingForPath(f.name)
+		if fm.Type == "" || fm.Options() != f.opts {
+			t.Errorf("field %s: mapping of type %q with options %v, built with %v", f.name, fm.Type, fm.Options(), f.opts)
+		}
+	}
+}
