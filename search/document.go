@@ -71,6 +71,7 @@ var fields = [...]struct {
 	{fieldTitle, docValueOptions},
 }
 
+// fieldIndex is the number of the field named name in fields.
 func fieldIndex(name string) int {
 	for i, f := range fields {
 		if f.name == name {
@@ -89,15 +90,12 @@ type termSet struct {
 
 var termSets = sync.Pool{New: func() any { return &termSet{buf: make([]byte, 0, 1024), tokens: make([]token, 0, 64)} }}
 
-// field returns the number of the field of k.
-func (s *termSet) field(k key) int { return fieldIndex(k.field) }
-
 // keyword adds the term of v under k; an empty value adds nothing.
 func (s *termSet) keyword(k key, v string) {
 	if v == "" {
 		return
 	}
-	f := s.field(k)
+	f := fieldIndex(k.field)
 	start := len(s.buf)
 	s.buf = append(s.buf, k.prefix...)
 	s.buf = append(s.buf, v...)
@@ -117,7 +115,7 @@ func (s *termSet) substring(k substringKeys, v string) {
 	if k.pairs.field == "" {
 		return
 	}
-	f := s.field(k.pairs)
+	f := fieldIndex(k.pairs.field)
 	for i := 0; i < len(v); {
 		_, w1 := utf8.DecodeRuneInString(v[i:])
 		end := i + w1
