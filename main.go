@@ -5,7 +5,7 @@ package main
 import (
 	"os"
 
-	"inkan/app/cli"
+	"inkan/app/run/cli"
 )
 
 func main() {

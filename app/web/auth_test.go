@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"inkan/app/account"
-	"inkan/app/company"
-	"inkan/app/webtest"
+	"inkan/app/domain/account"
+	"inkan/app/domain/company"
+	"inkan/app/testkit/webtest"
 	"inkan/data"
 )
 

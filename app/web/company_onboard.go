@@ -7,8 +7,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"inkan/app/account"
-	"inkan/app/company"
+	"inkan/app/domain/account"
+	"inkan/app/domain/company"
 	"inkan/data"
 )
 

@@ -7,7 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/text/unicode/norm"
 
-	"inkan/app/account"
+	"inkan/app/domain/account"
 )
 
 func (h *handler) loginShow(c *fiber.Ctx) error {

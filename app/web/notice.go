@@ -6,7 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"inkan/app/form"
+	"inkan/app/domain/form"
 	"inkan/data"
 )
 

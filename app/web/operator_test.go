@@ -8,7 +8,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"inkan/app/webtest"
+	"inkan/app/testkit/webtest"
 	"inkan/data"
 )
 

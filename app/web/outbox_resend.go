@@ -6,7 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"inkan/app/delivery"
+	"inkan/app/domain/delivery"
 	"inkan/data"
 )
 

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"inkan/app/webtest"
+	"inkan/app/testkit/webtest"
 	"inkan/data"
 )
 

@@ -3,7 +3,7 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"inkan/app/account"
+	"inkan/app/domain/account"
 )
 
 func (h *handler) passwordShow(c *fiber.Ctx) error {

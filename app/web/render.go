@@ -5,8 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"inkan/app/account"
-	"inkan/app/form"
+	"inkan/app/domain/account"
+	"inkan/app/domain/form"
 	"inkan/data"
 )
 

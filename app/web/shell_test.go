@@ -8,9 +8,9 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"inkan/app/account"
-	"inkan/app/company"
-	"inkan/app/webtest"
+	"inkan/app/domain/account"
+	"inkan/app/domain/company"
+	"inkan/app/testkit/webtest"
 )
 
 // loggedIn returns a client of a user who has already set their own password.

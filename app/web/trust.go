@@ -4,7 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
-	"inkan/app/pki"
+	"inkan/app/trust/pki"
 )
 
 // trustRoutes serves what verifiers fetch without a login: the CA certificates, the

@@ -14,10 +14,10 @@ import (
 	"strings"
 	"testing"
 
-	"inkan/app/pki"
-	"inkan/app/tooltest"
-	"inkan/app/tsa"
-	"inkan/app/webtest"
+	"inkan/app/testkit/tooltest"
+	"inkan/app/testkit/webtest"
+	"inkan/app/trust/pki"
+	"inkan/app/trust/tsa"
 	"inkan/data"
 )
 

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"inkan/app/account"
+	"inkan/app/domain/account"
 	"inkan/data"
 )
 

@@ -8,8 +8,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"inkan/app/roster"
-	"inkan/app/sheet"
+	"inkan/app/domain/roster"
+	"inkan/app/locale/sheet"
 	"inkan/data"
 )
 

@@ -3,7 +3,7 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"inkan/app/roster"
+	"inkan/app/domain/roster"
 	"inkan/data"
 )
 

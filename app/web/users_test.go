@@ -15,9 +15,9 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/japanese"
 
-	"inkan/app/account"
-	"inkan/app/company"
-	"inkan/app/webtest"
+	"inkan/app/domain/account"
+	"inkan/app/domain/company"
+	"inkan/app/testkit/webtest"
 	"inkan/data"
 )
 

@@ -1,0 +1,102 @@
+// Package account holds the rules of company users and operators: who a user is
+// (role, status), how an ID and its initial password are issued, how a login is checked
+// and throttled, and how server-side sessions live and end.
+package account
+
+import (
+	"sync"
+	"time"
+
+	"inkan/app/domain/mail"
+	"inkan/data"
+)
+
+// Roles of a 利用者ID (manual p.5).
+const (
+	RoleAdmin   = "admin"
+	RoleGeneral = "general"
+)
+
+// Statuses of a 利用者ID. A deleted ID stays in the store so it is never reused.
+const (
+	StatusActive    = "active"
+	StatusSuspended = "suspended"
+	StatusDeleted   = "deleted"
+)
+
+// Service applies the account rules to the store.
+type Service struct {
+	store    *data.Store
+	mail     *mail.Composer
+	now      func() time.Time
+	idle     time.Duration
+	maxAge   time.Duration
+	throttle *addressThrottle
+	// involvement may be nil (unit tests): then nothing blocks a deletion.
+	involvement Involvement
+}
+
+// Options are the tunable parts of the account rules.
+type Options struct {
+	IdleTimeout time.Duration
+	MaxAge      time.Duration
+	Now         func() time.Time
+	// Involvement answers whether a user still takes part in open documents.
+	Involvement Involvement
+}
+
+// New builds the account service.
+func New(store *data.Store, composer *mail.Composer, opt Options) *Service {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	return &Service{
+		store: store, mail: composer, now: opt.Now, idle: opt.IdleTimeout, maxAge: opt.MaxAge,
+		throttle:    &addressThrottle{failures: map[string][]time.Time{}},
+		involvement: opt.Involvement,
+	}
+}
+
+// Now is the service's clock, shared with the screens so tests can move time.
+func (s *Service) Now() time.Time { return s.now() }
+
+// addressThrottle counts recent login failures per client address, so that one address
+// cannot try passwords across many accounts. It lives in memory on purpose: a restart
+// forgetting it costs an attacker nothing they could not get by waiting.
+type addressThrottle struct {
+	mu       sync.Mutex
+	failures map[string][]time.Time
+}
+
+const (
+	addressWindow      = 15 * time.Minute
+	addressMaxFailures = 20
+)
+
+func (a *addressThrottle) blocked(ip string, now time.Time) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.recent(ip, now)) >= addressMaxFailures
+}
+
+func (a *addressThrottle) fail(ip string, now time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.failures[ip] = append(a.recent(ip, now), now)
+}
+
+// recent drops failures older than the window; the caller holds the lock.
+func (a *addressThrottle) recent(ip string, now time.Time) []time.Time {
+	kept := a.failures[ip][:0]
+	for _, t := range a.failures[ip] {
+		if now.Sub(t) < addressWindow {
+			kept = append(kept, t)
+		}
+	}
+	if len(kept) == 0 {
+		delete(a.failures, ip)
+		return nil
+	}
+	a.failures[ip] = kept
+	return kept
+}

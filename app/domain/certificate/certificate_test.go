@@ -1,0 +1,186 @@
+package certificate_test
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
+	"errors"
+	"testing"
+	"time"
+
+	"inkan/app/domain/certificate"
+	"inkan/app/domain/mail"
+	"inkan/app/trust/pki"
+	"inkan/data"
+	"inkan/views"
+)
+
+type fixture struct {
+	store  *data.Store
+	master pki.MasterKey
+	svc    *certificate.Service
+	now    time.Time
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	dir := t.TempDir()
+	store, err := data.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	f := &fixture{store: store, now: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)}
+	f.master, _ = pki.NewMasterKey()
+	f.svc = f.open(t, f.master)
+	store.Update(func(tx *data.Tx) error {
+		for _, name := range []string{"A建設", "B工務店"} {
+			c := data.Company{Name: name}
+			if err := tx.CreateCompany(&c); err != nil {
+				return err
+			}
+			if err := tx.Tenant(c.ID).CreateUser(&data.User{Name: name + " 社員"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return f
+}
+
+func (f *fixture) open(t *testing.T, master pki.MasterKey) *certificate.Service {
+	t.Helper()
+	composer, err := mail.New(views.FS, "mail", "Inkan", "https://keiyaku.example.jp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := certificate.Open(f.store, master, composer, "Inkan Test", "https://keiyaku.example.jp", func() time.Time { return f.now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
+func (f *fixture) issue(t *testing.T, companyID, userID string) (data.Certificate, string) {
+	t.Helper()
+	var rec data.Certificate
+	var pin string
+	err := f.store.Update(func(tx *data.Tx) (err error) {
+		rec, pin, err = f.svc.Issue(tx, companyID, certificate.Application{
+			Subject: pki.Subject{DisplayName: "A建設 社員", Company: "A Kensetsu", CompanyJa: "A建設"},
+			UserIDs: []string{userID}, PINRecipient: "社員", PINEmail: "pin@example.jp",
+		})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec, pin
+}
+
+func TestIssueSignRevoke(t *testing.T) {
+	f := newFixture(t)
+	rec, pin := f.issue(t, "C000001", "U000001")
+	if rec.Number != "DJC-00001" || rec.Status != data.CertificateValid {
+		t.Fatalf("issued %+v", rec)
+	}
+	key, err := f.svc.OpenKey(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest := sha256.Sum256([]byte("契約"))
+	sig, err := key.Signer.Sign(rand.Reader, digest[:], nil)
+	if err != nil || !verifies(key.Certificate, sig) {
+		t.Fatalf("the opened key does not sign for its certificate: %v", err)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(f.svc.CA.Root())
+	inter := x509.NewCertPool()
+	inter.AddCert(f.svc.CA.Issuing())
+	if _, err := key.Certificate.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: f.now, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
+		t.Errorf("chain: %v", err)
+	}
+
+	// The PIN mail is queued with the certificate, and the PIN checks once per user.
+	f.store.View(func(tx *data.Tx) error {
+		m, _ := tx.RecentMails(1)
+		if len(m) != 1 || !bytes.Contains([]byte(m[0].Text), []byte(pin)) || m[0].Subject != "【Inkan】PINのお知らせ" {
+			t.Errorf("PIN mail %+v", m)
+		}
+		return nil
+	})
+	check := func(company, user, p string) (bool, error) {
+		var ok bool
+		err := f.store.Update(func(tx *data.Tx) (err error) { ok, err = f.svc.CheckPIN(tx, company, rec.Number, user, p); return })
+		return ok, err
+	}
+	if ok, _ := check("C000001", "U000001", "0000-0000-0000"); ok {
+		t.Error("a wrong PIN passed")
+	}
+	if ok, err := check("C000001", "U000001", pin); !ok || err != nil {
+		t.Errorf("the right PIN failed: %v", err)
+	}
+	if _, err := check("C000002", "U000002", pin); !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("another company checked the PIN: %v", err)
+	}
+
+	f.now = f.now.Add(time.Hour)
+	if err := f.store.Update(func(tx *data.Tx) error { return f.svc.Revoke(tx, rec.Number, pki.ReasonKeyCompromise, "operator") }); err != nil {
+		t.Fatal(err)
+	}
+	issuingCRL, _, _ := f.svc.CRLs()
+	if err := pki.CheckRevocation(key.Certificate, f.svc.CA.Issuing(), issuingCRL, f.now); !errors.Is(err, pki.ErrRevoked) {
+		t.Errorf("published CRL after revocation: %v", err)
+	}
+	f.store.View(func(tx *data.Tx) error {
+		rec, _ = tx.CertificateByNumber(rec.Number)
+		return nil
+	})
+	if _, err := f.svc.OpenKey(rec); err == nil {
+		t.Error("a revoked certificate's key opened")
+	}
+}
+
+func TestIssueRefusesAnotherCompanysUser(t *testing.T) {
+	f := newFixture(t)
+	err := f.store.Update(func(tx *data.Tx) error {
+		_, _, err := f.svc.Issue(tx, "C000001", certificate.Application{Subject: pki.Subject{DisplayName: "x", Company: "A"}, UserIDs: []string{"U000002"}})
+		return err
+	})
+	if !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("linking another company's user: %v", err)
+	}
+}
+
+func TestTheCAIsKeptAcrossRestartsAndNeedsItsMasterKey(t *testing.T) {
+	f := newFixture(t)
+	again := f.open(t, f.master)
+	if !again.CA.Root().Equal(f.svc.CA.Root()) {
+		t.Error("a restart made a new root")
+	}
+	other, _ := pki.NewMasterKey()
+	composer, _ := mail.New(views.FS, "mail", "Inkan", "https://keiyaku.example.jp")
+	if _, err := certificate.Open(f.store, other, composer, "Inkan Test", "https://keiyaku.example.jp", time.Now); err == nil {
+		t.Error("the CA opened with another master key")
+	}
+}
+
+func TestPublishCRLsGrowsTheNumber(t *testing.T) {
+	f := newFixture(t)
+	first, _, _ := f.svc.CRLs()
+	if err := f.svc.PublishCRLs(); err != nil {
+		t.Fatal(err)
+	}
+	second, _, _ := f.svc.CRLs()
+	a, _ := x509.ParseRevocationList(first)
+	b, _ := x509.ParseRevocationList(second)
+	if b.Number.Cmp(a.Number) <= 0 {
+		t.Errorf("CRL number %v after %v", b.Number, a.Number)
+	}
+}
+
+// verifies checks an ECDSA signature over SHA-256 of "契約" with the certificate.
+func verifies(cert *x509.Certificate, sig []byte) bool {
+	return cert.CheckSignature(x509.ECDSAWithSHA256, []byte("契約"), sig) == nil
+}

@@ -1,0 +1,166 @@
+// Package roster is a company's list of its users (自社利用者照会): the search
+// conditions, one screen page of the result with its total, and the whole result written
+// out as CSV or Excel without holding it in memory.
+package roster
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+
+	"inkan/app/domain/account"
+	"inkan/app/locale/kana"
+	"inkan/data"
+)
+
+// PageSize is the number of rows a result page shows.
+const PageSize = 50
+
+// Filter is the search form. Empty fields match everything; deleted IDs never appear.
+type Filter struct {
+	// ID is a 利用者ID, matched exactly (width and case do not matter).
+	ID string
+	// Name is matched as a substring of 利用者名 or 利用者名カナ, folded by kana.Fold.
+	Name string
+	// Status is "", account.StatusActive or account.StatusSuspended.
+	Status string
+}
+
+// Normalize trims and folds the typed ID and drops a status the form does not offer.
+func (f Filter) Normalize() Filter {
+	f.ID = strings.ToUpper(strings.TrimSpace(norm.NFKC.String(f.ID)))
+	f.Name = strings.TrimSpace(f.Name)
+	if f.Status != account.StatusActive && f.Status != account.StatusSuspended {
+		f.Status = ""
+	}
+	return f
+}
+
+// Values is the filter as query parameters, for paging links, the pushed URL and the
+// export links, so that each repeats exactly the search on screen.
+func (f Filter) Values() url.Values {
+	v := url.Values{}
+	for k, s := range map[string]string{"id": f.ID, "name": f.Name, "status": f.Status} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	return v
+}
+
+// matcher is a normalized filter ready to test users.
+type matcher struct {
+	Filter
+	name string
+}
+
+func (f Filter) matcher() matcher {
+	f = f.Normalize()
+	return matcher{Filter: f, name: kana.Fold(f.Name)}
+}
+
+func (m matcher) match(u data.User) bool {
+	switch {
+	case u.Status == account.StatusDeleted:
+		return false
+	case m.ID != "" && u.ID != m.ID:
+		return false
+	case m.Status != "" && u.Status != m.Status:
+		return false
+	case m.name != "" && !strings.Contains(kana.Fold(u.Name), m.name) && !strings.Contains(kana.Fold(u.Kana), m.name):
+		return false
+	}
+	return true
+}
+
+// Row is one line of the result table.
+type Row struct {
+	No          int
+	User        data.User
+	Certificate bool
+}
+
+// Page is one page of the result with the figures of "N件中X～Y件目を表示".
+type Page struct {
+	Rows   []Row
+	Total  int
+	From   int
+	To     int
+	Number int
+	Pages  int
+}
+
+// Find returns page number n (from 1) of the users matching f, in 利用者ID order. A
+// page past the end answers the last page.
+func Find(tx *data.Tx, companyID string, f Filter, n int) (Page, error) {
+	t := tx.Tenant(companyID)
+	users, err := t.Users()
+	if err != nil {
+		return Page{}, err
+	}
+	certified, err := certifiedUsers(t)
+	if err != nil {
+		return Page{}, err
+	}
+	m := f.matcher()
+	var hits []data.User
+	for _, u := range users {
+		if m.match(u) {
+			hits = append(hits, u)
+		}
+	}
+	p := Page{Total: len(hits), Pages: (len(hits) + PageSize - 1) / PageSize}
+	p.Number = min(max(n, 1), max(p.Pages, 1))
+	start := (p.Number - 1) * PageSize
+	end := min(start+PageSize, len(hits))
+	for i := start; i < end; i++ {
+		p.Rows = append(p.Rows, Row{No: i + 1, User: hits[i], Certificate: certified[hits[i].ID]})
+	}
+	if p.Total > 0 {
+		p.From, p.To = start+1, end
+	}
+	return p, nil
+}
+
+// certifiedUsers is the set of the company's users linked to a valid certificate: the
+// 電子証明書 あり of the result table.
+func certifiedUsers(t data.Tenant) (map[string]bool, error) {
+	certs, err := t.Certificates()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, c := range certs {
+		if c.Status != data.CertificateValid {
+			continue
+		}
+		for _, l := range c.Links {
+			out[l.UserID] = true
+		}
+	}
+	return out, nil
+}
+
+// ParsePage reads a page number from a query parameter; anything else is page 1.
+func ParsePage(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 1
+	}
+	return n
+}
+
+// jst is the zone of every date a Japanese user reads.
+var jst = time.FixedZone("JST", 9*60*60)
+
+// Date formats 更新日 as the screen and the export show it.
+func Date(t time.Time) string { return t.In(jst).Format("2006/01/02") }
+
+// Certified tells whether one user is linked to a valid certificate.
+func Certified(t data.Tenant, userID string) (bool, error) {
+	set, err := certifiedUsers(t)
+	return set[userID], err
+}

@@ -1,0 +1,208 @@
+// Package cli is the inkan command line: serve (the default), init, backup, the pdf and
+// ca tools, reindex, generate-docs and version.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"inkan/app/run/config"
+	"inkan/app/run/server"
+	"inkan/data"
+)
+
+// Version is the program version, set at build time with
+// -ldflags "-X inkan/app/cli.Version=…".
+var Version = "0.1.0-dev"
+
+// Env is the process environment the commands read.
+type Env struct {
+	Args   []string
+	Getenv func(string) string
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+const usage = `usage: inkan [command] [flags]
+
+commands:
+  serve          run the server (default)
+  init           create the data directory, the operator and the demo company, then exit
+  backup FILE    write a consistent copy of the store to FILE (works while serving)
+  pdf sign|timestamp|verify   sign, timestamp or verify a PDF (see "inkan pdf")
+  ca export-root|revoke   print the root CA certificate (PEM), or revoke a certificate
+  reindex        rebuild the search index from the store (server stopped)
+  generate-docs N   add N synthetic documents (and 1,000 companies) for trying search at scale
+  version        print the version
+
+Run "inkan serve -h" for the settings; each flag also reads an INKAN_* variable.
+`
+
+// Run executes the command in env.Args and returns the process exit code.
+func Run(env Env) int {
+	cmd, args := "serve", env.Args
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(env, args)
+	case "init":
+		err = initStore(env, args)
+	case "backup":
+		err = backup(env, args)
+	case "pdf":
+		err = pdfCommand(env, args)
+	case "ca":
+		err = caCommand(env, args)
+	case "reindex":
+		err = reindex(env, args)
+	case "generate-docs":
+		err = generateDocs(env, args)
+	case "version":
+		fmt.Fprintln(env.Stdout, "inkan", Version)
+	case "help", "-h", "--help":
+		fmt.Fprint(env.Stdout, usage)
+	default:
+		fmt.Fprintf(env.Stderr, "inkan: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "inkan:", err)
+		return 1
+	}
+	return 0
+}
+
+func build(env Env, name string, args []string) (*server.Server, []string, error) {
+	return buildWith(env, name, args, nil, nil)
+}
+
+// buildWith builds the installation for a command with flags of its own (extra) and a
+// check of the data directory before anything is created in it (precheck).
+func buildWith(env Env, name string, args []string, extra func(*flag.FlagSet), precheck func(dir string) error) (*server.Server, []string, error) {
+	cfg, rest, err := config.ParseWith(name, args, env.Getenv, extra)
+	if err != nil {
+		return nil, nil, err
+	}
+	if precheck != nil {
+		if err := precheck(cfg.DataDir); err != nil {
+			return nil, nil, err
+		}
+	}
+	log := slog.New(slog.NewTextHandler(env.Stderr, nil))
+	s, err := server.New(cfg, log, nil)
+	return s, rest, err
+}
+
+// printCredentials prints what a first start created, one account per line, so a
+// newcomer (or a script) can log in at once.
+func printCredentials(s *server.Server, w io.Writer) error {
+	creds, created, err := s.Bootstrap()
+	if err != nil || !created {
+		return err
+	}
+	fmt.Fprintf(w, "operator: %s %s\n", creds.OperatorLogin, creds.OperatorPassword)
+	fmt.Fprintf(w, "admin: %s %s\n", creds.AdminID, creds.AdminPassword)
+	return nil
+}
+
+func serve(env Env, args []string) error {
+	s, _, err := build(env, "serve", args)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := printCredentials(s, env.Stdout); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return s.Serve(ctx)
+}
+
+func initStore(env Env, args []string) error {
+	s, _, err := build(env, "init", args)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return printCredentials(s, env.Stdout)
+}
+
+// backup asks a running server for a hot copy over its control socket; with no server
+// running it opens the store itself. The copy is written beside FILE and renamed into
+// place, so FILE is never a half-written store.
+func backup(env Env, args []string) error {
+	cfg, rest, err := config.Parse("backup", args, env.Getenv)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return errors.New("usage: inkan backup [--data DIR] FILE")
+	}
+	dest := rest[0]
+	tmp, err := os.CreateTemp(filepath.Dir(dest), ".inkan-backup-*")
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := copyStore(cfg.DataDir, tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("backup: sync: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), dest); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	fmt.Fprintln(env.Stdout, "backup written to", dest)
+	return nil
+}
+
+func copyStore(dir string, w io.Writer) error {
+	sock := filepath.Join(dir, server.SocketName)
+	client := &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, "unix", sock)
+		},
+	}}
+	resp, err := client.Get("http://inkan/backup")
+	if err == nil {
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("backup: server answered %s", resp.Status)
+		}
+		if _, err := io.Copy(w, resp.Body); err != nil {
+			return fmt.Errorf("backup: copy from server: %w", err)
+		}
+		return nil
+	}
+	// No server answering: the store file is free to open.
+	if _, statErr := os.Stat(filepath.Join(dir, data.FileName)); statErr != nil {
+		return fmt.Errorf("backup: no store in %s: %w", dir, statErr)
+	}
+	store, err := data.Open(dir)
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	defer store.Close()
+	_, err = store.Backup(w)
+	return err
+}

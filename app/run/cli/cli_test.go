@@ -1,0 +1,201 @@
+package cli_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"inkan/app/run/cli"
+	"inkan/app/run/config"
+	"inkan/app/run/server"
+	"inkan/data"
+)
+
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := cli.Run(cli.Env{Args: args, Getenv: func(string) string { return "" }, Stdout: &out, Stderr: &errOut})
+	return code, out.String(), errOut.String()
+}
+
+var credentialLines = regexp.MustCompile(`^operator: operator \S{12}\nadmin: U000001 \S{12}\n$`)
+
+func TestInitPrintsCredentialsOnce(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := run(t, "init", "--data", dir)
+	if code != 0 || !credentialLines.MatchString(out) {
+		t.Fatalf("init: code %d\nstdout %q\nstderr %s", code, out, errOut)
+	}
+	code, out, _ = run(t, "init", "--data", dir)
+	if code != 0 || out != "" {
+		t.Errorf("second init: code %d, printed %q", code, out)
+	}
+}
+
+func TestVersionAndUnknownCommand(t *testing.T) {
+	if code, out, _ := run(t, "version"); code != 0 || !strings.HasPrefix(out, "inkan ") {
+		t.Errorf("version: %d %q", code, out)
+	}
+	if code, _, errOut := run(t, "frobnicate"); code != 2 || !strings.Contains(errOut, "unknown command") {
+		t.Errorf("unknown command: %d %q", code, errOut)
+	}
+	if code, _, errOut := run(t, "serve", "--smtp-tls", "ssl"); code != 1 || !strings.Contains(errOut, "smtp-tls") {
+		t.Errorf("bad setting: %d %q", code, errOut)
+	}
+}
+
+func TestBackupWhileServingAndStopped(t *testing.T) {
+	dir := t.TempDir()
+	cfg, _, err := config.Parse("serve", []string{"--data", dir}, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Bootstrap(); err != nil {
+		t.Fatal(err)
+	}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.ServeListener(ctx, ln) }()
+	waitFor(t, filepath.Join(dir, server.SocketName))
+
+	hot := filepath.Join(t.TempDir(), "hot.db")
+	if code, out, errOut := run(t, "backup", "--data", dir, hot); code != 0 {
+		t.Fatalf("backup while serving: %d %s %s", code, out, errOut)
+	}
+	assertDemoCompany(t, hot)
+
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	cold := filepath.Join(t.TempDir(), "cold.db")
+	if code, _, errOut := run(t, "backup", "--data", dir, cold); code != 0 {
+		t.Fatalf("backup of a stopped store: %d %s", code, errOut)
+	}
+	assertDemoCompany(t, cold)
+	if code, _, _ := run(t, "backup", "--data", t.TempDir(), filepath.Join(t.TempDir(), "x.db")); code == 0 {
+		t.Error("backup of an empty directory succeeded")
+	}
+}
+
+func waitFor(t *testing.T, path string) {
+	for i := 0; i < 100; i++ {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s did not appear", path)
+}
+
+func assertDemoCompany(t *testing.T, file string) {
+	t.Helper()
+	dir := t.TempDir()
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, data.FileName), raw, 0o600)
+	store, err := data.Open(dir)
+	if err != nil {
+		t.Fatalf("backup %s does not open: %v", file, err)
+	}
+	defer store.Close()
+	store.View(func(tx *data.Tx) error {
+		if c, err := tx.Company("C000001"); err != nil || c.Name != "デモ建設株式会社" {
+			t.Errorf("backup %s: company %+v %v", file, c, err)
+		}
+		return nil
+	})
+}
+
+// TestBuiltBinaryRunsAloneInAnEmptyDirectory builds inkan, copies nothing else beside it,
+// starts it with no flags but the address, and loads the login page, its CSS and htmx.
+func TestBuiltBinaryRunsAloneInAnEmptyDirectory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "inkan")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = filepath.Join("..", "..", "..")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin, "--addr", addr)
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=/usr/bin:/bin"}
+	stdout, _ := cmd.StdoutPipe()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
+	lines := bufio.NewScanner(stdout)
+	var printed []string
+	for len(printed) < 2 && lines.Scan() {
+		printed = append(printed, lines.Text())
+	}
+	if len(printed) != 2 || !strings.HasPrefix(printed[0], "operator: ") || !strings.HasPrefix(printed[1], "admin: U000001 ") {
+		t.Fatalf("first start printed %q; stderr %s", printed, stderr.String())
+	}
+	base := "http://" + addr
+	page := getWithRetry(t, base+"/login")
+	if !strings.Contains(page, "利用者ID") {
+		t.Fatalf("login page:\n%s", page)
+	}
+	for _, re := range []string{`href="(/static/[^"]+/app\.css)"`, `src="(/static/[^"]+/htmx-[0-9.]+\.min\.js)"`} {
+		m := regexp.MustCompile(re).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("login page does not link %s", re)
+		}
+		if body := getWithRetry(t, base+m[1]); len(body) < 1000 {
+			t.Errorf("%s: %d bytes", m[1], len(body))
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "inkan-data", data.FileName)); err != nil {
+		t.Errorf("default data directory not created: %v", err)
+	}
+}
+
+func getWithRetry(t *testing.T, url string) string {
+	t.Helper()
+	var lastErr error
+	for i := 0; i < 100; i++ {
+		resp, err := http.Get(url)
+		if err == nil {
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s: %s", url, resp.Status)
+			}
+			return string(b)
+		}
+		lastErr = err
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal(fmt.Errorf("GET %s: %w", url, lastErr))
+	return ""
+}

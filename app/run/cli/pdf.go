@@ -1,0 +1,262 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"inkan/app/run/server"
+	"inkan/app/trust/pades"
+	"inkan/app/trust/pki"
+	"inkan/data"
+)
+
+const pdfUsage = `usage:
+  inkan pdf sign --cert DJC-nnnnn IN.pdf OUT.pdf   sign (PAdES B-T) with that certificate's key
+  inkan pdf timestamp IN.pdf OUT.pdf               add validation data and a document timestamp (B-LTA, or an archive extension)
+  inkan pdf verify FILE.pdf                        list every signature; exit 1 when any is invalid
+each also takes the settings of serve, --data first among them`
+
+// errInvalid makes `inkan pdf verify` exit non-zero after printing its report.
+var errInvalid = errors.New("the document has invalid signatures")
+
+func pdfCommand(env Env, args []string) error {
+	if len(args) == 0 {
+		return errors.New(pdfUsage)
+	}
+	switch args[0] {
+	case "sign":
+		return pdfSign(env, args[1:])
+	case "timestamp":
+		return pdfTimestamp(env, args[1:])
+	case "verify":
+		return pdfVerify(env, args[1:])
+	}
+	return fmt.Errorf("unknown pdf command %q\n%s", args[0], pdfUsage)
+}
+
+// openInstalled builds the installation of an initialised data directory. The tools
+// refuse an empty directory rather than making a CA nobody will use.
+func openInstalled(env Env, name string, args []string, extra func(*flag.FlagSet)) (*server.Server, []string, error) {
+	s, rest, err := buildWith(env, name, args, extra, func(dir string) error {
+		if _, err := os.Stat(filepath.Join(dir, data.FileName)); err != nil {
+			return fmt.Errorf("no store in %s: run `inkan init --data %s` first", dir, dir)
+		}
+		return nil
+	})
+	return s, rest, err
+}
+
+func pdfSign(env Env, args []string) error {
+	var number string
+	s, rest, err := openInstalled(env, "pdf sign", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&number, "cert", "", "電子証明書管理番号 of the signing certificate (DJC-nnnnn)")
+	})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if number == "" || len(rest) != 2 {
+		return errors.New("usage: inkan pdf sign --cert DJC-nnnnn IN.pdf OUT.pdf")
+	}
+	var rec data.Certificate
+	if err := s.Store.View(func(tx *data.Tx) (err error) { rec, err = tx.CertificateByNumber(number); return }); err != nil {
+		return fmt.Errorf("certificate %s: %w", number, err)
+	}
+	key, err := s.Certs.OpenKey(rec)
+	if err != nil {
+		return err
+	}
+	in, err := os.ReadFile(rest[0])
+	if err != nil {
+		return err
+	}
+	out, err := pades.Sign(in, pades.Signer{Key: key.Signer, Certificate: key.Certificate, Chain: key.Chain}, s.Certs.TSA,
+		pades.SignOptions{Time: time.Now(), Name: rec.DisplayName})
+	if err != nil {
+		return fmt.Errorf("sign %s: %w", rest[0], err)
+	}
+	return writeFileAtomic(rest[1], out)
+}
+
+func pdfTimestamp(env Env, args []string) error {
+	s, rest, err := openInstalled(env, "pdf timestamp", args, nil)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if len(rest) != 2 {
+		return errors.New("usage: inkan pdf timestamp IN.pdf OUT.pdf")
+	}
+	in, err := os.ReadFile(rest[0])
+	if err != nil {
+		return err
+	}
+	issuing, root, err := s.Certs.CRLs()
+	if err != nil {
+		return err
+	}
+	v := pades.Validation{
+		Certificates: append(s.Certs.CA.Chain(), s.Certs.CA.TSACertificate()),
+		CRLs:         [][]byte{issuing, root},
+	}
+	out, err := pades.Timestamp(in, s.Certs.TSA, v, time.Now())
+	if err != nil {
+		return fmt.Errorf("timestamp %s: %w", rest[0], err)
+	}
+	return writeFileAtomic(rest[1], out)
+}
+
+func pdfVerify(env Env, args []string) error {
+	s, rest, err := openInstalled(env, "pdf verify", args, nil)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if len(rest) != 1 {
+		return errors.New("usage: inkan pdf verify FILE.pdf")
+	}
+	doc, err := os.ReadFile(rest[0])
+	if err != nil {
+		return err
+	}
+	issuing, root, err := s.Certs.CRLs()
+	if err != nil {
+		return err
+	}
+	rep, err := pades.Verify(doc, pades.VerifyOptions{Roots: s.Certs.CA.Roots(), CRLs: [][]byte{issuing, root}})
+	if err != nil {
+		return fmt.Errorf("verify %s: %w", rest[0], err)
+	}
+	printReport(env, rep)
+	if !rep.Valid() {
+		return errInvalid
+	}
+	return nil
+}
+
+// printReport writes one line per signature or document timestamp with each check it
+// passed or failed (its warnings indented below it), then the document's own findings.
+func printReport(env Env, rep *pades.Report) {
+	for i, sig := range rep.Signatures {
+		verdict := "valid"
+		if !sig.Valid() {
+			verdict = "INVALID: " + strings.Join(sig.Problems, "; ")
+		}
+		coverage := ok(sig.ByteRangeOK)
+		if sig.ByteRangeOK && sig.WholeFile {
+			coverage += "(whole file)"
+		}
+		stamp := "none"
+		if !sig.TimestampTime.IsZero() {
+			stamp = sig.TimestampTime.UTC().Format(time.RFC3339) + "(" + ok(sig.TimestampOK) + ")"
+		}
+		later := "none"
+		if len(sig.LaterChanges) > 0 {
+			later = "allowed"
+			if sig.ModifiedAfter {
+				later = "MODIFIED"
+			}
+		}
+		fmt.Fprintf(env.Stdout, "%d %s %s signer=%q chain=%s byterange=%s digest=%s signature=%s timestamp=%s later-changes=%s %s\n",
+			i+1, sig.Kind, sig.Field, sig.Signer, ok(sig.ChainOK), coverage, ok(sig.DigestOK), ok(sig.SignatureOK), stamp, later, verdict)
+		for _, w := range sig.Warnings {
+			fmt.Fprintln(env.Stdout, "  warning:", w)
+		}
+	}
+	if len(rep.Signatures) == 0 {
+		fmt.Fprintln(env.Stdout, "no signatures")
+	}
+	for _, p := range rep.Problems {
+		fmt.Fprintln(env.Stdout, "document INVALID:", p)
+	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintln(env.Stdout, "document warning:", w)
+	}
+}
+
+func ok(b bool) string {
+	if b {
+		return "ok"
+	}
+	return "FAILED"
+}
+
+const caUsage = `usage:
+  inkan ca export-root > root.pem          print the root CA certificate (PEM)
+  inkan ca revoke [--reason R] DJC-nnnnn   revoke a certificate and publish the CRL
+                                           (R: unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation)`
+
+func caCommand(env Env, args []string) error {
+	if len(args) == 0 {
+		return errors.New(caUsage)
+	}
+	switch args[0] {
+	case "export-root":
+		s, _, err := openInstalled(env, "ca export-root", args[1:], nil)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		_, err = env.Stdout.Write(s.Certs.CA.RootPEM())
+		return err
+	case "revoke":
+		return caRevoke(env, args[1:])
+	}
+	return fmt.Errorf("unknown ca command %q\n%s", args[0], caUsage)
+}
+
+// revocationReasons are the CRL reason codes an operator can name (RFC 5280).
+var revocationReasons = map[string]int{
+	"unspecified":          pki.ReasonUnspecified,
+	"keyCompromise":        pki.ReasonKeyCompromise,
+	"affiliationChanged":   pki.ReasonAffiliationChanged,
+	"superseded":           pki.ReasonSuperseded,
+	"cessationOfOperation": pki.ReasonCessationOfOperation,
+}
+
+func caRevoke(env Env, args []string) error {
+	var reason string
+	s, rest, err := openInstalled(env, "ca revoke", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&reason, "reason", "unspecified", "CRL reason")
+	})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	code, ok := revocationReasons[reason]
+	if len(rest) != 1 || !ok {
+		return errors.New(caUsage)
+	}
+	err = s.Store.Update(func(tx *data.Tx) error { return s.Certs.Revoke(tx, rest[0], code, "operator:cli") })
+	if err != nil {
+		return fmt.Errorf("revoke %s: %w", rest[0], err)
+	}
+	fmt.Fprintln(env.Stdout, "revoked", rest[0])
+	return nil
+}
+
+// writeFileAtomic writes b beside path and renames it into place, so a failed run never
+// leaves half a PDF under the name asked for.
+func writeFileAtomic(path string, b []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".inkan-*.pdf")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

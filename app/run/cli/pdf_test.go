@@ -1,0 +1,133 @@
+package cli_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"inkan/app/testkit/tooltest"
+)
+
+// TestPDFCommandsSignTimestampVerify is the newcomer's path from the README: init,
+// sign with the demo certificate, make it B-LTA, verify, and let pdfsig judge the result
+// with the exported root.
+func TestPDFCommandsSignTimestampVerify(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	if code, _, errOut := run(t, "init", "--data", data); code != 0 {
+		t.Fatalf("init: %s", errOut)
+	}
+	in := filepath.Join("..", "..", "..", "testdata", "pdf", "qpdf-objstm.pdf")
+	signed, lta := filepath.Join(dir, "signed.pdf"), filepath.Join(dir, "lta.pdf")
+
+	if code, _, errOut := run(t, "pdf", "sign", "--data", data, "--cert", "DJC-00001", in, signed); code != 0 {
+		t.Fatalf("pdf sign: %d %s", code, errOut)
+	}
+	if code, _, errOut := run(t, "pdf", "timestamp", "--data", data, signed, lta); code != 0 {
+		t.Fatalf("pdf timestamp: %d %s", code, errOut)
+	}
+	code, out, errOut := run(t, "pdf", "verify", "--data", data, lta)
+	if code != 0 {
+		t.Fatalf("pdf verify: %d\n%s%s", code, out, errOut)
+	}
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if !strings.HasPrefix(l, " ") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) != 2 || !strings.Contains(lines[0], "signature") || !strings.Contains(lines[0], "デモ建設株式会社 管理 太郎") ||
+		!strings.HasSuffix(lines[0], " valid") || !strings.Contains(lines[1], "document-timestamp") || !strings.HasSuffix(lines[1], " valid") {
+		t.Errorf("verify report:\n%s", out)
+	}
+
+	// One byte changed inside the signed revision: verify reports it and exits 1.
+	b, _ := os.ReadFile(lta)
+	i := strings.Index(string(b), "/MediaBox")
+	b[i+1] ^= 0x20
+	tampered := filepath.Join(dir, "tampered.pdf")
+	os.WriteFile(tampered, b, 0o644)
+	if code, out, _ := run(t, "pdf", "verify", "--data", data, tampered); code != 1 || !strings.Contains(out, "INVALID") {
+		t.Errorf("tampered file: exit %d\n%s", code, out)
+	}
+
+	code, pem, _ := run(t, "ca", "export-root", "--data", data)
+	if code != 0 || !strings.HasPrefix(pem, "-----BEGIN CERTIFICATE-----") {
+		t.Fatalf("ca export-root: %d %q", code, pem)
+	}
+	pdfsig, certutil := tooltest.Need(t, "pdfsig"), tooltest.Need(t, "certutil")
+	root := filepath.Join(dir, "root.pem")
+	os.WriteFile(root, []byte(pem), 0o644)
+	nss := "sql:" + filepath.Join(dir, "nss")
+	os.Mkdir(filepath.Join(dir, "nss"), 0o700)
+	for _, args := range [][]string{{"-N", "-d", nss, "--empty-password"}, {"-A", "-d", nss, "-n", "inkan", "-t", "CT,C,C", "-i", root}} {
+		if out, err := exec.Command(certutil, args...).CombinedOutput(); err != nil {
+			t.Fatalf("certutil %v: %v\n%s", args, err, out)
+		}
+	}
+	report, err := exec.Command(pdfsig, "-nssdir", nss, "-no-ocsp", lta).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdfsig: %v\n%s", err, report)
+	}
+	for _, want := range []string{"Signature is Valid.", "Certificate is Trusted.", "デモ建設株式会社 管理 太郎"} {
+		if !strings.Contains(string(report), want) {
+			t.Errorf("pdfsig lacks %q:\n%s", want, report)
+		}
+	}
+
+	// After revocation the published CRL names the certificate: a fresh signature with
+	// it is refused, and the report on a document signed (and timestamped) before says
+	// so, while the signature stays valid: the key was trusted when it was made.
+	// CRLs give revocation times in whole seconds: let one pass after the timestamp,
+	// or the revocation could not be told apart from the signing.
+	time.Sleep(1100 * time.Millisecond)
+	if code, _, errOut := run(t, "ca", "revoke", "--data", data, "--reason", "keyCompromise", "DJC-00001"); code != 0 {
+		t.Fatalf("ca revoke: %s", errOut)
+	}
+	if code, _, errOut := run(t, "pdf", "sign", "--data", data, "--cert", "DJC-00001", in, filepath.Join(dir, "late.pdf")); code == 0 || !strings.Contains(errOut, "revoked") {
+		t.Errorf("signing with a revoked certificate: %d %q", code, errOut)
+	}
+	if code, out, _ := run(t, "pdf", "verify", "--data", data, signed); code != 0 || !strings.Contains(out, "warning: certificate") || !strings.Contains(out, "was revoked at") {
+		t.Errorf("verify after revocation: exit %d\n%s", code, out)
+	}
+	if code, _, _ := run(t, "ca", "revoke", "--data", data, "--reason", "boredom", "DJC-00001"); code == 0 {
+		t.Error("an unknown reason was accepted")
+	}
+}
+
+func TestPDFCommandsRefuseBadInput(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	in := filepath.Join("..", "..", "..", "testdata", "pdf", "qpdf-objstm.pdf")
+	out := filepath.Join(dir, "out.pdf")
+	if code, _, errOut := run(t, "pdf", "sign", "--data", data, "--cert", "DJC-00001", in, out); code == 0 || !strings.Contains(errOut, "inkan init") {
+		t.Errorf("sign with no store: %d %q", code, errOut)
+	}
+	run(t, "init", "--data", data)
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown certificate", []string{"pdf", "sign", "--data", data, "--cert", "DJC-09999", in, out}, "DJC-09999"},
+		{"no certificate flag", []string{"pdf", "sign", "--data", data, in, out}, "usage"},
+		{"encrypted", []string{"pdf", "sign", "--data", data, "--cert", "DJC-00001", filepath.Join("..", "..", "..", "testdata", "pdf", "encrypted.pdf"), out}, "encrypted"},
+		{"broken", []string{"pdf", "sign", "--data", data, "--cert", "DJC-00001", filepath.Join("..", "..", "..", "testdata", "pdf", "broken-truncated.pdf"), out}, "malformed"},
+		{"unsigned verify", []string{"pdf", "verify", "--data", data, in}, ""},
+		{"unknown pdf command", []string{"pdf", "stamp", "--data", data}, "unknown pdf command"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := run(t, tt.args...)
+			if code == 0 || !strings.Contains(errOut, tt.want) {
+				t.Errorf("exit %d, stderr %q, want it to mention %q", code, errOut, tt.want)
+			}
+		})
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a failed sign left an output file")
+	}
+}

@@ -1,0 +1,143 @@
+// Package config reads Inkan's settings from command-line flags and INKAN_* environment
+// variables. A flag wins over its variable, the variable over the built-in default;
+// secrets can also come from a file named by the variable with a _FILE suffix.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"inkan/app/domain/delivery"
+)
+
+// Config is everything the server is built from.
+type Config struct {
+	Addr        string
+	DataDir     string
+	BaseURL     string
+	ServiceName string
+	SessionIdle time.Duration
+	SessionMax  time.Duration
+	ProxyHeader string
+	MasterKey   string
+	CAName      string
+	SMTP        delivery.SMTP
+}
+
+// Setting describes one setting, for flags and for the README's table.
+type Setting struct {
+	Flag, Env, Default, Usage string
+	Secret                    bool
+}
+
+// Settings lists every setting in the order the README shows them.
+var Settings = []Setting{
+	{Flag: "addr", Env: "INKAN_ADDR", Default: ":8080", Usage: "listen address"},
+	{Flag: "data", Env: "INKAN_DATA", Default: "./inkan-data", Usage: "data directory (store, keys)"},
+	{Flag: "base-url", Env: "INKAN_BASE_URL", Default: "http://localhost:8080", Usage: "public base URL used in mails and cookies (https makes cookies Secure)"},
+	{Flag: "service-name", Env: "INKAN_SERVICE_NAME", Default: "Inkan電子契約サービス", Usage: "service name in the header and mail subjects"},
+	{Flag: "session-idle", Env: "INKAN_SESSION_IDLE", Default: "30m", Usage: "log out after this long without a request"},
+	{Flag: "session-max", Env: "INKAN_SESSION_MAX", Default: "12h", Usage: "log out this long after login, whatever happens"},
+	{Flag: "proxy-header", Env: "INKAN_PROXY_HEADER", Default: "", Usage: "header with the client address set by a reverse proxy in front (e.g. X-Forwarded-For); empty when clients connect directly"},
+	{Flag: "master-key", Env: "INKAN_MASTER_KEY", Default: "", Usage: "master key sealing the CA and certificate keys (hex or base64, or INKAN_MASTER_KEY_FILE); empty uses DATA/master.key, made on first start", Secret: true},
+	{Flag: "ca-organization", Env: "INKAN_CA_ORGANIZATION", Default: "Inkan", Usage: "organization (O) in the CA certificates made on first start; ASCII letters, digits, spaces and .-"},
+	{Flag: "smtp-host", Env: "INKAN_SMTP_HOST", Default: "", Usage: "SMTP server; empty keeps mail in the outbox only"},
+	{Flag: "smtp-port", Env: "INKAN_SMTP_PORT", Default: "587", Usage: "SMTP port"},
+	{Flag: "smtp-user", Env: "INKAN_SMTP_USER", Default: "", Usage: "SMTP user name (SASL)"},
+	{Flag: "smtp-password", Env: "INKAN_SMTP_PASSWORD", Default: "", Usage: "SMTP password (or INKAN_SMTP_PASSWORD_FILE)", Secret: true},
+	{Flag: "smtp-from", Env: "INKAN_SMTP_FROM", Default: "inkan@localhost", Usage: "sender address of every mail"},
+	{Flag: "smtp-tls", Env: "INKAN_SMTP_TLS", Default: "starttls", Usage: "starttls, tls or none"},
+}
+
+// Parse reads the settings for a subcommand from args and the environment, and returns
+// the arguments left after the flags.
+func Parse(name string, args []string, getenv func(string) string) (Config, []string, error) {
+	return ParseWith(name, args, getenv, nil)
+}
+
+// ParseWith is Parse for a subcommand with flags of its own, which extra registers.
+func ParseWith(name string, args []string, getenv func(string) string, extra func(*flag.FlagSet)) (Config, []string, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	if extra != nil {
+		extra(fs)
+	}
+	values := map[string]*string{}
+	for _, s := range Settings {
+		def := s.Default
+		if v := getenv(s.Env); v != "" {
+			def = v
+		}
+		values[s.Flag] = fs.String(s.Flag, def, s.Usage+" ($"+s.Env+")")
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, nil, err
+	}
+	for _, s := range Settings {
+		if !s.Secret || *values[s.Flag] != "" {
+			continue
+		}
+		if file := getenv(s.Env + "_FILE"); file != "" {
+			raw, err := os.ReadFile(file)
+			if err != nil {
+				return Config{}, nil, fmt.Errorf("config: read %s_FILE: %w", s.Env, err)
+			}
+			*values[s.Flag] = strings.TrimRight(string(raw), "\r\n")
+		}
+	}
+	c, err := build(func(f string) string { return *values[f] })
+	return c, fs.Args(), err
+}
+
+func build(v func(string) string) (Config, error) {
+	c := Config{
+		Addr:        v("addr"),
+		DataDir:     v("data"),
+		BaseURL:     strings.TrimRight(v("base-url"), "/"),
+		ServiceName: v("service-name"),
+		ProxyHeader: v("proxy-header"),
+		MasterKey:   v("master-key"),
+		CAName:      v("ca-organization"),
+		SMTP: delivery.SMTP{
+			Host: v("smtp-host"), User: v("smtp-user"), Password: v("smtp-password"),
+			From: v("smtp-from"), TLS: v("smtp-tls"),
+		},
+	}
+	var err error
+	if c.SessionIdle, err = time.ParseDuration(v("session-idle")); err != nil {
+		return c, fmt.Errorf("config: session-idle: %w", err)
+	}
+	if c.SessionMax, err = time.ParseDuration(v("session-max")); err != nil {
+		return c, fmt.Errorf("config: session-max: %w", err)
+	}
+	if c.SMTP.Port, err = strconv.Atoi(v("smtp-port")); err != nil {
+		return c, fmt.Errorf("config: smtp-port: %w", err)
+	}
+	return c, c.validate()
+}
+
+func (c Config) validate() error {
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("config: base-url %q must be an absolute http(s) URL", c.BaseURL)
+	}
+	switch c.SMTP.TLS {
+	case "starttls", "tls", "none":
+	default:
+		return fmt.Errorf("config: smtp-tls %q must be starttls, tls or none", c.SMTP.TLS)
+	}
+	if c.ServiceName == "" {
+		return fmt.Errorf("config: service-name must not be empty")
+	}
+	if c.SessionIdle <= 0 || c.SessionMax < c.SessionIdle {
+		return fmt.Errorf("config: need 0 < session-idle <= session-max")
+	}
+	return nil
+}
+
+// SecureCookies reports whether cookies must carry the Secure attribute.
+func (c Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }

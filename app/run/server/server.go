@@ -1,0 +1,297 @@
+// Package server is Inkan's composition root: it builds every part from a Config in a
+// fixed order (store, mail, delivery, accounts, web, jobs) and stops them in reverse. Tests build
+// the very same thing.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"inkan/app/domain/account"
+	"inkan/app/domain/certificate"
+	"inkan/app/domain/company"
+	"inkan/app/domain/contract"
+	"inkan/app/domain/delivery"
+	"inkan/app/domain/mail"
+	"inkan/app/locale/i18n"
+	"inkan/app/run/config"
+	"inkan/app/trust/pki"
+	"inkan/app/web"
+	"inkan/data"
+	"inkan/jobs"
+	"inkan/search"
+	"inkan/views"
+)
+
+// SocketName is the control socket in the data directory, through which `inkan backup`
+// asks a running server for a hot copy.
+const SocketName = "inkan.sock"
+
+// MasterKeyName is the master key file in the data directory, used when the operator
+// does not give the key in the settings.
+const MasterKeyName = "master.key"
+
+// Server is one running installation.
+type Server struct {
+	Config    config.Config
+	Store     *data.Store
+	Mail      *mail.Composer
+	Accounts  *account.Service
+	Onboarder company.Onboarder
+	Certs     *certificate.Service
+	Delivery  *delivery.Worker // nil when no SMTP server is configured
+	Search    *search.Engine
+	Web       *fiber.App
+	Jobs      *jobs.Scheduler
+	Log       *slog.Logger
+}
+
+// New builds the installation. now may be nil for the wall clock.
+func New(cfg config.Config, log *slog.Logger, now func() time.Time) (*Server, error) {
+	if now == nil {
+		now = time.Now
+	}
+	store, err := data.Open(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	// Opening the index applies the documents marked before a crash.
+	engine, err := search.Open(store, filepath.Join(cfg.DataDir, search.DirName), log)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	s, err := build(cfg, log, now, store)
+	if err != nil {
+		engine.Close()
+		store.Close()
+		return nil, err
+	}
+	s.Search = engine
+	return s, nil
+}
+
+// build wires everything on top of the open store, in dependency order.
+func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *data.Store) (*Server, error) {
+	s := &Server{Config: cfg, Log: log, Store: store}
+	var err error
+	if s.Mail, err = mail.New(views.FS, "mail", cfg.ServiceName, cfg.BaseURL); err != nil {
+		return nil, err
+	}
+	s.Delivery = newDelivery(cfg, log, now, store)
+	s.Mail.OnQueued(s.Delivery.Wake)
+	s.Accounts = account.New(s.Store, s.Mail, account.Options{IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMax, Now: now, Involvement: contract.Involvement{}})
+	s.Onboarder = company.Onboarder{Accounts: s.Accounts, Now: now}
+	master, err := masterKey(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if s.Certs, err = certificate.Open(s.Store, master, s.Mail, cfg.CAName, cfg.BaseURL, now); err != nil {
+		return nil, err
+	}
+	catalogs, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	s.Web, err = web.New(web.Deps{Config: cfg, Store: s.Store, Accounts: s.Accounts, Onboarder: s.Onboarder, Certs: s.Certs, Delivery: s.Delivery, Catalogs: catalogs, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	s.Jobs = jobs.New(log)
+	if err := s.addJobs(now); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// newDelivery makes the outbox worker, or nil when no SMTP server is configured and
+// mail stays in the outbox.
+func newDelivery(cfg config.Config, log *slog.Logger, now func() time.Time, store *data.Store) *delivery.Worker {
+	if cfg.SMTP.Host == "" {
+		return nil
+	}
+	// The EHLO name is the installation's public host name (the base URL is validated).
+	u, _ := url.Parse(cfg.BaseURL)
+	return delivery.New(store, delivery.Options{
+		SMTP: cfg.SMTP, Sender: cfg.ServiceName, LocalName: u.Hostname(), Now: now, Log: log,
+	})
+}
+
+func (s *Server) addJobs(now func() time.Time) error {
+	purge := func(context.Context) error { _, err := s.Accounts.PurgeExpired(); return err }
+	if err := s.Jobs.Add("@every 5m", "purge sessions", purge); err != nil {
+		return fmt.Errorf("schedule session purge: %w", err)
+	}
+	drafts := func(context.Context) error {
+		return s.Store.Update(func(tx *data.Tx) error {
+			_, err := tx.DeleteDraftsBefore(now().Add(-24 * time.Hour))
+			return err
+		})
+	}
+	if err := s.Jobs.Add("@every 1h", "purge drafts", drafts); err != nil {
+		return fmt.Errorf("schedule draft purge: %w", err)
+	}
+	crls := func(context.Context) error { return s.Certs.PublishCRLs() }
+	if err := s.Jobs.Add("@every 24h", "publish CRLs", crls); err != nil {
+		return fmt.Errorf("schedule CRL publishing: %w", err)
+	}
+	return nil
+}
+
+// masterKey is the operator's key when configured, else the key file in the data
+// directory, made on the first start.
+func masterKey(cfg config.Config, log *slog.Logger) (pki.MasterKey, error) {
+	if cfg.MasterKey != "" {
+		k, err := pki.ParseMasterKey(cfg.MasterKey)
+		if err != nil {
+			return pki.MasterKey{}, fmt.Errorf("master key from settings: %w", err)
+		}
+		return k, nil
+	}
+	path := filepath.Join(cfg.DataDir, MasterKeyName)
+	k, created, err := pki.LoadOrCreateMasterKey(path)
+	if err != nil {
+		return pki.MasterKey{}, err
+	}
+	if created {
+		log.Warn("created a new master key: back it up apart from the store backups", "path", path, "key_id", k.ID())
+	}
+	return k, nil
+}
+
+// Bootstrap initialises an empty store on the first start, in one transaction: an
+// operator account, the demo company with its 管理用ID, and the demo company's
+// certificate DJC-00001 linked to that admin, so a newcomer can log in and sign at
+// once. On a store that has an operator it does nothing and returns ok == false.
+func (s *Server) Bootstrap() (creds company.Credentials, ok bool, err error) {
+	err = s.Store.Update(func(tx *data.Tx) error {
+		if tx.HasOperators() {
+			return nil
+		}
+		pw, err := s.Accounts.CreateOperator(tx, "operator", "運営者")
+		if err != nil {
+			return err
+		}
+		demo, admin, adminPW, err := s.Onboarder.Onboard(tx, company.DemoApplication, "system")
+		if err != nil {
+			return err
+		}
+		_, _, err = s.Certs.Issue(tx, demo.ID, certificate.Application{
+			Subject:      company.DemoCertificateSubject,
+			UserIDs:      []string{admin.ID},
+			PINRecipient: admin.Name, PINEmail: admin.Email,
+		})
+		if err != nil {
+			return err
+		}
+		creds, ok = company.Credentials{OperatorLogin: "operator", OperatorPassword: pw, AdminID: admin.ID, AdminPassword: adminPW}, true
+		return nil
+	})
+	if err != nil {
+		return company.Credentials{}, false, fmt.Errorf("bootstrap: %w", err)
+	}
+	return creds, ok, nil
+}
+
+// Serve listens on the configured address and the control socket until ctx ends, then
+// shuts down gracefully.
+func (s *Server) Serve(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.Config.Addr, err)
+	}
+	return s.ServeListener(ctx, ln)
+}
+
+// ServeListener is Serve on a listener the caller opened (tests use 127.0.0.1:0).
+func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
+	control, err := s.listenControl()
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer control.Close()
+	s.Jobs.Start()
+	defer s.Jobs.Stop()
+	defer s.startDelivery()()
+	// The index follows the store in the background: a rebuild first when its mapping
+	// version changed (the old index serves meanwhile), then marked documents.
+	indexCtx, stopIndex := context.WithCancel(ctx)
+	indexDone := make(chan struct{})
+	go func() { s.Search.Run(indexCtx); close(indexDone) }()
+	defer func() { stopIndex(); <-indexDone }()
+	errc := make(chan error, 1)
+	go func() { errc <- s.Web.Listener(ln) }()
+	s.Log.Info("serving", "addr", ln.Addr().String(), "base_url", s.Config.BaseURL, "data", s.Config.DataDir)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	if err := s.Web.ShutdownWithTimeout(20 * time.Second); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	return nil
+}
+
+// startDelivery runs the outbox worker in the background and returns the function that
+// stops it and waits for it, so that no delivery outlives the store.
+func (s *Server) startDelivery() (stop func()) {
+	if s.Delivery == nil {
+		s.Log.Info("no SMTP server configured: mail stays in the outbox")
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := s.Delivery.Run(ctx); err != nil {
+			s.Log.Error("mail delivery stopped", "err", err)
+		}
+	}()
+	s.Log.Info("delivering mail", "smtp", net.JoinHostPort(s.Config.SMTP.Host, strconv.Itoa(s.Config.SMTP.Port)), "tls", s.Config.SMTP.TLS)
+	return func() { cancel(); <-done }
+}
+
+// listenControl serves GET /backup on a Unix socket only the data directory's owner can
+// reach: bbolt holds the store file locked, so a hot copy must come from this process.
+func (s *Server) listenControl() (*http.Server, error) {
+	path := filepath.Join(s.Config.DataDir, SocketName)
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("remove stale control socket: %w", err)
+	}
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, fmt.Errorf("listen on control socket %s: %w", path, err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("restrict control socket: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		if _, err := s.Store.Backup(w); err != nil {
+			s.Log.Error("backup over control socket", "err", err)
+		}
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	return srv, nil
+}
+
+// Close releases the search index and the store.
+func (s *Server) Close() error {
+	return errors.Join(s.Search.Close(), s.Store.Close())
+}

@@ -1,0 +1,60 @@
+package server_test
+
+import (
+	"context"
+	"net"
+	"testing"
+
+	"inkan/app/domain/account"
+	"inkan/app/testkit/smtptest"
+	"inkan/app/testkit/webtest"
+	"inkan/data"
+)
+
+// TestServingDeliversTheOutbox runs the whole installation against a real SMTP server:
+// the bootstrap mails go out at start, and a mail queued later goes out at once (the
+// worker otherwise idles a minute), woken by the commit that queued it.
+func TestServingDeliversTheOutbox(t *testing.T) {
+	ms := smtptest.Start(t, smtptest.Options{TLS: "none"})
+	cfg := webtest.Config(t)
+	cfg.SMTP.Host, cfg.SMTP.Port, cfg.SMTP.TLS = ms.Host, ms.Port, "none"
+	env := webtest.New(t, cfg)
+	if env.Server.Delivery == nil {
+		t.Fatal("no delivery worker with an SMTP server configured")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- env.Server.ServeListener(ctx, ln) }()
+
+	// The demo admin's ID and password mails and the PIN mail of DJC-00001.
+	smtptest.Eventually(t, func() bool { return len(ms.Received()) == 3 })
+	env.AddUser(t, webtest.DemoCompanyID, account.RoleGeneral, "佐藤 花子")
+	// The server holds a mail a moment before the worker has read its answer and
+	// marked it sent: wait for both.
+	smtptest.Eventually(t, func() bool { return len(ms.Received()) == 5 && sentMails(env) == 5 })
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func sentMails(env *webtest.Env) int {
+	var n int
+	env.Server.Store.View(func(tx *data.Tx) error {
+		sent, err := tx.MailsInState(data.MailSent)
+		n = len(sent)
+		return err
+	})
+	return n
+}
+
+func TestNoWorkerWithoutAnSMTPServer(t *testing.T) {
+	env := webtest.New(t, webtest.Config(t))
+	if env.Server.Delivery != nil {
+		t.Error("a delivery worker without an SMTP host")
+	}
+}

@@ -1,0 +1,133 @@
+package pades
+
+import (
+	"crypto/sha256"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"time"
+
+	"inkan/app/trust/cms"
+	"inkan/app/trust/pdf"
+	"inkan/app/trust/tsa"
+)
+
+// Validation is the material for the Document Security Store: the
+// certificates of every chain in the file and the CRLs that show none of
+// them was revoked, DER-encoded where raw.
+type Validation struct {
+	// Certificates are added to the DSS as they are; typically the issuing
+	// CA and root (pki.Authority.Chain) and the TSA certificate.
+	Certificates []*x509.Certificate
+	// CRLs are DER CertificateLists, typically the issuing CA's CRL
+	// (pki.Authority.CRL) and the root's (pki.Authority.RootCRL).
+	CRLs [][]byte
+}
+
+// Timestamp makes doc B-LTA: it appends a DSS increment (the validation
+// data merged with what earlier DSS dictionaries held, plus every
+// certificate carried by the signatures and timestamp tokens already in the
+// file) and then a document timestamp (/SubFilter /ETSI.RFC3161) from ts
+// over the whole result. On a file that is already B-LTA this is the
+// archive extension: the new timestamp covers the earlier ones and the
+// fresh validation data. Earlier signatures stay valid because nothing
+// before the old end of file is rewritten.
+//
+// now is the time the validation data is judged at: a CRL whose next
+// update lies before now is refused, since stale revocation data would not
+// prove anything to a later verifier. Zero means the current time.
+func Timestamp(doc []byte, ts Timestamper, v Validation, now time.Time) ([]byte, error) {
+	if ts == nil {
+		return nil, errors.New("pades: timestamp: a timestamper is required")
+	}
+	if now.IsZero() {
+		now = time.Now()
+	}
+	f, err := pdf.Open(doc)
+	if err != nil {
+		return nil, fmt.Errorf("pades: timestamp: %w", err)
+	}
+	dss, err := validationData(f, v, now)
+	if err != nil {
+		return nil, fmt.Errorf("pades: timestamp: %w", err)
+	}
+	withDSS, err := f.AddDSS(dss)
+	if err != nil {
+		return nil, fmt.Errorf("pades: timestamp: add DSS: %w", err)
+	}
+	if len(withDSS) != len(doc) {
+		if f, err = pdf.Open(withDSS); err != nil {
+			return nil, fmt.Errorf("pades: timestamp: reopen after DSS: %w", err)
+		}
+	}
+	p, err := f.PrepareDocTimestamp(pdf.TimestampOptions{ContentsSize: minContentsSize})
+	if err != nil {
+		return nil, fmt.Errorf("pades: timestamp: prepare document timestamp: %w", err)
+	}
+	h := sha256.New()
+	if _, err := p.WriteSignedTo(h); err != nil {
+		return nil, fmt.Errorf("pades: timestamp: hash byte range: %w", err)
+	}
+	token, err := stamp(ts, h.Sum(nil))
+	if err != nil {
+		return nil, fmt.Errorf("pades: timestamp: document timestamp: %w", err)
+	}
+	out, err := p.Embed(token)
+	if err != nil {
+		return nil, fmt.Errorf("pades: timestamp: embed token (%d bytes): %w", len(token), err)
+	}
+	return out, nil
+}
+
+// validationData gathers the DSS content: the caller's certificates and
+// CRLs, and the certificates embedded in the file's CMS signatures and
+// timestamp tokens, so that the DSS is complete even when the caller only
+// knows its own chain. app/pdf drops values already stored.
+func validationData(f *pdf.File, v Validation, now time.Time) (pdf.DSS, error) {
+	var dss pdf.DSS
+	seen := map[string]bool{}
+	addCert := func(c *x509.Certificate) {
+		if c != nil && !seen[string(c.Raw)] {
+			seen[string(c.Raw)] = true
+			dss.Certs = append(dss.Certs, c.Raw)
+		}
+	}
+	for _, c := range v.Certificates {
+		addCert(c)
+	}
+	for i, der := range v.CRLs {
+		crl, err := x509.ParseRevocationList(der)
+		if err != nil {
+			return dss, fmt.Errorf("CRL %d: %w", i, err)
+		}
+		if !crl.NextUpdate.IsZero() && crl.NextUpdate.Before(now) {
+			return dss, fmt.Errorf("CRL %d of %s is stale: next update was due %s", i, crl.Issuer, crl.NextUpdate.Format(time.RFC3339))
+		}
+		dss.CRLs = append(dss.CRLs, der)
+	}
+	sigs, err := f.Signatures()
+	if err != nil {
+		return dss, fmt.Errorf("list signatures: %w", err)
+	}
+	for _, s := range sigs {
+		// A value we cannot parse (a foreign format) contributes nothing;
+		// Verify reports it, and the DSS is not the place to refuse it.
+		sd, err := cms.Parse(s.Contents)
+		if err != nil {
+			continue
+		}
+		for _, c := range sd.Certificates {
+			addCert(c)
+		}
+		dss.CRLs = append(dss.CRLs, sd.CRLs...)
+		if sd.Signer.TimestampToken == nil {
+			continue
+		}
+		if tok, err := tsa.ParseToken(sd.Signer.TimestampToken); err == nil {
+			for _, c := range tok.SignedData.Certificates {
+				addCert(c)
+			}
+		}
+	}
+	return dss, nil
+}

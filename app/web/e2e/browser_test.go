@@ -1,0 +1,105 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"inkan/app/testkit/tooltest"
+	"inkan/app/testkit/webtest"
+)
+
+// chromium finds the browser, skipping the test on a developer machine without one; in
+// CI (CI=true) a missing browser is a failure, never a skip.
+func chromium(t *testing.T) string {
+	return tooltest.Need(t, "chromium", "chromium-browser", "google-chrome")
+}
+
+// site is a running installation and a browser pointed at it.
+type site struct {
+	env  *webtest.Env
+	base string
+}
+
+func startSite(t *testing.T) *site {
+	t.Helper()
+	env := webtest.New(t, webtest.Config(t))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- env.Server.ServeListener(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("server: %v", err)
+		}
+	})
+	return &site{env: env, base: "http://" + ln.Addr().String()}
+}
+
+// newBrowser starts a fresh headless Chromium with the flags this workplace needs (no
+// background networking: the machine has no outside network).
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium(t)),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		// The screens are tested by their Japanese labels: a Japanese browser.
+		chromedp.Flag("lang", "ja-JP"),
+		chromedp.Flag("accept-lang", "ja-JP,ja"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// field is the input inside the label whose caption is the visible text.
+func field(label string) string {
+	return fmt.Sprintf(`//label[span[normalize-space(text())=%q]]//input`, label)
+}
+
+// button is the button whose visible text is the label.
+func button(label string) string {
+	return fmt.Sprintf(`//button[normalize-space()=%q]`, label)
+}
+
+// text reads the visible text of the element sel.
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(sel))
+	if err != nil {
+		t.Fatalf("read %s: %v", sel, err)
+	}
+	return s
+}
+
+// link is the link whose visible text is the label.
+func link(label string) string {
+	return fmt.Sprintf(`//a[normalize-space()=%q]`, label)
+}
+
+// heading waits until the page's h1 says text.
+func heading(text string) chromedp.Action[chromedp.Void] {
+	return chromedp.WaitVisible(fmt.Sprintf(`//h1[normalize-space()=%q]`, text))
+}
