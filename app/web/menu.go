@@ -1,5 +1,7 @@
 package web
 
+import "inkan/app/locale/i18n"
+
 // section is one entry of the menu bar of SPEC section 4.
 type section struct {
 	Key       string
@@ -56,6 +58,61 @@ var menu = []section{
 		{"menu.support.manual", "/support/manual", "coming.support.manual"},
 		{"menu.support.contact", "/support/contact", "coming.support.contact"},
 	}},
+}
+
+// operatorMenu is the operator console's menu bar.
+var operatorMenu = []section{
+	{Key: "operator.companies", Path: "/operator"},
+	{Key: "operator.onboard", Path: "/operator/companies/new"},
+	{Key: "operator.notices", Path: "/operator/notices"},
+	{Key: "operator.outbox", Path: "/operator/outbox"},
+}
+
+// menuEntry is a menu link as the layouts draw it, its label translated.
+type menuEntry struct {
+	Key   string
+	Label string
+	Path  string
+	Items []menuEntry
+}
+
+// menus holds every menu bar translated into every catalog language. They are the
+// same for everyone with the same role, plan rule and language, so a page picks one
+// instead of translating thirty labels.
+type menus struct {
+	company  map[menuVariant][]menuEntry
+	operator map[string][]menuEntry
+}
+
+// menuVariant is what a company user's menu bar depends on.
+type menuVariant struct {
+	lang             string
+	admin, canInvite bool
+}
+
+func translateMenus(catalogs *i18n.Catalogs) menus {
+	m := menus{company: map[menuVariant][]menuEntry{}, operator: map[string][]menuEntry{}}
+	for _, lang := range catalogs.Languages() {
+		l := catalogs.For(lang)
+		for _, admin := range []bool{false, true} {
+			for _, invite := range []bool{false, true} {
+				m.company[menuVariant{lang, admin, invite}] = translateSections(l, menuFor(admin, invite))
+			}
+		}
+		m.operator[lang] = translateSections(l, operatorMenu)
+	}
+	return m
+}
+
+func translateSections(l i18n.Localizer, sections []section) []menuEntry {
+	out := make([]menuEntry, len(sections))
+	for i, s := range sections {
+		out[i] = menuEntry{Key: s.Key, Label: l.T(s.Key), Path: s.Path}
+		for _, it := range s.Items {
+			out[i].Items = append(out[i].Items, menuEntry{Key: it.Key, Label: l.T(it.Key), Path: it.Path})
+		}
+	}
+	return out
 }
 
 // menuFor is the menu bar a user sees: 管理者業務 only for admin IDs, 利用申請URL送信 only

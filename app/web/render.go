@@ -2,11 +2,13 @@ package web
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/gofiber/fiber/v2"
 
 	"inkan/app/domain/account"
 	"inkan/app/domain/form"
+	"inkan/app/locale/i18n"
 	"inkan/data"
 )
 
@@ -17,29 +19,63 @@ const (
 	layoutBare     = "layouts/bare"
 )
 
-// view builds the data every page shares: the localizer, the CSRF token, who is logged
-// in, the menu, and the page title.
-func (h *handler) view(c *fiber.Ctx, titleKey, active string) fiber.Map {
+// page is the data every screen shares, the only data the skeleton and the layouts
+// read. A screen's view embeds it and adds its own fields.
+type page struct {
+	L        i18n.Localizer
+	Title    string
+	Service  string
+	CSRF     string
+	Active   string
+	User     *data.User
+	Company  data.Company
+	Operator *data.Operator
+	// Menu is the menu bar of the company screens or of the operator console, and
+	// Logout the path its ログアウト posts to.
+	Menu   []menuEntry
+	Logout string
+	// Errors are the messages beside the fields, Alert the one above the form.
+	Errors form.Errors
+	Alert  string
+}
+
+func (p *page) language() string { return p.L.Lang }
+
+// refuse records the messages of a refused form.
+func (p *page) refuse(errs form.Errors) { p.Errors = errs }
+
+// page builds the shared data: the localizer, the CSRF token, who is logged in, their
+// menu bar, and the title.
+func (h *handler) page(c *fiber.Ctx, titleKey, active string) page {
 	st := stateOf(c)
 	l := h.Catalogs.For(st.Lang)
-	v := fiber.Map{
-		"L": l, "Title": l.T(titleKey), "Service": h.Config.ServiceName, "CSRF": st.CSRF,
-		"Active": active, "Errors": form.Errors{},
+	p := page{L: l, Title: l.T(titleKey), Service: h.Config.ServiceName, CSRF: st.CSRF, Active: active, Errors: form.Errors{}}
+	switch {
+	case st.User != nil:
+		p.User, p.Company, p.Logout = st.User, st.Company, "/logout"
+		p.Menu = h.menus.company[menuVariant{l.Lang, st.User.Role == account.RoleAdmin, canInvite(st.Company)}]
+	case st.Operator != nil:
+		p.Operator, p.Logout = st.Operator, "/operator/logout"
+		p.Menu = h.menus.operator[l.Lang]
 	}
-	if st.User != nil {
-		v["User"], v["Company"] = st.User, st.Company
-		v["Menu"] = menuFor(st.User.Role == account.RoleAdmin, canInvite(st.Company))
+	return p
+}
+
+// view is the shared data as a map, for the screens with only a value or two of their
+// own.
+func (h *handler) view(c *fiber.Ctx, titleKey, active string) fiber.Map {
+	p := h.page(c, titleKey, active)
+	return fiber.Map{
+		"L": p.L, "Title": p.Title, "Service": p.Service, "CSRF": p.CSRF, "Active": p.Active,
+		"User": p.User, "Company": p.Company, "Operator": p.Operator, "Menu": p.Menu, "Logout": p.Logout,
+		"Errors": p.Errors, "Alert": p.Alert,
 	}
-	if st.Operator != nil {
-		v["Operator"] = st.Operator
-	}
-	return v
 }
 
 // render answers with a whole page, or with the screen's fragment alone when htmx
 // asked for a part of a page. Boosted navigation and history restores need the whole
 // page, and Vary keeps a cached fragment from being shown after Back.
-func render(c *fiber.Ctx, status int, name string, v fiber.Map, layout string) error {
+func render(c *fiber.Ctx, status int, name string, v any, layout string) error {
 	c.Vary("HX-Request")
 	c.Status(status)
 	if isFragmentRequest(c) {
@@ -54,12 +90,19 @@ func isFragmentRequest(c *fiber.Ctx) bool {
 
 // invalid re-renders a form screen with the messages beside the fields. 422 tells
 // scripts and tests the input was refused; htmx is configured to swap it like a 200.
-func invalid(c *fiber.Ctx, err error, v fiber.Map, name, layout string) error {
+func invalid(c *fiber.Ctx, err error, v any, name, layout string) error {
 	var errs form.Errors
 	if !errors.As(err, &errs) {
 		return err
 	}
-	v["Errors"] = errs
+	switch v := v.(type) {
+	case fiber.Map:
+		v["Errors"] = errs
+	case interface{ refuse(form.Errors) }:
+		v.refuse(errs)
+	default:
+		return fmt.Errorf("render %s: %T takes no messages", name, v)
+	}
 	return render(c, fiber.StatusUnprocessableEntity, name, v, layout)
 }
 

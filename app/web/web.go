@@ -4,16 +4,13 @@
 package web
 
 import (
-	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/recover"
-	"github.com/gofiber/template/html/v2"
 
 	"inkan/app/domain/account"
 	"inkan/app/domain/certificate"
@@ -42,10 +39,21 @@ type Deps struct {
 type handler struct {
 	Deps
 	assets *assets
+	menus  menus
 }
 
 // jst is the zone every date on screen is shown in; Japan has no daylight saving time.
 var jst = time.FixedZone("JST", 9*60*60)
+
+// templateFuncs are the functions templates may call besides the built-in ones.
+func (h *handler) templateFuncs() map[string]any {
+	return map[string]any{
+		"static":   h.assets.URL,
+		"datetime": func(t time.Time) string { return t.In(jst).Format("2006/01/02 15:04") },
+		"date":     roster.Date,
+		"join":     strings.Join,
+	}
+}
 
 // contentSecurityPolicy allows only our own files: no inline script or style anywhere.
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
@@ -53,18 +61,14 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 
 // New builds the fiber app with every route.
 func New(d Deps) (*fiber.App, error) {
-	h := &handler{Deps: d}
+	h := &handler{Deps: d, menus: translateMenus(d.Catalogs)}
 	var err error
 	if h.assets, err = loadAssets(static.FS); err != nil {
 		return nil, err
 	}
-	engine := html.NewFileSystem(http.FS(views.FS), ".html")
-	engine.AddFunc("static", h.assets.URL)
-	engine.AddFunc("datetime", func(t time.Time) string { return t.In(jst).Format("2006/01/02 15:04") })
-	engine.AddFunc("date", roster.Date)
-	engine.AddFunc("join", strings.Join)
-	if err := engine.Load(); err != nil {
-		return nil, fmt.Errorf("web: load templates: %w", err)
+	engine, err := loadScreens(views.FS, d.Catalogs, h.templateFuncs())
+	if err != nil {
+		return nil, err
 	}
 	app := fiber.New(fiber.Config{
 		Views:                 engine,

@@ -94,6 +94,12 @@ type Localizer struct {
 	fallback map[string]string
 }
 
+// Lookup returns the string for key in this language alone, without the fallback.
+func (l Localizer) Lookup(key string) (string, bool) {
+	s, ok := l.strings[key]
+	return s, ok
+}
+
 // T returns the string for key, formatted with args when given. An unknown key comes
 // back as itself so a missing string is visible on the page rather than blank.
 func (l Localizer) T(key string, args ...any) string {

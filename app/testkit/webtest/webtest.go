@@ -94,6 +94,14 @@ type Client struct {
 	IP string
 }
 
+// Cookie is the value of a cookie the client holds, or "".
+func (c *Client) Cookie(name string) string {
+	if ck := c.cookies[name]; ck != nil {
+		return ck.Value
+	}
+	return ""
+}
+
 // Client makes a new browser with no cookies.
 func (e *Env) Client(t testing.TB) *Client {
 	return &Client{t: t, env: e, cookies: map[string]*http.Cookie{}, Header: http.Header{}, IP: "192.0.2.10"}
