@@ -1,18 +1,16 @@
 package web
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
-
 	"github.com/gofiber/fiber/v2"
 
 	"inkan/app/domain/account"
 	"inkan/app/domain/company"
+	"inkan/app/domain/draft"
 	"inkan/data"
 )
 
-const draftOnboard = "company_onboard"
+// onboardDraft is the operator's 企業登録 application between 確認 and 確定.
+var onboardDraft = draft.Kind[company.Application]{Name: "company_onboard", Validate: company.Application.Validate}
 
 func (h *handler) companyList(c *fiber.Ctx) error {
 	v := h.view(c, "operator.companies", "operator.companies")
@@ -65,15 +63,7 @@ func (h *handler) companyConfirm(c *fiber.Ctx) error {
 	if errs := a.Validate(); len(errs) > 0 {
 		return invalid(c, errs, h.onboardView(c, a), "operator/company_new", layoutOperator)
 	}
-	payload, err := json.Marshal(a)
-	if err != nil {
-		return fmt.Errorf("keep onboarding draft: %w", err)
-	}
-	token := randomString()
-	st := stateOf(c)
-	err = h.Store.Update(func(tx *data.Tx) error {
-		return tx.PutDraft(data.Draft{Token: token, Owner: operatorActor(st), Kind: draftOnboard, Payload: payload, CreatedAt: h.Accounts.Now()})
-	})
+	token, err := keepDraft(h, onboardDraft, operatorActor(stateOf(c)), a)
 	if err != nil {
 		return err
 	}
@@ -89,24 +79,15 @@ func (h *handler) companyCommit(c *fiber.Ctx) error {
 	var created data.Company
 	var admin data.User
 	err := h.Store.Update(func(tx *data.Tx) error {
-		d, err := tx.TakeDraft(c.FormValue("draft"), operatorActor(st), draftOnboard)
+		a, err := onboardDraft.Take(tx, draftToken(c), operatorActor(st), h.Accounts.Now())
 		if err != nil {
 			return err
-		}
-		var a company.Application
-		if err := json.Unmarshal(d.Payload, &a); err != nil {
-			return fmt.Errorf("read onboarding draft: %w", err)
 		}
 		created, admin, _, err = h.Onboarder.Onboard(tx, a, operatorActor(st))
 		return err
 	})
-	if errors.Is(err, data.ErrNotFound) {
-		v := h.onboardView(c, parseApplication(c))
-		v["Alert"] = "error.draft_used"
-		return render(c, fiber.StatusConflict, "operator/company_new", v, layoutOperator)
-	}
 	if err != nil {
-		return invalid(c, err, h.onboardView(c, parseApplication(c)), "operator/company_new", layoutOperator)
+		return commitRefused(c, err, h.onboardView(c, parseApplication(c)), "operator/company_new", layoutOperator)
 	}
 	v := h.view(c, "operator.onboard_done", "operator.onboard")
 	v["Company"], v["Admin"] = created, admin

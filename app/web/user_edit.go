@@ -1,16 +1,15 @@
 package web
 
 import (
-	"errors"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"inkan/app/domain/account"
+	"inkan/app/domain/draft"
+	"inkan/app/domain/form"
 	"inkan/data"
 )
-
-const draftUserChange = "user_change"
 
 // changeDraft is what the 変更 confirm screen shows and its 確定 applies. Seen is the
 // user's UpdatedAt when the edit began, so a change made meanwhile is not overwritten.
@@ -19,6 +18,9 @@ type changeDraft struct {
 	Change account.UserChange
 	Seen   time.Time
 }
+
+// changeDraftKind is the 自社利用者情報変更 flow's draft.
+var changeDraftKind = draft.Kind[changeDraft]{Name: "user_change", Validate: func(d changeDraft) form.Errors { return d.Change.Validate() }}
 
 func parseUserChange(c *fiber.Ctx) account.UserChange {
 	return account.UserChange{UserInput: parseUserInput(c), Status: c.FormValue("status"), ResetPassword: c.FormValue("reset_password") == "1"}
@@ -77,7 +79,7 @@ func (h *handler) userEditConfirm(c *fiber.Ctx) error {
 	if errs := ch.Validate(); len(errs) > 0 {
 		return invalid(c, errs, h.editView(c, u, ch, seen), "admin/user_form", layoutMain)
 	}
-	token, err := h.keepDraft(c, draftUserChange, changeDraft{UserID: u.ID, Change: ch, Seen: seen})
+	token, err := keepDraft(h, changeDraftKind, userActor(stateOf(c)), changeDraft{UserID: u.ID, Change: ch, Seen: seen})
 	if err != nil {
 		return err
 	}
@@ -97,23 +99,19 @@ func (h *handler) userEditCommit(c *fiber.Ctx) error {
 		return err
 	}
 	err = h.Store.Update(func(tx *data.Tx) error {
-		var d changeDraft
-		if err := takeDraft(tx, c, userActor(st), draftUserChange, &d); err != nil {
+		d, err := changeDraftKind.Take(tx, draftToken(c), userActor(st), h.Accounts.Now())
+		if err != nil {
 			return err
 		}
 		if d.UserID != u.ID {
-			return data.ErrNotFound
+			// A draft confirmed for another user, posted to this one's 確定.
+			return draft.ErrGone
 		}
 		u, err = h.Accounts.Change(tx, st.Company.ID, d.UserID, st.User.ID, d.Change, d.Seen)
 		return err
 	})
-	if errors.Is(err, data.ErrNotFound) {
-		v := h.editView(c, u, parseUserChange(c), parseSeen(c))
-		v["Errors"] = map[string]string{"": "error.draft_used"}
-		return render(c, fiber.StatusConflict, "admin/user_form", v, layoutMain)
-	}
 	if err != nil {
-		return invalid(c, err, h.editView(c, u, parseUserChange(c), parseSeen(c)), "admin/user_form", layoutMain)
+		return commitRefused(c, err, h.editView(c, u, parseUserChange(c), parseSeen(c)), "admin/user_form", layoutMain)
 	}
 	return h.renderUser(c, u, "user.changed")
 }

@@ -1,17 +1,15 @@
 package web
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
-
 	"github.com/gofiber/fiber/v2"
 
 	"inkan/app/domain/account"
+	"inkan/app/domain/draft"
 	"inkan/data"
 )
 
-const draftUserRegister = "user_register"
+// registerDraft is what the 自社利用者登録 confirm screen shows and its 確定 issues.
+var registerDraft = draft.Kind[account.UserInput]{Name: "user_register", Validate: account.UserInput.Validate}
 
 func parseUserInput(c *fiber.Ctx) account.UserInput {
 	return account.UserInput{
@@ -46,7 +44,7 @@ func (h *handler) userRegisterConfirm(c *fiber.Ctx) error {
 	if errs := in.Validate(); len(errs) > 0 {
 		return invalid(c, errs, h.registerView(c, in), "admin/user_form", layoutMain)
 	}
-	token, err := h.keepDraft(c, draftUserRegister, in)
+	token, err := keepDraft(h, registerDraft, userActor(stateOf(c)), in)
 	if err != nil {
 		return err
 	}
@@ -62,50 +60,17 @@ func (h *handler) userRegisterCommit(c *fiber.Ctx) error {
 	st := stateOf(c)
 	var u data.User
 	err := h.Store.Update(func(tx *data.Tx) error {
-		var in account.UserInput
-		if err := takeDraft(tx, c, userActor(st), draftUserRegister, &in); err != nil {
+		in, err := registerDraft.Take(tx, draftToken(c), userActor(st), h.Accounts.Now())
+		if err != nil {
 			return err
 		}
-		var err error
 		u, err = h.Accounts.Register(tx, st.Company.ID, st.User.ID, in)
 		return err
 	})
-	if errors.Is(err, data.ErrNotFound) {
-		v := h.registerView(c, parseUserInput(c))
-		v["Errors"] = map[string]string{"": "error.draft_used"}
-		return render(c, fiber.StatusConflict, "admin/user_form", v, layoutMain)
-	}
 	if err != nil {
-		return invalid(c, err, h.registerView(c, parseUserInput(c)), "admin/user_form", layoutMain)
+		return commitRefused(c, err, h.registerView(c, parseUserInput(c)), "admin/user_form", layoutMain)
 	}
 	v := h.view(c, "user.register_done_title", "menu.admin")
 	v["Target"] = u
 	return render(c, fiber.StatusOK, "admin/user_done", v, layoutMain)
-}
-
-// keepDraft stores what a confirm screen shows, for its 確定 to take once.
-func (h *handler) keepDraft(c *fiber.Ctx, kind string, payload any) (string, error) {
-	raw, err := json.Marshal(payload)
-	if err != nil {
-		return "", fmt.Errorf("keep %s draft: %w", kind, err)
-	}
-	token := randomString()
-	st := stateOf(c)
-	err = h.Store.Update(func(tx *data.Tx) error {
-		return tx.PutDraft(data.Draft{Token: token, Owner: userActor(st), Kind: kind, Payload: raw, CreatedAt: h.Accounts.Now()})
-	})
-	return token, err
-}
-
-// takeDraft consumes the draft named by the form's draft field; ErrNotFound when it was
-// already used, expired, or belongs to someone else.
-func takeDraft(tx *data.Tx, c *fiber.Ctx, owner, kind string, into any) error {
-	d, err := tx.TakeDraft(c.FormValue("draft"), owner, kind)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(d.Payload, into); err != nil {
-		return fmt.Errorf("read %s draft: %w", kind, err)
-	}
-	return nil
 }

@@ -1,0 +1,37 @@
+package web
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"inkan/app/domain/draft"
+	"inkan/app/domain/form"
+	"inkan/data"
+)
+
+// keepDraft keeps what a confirm screen shows, for its 確定 to take once with
+// k.Take inside the committing transaction.
+func keepDraft[T any](h *handler, k draft.Kind[T], owner string, v T) (string, error) {
+	var token string
+	err := h.Store.Update(func(tx *data.Tx) (err error) {
+		token, err = k.Keep(tx, owner, v, h.Accounts.Now())
+		return err
+	})
+	return token, err
+}
+
+// draftToken is the token a confirm screen posts back to its 確定.
+func draftToken(c *fiber.Ctx) string { return c.FormValue("draft") }
+
+// commitRefused answers a 確定 that did not go through, on the input screen v with the
+// values as typed: a used, expired or foreign draft is 409 with one message in every
+// flow; messages of the rules are 422 beside their fields; anything else is the error
+// page.
+func commitRefused(c *fiber.Ctx, err error, v fiber.Map, name, layout string) error {
+	if errors.Is(err, draft.ErrGone) {
+		v["Errors"] = form.Errors{"": "error.draft_used"}
+		return render(c, fiber.StatusConflict, name, v, layout)
+	}
+	return invalid(c, err, v, name, layout)
+}
