@@ -22,9 +22,8 @@ func (h *handler) trustRoutes(app *fiber.App) {
 			return c.Send(b)
 		}
 	}
-	ca := h.Certs.CA
-	app.Get(pki.RootCertPath, der("application/pkix-cert", func() ([]byte, error) { return ca.Root().Raw, nil }))
-	app.Get(pki.IssuingCertPath, der("application/pkix-cert", func() ([]byte, error) { return ca.Issuing().Raw, nil }))
+	app.Get(pki.RootCertPath, der("application/pkix-cert", func() ([]byte, error) { return h.Certs.Root().Raw, nil }))
+	app.Get(pki.IssuingCertPath, der("application/pkix-cert", func() ([]byte, error) { return h.Certs.Issuing().Raw, nil }))
 	app.Get(pki.IssuingCRLPath, der("application/pkix-crl", func() ([]byte, error) {
 		issuing, _, err := h.Certs.CRLs()
 		return issuing, err
@@ -33,7 +32,7 @@ func (h *handler) trustRoutes(app *fiber.App) {
 		_, root, err := h.Certs.CRLs()
 		return root, err
 	}))
-	app.Post(TSAPath, adaptor.HTTPHandler(h.Certs.TSA.Handler()))
+	app.Post(TSAPath, adaptor.HTTPHandler(h.Certs.TSAHandler()))
 }
 
 // TSAPath is where the timestamp authority answers application/timestamp-query.

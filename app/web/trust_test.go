@@ -98,7 +98,7 @@ func TestTSAAnswersOpenSSL(t *testing.T) {
 	dir := t.TempDir()
 	file := func(name string) string { return filepath.Join(dir, name) }
 	os.WriteFile(file("contract.txt"), []byte("工事請負契約書"), 0o600)
-	os.WriteFile(file("root.pem"), env.Server.Certs.CA.RootPEM(), 0o600)
+	os.WriteFile(file("root.pem"), env.Server.Certs.RootPEM(), 0o600)
 	if out, err := exec.Command(openssl, "ts", "-query", "-data", file("contract.txt"), "-sha256", "-cert", "-out", file("q.tsq")).CombinedOutput(); err != nil {
 		t.Fatalf("openssl ts -query: %v\n%s", err, out)
 	}

@@ -28,10 +28,10 @@ type Service struct {
 	store *data.Store
 	mail  *inkanmail.Composer
 	now   func() time.Time
-	// CA is the installation's certificate authority.
-	CA *pki.Authority
-	// TSA is the installation's timestamp authority.
-	TSA *tsa.Authority
+	// ca and tsa are reached only through the methods, so that every signature of the
+	// installation takes the same path (SignPDF) and no caller holds the keys.
+	ca  *pki.Authority
+	tsa *tsa.Authority
 }
 
 // Open loads the CA from the store, creating it (and publishing first CRLs) on the
@@ -50,13 +50,13 @@ func Open(store *data.Store, master pki.MasterKey, composer *inkanmail.Composer,
 		if err := json.Unmarshal(st.Authority, &state); err != nil {
 			return fmt.Errorf("read CA state: %w", err)
 		}
-		s.CA, err = pki.LoadAuthority(master, state, now)
+		s.ca, err = pki.LoadAuthority(master, state, now)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open certificate authority: %w", err)
 	}
-	s.TSA, err = tsa.New(tsa.Config{Certificate: s.CA.TSACertificate(), Signer: s.CA.TSASigner(), Chain: []*x509.Certificate{s.CA.Root()}, Clock: now})
+	s.tsa, err = tsa.New(tsa.Config{Certificate: s.ca.TSACertificate(), Signer: s.ca.TSASigner(), Chain: []*x509.Certificate{s.ca.Root()}, Clock: now})
 	if err != nil {
 		return nil, fmt.Errorf("open timestamp authority: %w", err)
 	}
@@ -72,7 +72,7 @@ func (s *Service) create(tx *data.Tx, master pki.MasterKey, organization, baseUR
 	if err != nil {
 		return fmt.Errorf("encode CA state: %w", err)
 	}
-	s.CA = ca
+	s.ca = ca
 	if err := tx.PutTrust(data.TrustState{Authority: raw}); err != nil {
 		return err
 	}
@@ -108,10 +108,10 @@ func (s *Service) publishCRLs(tx *data.Tx) error {
 	now := s.now()
 	st.CRLNumber++
 	number := new(big.Int).SetUint64(st.CRLNumber)
-	if st.IssuingCRL, err = s.CA.CRL(revoked, number, now, now.Add(crlLifetime)); err != nil {
+	if st.IssuingCRL, err = s.ca.CRL(revoked, number, now, now.Add(crlLifetime)); err != nil {
 		return fmt.Errorf("issue CRL: %w", err)
 	}
-	if st.RootCRL, err = s.CA.RootCRL(nil, number, now, now.Add(crlLifetime)); err != nil {
+	if st.RootCRL, err = s.ca.RootCRL(nil, number, now, now.Add(crlLifetime)); err != nil {
 		return fmt.Errorf("issue root CRL: %w", err)
 	}
 	st.CRLAt = now
@@ -154,7 +154,7 @@ func (s *Service) Issue(tx *data.Tx, companyID string, app Application) (data.Ce
 	if err != nil {
 		return data.Certificate{}, "", err
 	}
-	issued, pin, err := s.CA.Issue(pki.IssueRequest{Number: number, Subject: app.Subject})
+	issued, pin, err := s.ca.Issue(pki.IssueRequest{Number: number, Subject: app.Subject})
 	if err != nil {
 		return data.Certificate{}, "", fmt.Errorf("issue certificate %s: %w", number, err)
 	}
@@ -205,29 +205,29 @@ func (s *Service) Revoke(tx *data.Tx, number string, reason int, actor string) e
 	return tx.Audit(data.Event{Time: now, CompanyID: c.CompanyID, Actor: actor, Action: "certificate.revoke", Target: number})
 }
 
-// Key is a certificate opened for signing: its private key, the certificate and the
-// chain up to the root.
-type Key struct {
+// key is a certificate opened for signing: its private key, the certificate and the
+// chain up to the root. It never leaves the package: SignPDF is the one way to sign.
+type key struct {
 	Signer      crypto.Signer
 	Certificate *x509.Certificate
 	Chain       []*x509.Certificate
 }
 
-// OpenKey unseals a certificate's private key. The caller has already decided the
+// openKey unseals a certificate's private key. The caller has already decided the
 // signature is allowed (the user is linked and has checked the PIN).
-func (s *Service) OpenKey(c data.Certificate) (Key, error) {
+func (s *Service) openKey(c data.Certificate) (key, error) {
 	if c.Status != data.CertificateValid {
-		return Key{}, fmt.Errorf("certificate %s is %s", c.Number, c.Status)
+		return key{}, fmt.Errorf("certificate %s is %s", c.Number, c.Status)
 	}
 	var sealed pki.SealedKey
 	if err := json.Unmarshal(c.Key, &sealed); err != nil {
-		return Key{}, fmt.Errorf("certificate %s: read sealed key: %w", c.Number, err)
+		return key{}, fmt.Errorf("certificate %s: read sealed key: %w", c.Number, err)
 	}
-	signer, cert, err := s.CA.OpenKey(pki.IssuedCertificate{Number: c.Number, Certificate: c.DER, Key: sealed, PINHash: c.PINHash})
+	signer, cert, err := s.ca.OpenKey(pki.IssuedCertificate{Number: c.Number, Certificate: c.DER, Key: sealed, PINHash: c.PINHash})
 	if err != nil {
-		return Key{}, fmt.Errorf("certificate %s: %w", c.Number, err)
+		return key{}, fmt.Errorf("certificate %s: %w", c.Number, err)
 	}
-	return Key{Signer: signer, Certificate: cert, Chain: s.CA.Chain()}, nil
+	return key{Signer: signer, Certificate: cert, Chain: s.ca.Chain()}, nil
 }
 
 // CheckPIN is the validity check (証明書有効性確認): a linked user proves the PIN once,

@@ -2,10 +2,12 @@ package certificate_test
 
 import (
 	"bytes"
-	"crypto/rand"
-	"crypto/sha256"
+	"context"
 	"crypto/x509"
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,6 +23,7 @@ type fixture struct {
 	master pki.MasterKey
 	svc    *certificate.Service
 	now    time.Time
+	pdf    []byte // an unsigned document to sign
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -33,6 +36,9 @@ func newFixture(t *testing.T) *fixture {
 	t.Cleanup(func() { store.Close() })
 	f := &fixture{store: store, now: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)}
 	f.master, _ = pki.NewMasterKey()
+	if f.pdf, err = os.ReadFile(filepath.Join("..", "..", "..", "testdata", "pdf", "qpdf-objstm.pdf")); err != nil {
+		t.Fatal(err)
+	}
 	f.svc = f.open(t, f.master)
 	store.Update(func(tx *data.Tx) error {
 		for _, name := range []string{"A建設", "B工務店"} {
@@ -85,20 +91,15 @@ func TestIssueSignRevoke(t *testing.T) {
 	if rec.Number != "DJC-00001" || rec.Status != data.CertificateValid {
 		t.Fatalf("issued %+v", rec)
 	}
-	key, err := f.svc.OpenKey(rec)
+	cert, err := x509.ParseCertificate(rec.DER)
 	if err != nil {
 		t.Fatal(err)
 	}
-	digest := sha256.Sum256([]byte("契約"))
-	sig, err := key.Signer.Sign(rand.Reader, digest[:], nil)
-	if err != nil || !verifies(key.Certificate, sig) {
-		t.Fatalf("the opened key does not sign for its certificate: %v", err)
-	}
 	roots := x509.NewCertPool()
-	roots.AddCert(f.svc.CA.Root())
+	roots.AddCert(f.svc.Root())
 	inter := x509.NewCertPool()
-	inter.AddCert(f.svc.CA.Issuing())
-	if _, err := key.Certificate.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: f.now, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
+	inter.AddCert(f.svc.Issuing())
+	if _, err := cert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: f.now, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
 		t.Errorf("chain: %v", err)
 	}
 
@@ -110,6 +111,10 @@ func TestIssueSignRevoke(t *testing.T) {
 		}
 		return nil
 	})
+	user := certificate.SignRequest{Number: rec.Number, CompanyID: "C000001", UserID: "U000001", Document: "契約書.pdf"}
+	if _, err := f.svc.SignPDF(context.Background(), user, f.pdf); !errors.Is(err, certificate.ErrPINNotChecked) {
+		t.Errorf("signing before the PIN check: %v", err)
+	}
 	check := func(company, user, p string) (bool, error) {
 		var ok bool
 		err := f.store.Update(func(tx *data.Tx) (err error) { ok, err = f.svc.CheckPIN(tx, company, rec.Number, user, p); return })
@@ -125,20 +130,46 @@ func TestIssueSignRevoke(t *testing.T) {
 		t.Errorf("another company checked the PIN: %v", err)
 	}
 
+	// Once the PIN is checked the user signs, and the signature verifies with the
+	// certificate; nobody else signs with it.
+	signed, err := f.svc.SignPDF(context.Background(), user, f.pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := f.svc.VerifyPDF("契約書.pdf", signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Signatures) != 1 || !rep.Signatures[0].Valid() || !rep.Signatures[0].Chain[0].Equal(cert) {
+		t.Errorf("verify the user's signature: %+v", rep)
+	}
+	refused := []struct {
+		name string
+		req  certificate.SignRequest
+		want error
+	}{
+		{"unlinked user", certificate.SignRequest{Number: rec.Number, CompanyID: "C000001", UserID: "U000002"}, certificate.ErrPINNotChecked},
+		{"another company", certificate.SignRequest{Number: rec.Number, CompanyID: "C000002", UserID: "U000002"}, data.ErrNotFound},
+		{"nobody", certificate.SignRequest{Number: rec.Number}, nil},
+	}
+	for _, r := range refused {
+		_, err := f.svc.SignPDF(context.Background(), r.req, f.pdf)
+		if err == nil || (r.want != nil && !errors.Is(err, r.want)) {
+			t.Errorf("%s signed: %v", r.name, err)
+		}
+	}
+
 	f.now = f.now.Add(time.Hour)
 	if err := f.store.Update(func(tx *data.Tx) error { return f.svc.Revoke(tx, rec.Number, pki.ReasonKeyCompromise, "operator") }); err != nil {
 		t.Fatal(err)
 	}
 	issuingCRL, _, _ := f.svc.CRLs()
-	if err := pki.CheckRevocation(key.Certificate, f.svc.CA.Issuing(), issuingCRL, f.now); !errors.Is(err, pki.ErrRevoked) {
+	if err := pki.CheckRevocation(cert, f.svc.Issuing(), issuingCRL, f.now); !errors.Is(err, pki.ErrRevoked) {
 		t.Errorf("published CRL after revocation: %v", err)
 	}
-	f.store.View(func(tx *data.Tx) error {
-		rec, _ = tx.CertificateByNumber(rec.Number)
-		return nil
-	})
-	if _, err := f.svc.OpenKey(rec); err == nil {
-		t.Error("a revoked certificate's key opened")
+	console := certificate.SignRequest{Number: rec.Number, Console: true}
+	if _, err := f.svc.SignPDF(context.Background(), console, f.pdf); err == nil || !strings.Contains(err.Error(), "revoked") {
+		t.Errorf("signing with a revoked certificate: %v", err)
 	}
 }
 
@@ -156,7 +187,7 @@ func TestIssueRefusesAnotherCompanysUser(t *testing.T) {
 func TestTheCAIsKeptAcrossRestartsAndNeedsItsMasterKey(t *testing.T) {
 	f := newFixture(t)
 	again := f.open(t, f.master)
-	if !again.CA.Root().Equal(f.svc.CA.Root()) {
+	if !again.Root().Equal(f.svc.Root()) {
 		t.Error("a restart made a new root")
 	}
 	other, _ := pki.NewMasterKey()
@@ -178,9 +209,4 @@ func TestPublishCRLsGrowsTheNumber(t *testing.T) {
 	if b.Number.Cmp(a.Number) <= 0 {
 		t.Errorf("CRL number %v after %v", b.Number, a.Number)
 	}
-}
-
-// verifies checks an ECDSA signature over SHA-256 of "契約" with the certificate.
-func verifies(cert *x509.Certificate, sig []byte) bool {
-	return cert.CheckSignature(x509.ECDSAWithSHA256, []byte("契約"), sig) == nil
 }

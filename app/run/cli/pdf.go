@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"inkan/app/domain/certificate"
 	"inkan/app/run/server"
 	"inkan/app/trust/pades"
 	"inkan/app/trust/pki"
@@ -63,22 +65,13 @@ func pdfSign(env Env, args []string) error {
 	if number == "" || len(rest) != 2 {
 		return errors.New("usage: inkan pdf sign --cert DJC-nnnnn IN.pdf OUT.pdf")
 	}
-	var rec data.Certificate
-	if err := s.Store.View(func(tx *data.Tx) (err error) { rec, err = tx.CertificateByNumber(number); return }); err != nil {
-		return fmt.Errorf("certificate %s: %w", number, err)
-	}
-	key, err := s.Certs.OpenKey(rec)
-	if err != nil {
-		return err
-	}
 	in, err := os.ReadFile(rest[0])
 	if err != nil {
 		return err
 	}
-	out, err := pades.Sign(in, pades.Signer{Key: key.Signer, Certificate: key.Certificate, Chain: key.Chain}, s.Certs.TSA,
-		pades.SignOptions{Time: time.Now(), Name: rec.DisplayName})
+	out, err := s.Certs.SignPDF(context.Background(), certificate.SignRequest{Number: number, Console: true, Document: rest[0]}, in)
 	if err != nil {
-		return fmt.Errorf("sign %s: %w", rest[0], err)
+		return err
 	}
 	return writeFileAtomic(rest[1], out)
 }
@@ -96,17 +89,9 @@ func pdfTimestamp(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	issuing, root, err := s.Certs.CRLs()
+	out, err := s.Certs.TimestampPDF(context.Background(), rest[0], in)
 	if err != nil {
 		return err
-	}
-	v := pades.Validation{
-		Certificates: append(s.Certs.CA.Chain(), s.Certs.CA.TSACertificate()),
-		CRLs:         [][]byte{issuing, root},
-	}
-	out, err := pades.Timestamp(in, s.Certs.TSA, v, time.Now())
-	if err != nil {
-		return fmt.Errorf("timestamp %s: %w", rest[0], err)
 	}
 	return writeFileAtomic(rest[1], out)
 }
@@ -124,13 +109,9 @@ func pdfVerify(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	issuing, root, err := s.Certs.CRLs()
+	rep, err := s.Certs.VerifyPDF(rest[0], doc)
 	if err != nil {
 		return err
-	}
-	rep, err := pades.Verify(doc, pades.VerifyOptions{Roots: s.Certs.CA.Roots(), CRLs: [][]byte{issuing, root}})
-	if err != nil {
-		return fmt.Errorf("verify %s: %w", rest[0], err)
 	}
 	printReport(env, rep)
 	if !rep.Valid() {
@@ -202,7 +183,7 @@ func caCommand(env Env, args []string) error {
 			return err
 		}
 		defer s.Close()
-		_, err = env.Stdout.Write(s.Certs.CA.RootPEM())
+		_, err = env.Stdout.Write(s.Certs.RootPEM())
 		return err
 	case "revoke":
 		return caRevoke(env, args[1:])

@@ -108,8 +108,7 @@ func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *dat
 	if err != nil {
 		return nil, err
 	}
-	s.Jobs = jobs.New(log)
-	if err := s.addJobs(now); err != nil {
+	if s.Jobs, err = jobs.New(log, jobs.Table(jobs.Deps{Store: s.Store, Accounts: s.Accounts, Certs: s.Certs, Now: now})); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -126,27 +125,6 @@ func newDelivery(cfg config.Config, log *slog.Logger, now func() time.Time, stor
 	return delivery.New(store, delivery.Options{
 		SMTP: cfg.SMTP, Sender: cfg.ServiceName, LocalName: u.Hostname(), Now: now, Log: log,
 	})
-}
-
-func (s *Server) addJobs(now func() time.Time) error {
-	purge := func(context.Context) error { _, err := s.Accounts.PurgeExpired(); return err }
-	if err := s.Jobs.Add("@every 5m", "purge sessions", purge); err != nil {
-		return fmt.Errorf("schedule session purge: %w", err)
-	}
-	drafts := func(context.Context) error {
-		return s.Store.Update(func(tx *data.Tx) error {
-			_, err := tx.DeleteDraftsBefore(now().Add(-24 * time.Hour))
-			return err
-		})
-	}
-	if err := s.Jobs.Add("@every 1h", "purge drafts", drafts); err != nil {
-		return fmt.Errorf("schedule draft purge: %w", err)
-	}
-	crls := func(context.Context) error { return s.Certs.PublishCRLs() }
-	if err := s.Jobs.Add("@every 24h", "publish CRLs", crls); err != nil {
-		return fmt.Errorf("schedule CRL publishing: %w", err)
-	}
-	return nil
 }
 
 // masterKey is the operator's key when configured, else the key file in the data

@@ -1,0 +1,140 @@
+package certificate
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"inkan/app/trust/pades"
+	"inkan/data"
+)
+
+// ErrPINNotChecked is the answer to a user who is not linked to the certificate or has
+// not yet passed its validity check (CheckPIN).
+var ErrPINNotChecked = errors.New("certificate: the user has not checked the PIN of this certificate")
+
+// SignRequest says which certificate signs and for whom.
+type SignRequest struct {
+	// Number is the certificate's 電子証明書管理番号 (DJC-nnnnn).
+	Number string
+	// CompanyID and UserID name the user who signs: the certificate must be the
+	// company's, and the user linked to it and past its PIN check. The caller has
+	// already authenticated the user.
+	CompanyID, UserID string
+	// Console is the operator at the server's console (inkan pdf sign), who may sign
+	// with any valid certificate of the installation; CompanyID and UserID stay empty.
+	Console bool
+	// Document names what is signed, in errors (a file name, a contract number).
+	Document string
+}
+
+// SignPDF appends a PAdES B-T signature with the request's certificate to doc and
+// returns the new file, signed at the service's clock and timestamped by the
+// installation's TSA. The store is only read; the signing itself runs outside any
+// transaction.
+func (s *Service) SignPDF(ctx context.Context, req SignRequest, doc []byte) ([]byte, error) {
+	rec, err := s.signingCertificate(req)
+	if err != nil {
+		return nil, err
+	}
+	k, err := s.openKey(rec)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("sign %s: %w", req.Document, err)
+	}
+	out, err := pades.Sign(doc, pades.Signer{Key: k.Signer, Certificate: k.Certificate, Chain: k.Chain}, s.tsa,
+		pades.SignOptions{Time: s.now(), Name: rec.DisplayName})
+	if err != nil {
+		return nil, fmt.Errorf("sign %s: %w", req.Document, err)
+	}
+	return out, nil
+}
+
+// signingCertificate reads the request's certificate and checks that its signer may
+// use it.
+func (s *Service) signingCertificate(req SignRequest) (rec data.Certificate, err error) {
+	if !req.Console && (req.CompanyID == "" || req.UserID == "") {
+		return data.Certificate{}, fmt.Errorf("certificate %s: a signature needs a company and a user, or the console", req.Number)
+	}
+	err = s.store.View(func(tx *data.Tx) (err error) {
+		if req.Console {
+			rec, err = tx.CertificateByNumber(req.Number)
+		} else {
+			rec, err = tx.Tenant(req.CompanyID).Certificate(req.Number)
+		}
+		return err
+	})
+	if err != nil {
+		return data.Certificate{}, fmt.Errorf("certificate %s: %w", req.Number, err)
+	}
+	if req.Console {
+		return rec, nil
+	}
+	for _, l := range rec.Links {
+		if l.UserID == req.UserID && l.CheckedAt != nil {
+			return rec, nil
+		}
+	}
+	return data.Certificate{}, fmt.Errorf("certificate %s: user %s: %w", req.Number, req.UserID, ErrPINNotChecked)
+}
+
+// Validation is what a verifier needs later to check the installation's signatures
+// without asking it: the CA chain, the TSA certificate and the published CRLs.
+func (s *Service) Validation() (pades.Validation, error) {
+	issuing, root, err := s.CRLs()
+	if err != nil {
+		return pades.Validation{}, err
+	}
+	return pades.Validation{
+		Certificates: append(s.ca.Chain(), s.ca.TSACertificate()),
+		CRLs:         [][]byte{issuing, root},
+	}, nil
+}
+
+// TimestampPDF makes doc B-LTA (or extends its archive timestamps): the validation data
+// goes into the document's DSS, then a document timestamp of the installation's TSA
+// covers the whole file. name says what doc is, in errors.
+func (s *Service) TimestampPDF(ctx context.Context, name string, doc []byte) ([]byte, error) {
+	v, err := s.Validation()
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("timestamp %s: %w", name, err)
+	}
+	out, err := pades.Timestamp(doc, s.tsa, v, s.now())
+	if err != nil {
+		return nil, fmt.Errorf("timestamp %s: %w", name, err)
+	}
+	return out, nil
+}
+
+// VerifyPDF checks every signature and document timestamp of doc against the
+// installation's roots and its current CRLs. name says what doc is, in errors.
+func (s *Service) VerifyPDF(name string, doc []byte) (*pades.Report, error) {
+	issuing, root, err := s.CRLs()
+	if err != nil {
+		return nil, err
+	}
+	rep, err := pades.Verify(doc, pades.VerifyOptions{Roots: s.ca.Roots(), CRLs: [][]byte{issuing, root}})
+	if err != nil {
+		return nil, fmt.Errorf("verify %s: %w", name, err)
+	}
+	return rep, nil
+}
+
+// Root is the installation's root CA certificate.
+func (s *Service) Root() *x509.Certificate { return s.ca.Root() }
+
+// Issuing is the CA certificate that issues the company certificates.
+func (s *Service) Issuing() *x509.Certificate { return s.ca.Issuing() }
+
+// RootPEM is the root CA certificate in PEM, for verifiers to trust.
+func (s *Service) RootPEM() []byte { return s.ca.RootPEM() }
+
+// TSAHandler answers RFC 3161 timestamp queries over HTTP.
+func (s *Service) TSAHandler() http.Handler { return s.tsa.Handler() }

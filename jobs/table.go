@@ -1,0 +1,39 @@
+package jobs
+
+import (
+	"context"
+	"time"
+
+	"inkan/app/domain/account"
+	"inkan/app/domain/certificate"
+	"inkan/data"
+)
+
+// Deps are the services whose scheduled work the table runs.
+type Deps struct {
+	Store    *data.Store
+	Accounts *account.Service
+	Certs    *certificate.Service
+	// Now is the clock of the jobs that read one themselves; nil for the wall clock.
+	Now func() time.Time
+}
+
+// Table is every scheduled job of the installation.
+func Table(d Deps) []Job {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return []Job{
+		{Name: "purge sessions", Schedule: "@every 5m", Run: func(context.Context) error {
+			_, err := d.Accounts.PurgeExpired()
+			return err
+		}},
+		{Name: "purge drafts", Schedule: "@every 1h", Run: func(context.Context) error {
+			_, err := purgeDrafts(d.Store, d.Now())
+			return err
+		}},
+		{Name: "publish CRLs", Schedule: "@every 24h", Run: func(context.Context) error {
+			return d.Certs.PublishCRLs()
+		}},
+	}
+}

@@ -1,0 +1,136 @@
+package jobs_test
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"log/slog"
+	"testing"
+	"time"
+
+	"inkan/app/domain/account"
+	"inkan/app/domain/certificate"
+	"inkan/app/domain/mail"
+	"inkan/app/trust/pki"
+	"inkan/data"
+	"inkan/jobs"
+	"inkan/views"
+)
+
+// now is the fixed clock every job of the table reads in these tests.
+var now = time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
+
+// table builds the job table on the real services over a fresh store.
+func table(t *testing.T) (*data.Store, map[string]jobs.Job) {
+	t.Helper()
+	store, err := data.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	composer, err := mail.New(views.FS, "mail", "Inkan", "https://keiyaku.example.jp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := func() time.Time { return now }
+	accounts := account.New(store, composer, account.Options{IdleTimeout: 30 * time.Minute, MaxAge: 12 * time.Hour, Now: clock})
+	master, _ := pki.NewMasterKey()
+	certs, err := certificate.Open(store, master, composer, "Inkan Test", "https://keiyaku.example.jp", clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]jobs.Job{}
+	for _, j := range jobs.Table(jobs.Deps{Store: store, Accounts: accounts, Certs: certs, Now: clock}) {
+		if _, twice := byName[j.Name]; twice || j.Schedule == "" || j.Run == nil {
+			t.Fatalf("table line %+v", j)
+		}
+		byName[j.Name] = j
+	}
+	// The table must schedule: New refuses a line cron cannot read.
+	s, err := jobs.New(slog.New(slog.DiscardHandler), jobs.Table(jobs.Deps{Store: store, Accounts: accounts, Certs: certs}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Stop()
+	return store, byName
+}
+
+func run(t *testing.T, tab map[string]jobs.Job, name string) {
+	t.Helper()
+	j, ok := tab[name]
+	if !ok {
+		t.Fatalf("no job %q in the table", name)
+	}
+	if err := j.Run(context.Background()); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+}
+
+func TestPurgeSessionsRemovesOnlyExpiredOnes(t *testing.T) {
+	store, tab := table(t)
+	sessions := []data.Session{
+		{ID: "fresh", CreatedAt: now.Add(-time.Hour), LastSeenAt: now.Add(-time.Minute)},
+		{ID: "idle", CreatedAt: now.Add(-time.Hour), LastSeenAt: now.Add(-31 * time.Minute)},
+		{ID: "old", CreatedAt: now.Add(-13 * time.Hour), LastSeenAt: now.Add(-time.Minute)},
+	}
+	store.Update(func(tx *data.Tx) error {
+		for _, s := range sessions {
+			s.Kind, s.Subject, s.CompanyID = data.SessionUser, "U000001", "C000001"
+			if err := tx.PutSession(s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return nil
+	})
+	run(t, tab, "purge sessions")
+	store.View(func(tx *data.Tx) error {
+		for _, s := range sessions {
+			_, err := tx.Session(s.ID)
+			if kept := err == nil; kept != (s.ID == "fresh") {
+				t.Errorf("session %s: kept %v (%v)", s.ID, kept, err)
+			}
+		}
+		return nil
+	})
+}
+
+func TestPurgeDraftsRemovesThoseOlderThanADay(t *testing.T) {
+	store, tab := table(t)
+	store.Update(func(tx *data.Tx) error {
+		for token, age := range map[string]time.Duration{"old": 25 * time.Hour, "fresh": 23 * time.Hour} {
+			if err := tx.PutDraft(data.Draft{Token: token, Owner: "U000001", Kind: "user.register", CreatedAt: now.Add(-age)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return nil
+	})
+	run(t, tab, "purge drafts")
+	store.Update(func(tx *data.Tx) error {
+		if _, err := tx.TakeDraft("old", "U000001", "user.register"); !errors.Is(err, data.ErrNotFound) {
+			t.Errorf("the old draft: %v", err)
+		}
+		if _, err := tx.TakeDraft("fresh", "U000001", "user.register"); err != nil {
+			t.Errorf("the fresh draft: %v", err)
+		}
+		return nil
+	})
+}
+
+func TestPublishCRLsIssuesTheNextNumberNow(t *testing.T) {
+	store, tab := table(t)
+	crl := func() *x509.RevocationList {
+		var st data.TrustState
+		store.View(func(tx *data.Tx) (err error) { st, err = tx.Trust(); return err })
+		l, err := x509.ParseRevocationList(st.IssuingCRL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	before := crl()
+	run(t, tab, "publish CRLs")
+	after := crl()
+	if after.Number.Cmp(before.Number) <= 0 || !after.ThisUpdate.Equal(now) || !after.NextUpdate.After(now.Add(24*time.Hour)) {
+		t.Errorf("CRL after the job: number %v (was %v), this update %v, next %v", after.Number, before.Number, after.ThisUpdate, after.NextUpdate)
+	}
+}
