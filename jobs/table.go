@@ -6,6 +6,7 @@ import (
 
 	"inkan/app/domain/account"
 	"inkan/app/domain/certificate"
+	"inkan/app/domain/draft"
 	"inkan/data"
 )
 
@@ -29,7 +30,7 @@ func Table(d Deps) []Job {
 			return err
 		}},
 		{Name: "purge drafts", Schedule: "@every 1h", Run: func(context.Context) error {
-			_, err := purgeDrafts(d.Store, d.Now())
+			_, err := draft.Purge(d.Store, d.Now())
 			return err
 		}},
 		{Name: "publish CRLs", Schedule: "@every 24h", Run: func(context.Context) error {

@@ -88,3 +88,16 @@ func newToken() (string, error) {
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
+
+// Purge deletes the drafts older than MaxAge at now: confirm screens nobody committed.
+// It is the body of the hourly job.
+func Purge(store *data.Store, now time.Time) (n int, err error) {
+	err = store.Update(func(tx *data.Tx) (err error) {
+		n, err = tx.DeleteDraftsBefore(now.Add(-MaxAge))
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("draft: purge: %w", err)
+	}
+	return n, nil
+}
