@@ -1,6 +1,11 @@
 package web
 
-import "inkan/app/locale/i18n"
+import (
+	"html/template"
+	"strings"
+
+	"inkan/app/locale/i18n"
+)
 
 // section is one entry of the menu bar of SPEC section 4.
 type section struct {
@@ -68,7 +73,7 @@ var operatorMenu = []section{
 	{Key: "operator.outbox", Path: "/operator/outbox"},
 }
 
-// menuEntry is a menu link as the layouts draw it, its label translated.
+// menuEntry is a menu link as partials/menu_items draws it, its label translated.
 type menuEntry struct {
 	Key   string
 	Label string
@@ -76,32 +81,63 @@ type menuEntry struct {
 	Items []menuEntry
 }
 
-// menus holds every menu bar translated into every catalog language. They are the
-// same for everyone with the same role, plan rule and language, so a page picks one
-// instead of translating thirty labels.
-type menus struct {
-	company  map[menuVariant][]menuEntry
-	operator map[string][]menuEntry
+// menuBar names one drawing of a menu bar: the same for everyone with the same
+// language, console, role and plan rule, on a screen of the same section.
+type menuBar struct {
+	lang, active               string
+	operator, admin, canInvite bool
 }
 
-// menuVariant is what a company user's menu bar depends on.
-type menuVariant struct {
-	lang             string
-	admin, canInvite bool
-}
+// menus holds every menu bar drawn once at start, for every language and every
+// section that can be the active one. They hold no company's data, only the menu
+// table, so a page picks its bar instead of drawing thirty links.
+type menus map[menuBar]template.HTML
 
-func translateMenus(catalogs *i18n.Catalogs) menus {
-	m := menus{company: map[menuVariant][]menuEntry{}, operator: map[string][]menuEntry{}}
+func drawMenus(s *screens, catalogs *i18n.Catalogs) (menus, error) {
+	m := menus{}
 	for _, lang := range catalogs.Languages() {
 		l := catalogs.For(lang)
+		bars := map[menuBar][]section{{lang: lang, operator: true}: operatorMenu}
 		for _, admin := range []bool{false, true} {
 			for _, invite := range []bool{false, true} {
-				m.company[menuVariant{lang, admin, invite}] = translateSections(l, menuFor(admin, invite))
+				bars[menuBar{lang: lang, admin: admin, canInvite: invite}] = menuFor(admin, invite)
 			}
 		}
-		m.operator[lang] = translateSections(l, operatorMenu)
+		for bar, sections := range bars {
+			entries := translateSections(l, sections)
+			for _, active := range append([]string{""}, keysOf(sections)...) {
+				bar.active = active
+				var b strings.Builder
+				err := execute(s.byLang[lang], &b, "partials/menu_items", struct {
+					Items  []menuEntry
+					Active string
+				}{entries, active})
+				if err != nil {
+					return nil, err
+				}
+				m[bar] = template.HTML(b.String())
+			}
+		}
 	}
-	return m
+	return m, nil
+}
+
+// bar is the drawn menu bar; a screen whose active section is not in the menu gets
+// the bar with none marked.
+func (m menus) bar(b menuBar) template.HTML {
+	if html, ok := m[b]; ok {
+		return html
+	}
+	b.active = ""
+	return m[b]
+}
+
+func keysOf(sections []section) []string {
+	keys := make([]string, len(sections))
+	for i, s := range sections {
+		keys[i] = s.Key
+	}
+	return keys
 }
 
 func translateSections(l i18n.Localizer, sections []section) []menuEntry {

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"html/template"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -32,7 +33,7 @@ type page struct {
 	Operator *data.Operator
 	// Menu is the menu bar of the company screens or of the operator console, and
 	// Logout the path its ログアウト posts to.
-	Menu   []menuEntry
+	Menu   template.HTML
 	Logout string
 	// Errors are the messages beside the fields, Alert the one above the form.
 	Errors form.Errors
@@ -53,10 +54,10 @@ func (h *handler) page(c *fiber.Ctx, titleKey, active string) page {
 	switch {
 	case st.User != nil:
 		p.User, p.Company, p.Logout = st.User, st.Company, "/logout"
-		p.Menu = h.menus.company[menuVariant{l.Lang, st.User.Role == account.RoleAdmin, canInvite(st.Company)}]
+		p.Menu = h.menus.bar(menuBar{lang: l.Lang, active: active, admin: st.User.Role == account.RoleAdmin, canInvite: canInvite(st.Company)})
 	case st.Operator != nil:
 		p.Operator, p.Logout = st.Operator, "/operator/logout"
-		p.Menu = h.menus.operator[l.Lang]
+		p.Menu = h.menus.bar(menuBar{lang: l.Lang, active: active, operator: true})
 	}
 	return p
 }

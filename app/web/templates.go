@@ -39,14 +39,20 @@ type screens struct {
 // skeleton is the template of the whole HTML document.
 const skeleton = "layouts/page"
 
-// literalLabel is a catalog lookup with a literal key and no arguments.
-var literalLabel = regexp.MustCompile(`\{\{-?\s*\$?\.L\.T\s+"([^"]+)"\s*-?\}\}`)
+// literalLabel is a catalog lookup with a literal key and no arguments; literalStatic
+// names a static file by a literal name.
+var (
+	literalLabel  = regexp.MustCompile(`\{\{-?\s*\$?\.L\.T\s+"([^"]+)"\s*-?\}\}`)
+	literalStatic = regexp.MustCompile(`\{\{-?\s*static\s+"([^"]+)"\s*-?\}\}`)
+)
 
-func loadScreens(fsys fs.FS, catalogs *i18n.Catalogs, funcs map[string]any) (*screens, error) {
+// loadScreens parses the templates once per catalog language. Static file URLs named
+// by a literal are resolved while parsing as well, by staticURL.
+func loadScreens(fsys fs.FS, catalogs *i18n.Catalogs, funcs map[string]any, staticURL func(string) (string, error)) (*screens, error) {
 	s := &screens{byLang: map[string]*template.Template{}, fallback: i18n.Default}
 	s.buffers.New = func() any { return new(bytes.Buffer) }
 	for _, lang := range catalogs.Languages() {
-		tfs := &translatedFS{base: http.FS(fsys), l: catalogs.For(lang)}
+		tfs := &translatedFS{base: http.FS(fsys), l: catalogs.For(lang), static: staticURL}
 		engine := fiberhtml.NewFileSystem(tfs, ".html")
 		for name, fn := range funcs {
 			engine.AddFunc(name, fn)
@@ -134,11 +140,13 @@ func execute(set *template.Template, w io.Writer, name string, data any) error {
 }
 
 // translatedFS serves the template files with their literal labels translated into
-// one language. The first missing key is kept in err.
+// one language and their literal static file names resolved. The first missing key or
+// file is kept in err.
 type translatedFS struct {
-	base http.FileSystem
-	l    i18n.Localizer
-	err  error
+	base   http.FileSystem
+	l      i18n.Localizer
+	static func(string) (string, error)
+	err    error
 }
 
 func (t *translatedFS) Open(name string) (http.File, error) {
@@ -163,6 +171,13 @@ func (t *translatedFS) Open(name string) (http.File, error) {
 		}
 		// Escaped for HTML, and braces too, since the text is parsed as template source.
 		return []byte(strings.ReplaceAll(html.EscapeString(s), "{", "&#123;"))
+	})
+	out = literalStatic.ReplaceAllFunc(out, func(m []byte) []byte {
+		url, err := t.static(string(literalStatic.FindSubmatch(m)[1]))
+		if err != nil && t.err == nil {
+			t.err = fmt.Errorf("%s: %w", name, err)
+		}
+		return []byte(html.EscapeString(url))
 	})
 	return &memFile{Reader: bytes.NewReader(out), info: info}, nil
 }

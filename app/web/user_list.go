@@ -8,7 +8,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"inkan/app/domain/account"
 	"inkan/app/domain/roster"
+	"inkan/app/locale/i18n"
 	"inkan/app/locale/sheet"
 	"inkan/data"
 )
@@ -17,23 +19,62 @@ func parseRosterFilter(c *fiber.Ctx) roster.Filter {
 	return roster.Filter{ID: c.Query("id"), Name: c.Query("name"), Status: c.Query("status")}.Normalize()
 }
 
+// userListView is 自社利用者照会: the search form and one page of the result. Every cell
+// is a ready string, so the 50-row table costs field reads only.
+type userListView struct {
+	page
+	Filter    roster.Filter
+	Statuses  []option
+	Count     string
+	Rows      []userRow
+	PageLinks []pageLink
+	Exports   []exportLink
+}
+
+// option is one choice of a select or a group of radio buttons.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// userRow is one line of the result table.
+type userRow struct {
+	No                                                 int
+	ID, Name, Kana, Role, Certificate, Status, Updated string
+}
+
 // userList is 自社利用者情報検索／一覧. The form and the paging links fetch the result
 // table by htmx and push the URL, so reload and Back show the same search.
 func (h *handler) userList(c *fiber.Ctx) error {
 	st := stateOf(c)
 	f := parseRosterFilter(c)
-	var page roster.Page
+	var found roster.Page
 	err := h.Store.View(func(tx *data.Tx) (err error) {
-		page, err = roster.Find(tx, st.Company.ID, f, roster.ParsePage(c.Query("page")))
+		found, err = roster.Find(tx, st.Company.ID, f, roster.ParsePage(c.Query("page")))
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	v := h.view(c, "user.list_title", "menu.admin")
-	v["Filter"], v["Page"] = f, page
-	v["Statuses"] = []string{"active", "suspended"}
-	v["PageLinks"], v["Exports"] = pageLinks(f.Values(), page), exportLinks(f.Values())
+	v := &userListView{page: h.page(c, "user.list_title", "menu.admin"), Filter: f}
+	l := v.L
+	for _, s := range []string{account.StatusActive, account.StatusSuspended} {
+		v.Statuses = append(v.Statuses, option{Value: s, Label: l.T("status." + s), Selected: s == f.Status})
+	}
+	if found.Total > 0 {
+		v.Count = l.T("common.range", found.Total, found.From, found.To)
+	}
+	yes, none := l.T("common.yes"), l.T("common.none")
+	v.Rows = make([]userRow, len(found.Rows))
+	for i, r := range found.Rows {
+		u := r.User
+		v.Rows[i] = userRow{No: r.No, ID: u.ID, Name: u.Name, Kana: u.Kana,
+			Role: l.T("role." + u.Role), Certificate: none, Status: l.T("status." + u.Status), Updated: roster.Date(u.UpdatedAt)}
+		if r.Certificate {
+			v.Rows[i].Certificate = yes
+		}
+	}
+	v.PageLinks, v.Exports = pageLinks(f.Values(), found), exportLinks(l, f.Values())
 	return render(c, fiber.StatusOK, "admin/user_list", v, layoutMain)
 }
 
@@ -70,15 +111,15 @@ func withParam(q url.Values, key, value string) string {
 
 // exportLink is one of the download buttons under the result table.
 type exportLink struct {
-	Key       string
+	Label     string
 	URL       string
 	Secondary bool
 }
 
 // exportLinks repeat the search on screen, so the file holds exactly the result shown.
-func exportLinks(q url.Values) []exportLink {
+func exportLinks(l i18n.Localizer, q url.Values) []exportLink {
 	link := func(key, format string, secondary bool) exportLink {
-		return exportLink{Key: key, URL: "/admin/users/export?" + withParam(q, "format", format), Secondary: secondary}
+		return exportLink{Label: l.T(key), URL: "/admin/users/export?" + withParam(q, "format", format), Secondary: secondary}
 	}
 	return []exportLink{
 		link("common.csv_export", "csv", false),

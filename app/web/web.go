@@ -61,13 +61,16 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 
 // New builds the fiber app with every route.
 func New(d Deps) (*fiber.App, error) {
-	h := &handler{Deps: d, menus: translateMenus(d.Catalogs)}
+	h := &handler{Deps: d}
 	var err error
 	if h.assets, err = loadAssets(static.FS); err != nil {
 		return nil, err
 	}
-	engine, err := loadScreens(views.FS, d.Catalogs, h.templateFuncs())
+	engine, err := loadScreens(views.FS, d.Catalogs, h.templateFuncs(), h.assets.URL)
 	if err != nil {
+		return nil, err
+	}
+	if h.menus, err = drawMenus(engine, d.Catalogs); err != nil {
 		return nil, err
 	}
 	app := fiber.New(fiber.Config{
