@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"golang.org/x/text/unicode/norm"
 
 	"inkan/app/domain/account"
 )
@@ -21,8 +20,8 @@ func (h *handler) loginShow(c *fiber.Ctx) error {
 
 func (h *handler) loginSubmit(c *fiber.Ctx) error {
 	id := strings.TrimSpace(c.FormValue("login"))
-	// A 利用者ID typed in full-width or lower case (ｕ０００００１) is still the ID.
-	token, _, err := h.Accounts.Login(strings.ToUpper(norm.NFKC.String(id)), c.FormValue("password"), c.IP())
+	// Login applies account.NormalizeID: ｕ０００００１ is still the ID U000001.
+	token, _, err := h.Accounts.Login(id, c.FormValue("password"), c.IP())
 	if err != nil {
 		v := h.view(c, "login.title", "")
 		v["Action"], v["LoginID"] = "/login", id

@@ -44,12 +44,9 @@ func (h *handler) editView(c *fiber.Ctx, u data.User, ch account.UserChange, see
 func (h *handler) loadUser(c *fiber.Ctx) (data.User, error) {
 	var u data.User
 	err := h.Store.View(func(tx *data.Tx) (err error) {
-		u, err = tx.Tenant(stateOf(c).Company.ID).User(c.Params("id"))
+		u, err = account.LiveUser(tx.Tenant(stateOf(c).Company.ID), c.Params("id"))
 		return err
 	})
-	if err == nil && u.Status == account.StatusDeleted {
-		err = data.ErrNotFound
-	}
 	return u, err
 }
 

@@ -4,8 +4,11 @@
 package account
 
 import (
+	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/text/unicode/norm"
 
 	"inkan/app/domain/mail"
 	"inkan/data"
@@ -23,6 +26,32 @@ const (
 	StatusSuspended = "suspended"
 	StatusDeleted   = "deleted"
 )
+
+// IsLive reports whether a user still exists for every screen. A deleted ID stays in
+// the store (so it is never issued again and signed documents keep their author), but
+// nothing may find, list, edit or log in as it: to the screens it is as if it never
+// existed.
+func IsLive(u data.User) bool { return u.Status != StatusDeleted }
+
+// LiveUser reads a live user of the company t; a missing or deleted ID answers
+// data.ErrNotFound alike, so no screen can tell the two apart.
+func LiveUser(t data.Tenant, userID string) (data.User, error) { return live(t.User(userID)) }
+
+// live applies IsLive to the result of a user read.
+func live(u data.User, err error) (data.User, error) {
+	if err == nil && !IsLive(u) {
+		return data.User{}, data.ErrNotFound
+	}
+	return u, err
+}
+
+// NormalizeID turns a 利用者ID as a person typed it into the stored form: NFKC makes
+// full-width letters, digits and spaces ASCII (ｕ０００００１ → u000001), surrounding
+// spaces are dropped and letters are upper case, as the IDs are issued. Every place
+// that looks a user up by a typed ID goes through it.
+func NormalizeID(id string) string {
+	return strings.ToUpper(strings.TrimSpace(norm.NFKC.String(id)))
+}
 
 // Service applies the account rules to the store.
 type Service struct {

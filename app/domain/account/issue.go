@@ -135,20 +135,10 @@ func (s *Service) Issue(tx *data.Tx, companyID string, in UserInput) (data.User,
 	return u, pw, nil
 }
 
-// liveUser reads a user that has not been deleted: a deleted ID is gone for every
-// screen, as if it never existed in the company.
-func liveUser(t data.Tenant, userID string) (data.User, error) {
-	u, err := t.User(userID)
-	if err == nil && u.Status == StatusDeleted {
-		err = data.ErrNotFound
-	}
-	return u, err
-}
-
 // Unlock lifts the lock that repeated login failures put on a user (an admin's action).
 func (s *Service) Unlock(tx *data.Tx, companyID, userID, actor string) error {
 	t := tx.Tenant(companyID)
-	u, err := liveUser(t, userID)
+	u, err := LiveUser(t, userID)
 	if err != nil {
 		return err
 	}
@@ -166,7 +156,7 @@ func (s *Service) SetStatus(tx *data.Tx, companyID, userID, status, actor string
 		return fmt.Errorf("set status of %s: %q is not a settable status", userID, status)
 	}
 	t := tx.Tenant(companyID)
-	u, err := liveUser(t, userID)
+	u, err := LiveUser(t, userID)
 	if err != nil {
 		return err
 	}

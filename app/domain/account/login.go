@@ -31,12 +31,14 @@ const MaxFailures = 5
 // time as a wrong password.
 var dummyHash = password.Hash("dummy-password-1!")
 
-// Login checks a company user's credentials and opens a session. The returned token is
-// the cookie value; only its digest is stored.
+// Login checks a company user's credentials and opens a session. userID is taken as
+// typed (NormalizeID applies). The returned token is the cookie value; only its digest
+// is stored.
 func (s *Service) Login(userID, pw, ip string) (string, data.Session, error) {
+	userID = NormalizeID(userID)
 	return s.attempt("login "+userID, ip, func(tx *data.Tx, now time.Time) (string, data.Session, error, error) {
-		u, err := tx.UserForLogin(userID)
-		if err != nil || u.Status == StatusDeleted {
+		u, err := live(tx.UserForLogin(userID))
+		if err != nil {
 			password.Verify(dummyHash, pw)
 			err := tx.Audit(data.Event{Time: now, Actor: userID, Action: data.SessionUser + ".login.fail", Detail: "unknown id", IP: ip})
 			return "", data.Session{}, ErrBadCredentials, err

@@ -67,7 +67,7 @@ func (s *Service) Change(tx *data.Tx, companyID, userID, actorID string, ch User
 		return data.User{}, err
 	}
 	t := tx.Tenant(companyID)
-	u, err := liveUser(t, userID)
+	u, err := LiveUser(t, userID)
 	if err != nil {
 		return data.User{}, err
 	}
@@ -171,7 +171,7 @@ func activeAdmins(t data.Tenant) (int, error) {
 // sessions end and its certificate links are removed in the same transaction.
 func (s *Service) Delete(tx *data.Tx, companyID, userID, actorID string) error {
 	t := tx.Tenant(companyID)
-	u, err := liveUser(t, userID)
+	u, err := LiveUser(t, userID)
 	if err != nil {
 		return err
 	}
@@ -251,7 +251,7 @@ func (s *Service) SetContact(companyID, userID, email, tel string) error {
 	}
 	return s.store.Update(func(tx *data.Tx) error {
 		t := tx.Tenant(companyID)
-		u, err := t.User(userID)
+		u, err := LiveUser(t, userID)
 		if err != nil {
 			return err
 		}

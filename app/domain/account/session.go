@@ -176,7 +176,7 @@ func (s *Service) ChangePassword(companyID, userID, keepSession string, in Passw
 	now := s.now()
 	return s.store.Update(func(tx *data.Tx) error {
 		t := tx.Tenant(companyID)
-		u, err := t.User(userID)
+		u, err := LiveUser(t, userID)
 		if err != nil {
 			return err
 		}
@@ -198,7 +198,7 @@ func (s *Service) ChangePassword(companyID, userID, keepSession string, in Passw
 func (s *Service) SetLanguage(companyID, userID, lang string) error {
 	return s.store.Update(func(tx *data.Tx) error {
 		t := tx.Tenant(companyID)
-		u, err := t.User(userID)
+		u, err := LiveUser(t, userID)
 		if err != nil {
 			return err
 		}

@@ -63,6 +63,10 @@ func TestHashAndVerify(t *testing.T) {
 		{h, "", false},
 		{"$argon2id$v=19$garbage", "abc123!x", false},
 		{"", "abc123!x", false},
+		// A stored hash asking for 95 GiB is refused before anything is allocated.
+		{"$argon2id$v=19$m=99999999,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "abc123!x", false},
+		{"$argon2id$v=19$m=19456,t=4000000000,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "abc123!x", false},
+		{h, strings.Repeat("a", MaxLength+1), false},
 	}
 	for _, tt := range tests {
 		if got := Verify(tt.hash, tt.pw); got != tt.want {

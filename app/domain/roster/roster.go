@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/unicode/norm"
-
 	"inkan/app/domain/account"
 	"inkan/app/locale/kana"
 	"inkan/data"
@@ -21,7 +19,8 @@ const PageSize = 50
 
 // Filter is the search form. Empty fields match everything; deleted IDs never appear.
 type Filter struct {
-	// ID is a 利用者ID, matched exactly (width and case do not matter).
+	// ID is a 利用者ID, matched exactly after account.NormalizeID (width and case do
+	// not matter).
 	ID string
 	// Name is matched as a substring of 利用者名 or 利用者名カナ, folded by kana.Fold.
 	Name string
@@ -31,7 +30,7 @@ type Filter struct {
 
 // Normalize trims and folds the typed ID and drops a status the form does not offer.
 func (f Filter) Normalize() Filter {
-	f.ID = strings.ToUpper(strings.TrimSpace(norm.NFKC.String(f.ID)))
+	f.ID = account.NormalizeID(f.ID)
 	f.Name = strings.TrimSpace(f.Name)
 	if f.Status != account.StatusActive && f.Status != account.StatusSuspended {
 		f.Status = ""
@@ -64,7 +63,7 @@ func (f Filter) matcher() matcher {
 
 func (m matcher) match(u data.User) bool {
 	switch {
-	case u.Status == account.StatusDeleted:
+	case !account.IsLive(u):
 		return false
 	case m.ID != "" && u.ID != m.ID:
 		return false

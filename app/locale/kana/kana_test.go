@@ -58,3 +58,27 @@ func TestFold(t *testing.T) {
 		t.Error("different kanji match")
 	}
 }
+
+// TestFoldAndFoldPhrase pins both foldings exactly: FoldPhrase makes the search index's
+// terms, and the two differ in spaces only.
+func TestFoldAndFoldPhrase(t *testing.T) {
+	tests := []struct{ in, fold, phrase string }{
+		{"鈴木 一郎", "鈴木一郎", "鈴木 一郎"},
+		{"　スズキ　イチロウ　", "すずきいちろう", "すずき いちろう"},
+		{"ｽｽﾞｷ", "すずき", "すずき"},
+		{"ＡＢＣ建設", "abc建設", "abc建設"},
+		{"PJ-00１", "pj-001", "pj-001"},
+		{"㈱ヽヾ①", "(株)ゝゞ1", "(株)ゝゞ1"},
+		{"業務委託  契約書\t", "業務委託契約書", "業務委託  契約書"},
+		{"〇△ー", "〇△ー", "〇△ー"},
+		{"", "", ""},
+	}
+	for _, tt := range tests {
+		if got := Fold(tt.in); got != tt.fold {
+			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.fold)
+		}
+		if got := FoldPhrase(tt.in); got != tt.phrase {
+			t.Errorf("FoldPhrase(%q) = %q, want %q", tt.in, got, tt.phrase)
+		}
+	}
+}

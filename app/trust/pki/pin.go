@@ -2,15 +2,12 @@ package pki
 
 import (
 	"crypto/rand"
-	"crypto/subtle"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"math/big"
-	"strconv"
 	"strings"
 
-	"golang.org/x/crypto/argon2"
+	"inkan/app/trust/secret"
 )
 
 // pinDigits is the PIN length. Twelve digits (about 40 bits) keep an
@@ -19,16 +16,10 @@ import (
 // input methods that produce full-width digits (normalised by CheckPIN).
 const pinDigits = 12
 
-// argon2id parameters: the second recommended option of RFC 9106 §4
-// (64 MiB, 3 passes, 4 lanes). They are written into every hash, so they
-// can be raised later without breaking stored hashes.
-const (
-	pinArgonTime    = 3
-	pinArgonMemory  = 64 * 1024
-	pinArgonThreads = 4
-	pinArgonKeyLen  = 32
-	pinSaltLen      = 16
-)
+// pinParams are argon2id's costs for PINs: the second recommended option of RFC 9106
+// §4 (64 MiB, 3 passes, 4 lanes). They are written into every hash, so they can be
+// raised later without breaking stored hashes.
+var pinParams = secret.Params{Time: 3, Memory: 64 * 1024, Threads: 4, KeyLen: 32, SaltLen: 16}
 
 // NewPIN returns a random certificate PIN of twelve digits, grouped by
 // hyphens for reading ("1234-5678-9012"). It is mailed once and stored only
@@ -69,73 +60,21 @@ func HashPIN(pin string) (string, error) {
 	if norm == "" {
 		return "", errors.New("pki: hash PIN: empty PIN")
 	}
-	salt := make([]byte, pinSaltLen)
-	if _, err := rand.Read(salt); err != nil {
-		return "", fmt.Errorf("pki: hash PIN: salt: %w", err)
+	h, err := secret.Hash([]byte(norm), pinParams)
+	if err != nil {
+		return "", fmt.Errorf("pki: hash PIN: %w", err)
 	}
-	sum := argon2.IDKey([]byte(norm), salt, pinArgonTime, pinArgonMemory, pinArgonThreads, pinArgonKeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, pinArgonMemory, pinArgonTime, pinArgonThreads,
-		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(sum)), nil
+	return h, nil
 }
 
 // CheckPIN reports whether pin matches hash (from HashPIN), comparing in
-// constant time. An error means the stored hash is malformed, not that the
-// PIN is wrong.
+// constant time. It is the one comparison of a PIN: the validity check
+// (certificate.Service.CheckPIN) calls it and records the result. An error
+// means the stored hash is malformed, not that the PIN is wrong.
 func CheckPIN(hash, pin string) (bool, error) {
-	p, err := parsePHC(hash)
+	ok, err := secret.Verify(hash, []byte(NormalizePIN(pin)))
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("pki: PIN hash: %w", err)
 	}
-	sum := argon2.IDKey([]byte(NormalizePIN(pin)), p.salt, p.time, p.memory, p.threads, uint32(len(p.sum)))
-	return subtle.ConstantTimeCompare(sum, p.sum) == 1, nil
-}
-
-type phc struct {
-	time, memory uint32
-	threads      uint8
-	salt, sum    []byte
-}
-
-// parsePHC reads an argon2id PHC string, bounding the parameters so that a
-// corrupted record cannot make a check allocate gigabytes.
-func parsePHC(s string) (phc, error) {
-	var p phc
-	parts := strings.Split(s, "$")
-	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" {
-		return p, errors.New("pki: PIN hash: not an argon2id PHC string")
-	}
-	if parts[2] != "v="+strconv.Itoa(argon2.Version) {
-		return p, fmt.Errorf("pki: PIN hash: unsupported version %q", parts[2])
-	}
-	for _, kv := range strings.Split(parts[3], ",") {
-		k, v, ok := strings.Cut(kv, "=")
-		n, err := strconv.ParseUint(v, 10, 32)
-		if !ok || err != nil {
-			return p, fmt.Errorf("pki: PIN hash: bad parameter %q", kv)
-		}
-		switch k {
-		case "m":
-			p.memory = uint32(n)
-		case "t":
-			p.time = uint32(n)
-		case "p":
-			if n > 255 {
-				return p, fmt.Errorf("pki: PIN hash: bad parameter %q", kv)
-			}
-			p.threads = uint8(n)
-		default:
-			return p, fmt.Errorf("pki: PIN hash: unknown parameter %q", k)
-		}
-	}
-	if p.memory < 8*1024 || p.memory > 1024*1024 || p.time < 1 || p.time > 16 || p.threads < 1 || p.threads > 16 {
-		return p, errors.New("pki: PIN hash: parameters out of range")
-	}
-	var err error
-	if p.salt, err = base64.RawStdEncoding.DecodeString(parts[4]); err != nil || len(p.salt) < 8 {
-		return p, errors.New("pki: PIN hash: bad salt")
-	}
-	if p.sum, err = base64.RawStdEncoding.DecodeString(parts[5]); err != nil || len(p.sum) < 16 || len(p.sum) > 64 {
-		return p, errors.New("pki: PIN hash: bad hash")
-	}
-	return p, nil
+	return ok, nil
 }
