@@ -50,9 +50,11 @@ func (tx *Tx) PutCompany(c Company) error {
 
 // Company reads one company. Handlers reach their own company through Tenant.Company.
 func (tx *Tx) Company(id string) (Company, error) {
-	var c Company
-	err := tx.get(bucketCompanies, id, &c)
-	return c, err
+	raw := tx.bucket(bucketCompanies).Get([]byte(id))
+	if raw == nil {
+		return Company{}, ErrNotFound
+	}
+	return tx.memos.companies.decode(bucketCompanies, id, raw)
 }
 
 // Companies lists every company in ID order (operator console).

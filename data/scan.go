@@ -12,7 +12,7 @@ import bolt "go.etcd.io/bbolt"
 // concurrent transaction; only the process's hold on them goes.
 func (s *Store) Scan(fn func(tx *Tx) error) error {
 	return s.db.View(func(btx *bolt.Tx) error {
-		tx := &Tx{tx: btx}
+		tx := &Tx{tx: btx, memos: s.memos}
 		if err := tx.readAhead(true); err != nil {
 			return err
 		}

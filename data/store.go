@@ -22,7 +22,8 @@ var ErrConflict = errors.New("conflict")
 
 // Store is the open record store.
 type Store struct {
-	db *bolt.DB
+	db    *bolt.DB
+	memos *memos
 }
 
 // Open opens (creating if needed) the store in dir and runs pending migrations.
@@ -38,7 +39,7 @@ func Open(dir string) (*Store, error) {
 		}
 		return nil, fmt.Errorf("data: open %s: %w", path, err)
 	}
-	s := &Store{db: db}
+	s := &Store{db: db, memos: newMemos()}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, err
@@ -53,13 +54,13 @@ func (s *Store) Close() error {
 
 // View runs fn in a read-only transaction.
 func (s *Store) View(fn func(tx *Tx) error) error {
-	return s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx}) })
+	return s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, memos: s.memos}) })
 }
 
 // Update runs fn in one read-write transaction: everything fn writes is committed
 // together, or nothing is when fn returns an error.
 func (s *Store) Update(fn func(tx *Tx) error) error {
-	return s.db.Update(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx}) })
+	return s.db.Update(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, memos: s.memos}) })
 }
 
 // Backup writes a consistent copy of the whole store to w while other transactions go
@@ -80,7 +81,8 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 // Tx is a transaction on the store. Values read through it are copies and stay valid
 // after the transaction ends.
 type Tx struct {
-	tx *bolt.Tx
+	tx    *bolt.Tx
+	memos *memos
 }
 
 // OnCommit runs fn after the transaction has been committed, never when it rolls back

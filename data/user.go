@@ -40,9 +40,11 @@ const userVersion = 1
 // UserForLogin reads a user of any company by 利用者ID. Only authentication may use it:
 // everything after login goes through the session's Tenant.
 func (tx *Tx) UserForLogin(id string) (User, error) {
-	var u User
-	err := tx.get(bucketUsers, id, &u)
-	return u, err
+	raw := tx.bucket(bucketUsers).Get([]byte(id))
+	if raw == nil {
+		return User{}, ErrNotFound
+	}
+	return tx.memos.users.decode(bucketUsers, id, raw)
 }
 
 func (tx *Tx) putUser(u *User) error {

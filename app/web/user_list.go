@@ -2,8 +2,11 @@ package web
 
 import (
 	"bufio"
+	"html"
+	"html/template"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -19,14 +22,13 @@ func parseRosterFilter(c *fiber.Ctx) roster.Filter {
 	return roster.Filter{ID: c.Query("id"), Name: c.Query("name"), Status: c.Query("status")}.Normalize()
 }
 
-// userListView is 自社利用者照会: the search form and one page of the result. Every cell
-// is a ready string, so the 50-row table costs field reads only.
+// userListView is 自社利用者照会: the search form and one page of the result.
 type userListView struct {
 	page
 	Filter    roster.Filter
 	Statuses  []option
 	Count     string
-	Rows      []userRow
+	Rows      template.HTML
 	PageLinks []pageLink
 	Exports   []exportLink
 }
@@ -64,18 +66,46 @@ func (h *handler) userList(c *fiber.Ctx) error {
 	if found.Total > 0 {
 		v.Count = l.T("common.range", found.Total, found.From, found.To)
 	}
-	yes, none := l.T("common.yes"), l.T("common.none")
-	v.Rows = make([]userRow, len(found.Rows))
-	for i, r := range found.Rows {
-		u := r.User
-		v.Rows[i] = userRow{No: r.No, ID: u.ID, Name: u.Name, Kana: u.Kana,
-			Role: l.T("role." + u.Role), Certificate: none, Status: l.T("status." + u.Status), Updated: roster.Date(u.UpdatedAt)}
-		if r.Certificate {
-			v.Rows[i].Certificate = yes
-		}
-	}
+	v.Rows = userRows(l, found.Rows)
 	v.PageLinks, v.Exports = pageLinks(f.Values(), found), exportLinks(l, f.Values())
 	return render(c, fiber.StatusOK, "admin/user_list", v, layoutMain)
+}
+
+// userRows draws the rows of the result table. They are the one part of the page that
+// grows with the data, and html/template spends about a microsecond and a half of our
+// two cores on every action: nine cells of fifty rows were half the cost of the page.
+// So the rows are written here, each value escaped by html.EscapeString; the table
+// around them stays in views/admin/user_list.html.
+func userRows(l i18n.Localizer, rows []roster.Row) template.HTML {
+	if len(rows) == 0 {
+		return ""
+	}
+	yes, none := l.T("common.yes"), l.T("common.none")
+	var b strings.Builder
+	b.Grow(len(rows) * 320)
+	cell := func(s string) {
+		b.WriteString("<td>")
+		b.WriteString(html.EscapeString(s))
+		b.WriteString("</td>")
+	}
+	for _, r := range rows {
+		u, id := r.User, html.EscapeString(r.User.ID)
+		b.WriteString("<tr>")
+		cell(strconv.Itoa(r.No))
+		b.WriteString(`<td><a href="/admin/users/` + url.PathEscape(u.ID) + `">` + id + "</a></td>")
+		cell(u.Name)
+		cell(u.Kana)
+		cell(l.T("role." + u.Role))
+		if r.Certificate {
+			cell(yes)
+		} else {
+			cell(none)
+		}
+		cell(l.T("status." + u.Status))
+		cell(roster.Date(u.UpdatedAt))
+		b.WriteString("</tr>\n")
+	}
+	return template.HTML(b.String())
 }
 
 // pageLink is one link of the pager.

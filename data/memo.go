@@ -1,0 +1,79 @@
+package data
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// memo keeps the decoding of records that every request reads (the logged-in user and
+// company, a company's user list), so that a page does not decode the same JSON again
+// and again. It is no cache of data: an entry is used only when the bytes just read in
+// the caller's transaction are exactly the bytes it was decoded from, so a record
+// changed since is decoded anew, and it is keyed by the record's key, so it answers
+// nothing a read of that key would not.
+type memo[T any] struct {
+	entries sync.Map // key → *memoEntry[T]
+	size    atomic.Int64
+	// limit bounds the entries; past it the memo starts empty again.
+	limit int64
+	// clone copies what a decoded value shares through pointers, so that a caller's
+	// change to its copy never reaches the memo.
+	clone func(T) T
+}
+
+type memoEntry[T any] struct {
+	raw []byte
+	v   T
+}
+
+func newMemo[T any](limit int64, clone func(T) T) *memo[T] {
+	if clone == nil {
+		clone = func(v T) T { return v }
+	}
+	return &memo[T]{limit: limit, clone: clone}
+}
+
+// decode is json.Unmarshal of raw, the stored value of key.
+func (m *memo[T]) decode(bucket []byte, key string, raw []byte) (T, error) {
+	if e, ok := m.entries.Load(key); ok {
+		if e := e.(*memoEntry[T]); bytes.Equal(e.raw, raw) {
+			return m.clone(e.v), nil
+		}
+	}
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return v, fmt.Errorf("data: decode %s/%s: %w", bucket, key, err)
+	}
+	if m.size.Add(1) > m.limit {
+		m.entries.Clear()
+		m.size.Store(1)
+	}
+	// raw belongs to the transaction's pages: keep a copy.
+	m.entries.Store(key, &memoEntry[T]{raw: bytes.Clone(raw), v: m.clone(v)})
+	return v, nil
+}
+
+// memos are the store's memos, one per record kind.
+type memos struct {
+	users     *memo[User]
+	companies *memo[Company]
+}
+
+func newMemos() *memos {
+	return &memos{users: newMemo(100_000, User.clone), companies: newMemo[Company](20_000, nil)}
+}
+
+// clone gives u pointers of its own.
+func (u User) clone() User {
+	for _, p := range []**time.Time{&u.LockedAt, &u.LastLoginAt, &u.PrevLoginAt} {
+		if *p != nil {
+			t := **p
+			*p = &t
+		}
+	}
+	return u
+}
