@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"inkan/app/domain/roster"
+	"inkan/app/locale/jst"
 	"inkan/app/locale/sheet"
 	"inkan/data"
 )
@@ -97,7 +98,7 @@ func (h *handler) userExport(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, "error.bad_request")
 	}
 	f, l, companyID := parseRosterFilter(c), h.Catalogs.For(st.Lang), st.Company.ID
-	stamp := h.Accounts.Now().In(jst).Format("20060102")
+	stamp := jst.Day(h.Accounts.Now())
 	name, fallback := l.T("user.export_name")+"_"+stamp, "users_"+stamp
 	c.Set(fiber.HeaderContentType, format.ContentType())
 	c.Set(fiber.HeaderContentDisposition, format.ContentDisposition(name, fallback))

@@ -19,8 +19,8 @@ import (
 	"inkan/app/domain/certificate"
 	"inkan/app/domain/company"
 	"inkan/app/domain/delivery"
-	"inkan/app/domain/roster"
 	"inkan/app/locale/i18n"
+	"inkan/app/locale/jst"
 	"inkan/app/run/config"
 	"inkan/data"
 	"inkan/static"
@@ -44,9 +44,6 @@ type handler struct {
 	assets *assets
 }
 
-// jst is the zone every date on screen is shown in; Japan has no daylight saving time.
-var jst = time.FixedZone("JST", 9*60*60)
-
 // contentSecurityPolicy allows only our own files: no inline script or style anywhere.
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
@@ -60,8 +57,8 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	engine := html.NewFileSystem(http.FS(views.FS), ".html")
 	engine.AddFunc("static", h.assets.URL)
-	engine.AddFunc("datetime", func(t time.Time) string { return t.In(jst).Format("2006/01/02 15:04") })
-	engine.AddFunc("date", roster.Date)
+	engine.AddFunc("datetime", jst.DateTime)
+	engine.AddFunc("date", jst.Date)
 	engine.AddFunc("join", strings.Join)
 	if err := engine.Load(); err != nil {
 		return nil, fmt.Errorf("web: load templates: %w", err)
