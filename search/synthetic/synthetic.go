@@ -65,9 +65,6 @@ func New(o Options) *Generator {
 	return g
 }
 
-// CompanyIDs lists the companies, the largest first.
-func (g *Generator) CompanyIDs() []string { return g.ids }
-
 func (g *Generator) owner() int {
 	x := g.r.Float64()
 	lo, hi := 0, len(g.cum)-1
