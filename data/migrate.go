@@ -31,9 +31,6 @@ var migrations = []migration{
 
 var keySchemaVersion = []byte("schema_version")
 
-// SchemaVersion is the schema version this program writes.
-func SchemaVersion() int { return len(migrations) }
-
 func createBuckets(tx *bolt.Tx, names ...[]byte) error {
 	for _, n := range names {
 		if _, err := tx.CreateBucketIfNotExists(n); err != nil {
@@ -89,9 +86,6 @@ func (s *Store) schemaVersion() (int, error) {
 	}
 	return v, nil
 }
-
-// SchemaVersion reports the schema version of the open file.
-func (s *Store) SchemaVersion() (int, error) { return s.schemaVersion() }
 
 func u64(n uint64) []byte {
 	b := make([]byte, 8)

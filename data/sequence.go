@@ -21,6 +21,11 @@ const (
 	seqNotice      Sequence = "notice"
 )
 
+// DocumentIDWidth is the number of digits of a 文書管理番号 (0000000288). Every document ID
+// has this width, so the IDs sort as their numbers do; search relies on it to read a
+// window of the highest numbers and to pad a number typed short.
+const DocumentIDWidth = 10
+
 // idFormats gives the printed form of each business sequence and its largest number.
 var idFormats = map[Sequence]struct {
 	format string
@@ -28,7 +33,7 @@ var idFormats = map[Sequence]struct {
 }{
 	SeqCompany:     {"C%06d", 999999},
 	SeqUser:        {"U%06d", 999999},
-	SeqDocument:    {"%010d", 9999999999},
+	SeqDocument:    {fmt.Sprintf("%%0%dd", DocumentIDWidth), 9999999999},
 	SeqCertificate: {"DJC-%05d", 99999},
 }
 

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"inkan/app/locale/jst"
 	"inkan/data"
 )
 
@@ -59,16 +60,13 @@ func Entries(d data.Document) []Entry {
 	return out
 }
 
-// jst is Japan time, where every date of the service is a calendar date (no DST).
-var jst = time.FixedZone("JST", 9*60*60)
-
 // day is the calendar date of t in Japan time as a day number (days since 1970-01-01),
 // the form in which the index holds dates; ok is false for the zero time (no date).
 func day(t time.Time) (n int64, ok bool) {
 	if t.IsZero() {
 		return 0, false
 	}
-	y, m, d := t.In(jst).Date()
+	y, m, d := jst.In(t).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400, true
 }
 
@@ -80,9 +78,9 @@ func dayTerm(t time.Time) (term string, ok bool) {
 	if t.IsZero() {
 		return "", false
 	}
-	y, m, d := t.In(jst).Date()
+	y, m, d := jst.In(t).Date()
 	if y < 1000 || y > 9999 {
-		return t.In(jst).Format("20060102"), true
+		return jst.Day(t), true
 	}
 	// The digits of y·10⁴ + m·10² + d, without Format's layout parsing: dates are
 	// most of an entry's terms.
@@ -91,12 +89,12 @@ func dayTerm(t time.Time) (term string, ok bool) {
 
 // monthTerm is the month "YYYYMM" that lies months after the month of t in Japan time.
 func monthTerm(t time.Time, months int) string {
-	y, m, _ := t.In(jst).Date()
-	return time.Date(y, m+time.Month(months), 1, 0, 0, 0, 0, time.UTC).Format("200601")
+	y, m, _ := jst.In(t).Date()
+	return time.Date(y, m+time.Month(months), 1, 0, 0, 0, 0, time.UTC).Format(jst.MonthLayout)
 }
 
 // lastDayTerm is the dayTerm of the last day of t's month in Japan time.
 func lastDayTerm(t time.Time) string {
-	y, m, _ := t.In(jst).Date()
-	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Format("20060102")
+	y, m, _ := jst.In(t).Date()
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Format(jst.DayLayout)
 }

@@ -3,19 +3,21 @@ package search
 import (
 	"testing"
 	"time"
+
+	"inkan/app/locale/jst"
 )
 
 // dayTerm writes the digits itself; it must agree with the layout it replaces.
 func TestDayTermIsTheJapanDate(t *testing.T) {
 	for _, tm := range []time.Time{
-		time.Date(2024, 1, 5, 0, 0, 0, 0, jst),
+		time.Date(2024, 1, 5, 0, 0, 0, 0, jst.Zone),
 		time.Date(2024, 12, 31, 15, 0, 0, 0, time.UTC), // 2025-01-01 in Japan
 		time.Date(2024, 12, 31, 14, 59, 59, 0, time.UTC),
-		time.Date(999, 3, 1, 0, 0, 0, 0, jst),
-		time.Date(12000, 3, 1, 0, 0, 0, 0, jst),
+		time.Date(999, 3, 1, 0, 0, 0, 0, jst.Zone),
+		time.Date(12000, 3, 1, 0, 0, 0, 0, jst.Zone),
 	} {
 		got, ok := dayTerm(tm)
-		if want := tm.In(jst).Format("20060102"); !ok || got != want {
+		if want := tm.In(jst.Zone).Format("20060102"); !ok || got != want {
 			t.Errorf("dayTerm(%v) = %q, want %q", tm, got, want)
 		}
 	}

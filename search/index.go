@@ -19,6 +19,8 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"inkan/data"
 )
 
 // Index is the set of bleve indexes in one directory. Large companies (chosen when the
@@ -390,7 +392,7 @@ func emptyForm(ctx context.Context, parts []*shard, q Query) (Result, error) {
 		return Result{}, nil
 	}
 	want := uint64(q.Offset + q.Limit)
-	topN, _ := strconv.ParseUint(top[:min(len(top), 10)], 10, 64)
+	topN, _ := strconv.ParseUint(top[:min(len(top), data.DocumentIDWidth)], 10, 64)
 	// Expect the company's documents spread evenly over the numbers; widen fourfold
 	// whenever the window falls short.
 	width := want*(topN/total+1)*2 + 16
@@ -400,7 +402,7 @@ func emptyForm(ctx context.Context, parts []*shard, q Query) (Result, error) {
 			lo = topN - width
 		}
 		inclusive := true
-		window := bleve.NewTermRangeInclusiveQuery(fmt.Sprintf("%010d", lo), top, &inclusive, &inclusive)
+		window := bleve.NewTermRangeInclusiveQuery(fmt.Sprintf("%0*d", data.DocumentIDWidth, lo), top, &inclusive, &inclusive)
 		window.SetField("_id")
 		res, err := run(ctx, parts, window, q)
 		if err != nil {

@@ -1,12 +1,9 @@
 package search
 
 import (
-	"fmt"
-
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/registry"
 )
 
 // MappingVersion names the layout of the index: the fields below, their terms and
@@ -86,20 +83,6 @@ var (
 	dateStorageEnd   = dateKeys{day: key{fieldColumns, "se="}}
 	dateUpdated      = dateKeys{day: key{fieldKeys, "ud="}}
 )
-
-// legacyAnalyzer is the analyzer that index sets of MappingVersion 4 name in their
-// stored mapping; bleve needs it registered to open such a set while a rebuild
-// replaces it.
-const legacyAnalyzer = "inkan_bigram"
-
-func init() {
-	// Registering is how bleve finds an analyzer named in a stored mapping when it
-	// opens an index; it is the library's extension point, written once at start.
-	err := registry.RegisterAnalyzer(legacyAnalyzer, keyword.AnalyzerConstructor)
-	if err != nil {
-		panic(fmt.Sprintf("search: %v", err))
-	}
-}
 
 // indexMapping is the static mapping an index is created with and keeps. Entries are
 // not mapped through it but built with their terms (addEntry); it records the

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"inkan/app/locale/jst"
 	"inkan/data"
 )
 
@@ -242,7 +243,7 @@ func randomText(r *rand.Rand, maxLen int) string {
 	return b.String()
 }
 
-var dayZero = time.Date(2023, 11, 20, 0, 0, 0, 0, jst)
+var dayZero = time.Date(2023, 11, 20, 0, 0, 0, 0, jst.Zone)
 
 // randomDate is a time within 150 days (over a year's end and a 29 February), at any
 // hour, so that dates near midnight UTC fall on the next day in Japan time.
@@ -335,11 +336,11 @@ func queryAmount(r *rand.Rand) int64 {
 // months, open ends, and empty ranges (From after To).
 func randomDateRange(r *rand.Rand) DateRange {
 	at := func(y int, m time.Month, d int) time.Time {
-		return time.Date(y, m, d, r.IntN(24), r.IntN(60), 0, 0, jst)
+		return time.Date(y, m, d, r.IntN(24), r.IntN(60), 0, 0, jst.Zone)
 	}
 	bound := func() time.Time {
 		t := randomDate(r)
-		y, m, _ := t.In(jst).Date()
+		y, m, _ := t.In(jst.Zone).Date()
 		switch r.IntN(4) {
 		case 0:
 			return at(y, m, 1)
@@ -354,11 +355,11 @@ func randomDateRange(r *rand.Rand) DateRange {
 		dr.From = bound()
 		dr.To = dr.From
 	case 1:
-		y, m, _ := randomDate(r).In(jst).Date()
+		y, m, _ := randomDate(r).In(jst.Zone).Date()
 		dr.From, dr.To = at(y, m, 1), at(y, m+1+time.Month(r.IntN(3)), 0)
 	case 2:
 		dr.From = bound()
-		y, m, _ := dr.From.In(jst).Date()
+		y, m, _ := dr.From.In(jst.Zone).Date()
 		dr.To = at(y, m, 1+r.IntN(28))
 	default:
 		if r.IntN(3) != 0 {

@@ -3,6 +3,8 @@ package search
 import (
 	"strings"
 	"time"
+
+	"inkan/data"
 )
 
 // Storage chooses between the documents in long-term storage and the others.
@@ -98,8 +100,8 @@ func (q Query) normalized() Query {
 
 func normalizeNumber(s string) string {
 	s = Normalize(s)
-	if s == "" || len(s) >= 10 || strings.Trim(s, "0123456789") != "" {
+	if s == "" || len(s) >= data.DocumentIDWidth || strings.Trim(s, "0123456789") != "" {
 		return s
 	}
-	return strings.Repeat("0", 10-len(s)) + s
+	return strings.Repeat("0", data.DocumentIDWidth-len(s)) + s
 }

@@ -10,7 +10,6 @@ import (
 	"inkan/app/domain/account"
 	"inkan/app/domain/company"
 	"inkan/app/testkit/webtest"
-	"inkan/data"
 )
 
 const newPassword = "Kensetsu-2026"
@@ -163,12 +162,7 @@ func TestSuspensionEndsOpenSessionsAndRefusesLogin(t *testing.T) {
 	if r := c.Get("/"); r.Status != http.StatusOK {
 		t.Fatalf("top before suspension: %d", r.Status)
 	}
-	err := env.Server.Store.Update(func(tx *data.Tx) error {
-		return env.Server.Accounts.SetStatus(tx, webtest.DemoCompanyID, userID, account.StatusSuspended, env.Creds.AdminID)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	setStatus(t, env, userID, account.StatusSuspended)
 	if r := c.Get("/"); r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/login" {
 		t.Errorf("open session after suspension: %d %q", r.Status, r.Header.Get("Location"))
 	}

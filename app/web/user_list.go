@@ -14,6 +14,7 @@ import (
 	"inkan/app/domain/account"
 	"inkan/app/domain/roster"
 	"inkan/app/locale/i18n"
+	"inkan/app/locale/jst"
 	"inkan/app/locale/sheet"
 	"inkan/data"
 )
@@ -102,7 +103,7 @@ func userRows(l i18n.Localizer, rows []roster.Row) template.HTML {
 			cell(none)
 		}
 		cell(l.T("status." + u.Status))
-		cell(roster.Date(u.UpdatedAt))
+		cell(jst.Date(u.UpdatedAt))
 		b.WriteString("</tr>\n")
 	}
 	return template.HTML(b.String())
@@ -168,7 +169,7 @@ func (h *handler) userExport(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, "error.bad_request")
 	}
 	f, l, companyID := parseRosterFilter(c), h.Catalogs.For(st.Lang), st.Company.ID
-	stamp := h.Accounts.Now().In(jst).Format("20060102")
+	stamp := jst.Day(h.Accounts.Now())
 	name, fallback := l.T("user.export_name")+"_"+stamp, "users_"+stamp
 	c.Set(fiber.HeaderContentType, format.ContentType())
 	c.Set(fiber.HeaderContentDisposition, format.ContentDisposition(name, fallback))

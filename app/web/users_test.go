@@ -249,10 +249,19 @@ func TestUserListSearchPagingAndFragment(t *testing.T) {
 	}
 }
 
+// setStatus suspends or reactivates a user the way 自社利用者情報変更 does, as the demo
+// company's admin, without going through the screens.
 func setStatus(t *testing.T, env *webtest.Env, id, status string) {
 	t.Helper()
 	err := env.Server.Store.Update(func(tx *data.Tx) error {
-		return env.Server.Accounts.SetStatus(tx, webtest.DemoCompanyID, id, status, "test")
+		u, err := tx.Tenant(webtest.DemoCompanyID).User(id)
+		if err != nil {
+			return err
+		}
+		ch := account.ChangeFrom(u)
+		ch.Status = status
+		_, err = env.Server.Accounts.Change(tx, webtest.DemoCompanyID, id, env.Creds.AdminID, ch, time.Time{})
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -16,8 +16,8 @@ import (
 	"inkan/app/domain/certificate"
 	"inkan/app/domain/company"
 	"inkan/app/domain/delivery"
-	"inkan/app/domain/roster"
 	"inkan/app/locale/i18n"
+	"inkan/app/locale/jst"
 	"inkan/app/run/config"
 	"inkan/data"
 	"inkan/static"
@@ -42,15 +42,12 @@ type handler struct {
 	menus  menus
 }
 
-// jst is the zone every date on screen is shown in; Japan has no daylight saving time.
-var jst = time.FixedZone("JST", 9*60*60)
-
 // templateFuncs are the functions templates may call besides the built-in ones.
 func (h *handler) templateFuncs() map[string]any {
 	return map[string]any{
 		"static":   h.assets.URL,
-		"datetime": func(t time.Time) string { return t.In(jst).Format("2006/01/02 15:04") },
-		"date":     roster.Date,
+		"datetime": jst.DateTime,
+		"date":     jst.Date,
 		"join":     strings.Join,
 	}
 }

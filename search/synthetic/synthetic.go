@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"inkan/app/locale/jst"
 	"inkan/data"
 )
 
@@ -64,9 +65,6 @@ func New(o Options) *Generator {
 	return g
 }
 
-// CompanyIDs lists the companies, the largest first.
-func (g *Generator) CompanyIDs() []string { return g.ids }
-
 func (g *Generator) owner() int {
 	x := g.r.Float64()
 	lo, hi := 0, len(g.cum)-1
@@ -88,8 +86,7 @@ var (
 	tags      = []string{"2024上期", "2024下期", "2025上期", "2025下期", "本社案件", "支店案件", "PJ-0012", "PJ-0345", "急ぎ", "ＡＢＣ案件", "△△案件", "σ工区"}
 	depts     = []string{"工務部", "購買課", "第二営業部", "資材部", "総務部", "建築部 工事課", "設備課", "経理部"}
 	actives   = []string{"下書き", "承認待ち", "署名待ち", "受領前承認待ち", "完了待ち", "差戻し", "取消"}
-	baseDate  = time.Date(2016, 1, 1, 0, 0, 0, 0, jst)
-	jst       = time.FixedZone("JST", 9*60*60)
+	baseDate  = time.Date(2016, 1, 1, 0, 0, 0, 0, jst.Zone)
 	tenYears  = 3652
 	sideNames = []string{data.OrderSideBuyer, data.OrderSideSeller}
 )

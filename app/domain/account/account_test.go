@@ -45,24 +45,3 @@ func TestSessionKindsDoNotMix(t *testing.T) {
 		t.Errorf("operator token refused as an operator session: %v", err)
 	}
 }
-
-func TestSetStatusRules(t *testing.T) {
-	env := webtest.New(t, webtest.Config(t))
-	tests := []struct {
-		company, status string
-		wantErr         bool
-	}{
-		{webtest.DemoCompanyID, account.StatusSuspended, false},
-		{webtest.DemoCompanyID, account.StatusActive, false},
-		{webtest.DemoCompanyID, account.StatusDeleted, true},
-		{"C999999", account.StatusSuspended, true},
-	}
-	for _, tt := range tests {
-		err := env.Server.Store.Update(func(tx *data.Tx) error {
-			return env.Server.Accounts.SetStatus(tx, tt.company, env.Creds.AdminID, tt.status, "test")
-		})
-		if (err != nil) != tt.wantErr {
-			t.Errorf("SetStatus(%s, %s): %v", tt.company, tt.status, err)
-		}
-	}
-}

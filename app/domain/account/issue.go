@@ -148,26 +148,3 @@ func (s *Service) Unlock(tx *data.Tx, companyID, userID, actor string) error {
 	}
 	return tx.Audit(data.Event{Time: s.now(), CompanyID: companyID, Actor: actor, Action: "user.unlock", Target: userID})
 }
-
-// SetStatus suspends or reactivates a user. Suspension ends the user's open sessions in
-// the same transaction, so it takes effect on their very next request.
-func (s *Service) SetStatus(tx *data.Tx, companyID, userID, status, actor string) error {
-	if status != StatusActive && status != StatusSuspended {
-		return fmt.Errorf("set status of %s: %q is not a settable status", userID, status)
-	}
-	t := tx.Tenant(companyID)
-	u, err := LiveUser(t, userID)
-	if err != nil {
-		return err
-	}
-	u.Status, u.UpdatedAt = status, s.now()
-	if err := t.PutUser(u); err != nil {
-		return err
-	}
-	if status == StatusSuspended {
-		if _, err := tx.DeleteSessionsOf(data.SessionUser, userID, ""); err != nil {
-			return fmt.Errorf("set status of %s: %w", userID, err)
-		}
-	}
-	return tx.Audit(data.Event{Time: s.now(), CompanyID: companyID, Actor: actor, Action: "user.status", Target: userID, Detail: status})
-}

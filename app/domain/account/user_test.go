@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"inkan/app/domain/account"
 	"inkan/app/domain/company"
@@ -39,7 +40,14 @@ func TestLiveUser(t *testing.T) {
 		if err := env.Server.Accounts.Delete(tx, webtest.DemoCompanyID, gone, env.Creds.AdminID); err != nil {
 			return err
 		}
-		return env.Server.Accounts.SetStatus(tx, webtest.DemoCompanyID, suspended, account.StatusSuspended, "test")
+		u, err := tx.Tenant(webtest.DemoCompanyID).User(suspended)
+		if err != nil {
+			return err
+		}
+		ch := account.ChangeFrom(u)
+		ch.Status = account.StatusSuspended
+		_, err = env.Server.Accounts.Change(tx, webtest.DemoCompanyID, suspended, env.Creds.AdminID, ch, time.Time{})
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"inkan/app/locale/jst"
 	"inkan/data"
 )
 
@@ -20,10 +21,6 @@ const charset = "UTF-8"
 
 // lineLength is the length of a base64 body line (RFC 2045 allows at most 76).
 const lineLength = 76
-
-// jst is the zone of the Date header: the readers are in Japan, and a client that
-// shows the header raw then shows their own time.
-var jst = time.FixedZone("JST", 9*60*60)
 
 // Build writes m as an RFC 5322 message from the given sender, ready for SMTP DATA.
 // The body is base64 (for Japanese text a third shorter than quoted-printable, and safe
@@ -50,7 +47,9 @@ func Build(m data.Mail, from netmail.Address) ([]byte, error) {
 	header("From", encodeAddress(from))
 	header("To", strings.Join(to, ",\r\n "))
 	header("Subject", encodeText(m.Subject))
-	header("Date", m.CreatedAt.In(jst).Format(time.RFC1123Z))
+	// In Japan time: the readers are in Japan, and a client that shows the header raw
+	// then shows their own time.
+	header("Date", jst.In(m.CreatedAt).Format(time.RFC1123Z))
 	header("Message-ID", m.MessageID)
 	header("MIME-Version", "1.0")
 	header("Content-Type", mime.FormatMediaType("text/plain", map[string]string{"charset": charset}))

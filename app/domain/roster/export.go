@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"inkan/app/locale/i18n"
+	"inkan/app/locale/jst"
 	"inkan/data"
 )
 
@@ -74,6 +75,6 @@ func exportRow(no int, u data.User, certified bool, l i18n.Localizer) []string {
 	}
 	return []string{
 		strconv.Itoa(no), u.ID, u.Name, u.Kana, l.T("role." + u.Role), cert,
-		l.T("status." + u.Status), Date(u.UpdatedAt), u.Dept, u.Title, u.Tel, u.Email,
+		l.T("status." + u.Status), jst.Date(u.UpdatedAt), u.Dept, u.Title, u.Tel, u.Email,
 	}
 }

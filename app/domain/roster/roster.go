@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"inkan/app/domain/account"
 	"inkan/app/locale/kana"
@@ -151,12 +150,6 @@ func ParsePage(s string) int {
 	}
 	return n
 }
-
-// jst is the zone of every date a Japanese user reads.
-var jst = time.FixedZone("JST", 9*60*60)
-
-// Date formats 更新日 as the screen and the export show it.
-func Date(t time.Time) string { return t.In(jst).Format("2006/01/02") }
 
 // Certified tells whether one user is linked to a valid certificate.
 func Certified(t data.Tenant, userID string) (bool, error) {

@@ -7,7 +7,6 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"sort"
 
 	"golang.org/x/text/language"
 )
@@ -54,16 +53,6 @@ func (c *Catalogs) Languages() []string { return c.langs }
 
 // Has reports whether lang is a catalog language.
 func (c *Catalogs) Has(lang string) bool { _, ok := c.byLang[lang]; return ok }
-
-// Keys lists the keys of one catalog, sorted.
-func (c *Catalogs) Keys(lang string) []string {
-	var keys []string
-	for k := range c.byLang[lang] {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 // Match picks the catalog language for an Accept-Language header.
 func (c *Catalogs) Match(acceptLanguage string) string {

@@ -505,10 +505,6 @@ func (f *File) mergeTrailers() {
 	f.trailer["Size"] = Int(size)
 }
 
-// Version returns the version in the file header, e.g. "1.7". The catalog
-// /Version may raise it; see EffectiveVersion.
-func (f *File) Version() string { return f.version }
-
 // Bytes returns the file's bytes. They must not be modified.
 func (f *File) Bytes() []byte { return f.data }
 

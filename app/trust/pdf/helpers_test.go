@@ -49,7 +49,7 @@ func seal(t testing.TB, p *Prepared) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	br := p.ByteRange()
+	br := p.byteRange
 	if n != br[1]+br[3] {
 		t.Fatalf("WriteSignedTo wrote %d bytes, byte range holds %d", n, br[1]+br[3])
 	}

@@ -59,8 +59,8 @@ func TestOpenFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Open: %v", err)
 			}
-			if f.Version() != fx.version {
-				t.Errorf("version %q, want %q", f.Version(), fx.version)
+			if f.version != fx.version {
+				t.Errorf("version %q, want %q", f.version, fx.version)
 			}
 			revs := f.Revisions()
 			if want := max(fx.revisions, 1); len(revs) != want {

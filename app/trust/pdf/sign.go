@@ -295,17 +295,6 @@ func (f *File) fillField(inc *increment, name string, entry Object, sigRef Ref) 
 	return nil
 }
 
-// Bytes returns the whole new file with /Contents still zero. The slice
-// must not be modified.
-func (p *Prepared) Bytes() []byte { return p.data }
-
-// ByteRange returns the /ByteRange written in the file: offset and length
-// of the bytes before /Contents, and of the bytes after it.
-func (p *Prepared) ByteRange() [4]int64 { return p.byteRange }
-
-// ContentsSize returns the number of DER bytes /Contents can hold.
-func (p *Prepared) ContentsSize() int { return p.reserved }
-
 // WriteSignedTo writes the bytes covered by the byte range to w, typically
 // a hash.Hash, without copying the file.
 func (p *Prepared) WriteSignedTo(w io.Writer) (int64, error) {
@@ -318,13 +307,6 @@ func (p *Prepared) WriteSignedTo(w io.Writer) (int64, error) {
 		return int64(n1 + n2), fmt.Errorf("pdf: write signed bytes: %w", err)
 	}
 	return int64(n1 + n2), nil
-}
-
-// SignedReader returns a reader over the bytes covered by the byte range.
-func (p *Prepared) SignedReader() io.Reader {
-	return io.MultiReader(
-		bytes.NewReader(p.data[p.byteRange[0]:p.byteRange[0]+p.byteRange[1]]),
-		bytes.NewReader(p.data[p.byteRange[2]:p.byteRange[2]+p.byteRange[3]]))
 }
 
 // Embed returns a copy of the prepared file with der written as hex into
