@@ -11,8 +11,10 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"time"
 
+	"inkan/app/domain/account"
 	inkanmail "inkan/app/domain/mail"
 	"inkan/app/trust/pki"
 	"inkan/app/trust/tsa"
@@ -145,7 +147,7 @@ func (s *Service) Issue(tx *data.Tx, companyID string, app Application) (data.Ce
 	now := s.now()
 	links := make([]data.CertificateLink, 0, len(app.UserIDs))
 	for _, id := range app.UserIDs {
-		if _, err := t.User(id); err != nil {
+		if _, err := account.LiveUser(t, id); err != nil {
 			return data.Certificate{}, "", fmt.Errorf("issue certificate: user %s: %w", id, err)
 		}
 		links = append(links, data.CertificateLink{UserID: id, LinkedAt: now})
@@ -238,16 +240,16 @@ func (s *Service) CheckPIN(tx *data.Tx, companyID, number, userID, pin string) (
 	if err != nil {
 		return false, err
 	}
+	// Only a linked user may learn whether a PIN is right.
+	link := slices.IndexFunc(c.Links, func(l data.CertificateLink) bool { return l.UserID == userID })
+	if link < 0 {
+		return false, fmt.Errorf("certificate %s: user %s is not linked: %w", number, userID, data.ErrNotFound)
+	}
 	ok, err := pki.CheckPIN(c.PINHash, pin)
 	if err != nil || !ok {
 		return false, err
 	}
 	now := s.now()
-	for i := range c.Links {
-		if c.Links[i].UserID == userID {
-			c.Links[i].CheckedAt = &now
-			return true, t.PutCertificate(c)
-		}
-	}
-	return false, fmt.Errorf("certificate %s: user %s is not linked: %w", number, userID, data.ErrNotFound)
+	c.Links[link].CheckedAt = &now
+	return true, t.PutCertificate(c)
 }

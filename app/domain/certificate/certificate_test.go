@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"inkan/app/domain/account"
 	"inkan/app/domain/certificate"
 	"inkan/app/domain/mail"
 	"inkan/app/trust/pki"
@@ -129,6 +130,17 @@ func TestIssueSignRevoke(t *testing.T) {
 	if _, err := check("C000002", "U000002", pin); !errors.Is(err, data.ErrNotFound) {
 		t.Errorf("another company checked the PIN: %v", err)
 	}
+	// A colleague who is not linked learns nothing of the PIN: the right one and a
+	// wrong one get the same answer.
+	var colleague data.User
+	if err := f.store.Update(func(tx *data.Tx) error { return tx.Tenant("C000001").CreateUser(&colleague) }); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{pin, "0000-0000-0000"} {
+		if ok, err := check("C000001", colleague.ID, p); ok || !errors.Is(err, data.ErrNotFound) {
+			t.Errorf("an unlinked user checked PIN %s: %v %v", p, ok, err)
+		}
+	}
 
 	// Once the PIN is checked the user signs, and the signature verifies with the
 	// certificate; nobody else signs with it.
@@ -173,14 +185,27 @@ func TestIssueSignRevoke(t *testing.T) {
 	}
 }
 
-func TestIssueRefusesAnotherCompanysUser(t *testing.T) {
+func TestIssueRefusesUsersItCannotLink(t *testing.T) {
 	f := newFixture(t)
 	err := f.store.Update(func(tx *data.Tx) error {
-		_, _, err := f.svc.Issue(tx, "C000001", certificate.Application{Subject: pki.Subject{DisplayName: "x", Company: "A"}, UserIDs: []string{"U000002"}})
-		return err
+		u, err := tx.Tenant("C000001").User("U000001")
+		if err != nil {
+			return err
+		}
+		u.ID, u.Status = "", account.StatusDeleted
+		return tx.Tenant("C000001").CreateUser(&u)
 	})
-	if !errors.Is(err, data.ErrNotFound) {
-		t.Errorf("linking another company's user: %v", err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, user := range map[string]string{"another company's user": "U000002", "a deleted user": "U000003"} {
+		err := f.store.Update(func(tx *data.Tx) error {
+			_, _, err := f.svc.Issue(tx, "C000001", certificate.Application{Subject: pki.Subject{DisplayName: "x", Company: "A"}, UserIDs: []string{user}})
+			return err
+		})
+		if !errors.Is(err, data.ErrNotFound) {
+			t.Errorf("linking %s: %v", name, err)
+		}
 	}
 }
 
