@@ -73,9 +73,11 @@ func (tx *Tx) PutTrust(s TrustState) error {
 // CertificateByNumber reads any company's certificate. Only the operator's tools and
 // CRL publishing may use it; company screens go through Tenant.Certificate.
 func (tx *Tx) CertificateByNumber(number string) (Certificate, error) {
-	var c Certificate
-	err := tx.get(bucketCertificates, number, &c)
-	return c, err
+	raw := tx.bucket(bucketCertificates).Get([]byte(number))
+	if raw == nil {
+		return Certificate{}, ErrNotFound
+	}
+	return tx.memos.certificates.decode(bucketCertificates, number, raw)
 }
 
 // AllCertificates lists every certificate of the installation in number order.
@@ -114,8 +116,9 @@ func (t Tenant) Certificate(number string) (Certificate, error) {
 
 // Certificates lists the company's certificates in number order.
 func (t Tenant) Certificates() ([]Certificate, error) {
-	var out []Certificate
-	for _, n := range t.tx.indexIDs(bucketCertificatesByCompany, t.company) {
+	numbers := t.tx.indexIDs(bucketCertificatesByCompany, t.company)
+	out := make([]Certificate, 0, len(numbers))
+	for _, n := range numbers {
 		c, err := t.Certificate(n)
 		if err != nil {
 			return nil, fmt.Errorf("data: certificates of %s: %s: %w", t.company, n, err)

@@ -25,12 +25,19 @@ var (
 )
 
 func (tx *Tx) bucket(name []byte) *bolt.Bucket {
+	if b, ok := tx.open[string(name)]; ok {
+		return b
+	}
 	b := tx.tx.Bucket(name)
 	if b == nil {
 		// Migrations create every bucket before the store is handed out, so a missing
 		// one means the file was made by a different program.
 		panic(fmt.Sprintf("data: bucket %s missing", name))
 	}
+	if tx.open == nil {
+		tx.open = make(map[string]*bolt.Bucket, 8)
+	}
+	tx.open[string(name)] = b
 	return b
 }
 

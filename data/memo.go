@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -59,21 +60,40 @@ func (m *memo[T]) decode(bucket []byte, key string, raw []byte) (T, error) {
 
 // memos are the store's memos, one per record kind.
 type memos struct {
-	users     *memo[User]
-	companies *memo[Company]
+	users        *memo[User]
+	companies    *memo[Company]
+	certificates *memo[Certificate]
 }
 
 func newMemos() *memos {
-	return &memos{users: newMemo(100_000, User.clone), companies: newMemo[Company](20_000, nil)}
+	return &memos{
+		users:        newMemo(100_000, User.clone),
+		companies:    newMemo[Company](20_000, nil),
+		certificates: newMemo(50_000, Certificate.clone),
+	}
 }
 
-// clone gives u pointers of its own.
+// clone gives u times of its own.
 func (u User) clone() User {
-	for _, p := range []**time.Time{&u.LockedAt, &u.LastLoginAt, &u.PrevLoginAt} {
-		if *p != nil {
-			t := **p
-			*p = &t
-		}
-	}
+	u.LockedAt, u.LastLoginAt, u.PrevLoginAt = cloneTime(u.LockedAt), cloneTime(u.LastLoginAt), cloneTime(u.PrevLoginAt)
 	return u
+}
+
+// clone gives c a DER, links and times of its own.
+func (c Certificate) clone() Certificate {
+	c.DER = bytes.Clone(c.DER)
+	c.RevokedAt = cloneTime(c.RevokedAt)
+	c.Links = slices.Clone(c.Links)
+	for i := range c.Links {
+		c.Links[i].CheckedAt = cloneTime(c.Links[i].CheckedAt)
+	}
+	return c
+}
+
+func cloneTime(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	return &c
 }

@@ -83,6 +83,10 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 type Tx struct {
 	tx    *bolt.Tx
 	memos *memos
+	// open keeps the buckets this transaction has looked up: bbolt finds a top-level
+	// bucket by a search of the root on every call in a read transaction, which a page
+	// that reads fifty users would do a hundred times.
+	open map[string]*bolt.Bucket
 }
 
 // OnCommit runs fn after the transaction has been committed, never when it rolls back

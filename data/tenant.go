@@ -35,8 +35,9 @@ func (t Tenant) User(id string) (User, error) {
 
 // Users lists the company's users in 利用者ID order.
 func (t Tenant) Users() ([]User, error) {
-	var out []User
-	for _, id := range t.tx.indexIDs(bucketUsersByCompany, t.company) {
+	ids := t.tx.indexIDs(bucketUsersByCompany, t.company)
+	out := make([]User, 0, len(ids))
+	for _, id := range ids {
 		u, err := t.User(id)
 		if err != nil {
 			return nil, fmt.Errorf("data: users of %s: %s: %w", t.company, id, err)

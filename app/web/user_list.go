@@ -83,17 +83,21 @@ func userRows(l i18n.Localizer, rows []roster.Row) template.HTML {
 	}
 	yes, none := l.T("common.yes"), l.T("common.none")
 	var b strings.Builder
-	b.Grow(len(rows) * 320)
+	b.Grow(len(rows) * 400)
 	cell := func(s string) {
 		b.WriteString("<td>")
 		b.WriteString(html.EscapeString(s))
 		b.WriteString("</td>")
 	}
-	for _, r := range rows {
-		u, id := r.User, html.EscapeString(r.User.ID)
-		b.WriteString("<tr>")
-		cell(strconv.Itoa(r.No))
-		b.WriteString(`<td><a href="/admin/users/` + url.PathEscape(u.ID) + `">` + id + "</a></td>")
+	for i := range rows {
+		r, u := &rows[i], &rows[i].User
+		b.WriteString("<tr><td>")
+		b.WriteString(strconv.Itoa(r.No))
+		b.WriteString(`</td><td><a href="/admin/users/`)
+		b.WriteString(html.EscapeString(url.PathEscape(u.ID)))
+		b.WriteString(`">`)
+		b.WriteString(html.EscapeString(u.ID))
+		b.WriteString("</a></td>")
 		cell(u.Name)
 		cell(u.Kana)
 		cell(l.T("role." + u.Role))

@@ -56,7 +56,7 @@ func Export(store *data.Store, companyID string, f Filter, l i18n.Localizer, w R
 			return nil
 		}
 		for _, u := range users {
-			if !m.match(u) {
+			if !m.match(&u) {
 				continue
 			}
 			no++

@@ -60,9 +60,9 @@ func (f Filter) matcher() matcher {
 	return matcher{Filter: f, name: kana.Fold(f.Name)}
 }
 
-func (m matcher) match(u data.User) bool {
+func (m *matcher) match(u *data.User) bool {
 	switch {
-	case !account.IsLive(u):
+	case !account.IsLive(*u):
 		return false
 	case m.ID != "" && u.ID != m.ID:
 		return false
@@ -104,18 +104,20 @@ func Find(tx *data.Tx, companyID string, f Filter, n int) (Page, error) {
 		return Page{}, err
 	}
 	m := f.matcher()
-	var hits []data.User
-	for _, u := range users {
-		if m.match(u) {
-			hits = append(hits, u)
+	hits := make([]int, 0, len(users))
+	for i := range users {
+		if m.match(&users[i]) {
+			hits = append(hits, i)
 		}
 	}
 	p := Page{Total: len(hits), Pages: (len(hits) + PageSize - 1) / PageSize}
 	p.Number = min(max(n, 1), max(p.Pages, 1))
 	start := (p.Number - 1) * PageSize
 	end := min(start+PageSize, len(hits))
+	p.Rows = make([]Row, 0, end-start)
 	for i := start; i < end; i++ {
-		p.Rows = append(p.Rows, Row{No: i + 1, User: hits[i], Certificate: certified[hits[i].ID]})
+		u := &users[hits[i]]
+		p.Rows = append(p.Rows, Row{No: i + 1, User: *u, Certificate: certified[u.ID]})
 	}
 	if p.Total > 0 {
 		p.From, p.To = start+1, end
