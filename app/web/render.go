@@ -96,6 +96,14 @@ func invalid(c *fiber.Ctx, err error, v any, name, layout string) error {
 	if !errors.As(err, &errs) {
 		return err
 	}
+	if err := withErrors(v, errs, name); err != nil {
+		return err
+	}
+	return render(c, fiber.StatusUnprocessableEntity, name, v, layout)
+}
+
+// withErrors puts the messages of a refused form into the screen's view.
+func withErrors(v any, errs form.Errors, name string) error {
 	switch v := v.(type) {
 	case fiber.Map:
 		v["Errors"] = errs
@@ -104,7 +112,7 @@ func invalid(c *fiber.Ctx, err error, v any, name, layout string) error {
 	default:
 		return fmt.Errorf("render %s: %T takes no messages", name, v)
 	}
-	return render(c, fiber.StatusUnprocessableEntity, name, v, layout)
+	return nil
 }
 
 // handleError is the one error page: 4xx are logged as warnings, 5xx as errors, and a

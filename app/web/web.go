@@ -52,6 +52,7 @@ func (h *handler) templateFuncs() map[string]any {
 		"datetime": func(t time.Time) string { return t.In(jst).Format("2006/01/02 15:04") },
 		"date":     roster.Date,
 		"join":     strings.Join,
+		"field":    fieldFunc,
 	}
 }
 
