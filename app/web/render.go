@@ -65,7 +65,11 @@ func (h *handler) page(c *fiber.Ctx, titleKey, active string) page {
 // view is the shared data as a map, for the screens with only a value or two of their
 // own.
 func (h *handler) view(c *fiber.Ctx, titleKey, active string) fiber.Map {
-	p := h.page(c, titleKey, active)
+	return h.page(c, titleKey, active).asMap()
+}
+
+// asMap is the shared data as the map of view.
+func (p page) asMap() fiber.Map {
 	return fiber.Map{
 		"L": p.L, "Title": p.Title, "Service": p.Service, "CSRF": p.CSRF, "Active": p.Active,
 		"User": p.User, "Company": p.Company, "Operator": p.Operator, "Menu": p.Menu, "Logout": p.Logout,
