@@ -6,6 +6,7 @@ import (
 	"inkan/app/domain/account"
 	"inkan/app/domain/company"
 	"inkan/app/domain/draft"
+	"inkan/app/locale/i18n"
 	"inkan/data"
 )
 
@@ -25,10 +26,41 @@ func (h *handler) companyList(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, "operator/companies", v, layoutOperator)
 }
 
-func (h *handler) onboardView(c *fiber.Ctx, a company.Application) fiber.Map {
-	v := h.view(c, "operator.onboard", "operator.onboard")
-	v["Form"], v["Plans"] = a, company.Plans
+// onboardView is the operator's 企業登録 input screen.
+type onboardView struct {
+	page
+	Form           company.Application
+	Plans, Options []fieldOption
+}
+
+func (h *handler) onboardView(c *fiber.Ctx, a company.Application) *onboardView {
+	v := &onboardView{page: h.page(c, "operator.onboard", "operator.onboard"), Form: a}
+	for _, p := range company.Plans {
+		v.Plans = append(v.Plans, fieldOption{Name: "plan", Value: string(p), Label: v.L.T(p.LabelKey()), Checked: p == a.Plan})
+	}
+	v.Options = optionChoices(v.L, a.Options)
 	return v
+}
+
+// optionChoices are the checkboxes of the company's options, in the manual's order.
+func optionChoices(l i18n.Localizer, o data.CompanyOptions) []fieldOption {
+	return []fieldOption{
+		{Name: "opt_bulk_sign", Value: "1", Label: l.T("option.bulk_sign"), Checked: o.BulkSign},
+		{Name: "opt_projects", Value: "1", Label: l.T("option.projects"), Checked: o.Projects},
+		{Name: "opt_storage_extension", Value: "1", Label: l.T("option.storage_extension"), Checked: o.StorageExtension},
+		{Name: "opt_api", Value: "1", Label: l.T("option.api"), Checked: o.API},
+	}
+}
+
+// onboardConfirmView is 企業登録's confirm screen; Options are the checkboxes, for the
+// hidden fields, OptionLabels the names of those chosen.
+type onboardConfirmView struct {
+	page
+	Form         company.Application
+	PlanLabel    string
+	Options      []fieldOption
+	OptionLabels []string
+	Draft        string
 }
 
 func parseApplication(c *fiber.Ctx) company.Application {
@@ -67,8 +99,13 @@ func (h *handler) companyConfirm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := h.view(c, "operator.onboard_confirm", "operator.onboard")
-	v["Form"], v["Draft"] = a, token
+	v := &onboardConfirmView{page: h.page(c, "operator.onboard_confirm", "operator.onboard"), Form: a, Draft: token}
+	v.PlanLabel, v.Options = v.L.T(a.Plan.LabelKey()), optionChoices(v.L, a.Options)
+	for _, o := range v.Options {
+		if o.Checked {
+			v.OptionLabels = append(v.OptionLabels, o.Label)
+		}
+	}
 	return render(c, fiber.StatusOK, "operator/company_confirm", v, layoutOperator)
 }
 

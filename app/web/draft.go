@@ -28,9 +28,11 @@ func draftToken(c *fiber.Ctx) string { return c.FormValue("draft") }
 // values as typed: a used, expired or foreign draft is 409 with one message in every
 // flow; messages of the rules are 422 beside their fields; anything else is the error
 // page.
-func commitRefused(c *fiber.Ctx, err error, v fiber.Map, name, layout string) error {
+func commitRefused(c *fiber.Ctx, err error, v any, name, layout string) error {
 	if errors.Is(err, draft.ErrGone) {
-		v["Errors"] = form.Errors{"": "error.draft_used"}
+		if err := withErrors(v, form.Errors{"": "error.draft_used"}, name); err != nil {
+			return err
+		}
 		return render(c, fiber.StatusConflict, name, v, layout)
 	}
 	return invalid(c, err, v, name, layout)

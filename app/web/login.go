@@ -9,13 +9,23 @@ import (
 	"inkan/app/domain/account"
 )
 
+// loginView is a login screen: the company users' or the operators'. IDLabel is the
+// catalog key of the ID field's caption.
+type loginView struct {
+	page
+	Action, IDLabel, LoginID string
+	screen                   string
+}
+
+func (h *handler) loginView(c *fiber.Ctx, id string) *loginView {
+	return &loginView{page: h.page(c, "login.title", ""), Action: "/login", IDLabel: "login.user_id", LoginID: id, screen: "auth/login"}
+}
+
 func (h *handler) loginShow(c *fiber.Ctx) error {
 	if stateOf(c).User != nil {
 		return redirect(c, "/")
 	}
-	v := h.view(c, "login.title", "")
-	v["Action"] = "/login"
-	return render(c, fiber.StatusOK, "auth/login", v, layoutBare)
+	return render(c, fiber.StatusOK, "auth/login", h.loginView(c, ""), layoutBare)
 }
 
 func (h *handler) loginSubmit(c *fiber.Ctx) error {
@@ -23,16 +33,14 @@ func (h *handler) loginSubmit(c *fiber.Ctx) error {
 	// Login applies account.NormalizeID: ｕ０００００１ is still the ID U000001.
 	token, _, err := h.Accounts.Login(id, c.FormValue("password"), c.IP())
 	if err != nil {
-		v := h.view(c, "login.title", "")
-		v["Action"], v["LoginID"] = "/login", id
-		return h.loginRefused(c, err, v)
+		return h.loginRefused(c, err, h.loginView(c, id))
 	}
 	h.setSessionCookie(c, cookieSession, "/", token)
 	return redirect(c, "/")
 }
 
 // loginRefused shows the login screen again with the reason a person may be told.
-func (h *handler) loginRefused(c *fiber.Ctx, err error, v fiber.Map) error {
+func (h *handler) loginRefused(c *fiber.Ctx, err error, v *loginView) error {
 	status, alert := fiber.StatusUnauthorized, "login.error.credentials"
 	switch {
 	case errors.Is(err, account.ErrLocked):
@@ -44,8 +52,8 @@ func (h *handler) loginRefused(c *fiber.Ctx, err error, v fiber.Map) error {
 	case !errors.Is(err, account.ErrBadCredentials):
 		return err
 	}
-	v["Alert"] = alert
-	return render(c, status, "auth/login", v, layoutBare)
+	v.Alert = alert
+	return render(c, status, v.screen, v, layoutBare)
 }
 
 func (h *handler) setSessionCookie(c *fiber.Ctx, name, path, token string) {

@@ -10,12 +10,19 @@ import (
 	"inkan/data"
 )
 
-func (h *handler) noticeView(c *fiber.Ctx, n data.Notice) (fiber.Map, error) {
-	v := h.view(c, "operator.notices", "operator.notices")
-	v["Form"] = n
-	err := h.Store.View(func(tx *data.Tx) error {
-		list, err := tx.Notices(100)
-		v["Notices"] = list
+// noticeView is the operator's お知らせ screen: the form, the notices posted, and Done,
+// the catalog key of the message once posted.
+type noticeView struct {
+	page
+	Form    data.Notice
+	Notices []data.Notice
+	Done    string
+}
+
+func (h *handler) noticeView(c *fiber.Ctx, n data.Notice) (*noticeView, error) {
+	v := &noticeView{page: h.page(c, "operator.notices", "operator.notices"), Form: n}
+	err := h.Store.View(func(tx *data.Tx) (err error) {
+		v.Notices, err = tx.Notices(100)
 		return err
 	})
 	return v, err
@@ -63,6 +70,6 @@ func (h *handler) noticePost(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v["Done"] = "notice.posted"
+	v.Done = "notice.posted"
 	return render(c, fiber.StatusOK, "operator/notices", v, layoutOperator)
 }

@@ -6,22 +6,22 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
+func (h *handler) operatorLoginView(c *fiber.Ctx, login string) *loginView {
+	return &loginView{page: h.page(c, "operator.login_title", ""), Action: "/operator/login", IDLabel: "login.operator_id", LoginID: login, screen: "operator/login"}
+}
+
 func (h *handler) operatorLoginShow(c *fiber.Ctx) error {
 	if stateOf(c).Operator != nil {
 		return redirect(c, "/operator")
 	}
-	v := h.view(c, "operator.login_title", "")
-	v["Action"], v["OperatorLogin"] = "/operator/login", true
-	return render(c, fiber.StatusOK, "auth/login", v, layoutBare)
+	return render(c, fiber.StatusOK, "operator/login", h.operatorLoginView(c, ""), layoutBare)
 }
 
 func (h *handler) operatorLoginSubmit(c *fiber.Ctx) error {
 	login := strings.TrimSpace(c.FormValue("login"))
 	token, _, err := h.Accounts.OperatorLogin(login, c.FormValue("password"), c.IP())
 	if err != nil {
-		v := h.view(c, "operator.login_title", "")
-		v["Action"], v["OperatorLogin"], v["LoginID"] = "/operator/login", true, login
-		return h.loginRefused(c, err, v)
+		return h.loginRefused(c, err, h.operatorLoginView(c, login))
 	}
 	h.setSessionCookie(c, cookieOperator, "/operator", token)
 	return redirect(c, "/operator")

@@ -11,17 +11,27 @@ import (
 // outboxPage is how many recent mails the outbox screen lists.
 const outboxPage = 200
 
-func (h *handler) outboxView(c *fiber.Ctx) (fiber.Map, error) {
-	v := h.view(c, "operator.outbox", "operator.outbox")
-	v["SMTP"] = h.Config.SMTP.Host != ""
-	err := h.Store.View(func(tx *data.Tx) error {
-		mails, err := tx.RecentMails(outboxPage)
-		if err != nil {
+// outboxView is the operator's 送信メール screen: the recent mails, how many failed,
+// and the one mail open (with Note, the catalog key of what an action on it did). The
+// fragment of one mail, operator/mail_show, reads Mail and Note alone.
+type outboxView struct {
+	page
+	SMTP   bool
+	Mails  []data.Mail
+	Failed int
+	Mail   *data.Mail
+	Note   string
+}
+
+func (h *handler) outboxView(c *fiber.Ctx) (*outboxView, error) {
+	v := &outboxView{page: h.page(c, "operator.outbox", "operator.outbox"), SMTP: h.Config.SMTP.Host != ""}
+	err := h.Store.View(func(tx *data.Tx) (err error) {
+		if v.Mails, err = tx.RecentMails(outboxPage); err != nil {
 			return err
 		}
 		// Failed mails wait for the operator, however old they are.
 		failed, err := tx.MailsInState(data.MailFailed)
-		v["Mails"], v["Failed"] = mails, len(failed)
+		v.Failed = len(failed)
 		return err
 	})
 	return v, err
@@ -52,15 +62,14 @@ func (h *handler) renderMail(c *fiber.Ctx, id uint64, status int, note string) e
 		return err
 	}
 	if isFragmentRequest(c) {
-		v := h.view(c, "operator.outbox", "operator.outbox")
-		v["Mail"], v["Note"] = m, note
+		v := &outboxView{page: h.page(c, "operator.outbox", "operator.outbox"), Mail: &m, Note: note}
 		return render(c, status, "operator/mail_show", v, layoutOperator)
 	}
 	v, err := h.outboxView(c)
 	if err != nil {
 		return err
 	}
-	v["Mail"], v["Note"] = m, note
+	v.Mail, v.Note = &m, note
 	return render(c, status, "operator/outbox", v, layoutOperator)
 }
 

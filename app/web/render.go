@@ -65,7 +65,11 @@ func (h *handler) page(c *fiber.Ctx, titleKey, active string) page {
 // view is the shared data as a map, for the screens with only a value or two of their
 // own.
 func (h *handler) view(c *fiber.Ctx, titleKey, active string) fiber.Map {
-	p := h.page(c, titleKey, active)
+	return h.page(c, titleKey, active).asMap()
+}
+
+// asMap is the shared data as the map of view.
+func (p page) asMap() fiber.Map {
 	return fiber.Map{
 		"L": p.L, "Title": p.Title, "Service": p.Service, "CSRF": p.CSRF, "Active": p.Active,
 		"User": p.User, "Company": p.Company, "Operator": p.Operator, "Menu": p.Menu, "Logout": p.Logout,
@@ -96,6 +100,14 @@ func invalid(c *fiber.Ctx, err error, v any, name, layout string) error {
 	if !errors.As(err, &errs) {
 		return err
 	}
+	if err := withErrors(v, errs, name); err != nil {
+		return err
+	}
+	return render(c, fiber.StatusUnprocessableEntity, name, v, layout)
+}
+
+// withErrors puts the messages of a refused form into the screen's view.
+func withErrors(v any, errs form.Errors, name string) error {
 	switch v := v.(type) {
 	case fiber.Map:
 		v["Errors"] = errs
@@ -104,7 +116,7 @@ func invalid(c *fiber.Ctx, err error, v any, name, layout string) error {
 	default:
 		return fmt.Errorf("render %s: %T takes no messages", name, v)
 	}
-	return render(c, fiber.StatusUnprocessableEntity, name, v, layout)
+	return nil
 }
 
 // handleError is the one error page: 4xx are logged as warnings, 5xx as errors, and a

@@ -4,9 +4,17 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-func (h *handler) settingsView(c *fiber.Ctx, email, tel string) fiber.Map {
-	v := h.view(c, "settings.title", "menu.settings")
-	v["Languages"], v["Email"], v["Tel"] = h.Catalogs.Languages(), email, tel
+// settingsView is 個人設定: the contact fields, the language radios, and Done, the
+// catalog key of what was just saved.
+type settingsView struct {
+	page
+	Email, Tel, Done string
+	Languages        []fieldOption
+}
+
+func (h *handler) settingsView(c *fiber.Ctx, email, tel string) *settingsView {
+	v := &settingsView{page: h.page(c, "settings.title", "menu.settings"), Email: email, Tel: tel}
+	v.Languages = choices(v.L, "lang", "lang.", h.Catalogs.Languages(), v.L.Lang)
 	return v
 }
 
@@ -26,7 +34,7 @@ func (h *handler) settingsSave(c *fiber.Ctx) error {
 	}
 	st.Lang = lang
 	v := h.settingsView(c, st.User.Email, st.User.Tel)
-	v["Done"] = "settings.saved"
+	v.Done = "settings.saved"
 	return render(c, fiber.StatusOK, "settings/index", v, layoutMain)
 }
 
@@ -39,6 +47,6 @@ func (h *handler) settingsContact(c *fiber.Ctx) error {
 	if err := h.Accounts.SetContact(st.Company.ID, st.User.ID, email, tel); err != nil {
 		return invalid(c, err, v, "settings/index", layoutMain)
 	}
-	v["Done"] = "settings.contact_saved"
+	v.Done = "settings.contact_saved"
 	return render(c, fiber.StatusOK, "settings/index", v, layoutMain)
 }

@@ -32,12 +32,31 @@ func parseSeen(c *fiber.Ctx) time.Time {
 	return t
 }
 
-func (h *handler) editView(c *fiber.Ctx, u data.User, ch account.UserChange, seen time.Time) fiber.Map {
-	v := h.view(c, "user.edit_title", "menu.admin")
-	v["Target"], v["Form"], v["Edit"], v["Seen"] = u, ch.UserInput, ch, seen.Format(time.RFC3339Nano)
-	v["Roles"], v["Statuses"] = []string{account.RoleGeneral, account.RoleAdmin}, []string{account.StatusActive, account.StatusSuspended}
-	v["Action"], v["Lead"] = "/admin/users/"+u.ID+"/confirm", "user.edit_lead"
+// userEditView is 自社利用者情報変更's input screen. Seen is the user's version when
+// the edit began.
+type userEditView struct {
+	page
+	Target                 data.User
+	Form                   account.UserChange
+	Seen                   string
+	Roles, Statuses, Reset []fieldOption
+}
+
+func (h *handler) editView(c *fiber.Ctx, u data.User, ch account.UserChange, seen time.Time) *userEditView {
+	v := &userEditView{page: h.page(c, "user.edit_title", "menu.admin"), Target: u, Form: ch, Seen: seen.Format(time.RFC3339Nano)}
+	v.Roles = choices(v.L, "role", "role.", roles, ch.Role)
+	v.Statuses = choices(v.L, "status", "status.", []string{account.StatusActive, account.StatusSuspended}, ch.Status)
+	v.Reset = []fieldOption{{Name: "reset_password", Value: "1", Label: v.L.T("user.reset_do"), Checked: ch.ResetPassword}}
 	return v
+}
+
+// userEditConfirmView is 自社利用者情報変更's confirm screen.
+type userEditConfirmView struct {
+	page
+	Target                 data.User
+	Form                   account.UserChange
+	RoleLabel, StatusLabel string
+	Seen, Draft            string
 }
 
 // loadUser reads a live (not deleted) user of the logged-in company.
@@ -56,7 +75,7 @@ func (h *handler) userEdit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, "admin/user_form", h.editView(c, u, account.ChangeFrom(u), u.UpdatedAt), layoutMain)
+	return render(c, fiber.StatusOK, "admin/user_edit", h.editView(c, u, account.ChangeFrom(u), u.UpdatedAt), layoutMain)
 }
 
 func (h *handler) userEditBack(c *fiber.Ctx) error {
@@ -64,7 +83,7 @@ func (h *handler) userEditBack(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, "admin/user_form", h.editView(c, u, parseUserChange(c), parseSeen(c)), layoutMain)
+	return render(c, fiber.StatusOK, "admin/user_edit", h.editView(c, u, parseUserChange(c), parseSeen(c)), layoutMain)
 }
 
 func (h *handler) userEditConfirm(c *fiber.Ctx) error {
@@ -74,17 +93,15 @@ func (h *handler) userEditConfirm(c *fiber.Ctx) error {
 	}
 	ch, seen := parseUserChange(c).Normalize(), parseSeen(c)
 	if errs := ch.Validate(); len(errs) > 0 {
-		return invalid(c, errs, h.editView(c, u, ch, seen), "admin/user_form", layoutMain)
+		return invalid(c, errs, h.editView(c, u, ch, seen), "admin/user_edit", layoutMain)
 	}
 	token, err := keepDraft(h, changeDraftKind, userActor(stateOf(c)), changeDraft{UserID: u.ID, Change: ch, Seen: seen})
 	if err != nil {
 		return err
 	}
-	v := h.view(c, "user.edit_confirm_title", "menu.admin")
-	v["Target"], v["Form"], v["Edit"], v["Seen"] = u, ch.UserInput, ch, seen.Format(time.RFC3339Nano)
-	v["Draft"], v["Lead"] = token, "user.edit_confirm_lead"
-	v["Commit"], v["Back"] = "/admin/users/"+u.ID+"/commit", "/admin/users/"+u.ID+"/back"
-	return render(c, fiber.StatusOK, "admin/user_confirm", v, layoutMain)
+	v := &userEditConfirmView{page: h.page(c, "user.edit_confirm_title", "menu.admin"), Target: u, Form: ch, Seen: seen.Format(time.RFC3339Nano), Draft: token}
+	v.RoleLabel, v.StatusLabel = v.L.T("role."+ch.Role), v.L.T("status."+ch.Status)
+	return render(c, fiber.StatusOK, "admin/user_edit_confirm", v, layoutMain)
 }
 
 // userEditCommit applies the draft; the rules that need the store (the last admin, a
@@ -108,7 +125,7 @@ func (h *handler) userEditCommit(c *fiber.Ctx) error {
 		return err
 	})
 	if err != nil {
-		return commitRefused(c, err, h.editView(c, u, parseUserChange(c), parseSeen(c)), "admin/user_form", layoutMain)
+		return commitRefused(c, err, h.editView(c, u, parseUserChange(c), parseSeen(c)), "admin/user_edit", layoutMain)
 	}
 	return h.renderUser(c, u, "user.changed")
 }

@@ -18,23 +18,40 @@ func parseUserInput(c *fiber.Ctx) account.UserInput {
 	}
 }
 
-func (h *handler) registerView(c *fiber.Ctx, in account.UserInput) fiber.Map {
-	v := h.view(c, "menu.admin.user_register", "menu.admin")
-	v["Form"], v["Roles"] = in, []string{account.RoleGeneral, account.RoleAdmin}
-	v["Action"], v["Lead"] = "/admin/users/confirm", "user.register_lead"
+// roles are the 権限 a user may be given, in the manual's order.
+var roles = []string{account.RoleGeneral, account.RoleAdmin}
+
+// userRegisterView is 自社利用者登録's input screen.
+type userRegisterView struct {
+	page
+	Form  account.UserInput
+	Roles []fieldOption
+}
+
+func (h *handler) registerView(c *fiber.Ctx, in account.UserInput) *userRegisterView {
+	v := &userRegisterView{page: h.page(c, "menu.admin.user_register", "menu.admin"), Form: in}
+	v.Roles = choices(v.L, "role", "role.", roles, in.Role)
 	return v
+}
+
+// userRegisterConfirmView is 自社利用者登録's confirm screen.
+type userRegisterConfirmView struct {
+	page
+	Form      account.UserInput
+	RoleLabel string
+	Draft     string
 }
 
 func userActor(st *state) string { return "user:" + st.User.ID }
 
 // userNew is 自社利用者登録: the input screen, 一般 preselected as in the manual.
 func (h *handler) userNew(c *fiber.Ctx) error {
-	return render(c, fiber.StatusOK, "admin/user_form", h.registerView(c, account.UserInput{Role: account.RoleGeneral}), layoutMain)
+	return render(c, fiber.StatusOK, "admin/user_register", h.registerView(c, account.UserInput{Role: account.RoleGeneral}), layoutMain)
 }
 
 // userRegisterBack is 戻る: the input screen with what was typed.
 func (h *handler) userRegisterBack(c *fiber.Ctx) error {
-	return render(c, fiber.StatusOK, "admin/user_form", h.registerView(c, parseUserInput(c)), layoutMain)
+	return render(c, fiber.StatusOK, "admin/user_register", h.registerView(c, parseUserInput(c)), layoutMain)
 }
 
 // userRegisterConfirm validates, then keeps the normalized input as a single-use draft
@@ -42,16 +59,15 @@ func (h *handler) userRegisterBack(c *fiber.Ctx) error {
 func (h *handler) userRegisterConfirm(c *fiber.Ctx) error {
 	in := parseUserInput(c).Normalize()
 	if errs := in.Validate(); len(errs) > 0 {
-		return invalid(c, errs, h.registerView(c, in), "admin/user_form", layoutMain)
+		return invalid(c, errs, h.registerView(c, in), "admin/user_register", layoutMain)
 	}
 	token, err := keepDraft(h, registerDraft, userActor(stateOf(c)), in)
 	if err != nil {
 		return err
 	}
-	v := h.view(c, "user.register_confirm_title", "menu.admin")
-	v["Form"], v["Draft"], v["Lead"] = in, token, "user.register_confirm_lead"
-	v["Commit"], v["Back"] = "/admin/users/commit", "/admin/users/back"
-	return render(c, fiber.StatusOK, "admin/user_confirm", v, layoutMain)
+	v := &userRegisterConfirmView{page: h.page(c, "user.register_confirm_title", "menu.admin"), Form: in, Draft: token}
+	v.RoleLabel = v.L.T("role." + in.Role)
+	return render(c, fiber.StatusOK, "admin/user_register_confirm", v, layoutMain)
 }
 
 // userRegisterCommit issues the ID from the draft. The draft is taken in the same
@@ -68,7 +84,7 @@ func (h *handler) userRegisterCommit(c *fiber.Ctx) error {
 		return err
 	})
 	if err != nil {
-		return commitRefused(c, err, h.registerView(c, parseUserInput(c)), "admin/user_form", layoutMain)
+		return commitRefused(c, err, h.registerView(c, parseUserInput(c)), "admin/user_register", layoutMain)
 	}
 	v := h.view(c, "user.register_done_title", "menu.admin")
 	v["Target"] = u

@@ -32,6 +32,16 @@ func (h *handler) userUnlock(c *fiber.Ctx) error {
 	return h.renderUser(c, u, "user.unlocked")
 }
 
+// userShowView is 登録情報照会: the user, whether they hold a certificate, their 権限
+// and 状態 in words, and Done, the catalog key of what was just changed.
+type userShowView struct {
+	page
+	Target                 data.User
+	Certified              bool
+	RoleLabel, StatusLabel string
+	Done                   string
+}
+
 func (h *handler) renderUser(c *fiber.Ctx, u data.User, done string) error {
 	var certified bool
 	err := h.Store.View(func(tx *data.Tx) (err error) {
@@ -41,7 +51,7 @@ func (h *handler) renderUser(c *fiber.Ctx, u data.User, done string) error {
 	if err != nil {
 		return err
 	}
-	v := h.view(c, "user.detail_title", "menu.admin")
-	v["Target"], v["Done"], v["Certified"] = u, done, certified
+	v := &userShowView{page: h.page(c, "user.detail_title", "menu.admin"), Target: u, Certified: certified, Done: done}
+	v.RoleLabel, v.StatusLabel = v.L.T("role."+u.Role), v.L.T("status."+u.Status)
 	return render(c, fiber.StatusOK, "admin/user_show", v, layoutMain)
 }

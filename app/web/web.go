@@ -49,6 +49,7 @@ func (h *handler) templateFuncs() map[string]any {
 		"datetime": jst.DateTime,
 		"date":     jst.Date,
 		"join":     strings.Join,
+		"field":    fieldFunc,
 	}
 }
 

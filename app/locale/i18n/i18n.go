@@ -22,6 +22,7 @@ type Catalogs struct {
 	byLang  map[string]map[string]string
 	langs   []string
 	matcher language.Matcher
+	missing func(lang, key string)
 }
 
 // Load reads the embedded catalogs.
@@ -54,6 +55,12 @@ func (c *Catalogs) Languages() []string { return c.langs }
 // Has reports whether lang is a catalog language.
 func (c *Catalogs) Has(lang string) bool { _, ok := c.byLang[lang]; return ok }
 
+// OnMissing makes every Localizer made afterwards call fn with a key its language's
+// catalog lacks, when T is asked for it. Tests use it to fail on a key a page looks up
+// at render time (one built from data) that no catalog holds; T still answers with the
+// fallback or the key itself.
+func (c *Catalogs) OnMissing(fn func(lang, key string)) { c.missing = fn }
+
 // Match picks the catalog language for an Accept-Language header.
 func (c *Catalogs) Match(acceptLanguage string) string {
 	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
@@ -72,7 +79,7 @@ func (c *Catalogs) For(lang string) Localizer {
 	if !c.Has(lang) {
 		lang = Default
 	}
-	return Localizer{Lang: lang, strings: c.byLang[lang], fallback: c.byLang[Default]}
+	return Localizer{Lang: lang, strings: c.byLang[lang], fallback: c.byLang[Default], missing: c.missing}
 }
 
 // Localizer translates keys into one language.
@@ -81,6 +88,7 @@ type Localizer struct {
 	Lang     string
 	strings  map[string]string
 	fallback map[string]string
+	missing  func(lang, key string)
 }
 
 // Lookup returns the string for key in this language alone, without the fallback.
@@ -94,6 +102,9 @@ func (l Localizer) Lookup(key string) (string, bool) {
 func (l Localizer) T(key string, args ...any) string {
 	s, ok := l.strings[key]
 	if !ok {
+		if l.missing != nil {
+			l.missing(l.Lang, key)
+		}
 		if s, ok = l.fallback[key]; !ok {
 			return key
 		}

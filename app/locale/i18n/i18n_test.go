@@ -105,3 +105,20 @@ func TestTranslate(t *testing.T) {
 		t.Errorf("missing key: %q", got)
 	}
 }
+
+func TestOnMissingReportsKeysTheLanguageLacks(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	c.OnMissing(func(lang, key string) { got = append(got, lang+":"+key) })
+	l := c.For("en")
+	if s := l.T("no.such_key"); s != "no.such_key" {
+		t.Errorf("T = %q, want the key itself", s)
+	}
+	l.T("menu.top")
+	if strings.Join(got, ",") != "en:no.such_key" {
+		t.Errorf("misses = %v", got)
+	}
+}

@@ -1,0 +1,127 @@
+package web
+
+import (
+	"fmt"
+
+	"inkan/app/domain/form"
+	"inkan/app/locale/i18n"
+)
+
+// formField is one field of a form as partials/field draws it: the caption with its
+// 必須 mark, the input (or a group of radios or checkboxes, or a fixed value), and the
+// message under it (the refusal, else the hint).
+type formField struct {
+	// Type is the input's type, or "textarea", or "radio"/"checkbox" for a group drawn
+	// from Options, or "static" for a value shown but not edited.
+	Type         string
+	Name         string
+	ID           string
+	Label        string
+	Required     bool
+	Value        string
+	Placeholder  string
+	MaxLength    int
+	InputMode    string
+	Autocomplete string
+	Autofocus    bool
+	// Must is the browser's own required attribute, apart from the 必須 mark.
+	Must    bool
+	Wide    bool
+	Options []fieldOption
+	Error   string
+	Hint    string
+}
+
+// fieldOption is one radio or checkbox of a group; a checkbox group's boxes have names
+// of their own.
+type fieldOption struct {
+	Name    string
+	Value   string
+	Label   string
+	Checked bool
+}
+
+// Group reports whether the field is drawn as a group of choices.
+func (f formField) Group() bool { return f.Type == "radio" || f.Type == "checkbox" }
+
+// fieldPage is what a form's view gives partials/field: its language and its messages.
+type fieldPage interface {
+	fieldContext() (i18n.Localizer, form.Errors)
+}
+
+func (p *page) fieldContext() (i18n.Localizer, form.Errors) { return p.L, p.Errors }
+
+// fieldFunc is the template function field: {{template "partials/field" (field $ "name"
+// "user.name" "required" true "value" .Form.Name)}}. The options after the label key
+// are pairs: type, value, required, placeholder (true: the caption), maxlength,
+// inputmode, autocomplete, autofocus, must, wide, options, hint (a catalog key), id.
+func fieldFunc(p fieldPage, name, labelKey string, opts ...any) (formField, error) {
+	l, errs := p.fieldContext()
+	f := formField{Type: "text", Name: name}
+	if labelKey != "" {
+		f.Label = l.T(labelKey)
+	}
+	if len(opts)%2 != 0 {
+		return f, fmt.Errorf("field %s: options come in pairs", name)
+	}
+	for i := 0; i < len(opts); i += 2 {
+		key, _ := opts[i].(string)
+		v := opts[i+1]
+		ok := true
+		switch key {
+		case "type":
+			f.Type, ok = v.(string)
+		case "value":
+			f.Value, ok = v.(string)
+		case "id":
+			f.ID, ok = v.(string)
+		case "required":
+			f.Required, ok = v.(bool)
+		case "placeholder":
+			var on bool
+			on, ok = v.(bool)
+			if on {
+				f.Placeholder = f.Label
+			}
+		case "maxlength":
+			f.MaxLength, ok = v.(int)
+		case "inputmode":
+			f.InputMode, ok = v.(string)
+		case "autocomplete":
+			f.Autocomplete, ok = v.(string)
+		case "autofocus":
+			f.Autofocus, ok = v.(bool)
+		case "must":
+			f.Must, ok = v.(bool)
+		case "wide":
+			f.Wide, ok = v.(bool)
+		case "options":
+			f.Options, ok = v.([]fieldOption)
+		case "hint":
+			var k string
+			k, ok = v.(string)
+			if k != "" {
+				f.Hint = l.T(k)
+			}
+		default:
+			return f, fmt.Errorf("field %s: unknown option %q", name, key)
+		}
+		if !ok {
+			return f, fmt.Errorf("field %s: option %s has type %T", name, key, v)
+		}
+	}
+	if msg := errs[name]; msg != "" {
+		f.Error = l.T(msg)
+	}
+	return f, nil
+}
+
+// choices are the options of a radio group, each labelled by the catalog key
+// prefix+value, the one equal to checked chosen.
+func choices(l i18n.Localizer, name, prefix string, values []string, checked string) []fieldOption {
+	out := make([]fieldOption, len(values))
+	for i, v := range values {
+		out[i] = fieldOption{Name: name, Value: v, Label: l.T(prefix + v), Checked: v == checked}
+	}
+	return out
+}

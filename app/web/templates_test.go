@@ -1,0 +1,317 @@
+package web
+
+import (
+	"io"
+	"io/fs"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"inkan/app/domain/account"
+	"inkan/app/domain/company"
+	"inkan/app/domain/form"
+	"inkan/app/domain/roster"
+	"inkan/app/locale/i18n"
+	"inkan/data"
+	"inkan/static"
+	"inkan/views"
+)
+
+// templateSamples is sample data for every template under views/, built for one
+// language. A template file with no sample here fails TestEveryTemplateRenders, so a
+// new screen must come with one.
+var templateSamples = map[string]func(p page) any{
+	"layouts/page": func(p page) any {
+		return document{Page: &p, Boost: true, Chrome: "<header></header>", Body: "<h1>x</h1>"}
+	},
+	"layouts/main":     func(p page) any { return &p },
+	"layouts/operator": func(p page) any { return operatorPage(p) },
+	"layouts/bare":     func(p page) any { return &p },
+	"partials/head":    func(p page) any { return &p },
+	"partials/menu":    func(p page) any { return &p },
+	"partials/menu_items": func(p page) any {
+		return struct {
+			Items  []menuEntry
+			Active string
+		}{translateSections(p.L, menuFor(true, true)), "menu.admin"}
+	},
+	"partials/field": func(p page) any {
+		f, err := fieldFunc(&p, "name", "user.name", "required", true, "value", "山田", "placeholder", true, "maxlength", 50, "hint", "user.email_hint")
+		if err != nil {
+			panic(err)
+		}
+		return f
+	},
+	"partials/user_fields":       func(p page) any { return sampleRegister(p) },
+	"partials/user_confirm_rows": func(p page) any { return sampleRegisterConfirm(p) },
+	"partials/user_hidden":       func(p page) any { return sampleRegisterConfirm(p) },
+	"partials/login_form":        func(p page) any { return sampleLogin(p, "auth/login") },
+
+	"auth/login":     func(p page) any { return sampleLogin(p, "auth/login") },
+	"operator/login": func(p page) any { return sampleLogin(p, "operator/login") },
+	"auth/password": func(p page) any {
+		p.Errors = form.Errors{"current": "error.required", "new": "error.required", "confirm": "error.required"}
+		return &passwordView{page: p, Forced: true, Done: "password.done"}
+	},
+	"errors/error": func(p page) any {
+		m := p.asMap()
+		m["Heading"], m["Message"], m["Home"] = "error.not_found_title", "error.not_found", "/"
+		return m
+	},
+	"top/index": func(p page) any {
+		m := p.asMap()
+		m["Notices"] = []data.Notice{sampleNotice()}
+		return m
+	},
+	"section/index": func(p page) any {
+		m := p.asMap()
+		m["Section"] = menu[1]
+		return m
+	},
+	"section/coming": func(p page) any {
+		m := p.asMap()
+		m["Item"] = menu[1].Items[0]
+		return m
+	},
+	"settings/index": func(p page) any {
+		p.Errors = form.Errors{"email": "error.email"}
+		v := &settingsView{page: p, Email: "a@example.com", Tel: "03", Done: "settings.saved"}
+		v.Languages = choices(p.L, "lang", "lang.", []string{"ja", "en"}, p.L.Lang)
+		return v
+	},
+
+	"admin/user_register":         func(p page) any { return sampleRegister(p) },
+	"admin/user_register_confirm": func(p page) any { return sampleRegisterConfirm(p) },
+	"admin/user_edit": func(p page) any {
+		p.Errors = form.Errors{"": "error.draft_used", "status": "error.required"}
+		ch := account.UserChange{UserInput: sampleInput(), Status: account.StatusSuspended, ResetPassword: true}
+		v := &userEditView{page: p, Target: sampleUser(), Form: ch, Seen: "2024-01-01T00:00:00Z"}
+		v.Roles = choices(p.L, "role", "role.", roles, ch.Role)
+		v.Statuses = choices(p.L, "status", "status.", []string{account.StatusActive, account.StatusSuspended}, ch.Status)
+		v.Reset = []fieldOption{{Name: "reset_password", Value: "1", Label: p.L.T("user.reset_do"), Checked: true}}
+		return v
+	},
+	"admin/user_edit_confirm": func(p page) any {
+		ch := account.UserChange{UserInput: sampleInput(), Status: account.StatusActive, ResetPassword: true}
+		return &userEditConfirmView{page: p, Target: sampleUser(), Form: ch, RoleLabel: p.L.T("role.admin"), StatusLabel: p.L.T("status.active"), Seen: "s", Draft: "d"}
+	},
+	"admin/user_done": func(p page) any {
+		m := p.asMap()
+		m["Target"] = sampleUser()
+		return m
+	},
+	"admin/user_show": func(p page) any {
+		u := sampleUser()
+		return &userShowView{page: p, Target: u, Certified: true, RoleLabel: p.L.T("role." + u.Role), StatusLabel: p.L.T("status." + u.Status), Done: "user.changed"}
+	},
+	"admin/user_delete": func(p page) any {
+		p.Errors = form.Errors{"": "error.last_admin"}
+		return &userDeleteView{page: p, Target: sampleUser(), RoleLabel: p.L.T("role.admin")}
+	},
+	"admin/user_deleted": func(p page) any { return &userDeleteView{page: p, Target: sampleUser()} },
+	"admin/user_api": func(p page) any {
+		m := p.asMap()
+		m["Target"] = sampleUser()
+		return m
+	},
+	"admin/user_list": func(p page) any {
+		return &userListView{
+			page: p, Filter: roster.Filter{}, Count: "1",
+			Statuses:  []option{{Value: "active", Label: p.L.T("status.active"), Selected: true}},
+			Rows:      userRows(p.L, []roster.Row{{No: 1, User: sampleUser(), Certificate: true}}),
+			PageLinks: []pageLink{},
+			Exports:   exportLinks(p.L, map[string][]string{}),
+		}
+	},
+
+	"operator/companies": func(p page) any {
+		m := operatorPage(p).asMap()
+		m["Companies"] = []data.Company{sampleCompany()}
+		return m
+	},
+	"operator/company_new": func(p page) any {
+		a := company.Application{Name: "株式会社", Plan: company.PlanOneSide, Options: data.CompanyOptions{API: true}, Admin: sampleInput()}
+		op := operatorPage(p)
+		op.Errors = form.Errors{"name": "error.required", "plan": "error.required"}
+		v := &onboardView{page: *op, Form: a, Options: optionChoices(p.L, a.Options)}
+		for _, pl := range company.Plans {
+			v.Plans = append(v.Plans, fieldOption{Name: "plan", Value: string(pl), Label: p.L.T(pl.LabelKey()), Checked: pl == a.Plan})
+		}
+		return v
+	},
+	"operator/company_confirm": func(p page) any {
+		a := company.Application{Name: "株式会社", Plan: company.PlanBothSides, Options: data.CompanyOptions{BulkSign: true}, Admin: sampleInput()}
+		return &onboardConfirmView{page: *operatorPage(p), Form: a, PlanLabel: p.L.T(a.Plan.LabelKey()), Options: optionChoices(p.L, a.Options), OptionLabels: []string{"x"}, Draft: "d"}
+	},
+	"operator/company_done": func(p page) any {
+		m := operatorPage(p).asMap()
+		m["Company"], m["Admin"] = sampleCompany(), sampleUser()
+		return m
+	},
+	"operator/notices": func(p page) any {
+		op := operatorPage(p)
+		op.Errors = form.Errors{"title": "error.required", "body": "error.too_long"}
+		return &noticeView{page: *op, Form: sampleNotice(), Notices: []data.Notice{sampleNotice()}, Done: "notice.posted"}
+	},
+	"operator/outbox": func(p page) any {
+		m := sampleMail()
+		return &outboxView{page: *operatorPage(p), SMTP: true, Mails: []data.Mail{m}, Failed: 1, Mail: &m, Note: "outbox.resent"}
+	},
+	"operator/mail_show": func(p page) any {
+		m := sampleMail()
+		return &outboxView{page: *operatorPage(p), Mail: &m, Note: "outbox.resent"}
+	},
+}
+
+func operatorPage(p page) *page {
+	p.User, p.Operator, p.Logout = nil, &data.Operator{Login: "ops"}, "/operator/logout"
+	return &p
+}
+
+func sampleInput() account.UserInput {
+	return account.UserInput{Role: account.RoleAdmin, Name: "山田 太郎", Kana: "ヤマダ タロウ", Dept: "総務", Title: "課長", Tel: "03-0000-0000", Email: "yamada@example.com"}
+}
+
+func sampleUser() data.User {
+	t := time.Date(2024, 4, 1, 9, 0, 0, 0, time.UTC)
+	return data.User{ID: "U000002", CompanyID: "C000001", Role: account.RoleGeneral, Name: "山田 花子", Kana: "ヤマダ ハナコ", Email: "hanako@example.com", Status: account.StatusActive, LockedAt: &t, PrevLoginAt: &t}
+}
+
+func sampleCompany() data.Company {
+	return data.Company{ID: "C000001", Name: "株式会社サンプル", Plan: string(company.PlanOneSide), Options: data.CompanyOptions{BulkSign: true, Projects: true, StorageExtension: true, API: true}}
+}
+
+func sampleNotice() data.Notice {
+	return data.Notice{Title: "お知らせ", Body: "本文", CreatedAt: time.Date(2024, 4, 1, 9, 0, 0, 0, time.UTC)}
+}
+
+func sampleMail() data.Mail {
+	sent := time.Date(2024, 4, 1, 9, 0, 0, 0, time.UTC)
+	return data.Mail{ID: 1, To: []string{"a@example.com"}, Subject: "件名", Text: "本文", State: data.MailFailed, Attempts: 3, LastError: "550", SentAt: &sent}
+}
+
+func sampleRegister(p page) *userRegisterView {
+	p.Errors = form.Errors{"": "error.draft_used", "name": "error.required", "email": "error.email", "role": "error.required"}
+	in := sampleInput()
+	return &userRegisterView{page: p, Form: in, Roles: choices(p.L, "role", "role.", roles, in.Role)}
+}
+
+func sampleRegisterConfirm(p page) *userRegisterConfirmView {
+	return &userRegisterConfirmView{page: p, Form: sampleInput(), RoleLabel: p.L.T("role.admin"), Draft: "d"}
+}
+
+func sampleLogin(p page, screen string) *loginView {
+	p.Alert = "login.error.locked"
+	return &loginView{page: p, Action: "/login", IDLabel: "login.user_id", LoginID: "U000001", screen: screen}
+}
+
+// TestEveryTemplateRenders renders every template under views/ with its sample, in
+// every catalog language, and fails on a template error or on a catalog key looked up
+// at render time that the language's catalog lacks.
+func TestEveryTemplateRenders(t *testing.T) {
+	catalogs, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var missing []string
+	catalogs.OnMissing(func(lang, key string) { missing = append(missing, lang+": "+key) })
+
+	h := &handler{Deps: Deps{Catalogs: catalogs}}
+	if h.assets, err = loadAssets(static.FS); err != nil {
+		t.Fatal(err)
+	}
+	s, err := loadScreens(views.FS, catalogs, h.templateFuncs(), h.assets.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.menus, err = drawMenus(s, catalogs); err != nil {
+		t.Fatal(err)
+	}
+	if len(missing) > 0 {
+		t.Fatalf("menus: keys missing from the catalogs: %v", missing)
+	}
+
+	names := templateFiles(t)
+	for _, name := range names {
+		if templateSamples[name] == nil {
+			t.Errorf("%s has no sample in templateSamples", name)
+		}
+	}
+	for name := range templateSamples {
+		if !contains(names, name) {
+			t.Errorf("templateSamples has %s, which is not a file under views/", name)
+		}
+	}
+
+	for _, lang := range catalogs.Languages() {
+		for _, name := range names {
+			sample := templateSamples[name]
+			if sample == nil {
+				continue
+			}
+			t.Run(lang+"/"+name, func(t *testing.T) {
+				missing = nil
+				l := catalogs.For(lang)
+				p := page{
+					L: l, Title: l.T("menu.top"), Service: "Inkan", CSRF: "token", Active: "menu.admin",
+					User: &data.User{ID: "U000001", Name: "管理者", Role: account.RoleAdmin}, Company: sampleCompany(),
+					Logout: "/logout", Errors: form.Errors{},
+				}
+				p.Menu = h.menus.bar(menuBar{lang: lang, active: "menu.admin", admin: true, canInvite: true})
+				v := sample(p)
+				if err := s.Render(io.Discard, name, v); err != nil {
+					t.Fatal(err)
+				}
+				if strings.HasPrefix(name, "layouts/") || strings.HasPrefix(name, "partials/") {
+					return
+				}
+				// The screen within its layout and the skeleton, as a full page.
+				layout := layoutMain
+				switch {
+				case strings.HasSuffix(name, "/login"):
+					layout = layoutBare
+				case strings.HasPrefix(name, "operator/"):
+					layout = layoutOperator
+				}
+				var out strings.Builder
+				if err := s.Render(&out, name, v, layout); err != nil {
+					t.Fatal(err)
+				}
+				if len(missing) > 0 {
+					t.Errorf("keys missing from the %s catalog at render time: %v", lang, missing)
+				}
+				if strings.Contains(out.String(), "<no value>") {
+					t.Errorf("%s shows <no value>", name)
+				}
+			})
+		}
+	}
+}
+
+// templateFiles are the names of the HTML templates under views/, as the engine names
+// them.
+func templateFiles(t *testing.T) []string {
+	var names []string
+	err := fs.WalkDir(views.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".html") {
+			return err
+		}
+		names = append(names, strings.TrimSuffix(path, ".html"))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
