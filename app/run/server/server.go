@@ -104,6 +104,9 @@ func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *dat
 	if err != nil {
 		return nil, err
 	}
+	// Fixed labels are checked when the templates load; a key built from data (a role,
+	// a status) that a catalog lacks shows as the key itself, and is logged.
+	catalogs.OnMissing(func(lang, key string) { log.Warn("catalog key missing", "lang", lang, "key", key) })
 	s.Web, err = web.New(web.Deps{Config: cfg, Store: s.Store, Accounts: s.Accounts, Onboarder: s.Onboarder, Certs: s.Certs, Delivery: s.Delivery, Catalogs: catalogs, Log: log})
 	if err != nil {
 		return nil, err
