@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// memo keeps the decoding of records that every request reads (the logged-in user and
-// company, a company's user list), so that a page does not decode the same JSON again
+// memo keeps the decoding of records that every request reads (the session, the
+// logged-in user and company, a company's user list), so that a page does not decode the same JSON again
 // and again. It is no cache of data: an entry is used only when the bytes just read in
 // the caller's transaction are exactly the bytes it was decoded from, so a record
 // changed since is decoded anew, and it is keyed by the record's key, so it answers
@@ -63,6 +63,7 @@ type memos struct {
 	users        *memo[User]
 	companies    *memo[Company]
 	certificates *memo[Certificate]
+	sessions     *memo[Session]
 }
 
 func newMemos() *memos {
@@ -70,6 +71,7 @@ func newMemos() *memos {
 		users:        newMemo(100_000, User.clone),
 		companies:    newMemo[Company](20_000, nil),
 		certificates: newMemo(50_000, Certificate.clone),
+		sessions:     newMemo[Session](100_000, nil),
 	}
 }
 

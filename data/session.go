@@ -40,9 +40,11 @@ func (tx *Tx) PutSession(s Session) error {
 
 // Session reads a session by its ID.
 func (tx *Tx) Session(id string) (Session, error) {
-	var s Session
-	err := tx.get(bucketSessions, id, &s)
-	return s, err
+	raw := tx.bucket(bucketSessions).Get([]byte(id))
+	if raw == nil {
+		return Session{}, ErrNotFound
+	}
+	return tx.memos.sessions.decode(bucketSessions, id, raw)
 }
 
 // DeleteSession removes one session.

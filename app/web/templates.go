@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/gofiber/fiber/v2"
 	fiberhtml "github.com/gofiber/template/html/v2"
@@ -27,17 +26,19 @@ import (
 // missing from a catalog stops the server at start instead of showing the raw key.
 // Keys that depend on data are translated at render time by the page's Localizer.
 //
-// A page is rendered in three steps: the screen's own template, then its layout (the
-// header and menu of the company screens, the operator console, or pages before
-// login), then the one skeleton of every page, which holds both.
+// A page is written in three steps: its layout (the header and menu of the company
+// screens, of the operator console, or of the pages before login), which opens the one
+// skeleton of every page; the screen's own template; the skeleton's end.
 type screens struct {
 	byLang   map[string]*template.Template
 	fallback string
-	buffers  sync.Pool
 }
 
-// skeleton is the template of the whole HTML document.
-const skeleton = "layouts/page"
+// skeletonOpen and skeletonClose are the two ends of every page (views/layouts/page.html).
+const (
+	skeletonOpen  = "layouts/page_open"
+	skeletonClose = "layouts/page_close"
+)
 
 // literalLabel is a catalog lookup with a literal key and no arguments; literalStatic
 // names a static file by a literal name.
@@ -50,7 +51,6 @@ var (
 // by a literal are resolved while parsing as well, by staticURL.
 func loadScreens(fsys fs.FS, catalogs *i18n.Catalogs, funcs map[string]any, staticURL func(string) (string, error)) (*screens, error) {
 	s := &screens{byLang: map[string]*template.Template{}, fallback: i18n.Default}
-	s.buffers.New = func() any { return new(bytes.Buffer) }
 	for _, lang := range catalogs.Languages() {
 		tfs := &translatedFS{base: http.FS(fsys), l: catalogs.For(lang), static: staticURL}
 		engine := fiberhtml.NewFileSystem(tfs, ".html")
@@ -63,8 +63,10 @@ func loadScreens(fsys fs.FS, catalogs *i18n.Catalogs, funcs map[string]any, stat
 		if tfs.err != nil {
 			return nil, fmt.Errorf("web: load templates (%s): %w", lang, tfs.err)
 		}
-		if engine.Templates.Lookup(skeleton) == nil {
-			return nil, fmt.Errorf("web: load templates: no %s", skeleton)
+		for _, t := range []string{skeletonOpen, skeletonClose} {
+			if engine.Templates.Lookup(t) == nil {
+				return nil, fmt.Errorf("web: load templates: no %s", t)
+			}
 		}
 		s.byLang[lang] = engine.Templates
 	}
@@ -75,36 +77,19 @@ func loadScreens(fsys fs.FS, catalogs *i18n.Catalogs, funcs map[string]any, stat
 func (s *screens) Load() error { return nil }
 
 // Render writes the screen name with its layout, or the screen alone (an htmx fragment)
-// when no layout is given.
+// when no layout is given. The layout opens the skeleton, the screen follows, and the
+// skeleton's end closes the page, each written straight to out.
 func (s *screens) Render(out io.Writer, name string, binding any, layout ...string) error {
 	set := s.set(binding)
 	if len(layout) == 0 || layout[0] == "" {
 		return execute(set, out, name, binding)
 	}
-	body := s.buffers.Get().(*bytes.Buffer)
-	chrome := s.buffers.Get().(*bytes.Buffer)
-	defer s.put(body, chrome)
-	if err := execute(set, body, name, binding); err != nil {
-		return err
+	for _, t := range []string{layout[0], name, skeletonClose} {
+		if err := execute(set, out, t, binding); err != nil {
+			return err
+		}
 	}
-	if err := execute(set, chrome, layout[0], binding); err != nil {
-		return err
-	}
-	return execute(set, out, skeleton, document{
-		Page:   binding,
-		Boost:  layout[0] != layoutBare,
-		Chrome: template.HTML(chrome.String()),
-		Body:   template.HTML(body.String()),
-	})
-}
-
-// document is what the skeleton reads: the page's own data for the head, and the
-// layout and screen already rendered.
-type document struct {
-	Page   any
-	Boost  bool
-	Chrome template.HTML
-	Body   template.HTML
+	return nil
 }
 
 func (s *screens) set(binding any) *template.Template {
@@ -119,13 +104,6 @@ func (s *screens) set(binding any) *template.Template {
 		}
 	}
 	return s.byLang[s.fallback]
-}
-
-func (s *screens) put(bufs ...*bytes.Buffer) {
-	for _, b := range bufs {
-		b.Reset()
-		s.buffers.Put(b)
-	}
 }
 
 func execute(set *template.Template, w io.Writer, name string, data any) error {

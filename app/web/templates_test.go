@@ -22,9 +22,7 @@ import (
 // language. A template file with no sample here fails TestEveryTemplateRenders, so a
 // new screen must come with one.
 var templateSamples = map[string]func(p page) any{
-	"layouts/page": func(p page) any {
-		return document{Page: &p, Boost: true, Chrome: "<header></header>", Body: "<h1>x</h1>"}
-	},
+	"layouts/page":     func(p page) any { return &p },
 	"layouts/main":     func(p page) any { return &p },
 	"layouts/operator": func(p page) any { return operatorPage(p) },
 	"layouts/bare":     func(p page) any { return &p },
@@ -116,10 +114,11 @@ var templateSamples = map[string]func(p page) any{
 		return m
 	},
 	"admin/user_list": func(p page) any {
+		sample := sampleUser()
 		return &userListView{
 			page: p, Filter: roster.Filter{}, Count: "1",
 			Statuses:  []option{{Value: "active", Label: p.L.T("status.active"), Selected: true}},
-			Rows:      userRows(p.L, []roster.Row{{No: 1, User: sampleUser(), Certificate: true}}),
+			Rows:      userRows(p.L, []roster.Row{{No: 1, User: &sample, Certificate: true}}),
 			PageLinks: []pageLink{},
 			Exports:   exportLinks(p.L, map[string][]string{}),
 		}

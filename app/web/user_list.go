@@ -90,7 +90,7 @@ func userRows(l i18n.Localizer, rows []roster.Row) template.HTML {
 		b.WriteString("</td>")
 	}
 	for i := range rows {
-		r, u := &rows[i], &rows[i].User
+		r, u := &rows[i], rows[i].User
 		b.WriteString("<tr><td>")
 		b.WriteString(strconv.Itoa(r.No))
 		b.WriteString(`</td><td><a href="/admin/users/`)

@@ -77,7 +77,7 @@ func (m *matcher) match(u *data.User) bool {
 // Row is one line of the result table.
 type Row struct {
 	No          int
-	User        data.User
+	User        *data.User
 	Certificate bool
 }
 
@@ -117,7 +117,7 @@ func Find(tx *data.Tx, companyID string, f Filter, n int) (Page, error) {
 	p.Rows = make([]Row, 0, end-start)
 	for i := start; i < end; i++ {
 		u := &users[hits[i]]
-		p.Rows = append(p.Rows, Row{No: i + 1, User: *u, Certificate: certified[u.ID]})
+		p.Rows = append(p.Rows, Row{No: i + 1, User: u, Certificate: certified[u.ID]})
 	}
 	if p.Total > 0 {
 		p.From, p.To = start+1, end
