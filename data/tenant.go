@@ -47,6 +47,30 @@ func (t Tenant) Users() ([]User, error) {
 	return out, nil
 }
 
+// EachUser calls fn with each of the company's users in 利用者ID order, without
+// holding them all: u is reused from one call to the next, so fn copies what it keeps.
+func (t Tenant) EachUser(fn func(u *User) error) error {
+	users := t.tx.bucket(bucketUsers)
+	var u User
+	for _, id := range t.tx.indexIDs(bucketUsersByCompany, t.company) {
+		raw := users.Get([]byte(id))
+		if raw == nil {
+			return fmt.Errorf("data: users of %s: %s: %w", t.company, id, ErrNotFound)
+		}
+		var err error
+		if u, err = t.tx.memos.users.decode(bucketUsers, id, raw); err != nil {
+			return err
+		}
+		if u.CompanyID != t.company {
+			return fmt.Errorf("data: users of %s: %s is of %s", t.company, id, u.CompanyID)
+		}
+		if err := fn(&u); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // CreateUser gives u the next 利用者ID and stores it in this company.
 func (t Tenant) CreateUser(u *User) error {
 	if _, err := t.Company(); err != nil {

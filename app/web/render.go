@@ -80,13 +80,23 @@ func (p page) asMap() fiber.Map {
 // render answers with a whole page, or with the screen's fragment alone when htmx
 // asked for a part of a page. Boosted navigation and history restores need the whole
 // page, and Vary keeps a cached fragment from being shown after Back.
+//
+// The page is written straight into the response body, which fasthttp keeps from one
+// request to the next (c.Render would write it into a pooled buffer first, which the
+// pool drops when pages are larger than most of its buffers).
 func render(c *fiber.Ctx, status int, name string, v any, layout string) error {
 	c.Vary("HX-Request")
 	c.Status(status)
 	if isFragmentRequest(c) {
-		return c.Render(name, v)
+		layout = ""
 	}
-	return c.Render(name, v, layout)
+	c.Response().ResetBody()
+	if err := c.App().Config().Views.Render(c.Response().BodyWriter(), name, v, layout); err != nil {
+		c.Response().ResetBody()
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return nil
 }
 
 func isFragmentRequest(c *fiber.Ctx) bool {

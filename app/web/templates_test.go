@@ -118,7 +118,7 @@ var templateSamples = map[string]func(p page) any{
 		return &userListView{
 			page: p, Filter: roster.Filter{}, Count: "1",
 			Statuses:  []option{{Value: "active", Label: p.L.T("status.active"), Selected: true}},
-			Rows:      userRows(p.L, []roster.Row{{No: 1, User: &sample, Certificate: true}}),
+			Rows:      userRows(p.L, []roster.Row{{No: 1, ID: sample.ID, Name: sample.Name, Kana: sample.Kana, Role: sample.Role, Status: sample.Status, UpdatedAt: sample.UpdatedAt, Certificate: true}}),
 			PageLinks: []pageLink{},
 			Exports:   exportLinks(p.L, map[string][]string{}),
 		}

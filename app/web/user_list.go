@@ -83,31 +83,31 @@ func userRows(l i18n.Localizer, rows []roster.Row) template.HTML {
 	}
 	yes, none := l.T("common.yes"), l.T("common.none")
 	var b strings.Builder
-	b.Grow(len(rows) * 400)
+	b.Grow(len(rows) * 640)
 	cell := func(s string) {
 		b.WriteString("<td>")
 		b.WriteString(html.EscapeString(s))
 		b.WriteString("</td>")
 	}
 	for i := range rows {
-		r, u := &rows[i], rows[i].User
+		r := &rows[i]
 		b.WriteString("<tr><td>")
 		b.WriteString(strconv.Itoa(r.No))
 		b.WriteString(`</td><td><a href="/admin/users/`)
-		b.WriteString(html.EscapeString(url.PathEscape(u.ID)))
+		b.WriteString(html.EscapeString(url.PathEscape(r.ID)))
 		b.WriteString(`">`)
-		b.WriteString(html.EscapeString(u.ID))
+		b.WriteString(html.EscapeString(r.ID))
 		b.WriteString("</a></td>")
-		cell(u.Name)
-		cell(u.Kana)
-		cell(l.T("role." + u.Role))
+		cell(r.Name)
+		cell(r.Kana)
+		cell(l.T("role." + r.Role))
 		if r.Certificate {
 			cell(yes)
 		} else {
 			cell(none)
 		}
-		cell(l.T("status." + u.Status))
-		cell(jst.Date(u.UpdatedAt))
+		cell(l.T("status." + r.Status))
+		cell(jst.Date(r.UpdatedAt))
 		b.WriteString("</tr>\n")
 	}
 	return template.HTML(b.String())

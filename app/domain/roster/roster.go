@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"inkan/app/domain/account"
 	"inkan/app/locale/kana"
@@ -76,9 +77,10 @@ func (m *matcher) match(u *data.User) bool {
 
 // Row is one line of the result table.
 type Row struct {
-	No          int
-	User        *data.User
-	Certificate bool
+	No                           int
+	ID, Name, Kana, Role, Status string
+	UpdatedAt                    time.Time
+	Certificate                  bool
 }
 
 // Page is one page of the result with the figures of "N件中X～Y件目を表示".
@@ -95,29 +97,30 @@ type Page struct {
 // page past the end answers the last page.
 func Find(tx *data.Tx, companyID string, f Filter, n int) (Page, error) {
 	t := tx.Tenant(companyID)
-	users, err := t.Users()
-	if err != nil {
-		return Page{}, err
-	}
 	certified, err := certifiedUsers(t)
 	if err != nil {
 		return Page{}, err
 	}
+	// Every match is kept as a row of a few strings (shared with the decoded record),
+	// not as a whole user: the total needs them all, the page a slice of them.
 	m := f.matcher()
-	hits := make([]int, 0, len(users))
-	for i := range users {
-		if m.match(&users[i]) {
-			hits = append(hits, i)
+	hits := make([]Row, 0, 2*PageSize)
+	err = t.EachUser(func(u *data.User) error {
+		if m.match(u) {
+			hits = append(hits, Row{ID: u.ID, Name: u.Name, Kana: u.Kana, Role: u.Role, Status: u.Status, UpdatedAt: u.UpdatedAt, Certificate: certified[u.ID]})
 		}
+		return nil
+	})
+	if err != nil {
+		return Page{}, err
 	}
 	p := Page{Total: len(hits), Pages: (len(hits) + PageSize - 1) / PageSize}
 	p.Number = min(max(n, 1), max(p.Pages, 1))
 	start := (p.Number - 1) * PageSize
 	end := min(start+PageSize, len(hits))
-	p.Rows = make([]Row, 0, end-start)
-	for i := start; i < end; i++ {
-		u := &users[hits[i]]
-		p.Rows = append(p.Rows, Row{No: i + 1, User: u, Certificate: certified[u.ID]})
+	p.Rows = hits[start:end:end]
+	for i := range p.Rows {
+		p.Rows[i].No = start + i + 1
 	}
 	if p.Total > 0 {
 		p.From, p.To = start+1, end
