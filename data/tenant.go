@@ -50,11 +50,12 @@ func (t Tenant) Users() ([]User, error) {
 // EachUser calls fn with each of the company's users in 利用者ID order, without
 // holding them all: u is reused from one call to the next, so fn copies what it keeps.
 func (t Tenant) EachUser(fn func(u *User) error) error {
-	users := t.tx.bucket(bucketUsers)
+	// One cursor for all the reads: bbolt makes a new one for every Get.
+	users := t.tx.bucket(bucketUsers).Cursor()
 	var u User
 	for _, id := range t.tx.indexIDs(bucketUsersByCompany, t.company) {
-		raw := users.Get([]byte(id))
-		if raw == nil {
+		k, raw := users.Seek([]byte(id))
+		if raw == nil || string(k) != id {
 			return fmt.Errorf("data: users of %s: %s: %w", t.company, id, ErrNotFound)
 		}
 		var err error

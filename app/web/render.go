@@ -42,6 +42,9 @@ type page struct {
 
 func (p *page) language() string { return p.L.Lang }
 
+// base is the shared page of a view that embeds it.
+func (p *page) base() *page { return p }
+
 // refuse records the messages of a refused form.
 func (p *page) refuse(errs form.Errors) { p.Errors = errs }
 

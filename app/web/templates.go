@@ -84,12 +84,20 @@ func (s *screens) Render(out io.Writer, name string, binding any, layout ...stri
 	if len(layout) == 0 || layout[0] == "" {
 		return execute(set, out, name, binding)
 	}
-	for _, t := range []string{layout[0], name, skeletonClose} {
-		if err := execute(set, out, t, binding); err != nil {
-			return err
-		}
+	// The layout and the skeleton read only the shared page: given it rather than the
+	// screen's view, their fields are its own, not promoted ones, which text/template
+	// finds by a slower search on every use.
+	shared := binding
+	if v, ok := binding.(interface{ base() *page }); ok {
+		shared = v.base()
 	}
-	return nil
+	if err := execute(set, out, layout[0], shared); err != nil {
+		return err
+	}
+	if err := execute(set, out, name, binding); err != nil {
+		return err
+	}
+	return execute(set, out, skeletonClose, shared)
 }
 
 func (s *screens) set(binding any) *template.Template {
