@@ -77,7 +77,7 @@ func (tx *Tx) CertificateByNumber(number string) (Certificate, error) {
 	if raw == nil {
 		return Certificate{}, ErrNotFound
 	}
-	return tx.memos.certificates.decode(bucketCertificates, number, raw)
+	return tx.memos.certificates.decode(bucketCertificates, []byte(number), raw)
 }
 
 // AllCertificates lists every certificate of the installation in number order.

@@ -54,7 +54,7 @@ func (tx *Tx) Company(id string) (Company, error) {
 	if raw == nil {
 		return Company{}, ErrNotFound
 	}
-	return tx.memos.companies.decode(bucketCompanies, id, raw)
+	return tx.memos.companies.decode(bucketCompanies, []byte(id), raw)
 }
 
 // Companies lists every company in ID order (operator console).

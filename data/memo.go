@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -17,10 +16,10 @@ import (
 // changed since is decoded anew, and it is keyed by the record's key, so it answers
 // nothing a read of that key would not.
 type memo[T any] struct {
-	entries sync.Map // key → *memoEntry[T]
-	size    atomic.Int64
+	mu      sync.RWMutex
+	entries map[string]*memoEntry[T]
 	// limit bounds the entries; past it the memo starts empty again.
-	limit int64
+	limit int
 	// clone copies what a decoded value shares through pointers, so that a caller's
 	// change to its copy never reaches the memo.
 	clone func(T) T
@@ -31,30 +30,33 @@ type memoEntry[T any] struct {
 	v   T
 }
 
-func newMemo[T any](limit int64, clone func(T) T) *memo[T] {
+func newMemo[T any](limit int, clone func(T) T) *memo[T] {
 	if clone == nil {
 		clone = func(v T) T { return v }
 	}
-	return &memo[T]{limit: limit, clone: clone}
+	return &memo[T]{entries: map[string]*memoEntry[T]{}, limit: limit, clone: clone}
 }
 
 // decode is json.Unmarshal of raw, the stored value of key.
-func (m *memo[T]) decode(bucket []byte, key string, raw []byte) (T, error) {
-	if e, ok := m.entries.Load(key); ok {
-		if e := e.(*memoEntry[T]); bytes.Equal(e.raw, raw) {
-			return m.clone(e.v), nil
-		}
+func (m *memo[T]) decode(bucket, key, raw []byte) (T, error) {
+	m.mu.RLock()
+	e := m.entries[string(key)]
+	m.mu.RUnlock()
+	if e != nil && bytes.Equal(e.raw, raw) {
+		return m.clone(e.v), nil
 	}
 	var v T
 	if err := json.Unmarshal(raw, &v); err != nil {
 		return v, fmt.Errorf("data: decode %s/%s: %w", bucket, key, err)
 	}
-	if m.size.Add(1) > m.limit {
-		m.entries.Clear()
-		m.size.Store(1)
-	}
 	// raw belongs to the transaction's pages: keep a copy.
-	m.entries.Store(key, &memoEntry[T]{raw: bytes.Clone(raw), v: m.clone(v)})
+	e = &memoEntry[T]{raw: bytes.Clone(raw), v: m.clone(v)}
+	m.mu.Lock()
+	if len(m.entries) >= m.limit {
+		clear(m.entries)
+	}
+	m.entries[string(key)] = e
+	m.mu.Unlock()
 	return v, nil
 }
 

@@ -19,33 +19,33 @@ func TestMemoDecodesOnlyWhatItWasGiven(t *testing.T) {
 	first := enc(User{ID: "U000001", Name: "山田", LastLoginAt: &at})
 	changed := enc(User{ID: "U000001", Name: "山田", Status: "suspended", LastLoginAt: &at})
 
-	u, err := m.decode(bucketUsers, "U000001", first)
+	u, err := m.decode(bucketUsers, []byte("U000001"), first)
 	if err != nil || u.Name != "山田" || u.Status != "" {
 		t.Fatalf("first decode: %+v %v", u, err)
 	}
 	// A caller's change to its copy never reaches the memo.
 	*u.LastLoginAt = at.Add(time.Hour)
 	u.Name = "書き換え"
-	again, _ := m.decode(bucketUsers, "U000001", first)
+	again, _ := m.decode(bucketUsers, []byte("U000001"), first)
 	if again.Name != "山田" || !again.LastLoginAt.Equal(at) {
 		t.Errorf("the memo kept a caller's change: %+v", again)
 	}
 	// Other bytes under the same key are decoded anew: a status changed in the store
 	// shows at once.
-	if u, _ := m.decode(bucketUsers, "U000001", changed); u.Status != "suspended" {
+	if u, _ := m.decode(bucketUsers, []byte("U000001"), changed); u.Status != "suspended" {
 		t.Errorf("changed record answered from the memo: %+v", u)
 	}
 	// Bad bytes are an error, whatever the memo holds.
-	if _, err := m.decode(bucketUsers, "U000001", []byte("{")); err == nil {
+	if _, err := m.decode(bucketUsers, []byte("U000001"), []byte("{")); err == nil {
 		t.Error("broken JSON decoded")
 	}
 	// Past the limit the memo starts empty instead of growing.
 	for _, id := range []string{"U000002", "U000003", "U000004"} {
-		if _, err := m.decode(bucketUsers, id, enc(User{ID: id})); err != nil {
+		if _, err := m.decode(bucketUsers, []byte(id), enc(User{ID: id})); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if n := m.size.Load(); n > m.limit {
+	if n := len(m.entries); n > m.limit {
 		t.Errorf("memo holds %d entries over its limit %d", n, m.limit)
 	}
 }

@@ -44,7 +44,7 @@ func (tx *Tx) Session(id string) (Session, error) {
 	if raw == nil {
 		return Session{}, ErrNotFound
 	}
-	return tx.memos.sessions.decode(bucketSessions, id, raw)
+	return tx.memos.sessions.decode(bucketSessions, []byte(id), raw)
 }
 
 // DeleteSession removes one session.

@@ -1,6 +1,9 @@
 package data
 
-import "fmt"
+import (
+	"bytes"
+	"fmt"
+)
 
 // Tenant is a transaction narrowed to one company. Every method answers ErrNotFound for
 // a record of another company, exactly as for one that does not exist, so a foreign ID
@@ -50,12 +53,15 @@ func (t Tenant) Users() ([]User, error) {
 // EachUser calls fn with each of the company's users in 利用者ID order, without
 // holding them all: u is reused from one call to the next, so fn copies what it keeps.
 func (t Tenant) EachUser(fn func(u *User) error) error {
+	prefix := []byte(t.company + "/")
+	index := t.tx.bucket(bucketUsersByCompany).Cursor()
 	// One cursor for all the reads: bbolt makes a new one for every Get.
 	users := t.tx.bucket(bucketUsers).Cursor()
 	var u User
-	for _, id := range t.tx.indexIDs(bucketUsersByCompany, t.company) {
-		k, raw := users.Seek([]byte(id))
-		if raw == nil || string(k) != id {
+	for k, _ := index.Seek(prefix); k != nil && hasPrefix(k, prefix); k, _ = index.Next() {
+		id := k[len(prefix):]
+		uk, raw := users.Seek(id)
+		if raw == nil || !bytes.Equal(uk, id) {
 			return fmt.Errorf("data: users of %s: %s: %w", t.company, id, ErrNotFound)
 		}
 		var err error

@@ -44,7 +44,7 @@ func (tx *Tx) UserForLogin(id string) (User, error) {
 	if raw == nil {
 		return User{}, ErrNotFound
 	}
-	return tx.memos.users.decode(bucketUsers, id, raw)
+	return tx.memos.users.decode(bucketUsers, []byte(id), raw)
 }
 
 func (tx *Tx) putUser(u *User) error {

@@ -83,7 +83,7 @@ func userRows(l i18n.Localizer, rows []roster.Row) template.HTML {
 	}
 	yes, none := l.T("common.yes"), l.T("common.none")
 	var b strings.Builder
-	b.Grow(len(rows) * 640)
+	b.Grow(len(rows) * 256)
 	cell := func(s string) {
 		b.WriteString("<td>")
 		b.WriteString(html.EscapeString(s))

@@ -104,7 +104,7 @@ func Find(tx *data.Tx, companyID string, f Filter, n int) (Page, error) {
 	// Every match is kept as a row of a few strings (shared with the decoded record),
 	// not as a whole user: the total needs them all, the page a slice of them.
 	m := f.matcher()
-	hits := make([]Row, 0, 2*PageSize)
+	hits := make([]Row, 0, PageSize)
 	err = t.EachUser(func(u *data.User) error {
 		if m.match(u) {
 			hits = append(hits, Row{ID: u.ID, Name: u.Name, Kana: u.Kana, Role: u.Role, Status: u.Status, UpdatedAt: u.UpdatedAt, Certificate: certified[u.ID]})
