@@ -12,7 +12,8 @@ import (
 // message under it (the refusal, else the hint).
 type formField struct {
 	// Type is the input's type, or "textarea", or "radio"/"checkbox" for a group drawn
-	// from Options, or "static" for a value shown but not edited.
+	// from Options, or "select" for a drop-down of Options, or "static" for a value
+	// shown but not edited.
 	Type         string
 	Name         string
 	ID           string
@@ -53,8 +54,9 @@ func (p *page) fieldContext() (i18n.Localizer, form.Errors) { return p.L, p.Erro
 
 // fieldFunc is the template function field: {{template "partials/field" (field $ "name"
 // "user.name" "required" true "value" .Form.Name)}}. The options after the label key
-// are pairs: type, value, required, placeholder (true: the caption), maxlength,
-// inputmode, autocomplete, autofocus, must, wide, options, hint (a catalog key), id.
+// are pairs: type, value, required, placeholder
+// (true: the caption; a string: an example), maxlength, inputmode, autocomplete,
+// autofocus, must, wide, options, hint (a catalog key), id.
 func fieldFunc(p fieldPage, name, labelKey string, opts ...any) (formField, error) {
 	l, errs := p.fieldContext()
 	f := formField{Type: "text", Name: name}
@@ -78,10 +80,16 @@ func fieldFunc(p fieldPage, name, labelKey string, opts ...any) (formField, erro
 		case "required":
 			f.Required, ok = v.(bool)
 		case "placeholder":
-			var on bool
-			on, ok = v.(bool)
-			if on {
-				f.Placeholder = f.Label
+			// true: the caption; a string: an example of what to type.
+			switch v := v.(type) {
+			case bool:
+				if v {
+					f.Placeholder = f.Label
+				}
+			case string:
+				f.Placeholder = v
+			default:
+				ok = false
 			}
 		case "maxlength":
 			f.MaxLength, ok = v.(int)

@@ -117,7 +117,7 @@ var templateSamples = map[string]func(p page) any{
 		sample := sampleUser()
 		return &userListView{
 			page: p, Filter: roster.Filter{}, Count: "1",
-			Statuses:  []option{{Value: "active", Label: p.L.T("status.active"), Selected: true}},
+			Statuses:  choices(p.L, "status", "status.", []string{"active"}, "active"),
 			Rows:      userRows(p.L, []roster.Row{{No: 1, ID: sample.ID, Name: sample.Name, Kana: sample.Kana, Role: sample.Role, Status: sample.Status, UpdatedAt: sample.UpdatedAt, Certificate: true}}),
 			PageLinks: []pageLink{},
 			Exports:   exportLinks(p.L, map[string][]string{}),

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -112,6 +113,7 @@ func (h *handler) userEditCommit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	var changed data.User
 	err = h.Store.Update(func(tx *data.Tx) error {
 		d, err := changeDraftKind.Take(tx, draftToken(c), userActor(st), h.Accounts.Now())
 		if err != nil {
@@ -121,11 +123,27 @@ func (h *handler) userEditCommit(c *fiber.Ctx) error {
 			// A draft confirmed for another user, posted to this one's 確定.
 			return draft.ErrGone
 		}
-		u, err = h.Accounts.Change(tx, st.Company.ID, d.UserID, st.User.ID, d.Change, d.Seen)
+		changed, err = h.Accounts.Change(tx, st.Company.ID, d.UserID, st.User.ID, d.Change, d.Seen)
 		return err
 	})
 	if err != nil {
-		return commitRefused(c, err, h.editView(c, u, parseUserChange(c), parseSeen(c)), "admin/user_edit", layoutMain)
+		return h.editRefused(c, err)
 	}
-	return h.renderUser(c, u, "user.changed")
+	return h.renderUser(c, changed, "user.changed")
+}
+
+// editRefused shows the input screen again after a refused 確定, with the user as it is
+// now. When someone else changed the user meanwhile, the edit continues from that
+// version, so that confirming again (having seen the message) can succeed.
+func (h *handler) editRefused(c *fiber.Ctx, refusal error) error {
+	u, err := h.loadUser(c)
+	if err != nil {
+		return err
+	}
+	seen := parseSeen(c)
+	var errs form.Errors
+	if errors.As(refusal, &errs) && errs[""] == "error.changed_meanwhile" {
+		seen = u.UpdatedAt
+	}
+	return commitRefused(c, refusal, h.editView(c, u, parseUserChange(c), seen), "admin/user_edit", layoutMain)
 }

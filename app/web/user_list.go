@@ -27,23 +27,11 @@ func parseRosterFilter(c *fiber.Ctx) roster.Filter {
 type userListView struct {
 	page
 	Filter    roster.Filter
-	Statuses  []option
+	Statuses  []fieldOption
 	Count     string
 	Rows      template.HTML
 	PageLinks []pageLink
 	Exports   []exportLink
-}
-
-// option is one choice of a select or a group of radio buttons.
-type option struct {
-	Value, Label string
-	Selected     bool
-}
-
-// userRow is one line of the result table.
-type userRow struct {
-	No                                                 int
-	ID, Name, Kana, Role, Certificate, Status, Updated string
 }
 
 // userList is 自社利用者情報検索／一覧. The form and the paging links fetch the result
@@ -61,9 +49,8 @@ func (h *handler) userList(c *fiber.Ctx) error {
 	}
 	v := &userListView{page: h.page(c, "user.list_title", "menu.admin"), Filter: f}
 	l := v.L
-	for _, s := range []string{account.StatusActive, account.StatusSuspended} {
-		v.Statuses = append(v.Statuses, option{Value: s, Label: l.T("status." + s), Selected: s == f.Status})
-	}
+	v.Statuses = append([]fieldOption{{Label: l.T("common.all")}},
+		choices(l, "status", "status.", []string{account.StatusActive, account.StatusSuspended}, f.Status)...)
 	if found.Total > 0 {
 		v.Count = l.T("common.range", found.Total, found.From, found.To)
 	}

@@ -411,6 +411,49 @@ func TestChangeUserThroughConfirm(t *testing.T) {
 	}
 }
 
+// A change made by someone else between 確認 and 確定 refuses the 確定 with a message on
+// the input screen of the same user, and the edit then continues from the new version.
+func TestChangeMadeMeanwhileIsShownAndCanBeConfirmedAgain(t *testing.T) {
+	env := webtest.New(t, webtest.Config(t))
+	id, _ := env.AddUser(t, webtest.DemoCompanyID, account.RoleGeneral, "変更 対象")
+	c := adminClient(t, env)
+	edit := c.Get("/admin/users/" + id + "/edit")
+	form := url.Values{}
+	edit.Doc.Find(`form input[type="hidden"], form input[type="text"], form input[type="tel"]`).Each(func(_ int, s *goquery.Selection) {
+		form.Set(s.AttrOr("name", ""), s.AttrOr("value", ""))
+	})
+	form.Set("role", "general")
+	form.Set("status", "active")
+	form.Set("dept", "工務部")
+	confirm := c.Post("/admin/users/"+id+"/confirm", form)
+	form.Set("draft", confirm.Doc.Find(`input[name="draft"]`).AttrOr("value", ""))
+
+	env.Clock.Advance(time.Minute)
+	setStatus(t, env, id, account.StatusSuspended)
+
+	refused := c.Post("/admin/users/"+id+"/commit", form)
+	if refused.Status != http.StatusUnprocessableEntity || !strings.Contains(refused.Text(".alert"), "他の操作で変更されました") {
+		t.Fatalf("commit after a change meanwhile: %d\n%s", refused.Status, refused.Body)
+	}
+	if action := refused.Doc.Find("main form").AttrOr("action", ""); action != "/admin/users/"+id+"/confirm" {
+		t.Errorf("the refused edit posts to %q", action)
+	}
+	again := url.Values{}
+	refused.Doc.Find(`main form input[type="hidden"], main form input[type="text"], main form input[type="tel"]`).Each(func(_ int, s *goquery.Selection) {
+		again.Set(s.AttrOr("name", ""), s.AttrOr("value", ""))
+	})
+	again.Set("role", "general")
+	again.Set("status", "active")
+	if again.Get("dept") != "工務部" {
+		t.Errorf("the typed values are lost: %v", again)
+	}
+	confirm = c.Post("/admin/users/"+id+"/confirm", again)
+	again.Set("draft", confirm.Doc.Find(`input[name="draft"]`).AttrOr("value", ""))
+	if done := c.Post("/admin/users/"+id+"/commit", again); done.Status != http.StatusOK || !strings.Contains(done.Text("#user-detail"), "工務部") {
+		t.Fatalf("confirming again: %d\n%s", done.Status, done.Body)
+	}
+}
+
 func TestChangeRulesOnTheAdminsThemselves(t *testing.T) {
 	env := webtest.New(t, webtest.Config(t))
 	c := adminClient(t, env)
