@@ -65,7 +65,7 @@ var (
 )
 
 var rules = []rule{
-	{"only the web layer and the composition root import fiber", and(not(web), not(root), not(testkit)), fiber, true},
+	{"only the web layer and the composition root import fiber", and(not(web), not(root)), fiber, true},
 	{"the signing stack imports nothing of Inkan outside app/trust", trust, and(inkan, not(trust)), true},
 	{"domain packages do not import the web layer or the composition root", domain, under("inkan/app/web", "inkan/app/run"), true},
 	{"data imports nothing of Inkan", store, and(inkan, not(store)), true},

@@ -10,16 +10,18 @@ import (
 )
 
 // memo keeps the decoding of records that every request reads (the session, the
-// logged-in user and company, a company's user list), so that a page does not decode the same JSON again
-// and again. It is no cache of data: an entry is used only when the bytes just read in
-// the caller's transaction are exactly the bytes it was decoded from, so a record
-// changed since is decoded anew, and it is keyed by the record's key, so it answers
-// nothing a read of that key would not.
+// logged-in user and company, a company's user list), so that a page does not decode
+// the same JSON again and again. It is no cache of data: an entry is used only when the
+// bytes just read in the caller's transaction are exactly the bytes it was decoded
+// from, so a record changed since is decoded anew, and it is keyed by the record's key,
+// so it answers nothing a read of that key would not. Bulk reads (exports, rebuilds)
+// decode without it.
 type memo[T any] struct {
 	mu      sync.RWMutex
 	entries map[string]*memoEntry[T]
-	// limit bounds the entries; past it the memo starts empty again.
-	limit int
+	// size is what the entries hold, counted as twice their stored bytes (the copy
+	// kept and the decoded value); past limit the memo starts empty again.
+	size, limit int
 	// clone copies what a decoded value shares through pointers, so that a caller's
 	// change to its copy never reaches the memo.
 	clone func(T) T
@@ -30,6 +32,7 @@ type memoEntry[T any] struct {
 	v   T
 }
 
+// newMemo makes a memo of at most limit bytes.
 func newMemo[T any](limit int, clone func(T) T) *memo[T] {
 	if clone == nil {
 		clone = func(v T) T { return v }
@@ -49,13 +52,21 @@ func (m *memo[T]) decode(bucket, key, raw []byte) (T, error) {
 	if err := json.Unmarshal(raw, &v); err != nil {
 		return v, fmt.Errorf("data: decode %s/%s: %w", bucket, key, err)
 	}
+	if 2*len(raw) > m.limit {
+		return v, nil
+	}
 	// raw belongs to the transaction's pages: keep a copy.
 	e = &memoEntry[T]{raw: bytes.Clone(raw), v: m.clone(v)}
 	m.mu.Lock()
-	if len(m.entries) >= m.limit {
+	if m.size+2*len(raw) > m.limit {
 		clear(m.entries)
+		m.size = 0
+	}
+	if old := m.entries[string(key)]; old != nil {
+		m.size -= 2 * len(old.raw)
 	}
 	m.entries[string(key)] = e
+	m.size += 2 * len(raw)
 	m.mu.Unlock()
 	return v, nil
 }
@@ -70,10 +81,10 @@ type memos struct {
 
 func newMemos() *memos {
 	return &memos{
-		users:        newMemo(100_000, User.clone),
-		companies:    newMemo[Company](20_000, nil),
-		certificates: newMemo(50_000, Certificate.clone),
-		sessions:     newMemo[Session](100_000, nil),
+		users:        newMemo(8<<20, User.clone),
+		companies:    newMemo[Company](1<<20, nil),
+		certificates: newMemo(2<<20, Certificate.clone),
+		sessions:     newMemo[Session](2<<20, nil),
 	}
 }
 
@@ -83,9 +94,9 @@ func (u User) clone() User {
 	return u
 }
 
-// clone gives c a DER, links and times of its own.
+// clone gives c bytes, links and times of its own.
 func (c Certificate) clone() Certificate {
-	c.DER = bytes.Clone(c.DER)
+	c.DER, c.Subject, c.Key = bytes.Clone(c.DER), bytes.Clone(c.Subject), bytes.Clone(c.Key)
 	c.RevokedAt = cloneTime(c.RevokedAt)
 	c.Links = slices.Clone(c.Links)
 	for i := range c.Links {

@@ -7,7 +7,7 @@ import (
 )
 
 func TestMemoDecodesOnlyWhatItWasGiven(t *testing.T) {
-	m := newMemo(2, User.clone)
+	m := newMemo(1000, User.clone)
 	at := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
 	enc := func(u User) []byte {
 		raw, err := json.Marshal(u)
@@ -45,7 +45,22 @@ func TestMemoDecodesOnlyWhatItWasGiven(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := len(m.entries); n > m.limit {
-		t.Errorf("memo holds %d entries over its limit %d", n, m.limit)
+	if m.size > m.limit || len(m.entries) > 3 {
+		t.Errorf("memo holds %d entries, %d bytes, over its limit %d", len(m.entries), m.size, m.limit)
+	}
+}
+
+func TestMemoCertificatesShareNoBytes(t *testing.T) {
+	m := newMemo(1<<20, Certificate.clone)
+	raw, err := json.Marshal(Certificate{Number: "DJC-00001", DER: []byte{1, 2}, Subject: json.RawMessage(`{"cn":"a"}`),
+		Key: json.RawMessage(`"k"`), Links: []CertificateLink{{UserID: "U000001"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := m.decode(bucketCertificates, []byte("DJC-00001"), raw)
+	c.DER[0], c.Subject[2], c.Key[1], c.Links[0].UserID = 9, 'X', 'X', "U999999"
+	again, _ := m.decode(bucketCertificates, []byte("DJC-00001"), raw)
+	if again.DER[0] != 1 || string(again.Subject) != `{"cn":"a"}` || string(again.Key) != `"k"` || again.Links[0].UserID != "U000001" {
+		t.Errorf("a caller's change reached the memo: %+v", again)
 	}
 }

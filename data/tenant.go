@@ -2,6 +2,7 @@ package data
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 )
 
@@ -115,9 +116,11 @@ func (t Tenant) UsersAfter(after string, limit int) ([]User, error) {
 	}
 	var out []User
 	for ; k != nil && hasPrefix(k, prefix) && len(out) < limit; k, _ = c.Next() {
-		u, err := t.User(string(k[len(prefix):]))
-		if err != nil {
-			return nil, fmt.Errorf("data: users of %s after %q: %w", t.company, after, err)
+		// An export reads every user once: decoded without the memo, which is for the
+		// records that pages read again and again.
+		var u User
+		if err := t.tx.get(bucketUsers, string(k[len(prefix):]), &u); err != nil || u.CompanyID != t.company {
+			return nil, fmt.Errorf("data: users of %s after %q: %s: %w", t.company, after, k[len(prefix):], errors.Join(err, ErrNotFound))
 		}
 		out = append(out, u)
 	}

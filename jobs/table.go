@@ -25,16 +25,26 @@ func Table(d Deps) []Job {
 		d.Now = time.Now
 	}
 	return []Job{
-		{Name: "purge sessions", Schedule: "@every 5m", Run: func(context.Context) error {
+		{Name: "purge sessions", Schedule: "@every 5m", Run: unlessCancelled(func() error {
 			_, err := d.Accounts.PurgeExpired()
 			return err
-		}},
-		{Name: "purge drafts", Schedule: "@every 1h", Run: func(context.Context) error {
+		})},
+		{Name: "purge drafts", Schedule: "@every 1h", Run: unlessCancelled(func() error {
 			_, err := draft.Purge(d.Store, d.Now())
 			return err
-		}},
-		{Name: "publish CRLs", Schedule: "@every 24h", Run: func(context.Context) error {
-			return d.Certs.PublishCRLs()
-		}},
+		})},
+		{Name: "publish CRLs", Schedule: "@every 24h", Run: unlessCancelled(d.Certs.PublishCRLs)},
+	}
+}
+
+// unlessCancelled runs body unless ctx has ended. Each body is one short store
+// transaction, which bbolt cannot interrupt: a shutdown waits for a running one and
+// keeps the next from starting.
+func unlessCancelled(body func() error) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return body()
 	}
 }

@@ -134,3 +134,28 @@ func TestPublishCRLsIssuesTheNextNumberNow(t *testing.T) {
 		t.Errorf("CRL after the job: number %v (was %v), this update %v, next %v", after.Number, before.Number, after.ThisUpdate, after.NextUpdate)
 	}
 }
+
+func TestNoJobStartsAfterShutdown(t *testing.T) {
+	store, tab := table(t)
+	// A draft that the purge would remove stays: the job did not run.
+	err := store.Update(func(tx *data.Tx) error {
+		return tx.PutDraft(data.Draft{Token: "old", Owner: "user:U000001", Kind: "k", CreatedAt: now.Add(-48 * time.Hour)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for name, j := range tab {
+		if err := j.Run(ctx); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s after shutdown: %v", name, err)
+		}
+	}
+	err = store.Update(func(tx *data.Tx) error {
+		_, err := tx.TakeDraft("old", "user:U000001", "k")
+		return err
+	})
+	if err != nil {
+		t.Errorf("the draft purge ran after shutdown: %v", err)
+	}
+}

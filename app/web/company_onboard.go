@@ -115,8 +115,12 @@ func (h *handler) companyCommit(c *fiber.Ctx) error {
 	st := stateOf(c)
 	var created data.Company
 	var admin data.User
+	shown := parseApplication(c)
 	err := h.Store.Update(func(tx *data.Tx) error {
 		a, err := onboardDraft.Take(tx, draftToken(c), operatorActor(st), h.Accounts.Now())
+		if confirmed(err) {
+			shown = a
+		}
 		if err != nil {
 			return err
 		}
@@ -124,7 +128,7 @@ func (h *handler) companyCommit(c *fiber.Ctx) error {
 		return err
 	})
 	if err != nil {
-		return commitRefused(c, err, h.onboardView(c, parseApplication(c)), "operator/company_new", layoutOperator)
+		return commitRefused(c, err, h.onboardView(c, shown), "operator/company_new", layoutOperator)
 	}
 	v := h.view(c, "operator.onboard_done", "operator.onboard")
 	v["Company"], v["Admin"] = created, admin

@@ -21,6 +21,14 @@ func keepDraft[T any](h *handler, k draft.Kind[T], owner string, v T) (string, e
 	return token, err
 }
 
+// confirmed reports whether Take found the draft: its values are then what the input
+// screen shows again after a refusal (the values confirmed, whatever the hidden fields
+// of the confirm screen say), also when they no longer pass the rules.
+func confirmed(err error) bool {
+	var errs form.Errors
+	return err == nil || errors.As(err, &errs)
+}
+
 // draftToken is the token a confirm screen posts back to its 確定.
 func draftToken(c *fiber.Ctx) string { return c.FormValue("draft") }
 

@@ -167,6 +167,5 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 		layout, home = layoutOperator, "/operator"
 	}
 	v["Home"] = home
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	return render(c, code, "errors/error", v, layout)
 }

@@ -114,8 +114,12 @@ func (h *handler) userEditCommit(c *fiber.Ctx) error {
 		return err
 	}
 	var changed data.User
+	shown := parseUserChange(c)
 	err = h.Store.Update(func(tx *data.Tx) error {
 		d, err := changeDraftKind.Take(tx, draftToken(c), userActor(st), h.Accounts.Now())
+		if confirmed(err) && d.UserID == u.ID {
+			shown = d.Change
+		}
 		if err != nil {
 			return err
 		}
@@ -127,15 +131,15 @@ func (h *handler) userEditCommit(c *fiber.Ctx) error {
 		return err
 	})
 	if err != nil {
-		return h.editRefused(c, err)
+		return h.editRefused(c, err, shown)
 	}
 	return h.renderUser(c, changed, "user.changed")
 }
 
-// editRefused shows the input screen again after a refused 確定, with the user as it is
-// now. When someone else changed the user meanwhile, the edit continues from that
+// editRefused shows the input screen again after a refused 確定, with the values shown
+// (the confirmed ones when the draft was found) and the user as it is now. When someone else changed the user meanwhile, the edit continues from that
 // version, so that confirming again (having seen the message) can succeed.
-func (h *handler) editRefused(c *fiber.Ctx, refusal error) error {
+func (h *handler) editRefused(c *fiber.Ctx, refusal error, shown account.UserChange) error {
 	u, err := h.loadUser(c)
 	if err != nil {
 		return err
@@ -145,5 +149,5 @@ func (h *handler) editRefused(c *fiber.Ctx, refusal error) error {
 	if errors.As(refusal, &errs) && errs[""] == "error.changed_meanwhile" {
 		seen = u.UpdatedAt
 	}
-	return commitRefused(c, refusal, h.editView(c, u, parseUserChange(c), seen), "admin/user_edit", layoutMain)
+	return commitRefused(c, refusal, h.editView(c, u, shown, seen), "admin/user_edit", layoutMain)
 }

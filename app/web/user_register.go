@@ -75,8 +75,12 @@ func (h *handler) userRegisterConfirm(c *fiber.Ctx) error {
 func (h *handler) userRegisterCommit(c *fiber.Ctx) error {
 	st := stateOf(c)
 	var u data.User
+	shown := parseUserInput(c)
 	err := h.Store.Update(func(tx *data.Tx) error {
 		in, err := registerDraft.Take(tx, draftToken(c), userActor(st), h.Accounts.Now())
+		if confirmed(err) {
+			shown = in
+		}
 		if err != nil {
 			return err
 		}
@@ -84,7 +88,7 @@ func (h *handler) userRegisterCommit(c *fiber.Ctx) error {
 		return err
 	})
 	if err != nil {
-		return commitRefused(c, err, h.registerView(c, parseUserInput(c)), "admin/user_register", layoutMain)
+		return commitRefused(c, err, h.registerView(c, shown), "admin/user_register", layoutMain)
 	}
 	v := h.view(c, "user.register_done_title", "menu.admin")
 	v["Target"] = u

@@ -431,6 +431,9 @@ func TestChangeMadeMeanwhileIsShownAndCanBeConfirmedAgain(t *testing.T) {
 	env.Clock.Advance(time.Minute)
 	setStatus(t, env, id, account.StatusSuspended)
 
+	// The screen shown after the refusal has the confirmed values, not the hidden
+	// fields as posted.
+	form.Set("dept", "偽装部")
 	refused := c.Post("/admin/users/"+id+"/commit", form)
 	if refused.Status != http.StatusUnprocessableEntity || !strings.Contains(refused.Text(".alert"), "他の操作で変更されました") {
 		t.Fatalf("commit after a change meanwhile: %d\n%s", refused.Status, refused.Body)
@@ -445,7 +448,7 @@ func TestChangeMadeMeanwhileIsShownAndCanBeConfirmedAgain(t *testing.T) {
 	again.Set("role", "general")
 	again.Set("status", "active")
 	if again.Get("dept") != "工務部" {
-		t.Errorf("the typed values are lost: %v", again)
+		t.Errorf("the confirmed values are not shown again: %v", again)
 	}
 	confirm = c.Post("/admin/users/"+id+"/confirm", again)
 	again.Set("draft", confirm.Doc.Find(`input[name="draft"]`).AttrOr("value", ""))

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -105,8 +106,13 @@ func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *dat
 		return nil, err
 	}
 	// Fixed labels are checked when the templates load; a key built from data (a role,
-	// a status) that a catalog lacks shows as the key itself, and is logged.
-	catalogs.OnMissing(func(lang, key string) { log.Warn("catalog key missing", "lang", lang, "key", key) })
+	// a status) that a catalog lacks shows as the key itself, and is logged once.
+	var missing sync.Map
+	catalogs.OnMissing(func(lang, key string) {
+		if _, seen := missing.LoadOrStore(lang+"/"+key, true); !seen {
+			log.Warn("catalog key missing", "lang", lang, "key", key)
+		}
+	})
 	s.Web, err = web.New(web.Deps{Config: cfg, Store: s.Store, Accounts: s.Accounts, Onboarder: s.Onboarder, Certs: s.Certs, Delivery: s.Delivery, Catalogs: catalogs, Log: log})
 	if err != nil {
 		return nil, err
