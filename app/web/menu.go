@@ -27,6 +27,10 @@ type menuItem struct {
 	Coming string
 }
 
+// inviteItem is 利用申請URL送信, which only a company whose plan may invite partners
+// has: the menu leaves it out for the others and its routes refuse them (requireInvite).
+const inviteItem = "menu.admin.invite"
+
 // menu is the menu bar, in the manual's order (ログアウト is a form, added by the layout).
 var menu = []section{
 	{Key: "menu.top", Path: "/"},
@@ -52,7 +56,7 @@ var menu = []section{
 		{"menu.admin.archive", "/admin/archive", "coming.admin.archive"},
 		{"menu.admin.cert_apply", "/admin/certificates/apply", "coming.admin.cert_apply"},
 		{"menu.admin.certificates", "/admin/certificates", "coming.admin.certificates"},
-		{"menu.admin.invite", "/admin/invitations/new", "coming.admin.invite"},
+		{inviteItem, "/admin/invitations/new", "coming.admin.invite"},
 		{"menu.admin.invitations", "/admin/invitations", "coming.admin.invitations"},
 	}},
 	{Key: "menu.settings", Path: "/settings", Items: []menuItem{
@@ -160,7 +164,7 @@ func menuFor(isAdmin, canInvite bool) []section {
 			continue
 		}
 		if s.AdminOnly && !canInvite {
-			s.Items = withoutItem(s.Items, "menu.admin.invite")
+			s.Items = withoutItem(s.Items, inviteItem)
 		}
 		out = append(out, s)
 	}

@@ -157,6 +157,15 @@ func redirect(c *fiber.Ctx, to string) error {
 	return c.Redirect(to, fiber.StatusSeeOther)
 }
 
+// requireInvite refuses 利用申請URL送信 to a company whose plan lacks it, whatever the
+// menu showed: the URL can be typed.
+func (h *handler) requireInvite(c *fiber.Ctx) error {
+	if !canInvite(stateOf(c).Company) {
+		return fiber.NewError(fiber.StatusForbidden, "error.forbidden")
+	}
+	return c.Next()
+}
+
 // canInvite reports whether the user's company plan has 利用申請URL送信.
 func canInvite(c data.Company) bool { return company.Plan(c.Plan).CanInvitePartners() }
 

@@ -112,9 +112,15 @@ func TestInvitationMenuFollowsThePlan(t *testing.T) {
 	if r := c.Get("/admin"); strings.Contains(r.Doc.Find("main").Text(), "利用申請URL送信") {
 		t.Error("the 管理者業務 page of a 取引先専用 company lists 利用申請URL送信")
 	}
-	_, demoTop := loggedIn(t, env, env.Creds.AdminID, env.Creds.AdminPassword)
+	if r := c.Get("/admin/invitations/new"); r.Status != http.StatusForbidden {
+		t.Errorf("GET /admin/invitations/new as a 取引先専用 admin: %d, want 403", r.Status)
+	}
+	demo, demoTop := loggedIn(t, env, env.Creds.AdminID, env.Creds.AdminPassword)
 	if !strings.Contains(demoTop.Doc.Find("nav").Text(), "利用申請URL送信") {
 		t.Error("a 片方課金 company's menu lacks 利用申請URL送信")
+	}
+	if r := demo.Get("/admin/invitations/new"); r.Status != http.StatusOK {
+		t.Errorf("GET /admin/invitations/new as a 片方課金 admin: %d, want 200", r.Status)
 	}
 }
 

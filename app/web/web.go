@@ -121,11 +121,11 @@ func (h *handler) routes(app *fiber.App) {
 	// The password screen is reachable before the forced change; everything else not.
 	app.Get("/password", h.requireUser, h.passwordShow)
 	app.Post("/password", h.requireUser, h.passwordSubmit)
-	user := func(handler fiber.Handler) []fiber.Handler {
-		return []fiber.Handler{h.requireUser, h.requirePasswordChanged, handler}
+	user := func(handlers ...fiber.Handler) []fiber.Handler {
+		return append([]fiber.Handler{h.requireUser, h.requirePasswordChanged}, handlers...)
 	}
-	admin := func(handler fiber.Handler) []fiber.Handler {
-		return []fiber.Handler{h.requireUser, h.requirePasswordChanged, h.requireAdmin, handler}
+	admin := func(handlers ...fiber.Handler) []fiber.Handler {
+		return append([]fiber.Handler{h.requireUser, h.requirePasswordChanged, h.requireAdmin}, handlers...)
 	}
 	app.Get("/", user(h.topShow)...)
 	app.Get("/settings", user(h.settingsShow)...)
@@ -141,7 +141,12 @@ func (h *handler) routes(app *fiber.App) {
 			app.Get(s.Path, chain(h.sectionShow(s))...)
 		}
 		for _, item := range s.Items {
-			if item.Coming != "" {
+			if item.Coming == "" {
+				continue
+			}
+			if item.Key == inviteItem {
+				app.Get(item.Path, chain(h.requireInvite, h.comingShow(s, item))...)
+			} else {
 				app.Get(item.Path, chain(h.comingShow(s, item))...)
 			}
 		}
@@ -150,7 +155,7 @@ func (h *handler) routes(app *fiber.App) {
 
 // userRoutes are 自社利用者登録 and 自社利用者照会 with the screens behind the detail.
 // The fixed paths come first, so that /admin/users/new is not taken for an ID.
-func (h *handler) userRoutes(app *fiber.App, admin func(fiber.Handler) []fiber.Handler) {
+func (h *handler) userRoutes(app *fiber.App, admin func(...fiber.Handler) []fiber.Handler) {
 	app.Get("/admin/users/new", admin(h.userNew)...)
 	app.Post("/admin/users/confirm", admin(h.userRegisterConfirm)...)
 	app.Post("/admin/users/back", admin(h.userRegisterBack)...)
