@@ -53,6 +53,11 @@ func (h *handler) identify(c *fiber.Ctx) error {
 	} else if err := h.identifyUser(c, st); err != nil {
 		return err
 	}
+	if st.User != nil || st.Operator != nil {
+		// What a logged-in user sees is theirs alone: after ログアウト, Back must not
+		// show it from the browser's cache to whoever sits down next.
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	}
 	if st.CSRF == "" {
 		st.CSRF = h.anonymousCSRF(c)
 	}

@@ -91,6 +91,14 @@ func New(d Deps) (*fiber.App, error) {
 		ReferrerPolicy:            "same-origin",
 		CrossOriginEmbedderPolicy: "unsafe-none",
 	}))
+	if d.Config.SecureCookies() {
+		// helmet sends HSTS only when this server itself speaks TLS; behind a proxy
+		// that ends TLS, the https base URL is what says the site is https.
+		app.Use(func(c *fiber.Ctx) error {
+			c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000")
+			return c.Next()
+		})
+	}
 	app.Get("/static/:hash/:name", h.assets.serve)
 	h.trustRoutes(app)
 	app.Use(h.identify, h.checkCSRF)
