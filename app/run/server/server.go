@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -221,6 +222,12 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- s.Web.Listener(ln) }()
 	s.Log.Info("serving", "addr", ln.Addr().String(), "base_url", s.Config.BaseURL, "data", s.Config.DataDir)
+	if baseURLLeftDefault(s.Config.BaseURL, ln.Addr()) {
+		s.Log.Warn("the base URL is the default, but the server does not listen on localhost:8080: "+
+			"certificates (CRL and CA addresses) and mails will point to a place that is not this server; "+
+			"set --base-url (INKAN_BASE_URL) to the address users reach, before the first start",
+			"base_url", s.Config.BaseURL, "addr", ln.Addr().String())
+	}
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -230,6 +237,22 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("shut down: %w", err)
 	}
 	return nil
+}
+
+// baseURLLeftDefault reports whether the base URL is the built-in one while the server
+// listens somewhere that URL does not reach: the operator changed the address and forgot
+// the base URL, which certificates embed for good.
+func baseURLLeftDefault(baseURL string, addr net.Addr) bool {
+	for _, st := range config.Settings {
+		if st.Flag == "base-url" && baseURL != strings.TrimRight(st.Default, "/") {
+			return false
+		}
+	}
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return true
+	}
+	return tcp.Port != 8080 || !(tcp.IP.IsLoopback() || tcp.IP.IsUnspecified())
 }
 
 // startDelivery runs the outbox worker in the background and returns the function that

@@ -1,11 +1,16 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"net"
+	"strings"
+	"sync"
 	"testing"
 
 	"inkan/app/domain/account"
+	"inkan/app/run/server"
 	"inkan/app/testkit/smtptest"
 	"inkan/app/testkit/webtest"
 	"inkan/data"
@@ -56,5 +61,54 @@ func TestNoWorkerWithoutAnSMTPServer(t *testing.T) {
 	env := webtest.New(t, webtest.Config(t))
 	if env.Server.Delivery != nil {
 		t.Error("a delivery worker without an SMTP host")
+	}
+}
+
+// lockedBuffer is a log destination the serving goroutine and the test share.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (w *lockedBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *lockedBuffer) String() string { w.mu.Lock(); defer w.mu.Unlock(); return w.b.String() }
+
+// TestStartWarnsOfTheDefaultBaseURL: with only the address changed, certificates and
+// mails would point to http://localhost:8080.
+func TestStartWarnsOfTheDefaultBaseURL(t *testing.T) {
+	for _, tt := range []struct {
+		base string
+		want bool
+	}{{"", true}, {"https://keiyaku.example.jp", false}} {
+		cfg := webtest.Config(t)
+		if tt.base != "" {
+			cfg.BaseURL = tt.base
+		}
+		var logs lockedBuffer
+		s, err := server.New(cfg, slog.New(slog.NewTextHandler(&logs, nil)), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- s.ServeListener(ctx, ln) }()
+		smtptest.Eventually(t, func() bool { return strings.Contains(logs.String(), "serving") })
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		if got := strings.Contains(logs.String(), "level=WARN msg=\"the base URL is the default"); got != tt.want {
+			t.Errorf("base URL %q on %s: warned %v, want %v\n%s", cfg.BaseURL, ln.Addr(), got, tt.want, logs.String())
+		}
 	}
 }
