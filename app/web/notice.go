@@ -40,6 +40,8 @@ func (h *handler) noticePost(c *fiber.Ctx) error {
 	st := stateOf(c)
 	n := data.Notice{Title: strings.TrimSpace(c.FormValue("title")), Body: strings.TrimSpace(c.FormValue("body"))}
 	errs := form.Errors{}
+	errs.Line("title", n.Title)
+	errs.Lines("body", n.Body)
 	for field, value := range map[string]string{"title": n.Title, "body": n.Body} {
 		switch {
 		case value == "":

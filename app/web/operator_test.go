@@ -150,7 +150,16 @@ func TestNoticeReachesEveryCompanysTopPage(t *testing.T) {
 	if r := op.Post("/operator/notices", url.Values{"title": {""}, "body": {"x"}}); r.Status != http.StatusUnprocessableEntity {
 		t.Errorf("empty title: %d", r.Status)
 	}
-	if r := op.Post("/operator/notices", url.Values{"title": {"メンテナンスのお知らせ"}, "body": {"12月1日 2:00〜4:00 停止します。"}}); r.Status != http.StatusOK {
+	for _, bad := range []url.Values{
+		{"title": {"お知らせ\u202E"}, "body": {"x"}},
+		{"title": {"お知らせ\n二行目"}, "body": {"x"}},
+		{"title": {"お知らせ"}, "body": {"本文\x1b[31m"}},
+	} {
+		if r := op.Post("/operator/notices", bad); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "制御文字") {
+			t.Errorf("notice %q: %d, want 422 with the control character message", bad, r.Status)
+		}
+	}
+	if r := op.Post("/operator/notices", url.Values{"title": {"メンテナンスのお知らせ"}, "body": {"12月1日 2:00〜4:00 停止します。\r\n詳細は後日。"}}); r.Status != http.StatusOK {
 		t.Fatalf("post notice: %d", r.Status)
 	}
 	_, top := loggedIn(t, env, env.Creds.AdminID, env.Creds.AdminPassword)

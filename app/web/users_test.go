@@ -67,6 +67,13 @@ func TestRegistrationValidation(t *testing.T) {
 		{"tel with letters", "tel", "03-1234-abcd", "半角数字とハイフン"},
 		{"tel ending in hyphen", "tel", "03-1234-", "半角数字とハイフン"},
 		{"dept too long", "dept", strings.Repeat("部", 51), "文字数を超えています"},
+		{"name with a right-to-left override", "name", "佐藤\u202E郎次", "制御文字"},
+		{"name with a tab", "name", "佐藤\t次郎", "制御文字"},
+		{"name with a line break", "name", "佐藤\n次郎", "制御文字"},
+		{"kana with NUL", "kana", "サトウ\x00", "制御文字"},
+		{"dept with an isolate", "dept", "工務部\u2066", "制御文字"},
+		{"title with DEL", "title", "主任\x7f", "制御文字"},
+		{"email with an override", "email", "sato\u202E@example.jp", "制御文字"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -54,6 +54,9 @@ func (in UserInput) Validate() form.Errors {
 	if in.Role != RoleAdmin && in.Role != RoleGeneral {
 		errs.Add("role", "error.required")
 	}
+	for field, v := range map[string]string{"name": in.Name, "kana": in.Kana, "dept": in.Dept, "title": in.Title} {
+		errs.Line(field, v)
+	}
 	requiredMax(errs, "name", in.Name, 50)
 	requiredMax(errs, "kana", in.Kana, 50)
 	if _, ok := kana.Katakana(in.Kana); in.Kana != "" && !ok {
@@ -72,6 +75,8 @@ func (in UserInput) Validate() form.Errors {
 // validateContact checks the TEL and mail fields, shared by the admin's screens and the
 // user's own 個人設定.
 func validateContact(errs form.Errors, tel, email string) {
+	errs.Line("tel", tel)
+	errs.Line("email", email)
 	if tel != "" && (!telPattern.MatchString(tel) || len(tel) > 20) {
 		errs.Add("tel", "error.tel")
 	}

@@ -30,6 +30,7 @@ func (a Application) Normalize() Application {
 // Validate checks a normalized application; admin fields are prefixed "admin_".
 func (a Application) Validate() form.Errors {
 	errs := form.Errors{}
+	errs.Line("name", a.Name)
 	switch {
 	case a.Name == "":
 		errs.Add("name", "error.required")

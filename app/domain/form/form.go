@@ -35,3 +35,33 @@ func (e Errors) Error() string {
 	sort.Strings(parts)
 	return "invalid input: " + strings.Join(parts, ", ")
 }
+
+// Line refuses, with error.control_chars, a one-line field (a name, a title) that holds
+// a character with no place in typed text: a C0 control, DEL, or a bidi embedding,
+// override or isolate (U+202A–U+202E, U+2066–U+2069), which can make a name read
+// differently on screen, in a mail or in a list than what is stored.
+func (e Errors) Line(field, v string) {
+	if strings.IndexFunc(v, func(r rune) bool { return unwanted(r, false) }) >= 0 {
+		e.Add(field, "error.control_chars")
+	}
+}
+
+// Lines is Line for a multi-line field, which may also hold line breaks (CR and LF: a
+// browser sends a textarea's breaks as CRLF).
+func (e Errors) Lines(field, v string) {
+	if strings.IndexFunc(v, func(r rune) bool { return unwanted(r, true) }) >= 0 {
+		e.Add(field, "error.control_chars")
+	}
+}
+
+func unwanted(r rune, multiline bool) bool {
+	switch {
+	case r == '\n' || r == '\r':
+		return !multiline
+	case r < 0x20 || r == 0x7F:
+		return true
+	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
+}
