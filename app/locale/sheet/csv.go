@@ -104,9 +104,17 @@ func lineBreaksLF(cell string) string {
 // (OWASP, CSV injection: a leading = + - @ tab or carriage return), so that Excel shows
 // the text instead of running it. Negative numbers such as "-5" are quoted too: the lists
 // hold text as shown on screen, and a cell that merely looks numeric can still be
-// "-1+cmd|…".
+// "-1+cmd|…". Japanese Excel also takes the full-width ＝ ＋ － ＠ that an input method
+// types as the start of a formula, so those are quoted as well.
 func neutralised(cell string) string {
-	if cell != "" && strings.IndexByte("=+-@\t\r", cell[0]) >= 0 {
+	if cell == "" {
+		return cell
+	}
+	if strings.IndexByte("=+-@\t\r", cell[0]) >= 0 {
+		return "'" + cell
+	}
+	r, _ := utf8.DecodeRuneInString(cell)
+	if strings.ContainsRune("＝＋－＠", r) {
 		return "'" + cell
 	}
 	return cell

@@ -26,7 +26,12 @@ func TestNeutralised(t *testing.T) {
 		{"a=1", "a=1"},
 		{" =1", " =1"},
 		{"'already", "'already"},
-		{"＝１", "＝１"}, // full-width: text to Excel, left alone
+		{"＝１", "'＝１"}, // Japanese Excel takes full-width signs as a formula too
+		{"＋８１", "'＋８１"},
+		{"－５", "'－５"},
+		{"＠ＳＵＭ(A1)", "'＠ＳＵＭ(A1)"},
+		{"Ａ＝１", "Ａ＝１"},
+		{"ー長音", "ー長音"}, // the long vowel mark is not a minus
 		{"2026-01-15", "2026-01-15"},
 	}
 	for _, tt := range tests {
@@ -81,6 +86,7 @@ func TestCSVReadsBack(t *testing.T) {
 		{"empty cells", []string{"", "", "", "x"}, nil},
 		{"fewer cells", []string{"6"}, nil},
 		{"formulas", []string{"=1+1", "+1", "-1", "@A1"}, []string{"'=1+1", "'+1", "'-1", "'@A1"}},
+		{"full-width formulas", []string{"＝1+1", "＋1", "－1", "＠A1"}, []string{"'＝1+1", "'＋1", "'－1", "'＠A1"}},
 		{"emoji in utf-8", []string{"8", "😀", "𠮷野家", "①㈱"}, nil},
 	}
 	var rows, want [][]string
@@ -142,8 +148,8 @@ func TestCSVShiftJISBytes(t *testing.T) {
 		{"﨑 (IBM extension)", "﨑", "\xed\x95"},
 		{"fullwidth tilde", "～", "\x81\x60"},
 		{"wave dash from a Mac", "〜", "\x81\x60"},
-		{"fullwidth hyphen-minus", "－", "\x81\x7c"},
-		{"minus sign", "−", "\x81\x7c"},
+		{"fullwidth hyphen-minus", "－", "'\x81\x7c"},
+		{"minus sign", "−", "'\x81\x7c"},
 		{"double vertical line", "‖", "\x81\x61"},
 		{"em dash", "—", "\x81\x5c"},
 		{"cent, pound, not", "¢£¬", "\x81\x91\x81\x92\x81\xca"},
@@ -153,7 +159,8 @@ func TestCSVShiftJISBytes(t *testing.T) {
 		{"emoji", "OK😀", "OK?"},
 		{"hangul", "한", "?"},
 		{"invalid utf-8", "a\xffb", "a?b"},
-		{"neutralised after mapping", "−1", "\x81\x7c1"},
+		{"neutralised after mapping", "−1", "'\x81\x7c1"},
+		{"fullwidth equals", "＝1", "'\x81\x811"},
 		{"formula", "=1", "'=1"},
 	}
 	for _, tt := range tests {
@@ -178,7 +185,7 @@ func TestCSVShiftJISReadsBack(t *testing.T) {
 		{"1", "髙橋 一郎", "㈱サンプル 第①営業部"},
 		{"2", "山﨑 花子", "9:00～17:00, \"受付\""},
 		{"3", "?田 太郎", "改行\nあり"},
-		{"4", "'=cmd", "－"},
+		{"4", "'=cmd", "'－"},
 	}
 	b := writeAll(t, CSVShiftJIS, header, rows)
 	utf8, err := japanese.ShiftJIS.NewDecoder().Bytes(b)

@@ -15,7 +15,8 @@ const textFormat = 49
 // to excelize.StreamChunkSize (16 MiB) and in a temporary file past it; the workbook is
 // zipped onto the destination at Close.
 //
-// Every cell is an inline string, never a formula or a number, so a cell starting with =
+// Every cell is an inline string, never a formula or a number, so a cell starting with = (or
+// the full-width ＝ ＋ － ＠ that Japanese Excel also reads as a formula)
 // cannot run and keeps its exact text: no quote is put in front as in CSV. The cells are
 // also formatted as Text, so a user who edits one and presses Enter does not turn it into
 // a formula either. Excel holds at most 32,767 characters a cell (excelize cuts longer

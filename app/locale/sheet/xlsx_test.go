@@ -19,6 +19,7 @@ func TestXLSXReadsBack(t *testing.T) {
 		{"5", "𠮷野家", "😀", "〜－"},
 		{"6", "0012", "1e5", "2026/01/15"},
 		{"7", "<b>&amp;</b>", "_x0041_", "\x01"},
+		{"8", "＝1+1", "＋81-3", "＠SUM(A1)"},
 		{"", "", "", "空の後"},
 	}
 	// A control character cannot stand in XML; the cell keeps the rest.
@@ -63,8 +64,9 @@ func TestXLSXReadsBack(t *testing.T) {
 		t.Errorf("%d rows read back, want %d", len(got), len(rows)+1)
 	}
 
-	// Formula-like text stays text: no formula, an inline string in a Text cell.
-	for _, cell := range []string{"B4", "C4", "D4", "B5", "C5"} {
+	// Formula-like text, also with the full-width signs Japanese Excel takes as a
+	// formula, stays text: no formula, an inline string in a Text cell.
+	for _, cell := range []string{"B4", "C4", "D4", "B5", "C5", "B9", "C9", "D9"} {
 		if formula, err := f.GetCellFormula("自社利用者", cell); err != nil || formula != "" {
 			t.Errorf("%s has formula %q (%v)", cell, formula, err)
 		}
