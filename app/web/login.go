@@ -2,6 +2,8 @@ package web
 
 import (
 	"errors"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -29,9 +31,10 @@ func (h *handler) loginShow(c *fiber.Ctx) error {
 }
 
 func (h *handler) loginSubmit(c *fiber.Ctx) error {
-	id := strings.TrimSpace(c.FormValue("login"))
+	// Clipped before anything else sees it: an ID is short, a form field need not be.
+	id := account.ClipID(strings.TrimSpace(c.FormValue("login")))
 	// Login applies account.NormalizeID: ｕ０００００１ is still the ID U000001.
-	token, _, err := h.Accounts.Login(id, c.FormValue("password"), c.IP())
+	token, _, err := h.Accounts.Login(id, c.FormValue("password"), h.clientAddress(c))
 	if err != nil {
 		return h.loginRefused(c, err, h.loginView(c, id))
 	}
@@ -49,6 +52,10 @@ func (h *handler) loginRefused(c *fiber.Ctx, err error, v *loginView) error {
 		status, alert = fiber.StatusForbidden, "login.error.suspended"
 	case errors.Is(err, account.ErrThrottled):
 		status, alert = fiber.StatusTooManyRequests, "login.error.throttled"
+		var t *account.ThrottledError
+		if errors.As(err, &t) {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(t.RetryAfter.Seconds()))))
+		}
 	case !errors.Is(err, account.ErrBadCredentials):
 		return err
 	}

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"inkan/app/domain/account"
 )
 
 func (h *handler) operatorLoginView(c *fiber.Ctx, login string) *loginView {
@@ -18,8 +20,8 @@ func (h *handler) operatorLoginShow(c *fiber.Ctx) error {
 }
 
 func (h *handler) operatorLoginSubmit(c *fiber.Ctx) error {
-	login := strings.TrimSpace(c.FormValue("login"))
-	token, _, err := h.Accounts.OperatorLogin(login, c.FormValue("password"), c.IP())
+	login := account.ClipID(strings.TrimSpace(c.FormValue("login")))
+	token, _, err := h.Accounts.OperatorLogin(login, c.FormValue("password"), h.clientAddress(c))
 	if err != nil {
 		return h.loginRefused(c, err, h.operatorLoginView(c, login))
 	}

@@ -57,6 +57,9 @@ func (h *handler) templateFuncs() map[string]any {
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
+// formBodyLimit is the largest request body taken: what a form needs.
+const formBodyLimit = 64 << 10
+
 // New builds the fiber app with every route.
 func New(d Deps) (*fiber.App, error) {
 	h := &handler{Deps: d}
@@ -75,14 +78,17 @@ func New(d Deps) (*fiber.App, error) {
 		Views:                 engine,
 		ErrorHandler:          h.handleError,
 		DisableStartupMessage: true,
-		BodyLimit:             32 << 20,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          5 * time.Minute,
+		// Forms need little: the largest field is a notice of 2000 characters. fasthttp
+		// applies one limit before routing, so the first upload route (PDF originals)
+		// raises this to the upload size, with StreamRequestBody, and adds a middleware
+		// refusing a body over formBodyLimit on every other route.
+		BodyLimit:    formBodyLimit,
+		ReadTimeout:  30 * time.Second,
+		WriteTimeout: 5 * time.Minute,
 		// Handlers copy what they keep; Immutable makes a forgotten copy harmless.
 		Immutable: true,
-		// Throttling and the audit trail need the client's address, which a reverse
-		// proxy passes in a header of its choosing.
-		ProxyHeader: d.Config.ProxyHeader,
+		// No ProxyHeader: fiber would take the whole header as the address;
+		// clientAddress reads it as proxies write it.
 	})
 	app.Use(recover.New())
 	app.Use(helmet.New(helmet.Config{

@@ -5,8 +5,8 @@ package account
 
 import (
 	"strings"
-	"sync"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -53,6 +53,34 @@ func NormalizeID(id string) string {
 	return strings.ToUpper(strings.TrimSpace(norm.NFKC.String(id)))
 }
 
+// MaxIDLength bounds a typed ID in bytes. Issued IDs and operator logins are far
+// shorter (U000001), and fit even typed in full width with spaces around; a longer input
+// is no ID, and only its first MaxIDLength bytes may reach a lookup, the audit trail or
+// the screen.
+const MaxIDLength = 64
+
+// ClipID cuts a typed ID to MaxIDLength bytes at a character boundary, marking a cut
+// with "…" so that the result never matches an issued ID.
+func ClipID(id string) string {
+	if len(id) <= MaxIDLength {
+		return id
+	}
+	cut := MaxIDLength
+	for cut > 0 && !utf8.RuneStart(id[cut]) {
+		cut--
+	}
+	return id[:cut] + "…"
+}
+
+// loginID is the ID a login looks up: NormalizeID of what was typed, or the clipped
+// input when it is longer than any ID.
+func loginID(typed string) string {
+	if len(typed) > MaxIDLength {
+		return ClipID(typed)
+	}
+	return NormalizeID(typed)
+}
+
 // Service applies the account rules to the store.
 type Service struct {
 	store    *data.Store
@@ -60,7 +88,7 @@ type Service struct {
 	now      func() time.Time
 	idle     time.Duration
 	maxAge   time.Duration
-	throttle *addressThrottle
+	throttle *loginThrottle
 	// involvement may be nil (unit tests): then nothing blocks a deletion.
 	involvement Involvement
 }
@@ -81,51 +109,10 @@ func New(store *data.Store, composer *mail.Composer, opt Options) *Service {
 	}
 	return &Service{
 		store: store, mail: composer, now: opt.Now, idle: opt.IdleTimeout, maxAge: opt.MaxAge,
-		throttle:    &addressThrottle{failures: map[string][]time.Time{}},
+		throttle:    newLoginThrottle(),
 		involvement: opt.Involvement,
 	}
 }
 
 // Now is the service's clock, shared with the screens so tests can move time.
 func (s *Service) Now() time.Time { return s.now() }
-
-// addressThrottle counts recent login failures per client address, so that one address
-// cannot try passwords across many accounts. It lives in memory on purpose: a restart
-// forgetting it costs an attacker nothing they could not get by waiting.
-type addressThrottle struct {
-	mu       sync.Mutex
-	failures map[string][]time.Time
-}
-
-const (
-	addressWindow      = 15 * time.Minute
-	addressMaxFailures = 20
-)
-
-func (a *addressThrottle) blocked(ip string, now time.Time) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return len(a.recent(ip, now)) >= addressMaxFailures
-}
-
-func (a *addressThrottle) fail(ip string, now time.Time) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.failures[ip] = append(a.recent(ip, now), now)
-}
-
-// recent drops failures older than the window; the caller holds the lock.
-func (a *addressThrottle) recent(ip string, now time.Time) []time.Time {
-	kept := a.failures[ip][:0]
-	for _, t := range a.failures[ip] {
-		if now.Sub(t) < addressWindow {
-			kept = append(kept, t)
-		}
-	}
-	if len(kept) == 0 {
-		delete(a.failures, ip)
-		return nil
-	}
-	a.failures[ip] = kept
-	return kept
-}

@@ -35,8 +35,8 @@ var dummyHash = password.Hash("dummy-password-1!")
 // typed (NormalizeID applies). The returned token is the cookie value; only its digest
 // is stored.
 func (s *Service) Login(userID, pw, ip string) (string, data.Session, error) {
-	userID = NormalizeID(userID)
-	return s.attempt("login "+userID, ip, func(tx *data.Tx, now time.Time) (string, data.Session, error, error) {
+	userID = loginID(userID)
+	return s.attempt("login "+userID, ip, userID, func(tx *data.Tx, now time.Time) (string, data.Session, error, error) {
 		u, err := live(tx.UserForLogin(userID))
 		if err != nil {
 			password.Verify(dummyHash, pw)
@@ -59,7 +59,8 @@ func (s *Service) Login(userID, pw, ip string) (string, data.Session, error) {
 
 // OperatorLogin checks an operator's credentials and opens an operator session.
 func (s *Service) OperatorLogin(login, pw, ip string) (string, data.Session, error) {
-	return s.attempt("operator login "+login, ip, func(tx *data.Tx, now time.Time) (string, data.Session, error, error) {
+	login = ClipID(login)
+	return s.attempt("operator login "+login, ip, "operator:"+login, func(tx *data.Tx, now time.Time) (string, data.Session, error, error) {
 		o, err := tx.Operator(login)
 		if err != nil {
 			password.Verify(dummyHash, pw)
@@ -81,11 +82,11 @@ func (s *Service) OperatorLogin(login, pw, ip string) (string, data.Session, err
 // event.
 type loginCheck func(tx *data.Tx, now time.Time) (token string, sess data.Session, refusal, err error)
 
-// attempt runs one login under the per-address throttle.
-func (s *Service) attempt(what, ip string, check loginCheck) (string, data.Session, error) {
+// attempt runs one login of id under the throttle (throttle.go).
+func (s *Service) attempt(what, ip, id string, check loginCheck) (string, data.Session, error) {
 	now := s.now()
-	if s.throttle.blocked(ip, now) {
-		return "", data.Session{}, ErrThrottled
+	if err := s.throttle.check(ip, id, now); err != nil {
+		return "", data.Session{}, err
 	}
 	var token string
 	var sess data.Session
@@ -99,7 +100,7 @@ func (s *Service) attempt(what, ip string, check loginCheck) (string, data.Sessi
 	}
 	if refusal != nil {
 		if errors.Is(refusal, ErrBadCredentials) {
-			s.throttle.fail(ip, now)
+			s.throttle.fail(ip, id, now)
 		}
 		return "", data.Session{}, refusal
 	}

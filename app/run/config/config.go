@@ -24,9 +24,12 @@ type Config struct {
 	SessionIdle time.Duration
 	SessionMax  time.Duration
 	ProxyHeader string
-	MasterKey   string
-	CAName      string
-	SMTP        delivery.SMTP
+	// TrustedProxies is how many reverse proxies in front append to ProxyHeader: the
+	// client address is the entry that many places from the right.
+	TrustedProxies int
+	MasterKey      string
+	CAName         string
+	SMTP           delivery.SMTP
 }
 
 // Setting describes one setting, for flags and for the README's table.
@@ -44,6 +47,7 @@ var Settings = []Setting{
 	{Flag: "session-idle", Env: "INKAN_SESSION_IDLE", Default: "30m", Usage: "log out after this long without a request"},
 	{Flag: "session-max", Env: "INKAN_SESSION_MAX", Default: "12h", Usage: "log out this long after login, whatever happens"},
 	{Flag: "proxy-header", Env: "INKAN_PROXY_HEADER", Default: "", Usage: "header with the client address set by a reverse proxy in front (e.g. X-Forwarded-For); empty when clients connect directly"},
+	{Flag: "trusted-proxies", Env: "INKAN_TRUSTED_PROXIES", Default: "1", Usage: "how many reverse proxies in front append to the proxy header; the client address is the entry this many places from the right"},
 	{Flag: "master-key", Env: "INKAN_MASTER_KEY", Default: "", Usage: "master key sealing the CA and certificate keys (hex or base64, or INKAN_MASTER_KEY_FILE); empty uses DATA/master.key, made on first start", Secret: true},
 	{Flag: "ca-organization", Env: "INKAN_CA_ORGANIZATION", Default: "Inkan", Usage: "organization (O) in the CA certificates made on first start; ASCII letters, digits, spaces and .-"},
 	{Flag: "smtp-host", Env: "INKAN_SMTP_HOST", Default: "", Usage: "SMTP server; empty keeps mail in the outbox only"},
@@ -113,6 +117,9 @@ func build(v func(string) string) (Config, error) {
 	}
 	if c.SessionMax, err = time.ParseDuration(v("session-max")); err != nil {
 		return c, fmt.Errorf("config: session-max: %w", err)
+	}
+	if c.TrustedProxies, err = strconv.Atoi(v("trusted-proxies")); err != nil || c.TrustedProxies < 1 {
+		return c, fmt.Errorf("config: trusted-proxies %q must be a whole number of at least 1", v("trusted-proxies"))
 	}
 	if c.SMTP.Port, err = strconv.Atoi(v("smtp-port")); err != nil {
 		return c, fmt.Errorf("config: smtp-port: %w", err)

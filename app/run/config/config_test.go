@@ -33,6 +33,9 @@ func TestParse(t *testing.T) {
 		{"https base url", []string{"--base-url", "https://keiyaku.example.jp/"}, nil, func(c Config) bool {
 			return c.SecureCookies() && c.BaseURL == "https://keiyaku.example.jp"
 		}, false},
+		{"trusted proxies", []string{"--trusted-proxies", "2"}, nil, func(c Config) bool { return c.TrustedProxies == 2 }, false},
+		{"one trusted proxy by default", nil, nil, func(c Config) bool { return c.TrustedProxies == 1 }, false},
+		{"no trusted proxies", []string{"--trusted-proxies", "0"}, nil, nil, true},
 		{"bad tls", []string{"--smtp-tls", "ssl"}, nil, nil, true},
 		{"bad base url", []string{"--base-url", "localhost"}, nil, nil, true},
 		{"bad duration", []string{"--session-idle", "soon"}, nil, nil, true},
