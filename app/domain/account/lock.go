@@ -25,9 +25,9 @@ func LockDuration(n int) time.Duration {
 	return min(d, maxLock)
 }
 
-// LockedUntil is when the lock of l ends, or the zero time when l is not locked. A
+// lockedUntil is when the lock of l ends, or the zero time when l is not locked. A
 // record locked before locks expired (Locks 0) counts as a first lock.
-func LockedUntil(l data.Lockout) time.Time {
+func lockedUntil(l data.Lockout) time.Time {
 	if l.LockedAt == nil {
 		return time.Time{}
 	}
@@ -36,7 +36,7 @@ func LockedUntil(l data.Lockout) time.Time {
 
 // IsLocked reports whether l is locked at now.
 func IsLocked(l data.Lockout, now time.Time) bool {
-	return l.LockedAt != nil && now.Before(LockedUntil(l))
+	return l.LockedAt != nil && now.Before(lockedUntil(l))
 }
 
 // unlock lifts a lock and forgets the failures; the next lock starts short again.
