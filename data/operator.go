@@ -7,14 +7,16 @@ import (
 
 // Operator is an account of the people running the installation (運営者).
 type Operator struct {
-	V            int        `json:"v"`
-	Login        string     `json:"login"`
-	Name         string     `json:"name"`
-	PasswordHash string     `json:"password_hash"`
-	FailedLogins int        `json:"failed_logins"`
-	LockedAt     *time.Time `json:"locked_at,omitempty"`
-	LastLoginAt  *time.Time `json:"last_login_at,omitempty"`
-	CreatedAt    time.Time  `json:"created_at"`
+	V            int    `json:"v"`
+	Login        string `json:"login"`
+	Name         string `json:"name"`
+	PasswordHash string `json:"password_hash"`
+	Lockout
+	// MustChangePassword is set on a printed password (init, reset-password): the
+	// console asks for a new one before anything else.
+	MustChangePassword bool       `json:"must_change_password,omitempty"`
+	LastLoginAt        *time.Time `json:"last_login_at,omitempty"`
+	CreatedAt          time.Time  `json:"created_at"`
 }
 
 // CreateOperator stores a new operator account; the login must be unused.

@@ -20,13 +20,12 @@ type User struct {
 	Status    string `json:"status"`
 	Lang      string `json:"lang,omitempty"`
 
-	PasswordHash       string     `json:"password_hash"`
-	MustChangePassword bool       `json:"must_change_password"`
-	PasswordChangedAt  time.Time  `json:"password_changed_at"`
-	FailedLogins       int        `json:"failed_logins"`
-	LockedAt           *time.Time `json:"locked_at,omitempty"`
-	LastLoginAt        *time.Time `json:"last_login_at,omitempty"`
-	PrevLoginAt        *time.Time `json:"prev_login_at,omitempty"`
+	PasswordHash       string    `json:"password_hash"`
+	MustChangePassword bool      `json:"must_change_password"`
+	PasswordChangedAt  time.Time `json:"password_changed_at"`
+	Lockout
+	LastLoginAt *time.Time `json:"last_login_at,omitempty"`
+	PrevLoginAt *time.Time `json:"prev_login_at,omitempty"`
 
 	API      bool `json:"api"`
 	BulkSign bool `json:"bulk_sign"`

@@ -152,6 +152,15 @@ func (h *handler) requireOperator(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// requireOperatorPasswordChanged sends an operator with a printed password (inkan init,
+// inkan operator reset-password) to the change screen first, as for users.
+func (h *handler) requireOperatorPasswordChanged(c *fiber.Ctx) error {
+	if stateOf(c).Operator.MustChangePassword {
+		return redirect(c, "/operator/password")
+	}
+	return c.Next()
+}
+
 // redirect sends the browser elsewhere. An htmx request gets HX-Redirect, because a
 // plain 303 would be followed inside the XHR and its page swapped into the old one.
 func redirect(c *fiber.Ctx, to string) error {

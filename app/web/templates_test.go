@@ -50,7 +50,7 @@ var templateSamples = map[string]func(p page) any{
 	"operator/login": func(p page) any { return sampleLogin(p, "operator/login") },
 	"auth/password": func(p page) any {
 		p.Errors = form.Errors{"current": "error.required", "new": "error.required", "confirm": "error.required"}
-		return &passwordView{page: p, Forced: true, Done: "password.done"}
+		return &passwordView{page: p, Action: "/password", Forced: true, Done: "password.done"}
 	},
 	"errors/error": func(p page) any {
 		m := p.asMap()
@@ -129,6 +129,14 @@ var templateSamples = map[string]func(p page) any{
 		m["Companies"] = []data.Company{sampleCompany()}
 		return m
 	},
+	"operator/company_show": func(p page) any {
+		op := operatorPage(p)
+		op.Errors = form.Errors{"": "error.not_admin"}
+		return &companyShowView{page: *op, Target: sampleCompany(), Done: "user.unlocked", Users: []companyUserRow{
+			{ID: "U000001", Name: "管理 太郎", RoleLabel: "管理用ID", StatusLabel: "利用中", Admin: true, Locked: true},
+			{ID: "U000002", Name: "一般 花子", RoleLabel: "一般ID", StatusLabel: "利用中"},
+		}}
+	},
 	"operator/company_new": func(p page) any {
 		a := company.Application{Name: "株式会社", Plan: company.PlanOneSide, Options: data.CompanyOptions{API: true}, Admin: sampleInput()}
 		op := operatorPage(p)
@@ -174,7 +182,7 @@ func sampleInput() account.UserInput {
 
 func sampleUser() data.User {
 	t := time.Date(2024, 4, 1, 9, 0, 0, 0, time.UTC)
-	return data.User{ID: "U000002", CompanyID: "C000001", Role: account.RoleGeneral, Name: "山田 花子", Kana: "ヤマダ ハナコ", Email: "hanako@example.com", Status: account.StatusActive, LockedAt: &t, PrevLoginAt: &t}
+	return data.User{ID: "U000002", CompanyID: "C000001", Role: account.RoleGeneral, Name: "山田 花子", Kana: "ヤマダ ハナコ", Email: "hanako@example.com", Status: account.StatusActive, Lockout: data.Lockout{LockedAt: &t, Locks: 1}, PrevLoginAt: &t}
 }
 
 func sampleCompany() data.Company {

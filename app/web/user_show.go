@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"inkan/app/domain/account"
 	"inkan/app/domain/roster"
 	"inkan/data"
 )
@@ -33,11 +34,11 @@ func (h *handler) userUnlock(c *fiber.Ctx) error {
 }
 
 // userShowView is 登録情報照会: the user, whether they hold a certificate, their 権限
-// and 状態 in words, and Done, the catalog key of what was just changed.
+// and 状態 in words, whether repeated login failures lock it now, and Done, the catalog key of what was just changed.
 type userShowView struct {
 	page
 	Target                 data.User
-	Certified              bool
+	Certified, Locked      bool
 	RoleLabel, StatusLabel string
 	Done                   string
 }
@@ -52,6 +53,7 @@ func (h *handler) renderUser(c *fiber.Ctx, u data.User, done string) error {
 		return err
 	}
 	v := &userShowView{page: h.page(c, "user.detail_title", "menu.admin"), Target: u, Certified: certified, Done: done}
+	v.Locked = account.IsLocked(u.Lockout, h.Accounts.Now())
 	v.RoleLabel, v.StatusLabel = v.L.T("role."+u.Role), v.L.T("status."+u.Status)
 	return render(c, fiber.StatusOK, "admin/user_show", v, layoutMain)
 }

@@ -120,9 +120,16 @@ func (h *handler) routes(app *fiber.App) {
 	app.Get("/operator/login", h.operatorLoginShow)
 	app.Post("/operator/login", h.operatorLoginSubmit)
 	app.Post("/operator/logout", h.operatorLogout)
-	operator := func(handler fiber.Handler) []fiber.Handler { return []fiber.Handler{h.requireOperator, handler} }
+	app.Get("/operator/password", h.requireOperator, h.operatorPasswordShow)
+	app.Post("/operator/password", h.requireOperator, h.operatorPasswordSubmit)
+	operator := func(handler fiber.Handler) []fiber.Handler {
+		return []fiber.Handler{h.requireOperator, h.requireOperatorPasswordChanged, handler}
+	}
 	app.Get("/operator", operator(h.companyList)...)
 	app.Get("/operator/companies/new", operator(h.companyNew)...)
+	app.Get("/operator/companies/:id", operator(h.companyShow)...)
+	app.Post("/operator/companies/:id/users/:user/unlock", operator(h.companyUnlockAdmin)...)
+	app.Post("/operator/companies/:id/users/:user/reset", operator(h.companyResetAdmin)...)
 	app.Post("/operator/companies/confirm", operator(h.companyConfirm)...)
 	app.Post("/operator/companies/back", operator(h.companyBack)...)
 	app.Post("/operator/companies/commit", operator(h.companyCommit)...)

@@ -147,7 +147,8 @@ func (s *Service) Unlock(tx *data.Tx, companyID, userID, actor string) error {
 	if err != nil {
 		return err
 	}
-	u.LockedAt, u.FailedLogins, u.UpdatedAt = nil, 0, s.now()
+	unlock(&u.Lockout)
+	u.UpdatedAt = s.now()
 	if err := t.PutUser(u); err != nil {
 		return err
 	}

@@ -23,8 +23,7 @@ var (
 	ErrSessionExpired = errors.New("account: session expired")
 )
 
-// MaxFailures is how many wrong passwords in a row lock an account until an admin
-// lifts the lock.
+// MaxFailures is how many wrong passwords in a row lock an account (see LockDuration).
 const MaxFailures = 5
 
 // dummyHash is verified when the ID does not exist, so an unknown ID costs the same
@@ -43,7 +42,7 @@ func (s *Service) Login(userID, pw, ip string) (string, data.Session, error) {
 			err := tx.Audit(data.Event{Time: now, Actor: userID, Action: data.SessionUser + ".login.fail", Detail: "unknown id", IP: ip})
 			return "", data.Session{}, ErrBadCredentials, err
 		}
-		refusal := checkPassword(u.PasswordHash, pw, &u.FailedLogins, &u.LockedAt, now)
+		refusal := checkPassword(u.PasswordHash, pw, &u.Lockout, now)
 		if refusal == nil && u.Status == StatusSuspended {
 			refusal = ErrSuspended
 		}
@@ -66,7 +65,7 @@ func (s *Service) OperatorLogin(login, pw, ip string) (string, data.Session, err
 			password.Verify(dummyHash, pw)
 			return "", data.Session{}, ErrBadCredentials, nil
 		}
-		refusal := checkPassword(o.PasswordHash, pw, &o.FailedLogins, &o.LockedAt, now)
+		refusal := checkPassword(o.PasswordHash, pw, &o.Lockout, now)
 		if refusal == nil {
 			o.LastLoginAt = &now
 		}
@@ -108,20 +107,25 @@ func (s *Service) attempt(what, ip, id string, check loginCheck) (string, data.S
 }
 
 // checkPassword applies the lock rules and the password, updating the failure count:
-// MaxFailures wrong passwords in a row lock the account until it is lifted.
-func checkPassword(hash, pw string, failures *int, lockedAt **time.Time, now time.Time) error {
-	if *lockedAt != nil {
+// MaxFailures wrong passwords in a row lock the account for LockDuration; a lock that
+// has run out is forgotten, and a right password ends the series of locks.
+func checkPassword(hash, pw string, l *data.Lockout, now time.Time) error {
+	if IsLocked(*l, now) {
 		password.Verify(dummyHash, pw)
 		return ErrLocked
 	}
+	if l.LockedAt != nil {
+		l.LockedAt, l.FailedLogins = nil, 0
+	}
 	if !password.Verify(hash, pw) {
-		*failures++
-		if *failures >= MaxFailures {
-			*lockedAt = &now
+		l.FailedLogins++
+		if l.FailedLogins >= MaxFailures {
+			l.Locks++
+			l.LockedAt = &now
 		}
 		return ErrBadCredentials
 	}
-	*failures = 0
+	l.FailedLogins, l.Locks = 0, 0
 	return nil
 }
 

@@ -86,7 +86,7 @@ func (s *Service) Change(tx *data.Tx, companyID, userID, actorID string, ch User
 	if ch.ResetPassword {
 		pw = password.Generate()
 		u.PasswordHash, u.MustChangePassword, u.PasswordChangedAt = password.Hash(pw), true, now
-		u.FailedLogins, u.LockedAt = 0, nil
+		unlock(&u.Lockout)
 		revoke = true
 	}
 	if err := t.PutUser(u); err != nil {

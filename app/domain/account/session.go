@@ -152,9 +152,40 @@ type PasswordChange struct {
 }
 
 // ChangePassword sets a user's own new password after checking the current one and the
-// policy. The user's other sessions are ended: a password change is often a reaction to
+// policy. A wrong current password counts toward the lock like a failed login: when it
+// locks the account, every session of the user ends and ErrLocked is returned. After a
+// change the user's other sessions are ended: a password change is often a reaction to
 // a leaked one. The session in keepSession stays.
 func (s *Service) ChangePassword(companyID, userID, keepSession string, in PasswordChange) error {
+	if err := in.validate().Err(); err != nil {
+		return err
+	}
+	now := s.now()
+	var refusal error
+	err := s.store.Update(func(tx *data.Tx) error {
+		t := tx.Tenant(companyID)
+		u, err := LiveUser(t, userID)
+		if err != nil {
+			return err
+		}
+		refusal = currentPassword(u.PasswordHash, in.Current, &u.Lockout, now)
+		if refusal == nil {
+			u.PasswordHash, u.MustChangePassword, u.PasswordChangedAt = password.Hash(in.New), false, now
+		}
+		u.UpdatedAt = now
+		if err := t.PutUser(u); err != nil {
+			return err
+		}
+		return s.passwordChanged(tx, refusal, data.SessionUser, userID, companyID, userID, keepSession, now)
+	})
+	if err != nil {
+		return err
+	}
+	return refusal
+}
+
+// validate checks the new password against the policy before anything is read.
+func (in PasswordChange) validate() form.Errors {
 	errs := form.Errors{}
 	if in.Current == "" {
 		errs.Add("current", "error.required")
@@ -170,28 +201,38 @@ func (s *Service) ChangePassword(companyID, userID, keepSession string, in Passw
 	if in.Confirm != in.New {
 		errs.Add("confirm", "error.password_mismatch")
 	}
-	if err := errs.Err(); err != nil {
+	return errs
+}
+
+// currentPassword checks the current password typed on a change screen under the lock
+// rules of a login. It returns nil, the form error to show, or ErrLocked when the
+// account is (now) locked.
+func currentPassword(hash, pw string, l *data.Lockout, now time.Time) error {
+	switch err := checkPassword(hash, pw, l, now); {
+	case err == nil:
+		return nil
+	case l.LockedAt != nil:
+		return ErrLocked
+	default:
+		return form.Errors{"current": "error.password_current"}
+	}
+}
+
+// passwordChanged ends the sessions a password change (or a lock) ends and audits it.
+func (s *Service) passwordChanged(tx *data.Tx, refusal error, kind, subject, companyID, actor, keepSession string, now time.Time) error {
+	event := data.Event{Time: now, CompanyID: companyID, Actor: actor, Action: "password.change"}
+	switch {
+	case errors.Is(refusal, ErrLocked):
+		keepSession = ""
+		event.Action, event.Detail = "password.change.fail", refusal.Error()
+	case refusal != nil:
+		event.Action, event.Detail = "password.change.fail", "wrong current password"
+		return tx.Audit(event)
+	}
+	if _, err := tx.DeleteSessionsOf(kind, subject, keepSession); err != nil {
 		return err
 	}
-	now := s.now()
-	return s.store.Update(func(tx *data.Tx) error {
-		t := tx.Tenant(companyID)
-		u, err := LiveUser(t, userID)
-		if err != nil {
-			return err
-		}
-		if !password.Verify(u.PasswordHash, in.Current) {
-			return form.Errors{"current": "error.password_current"}
-		}
-		u.PasswordHash, u.MustChangePassword, u.PasswordChangedAt, u.UpdatedAt = password.Hash(in.New), false, now, now
-		if err := t.PutUser(u); err != nil {
-			return err
-		}
-		if _, err := tx.DeleteSessionsOf(data.SessionUser, userID, keepSession); err != nil {
-			return err
-		}
-		return tx.Audit(data.Event{Time: now, CompanyID: companyID, Actor: userID, Action: "password.change"})
-	})
+	return tx.Audit(event)
 }
 
 // SetLanguage stores a user's UI language (個人設定).

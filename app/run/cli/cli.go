@@ -1,5 +1,5 @@
 // Package cli is the inkan command line: serve (the default), init, backup, the pdf and
-// ca tools, reindex, generate-docs and version.
+// ca tools, operator unlock and reset-password, reindex, generate-docs and version.
 package cli
 
 import (
@@ -41,6 +41,7 @@ commands:
   backup FILE    write a consistent copy of the store to FILE (works while serving)
   pdf sign|timestamp|verify   sign, timestamp or verify a PDF (see "inkan pdf")
   ca export-root|revoke   print the root CA certificate (PEM), or revoke a certificate
+  operator unlock|reset-password   lift the operator's lock, or print a new password (server stopped)
   reindex        rebuild the search index from the store (server stopped)
   generate-docs N   add N synthetic documents (and 1,000 companies) for trying search at scale
   version        print the version
@@ -66,6 +67,8 @@ func Run(env Env) int {
 		err = pdfCommand(env, args)
 	case "ca":
 		err = caCommand(env, args)
+	case "operator":
+		err = operatorCommand(env, args)
 	case "reindex":
 		err = reindex(env, args)
 	case "generate-docs":

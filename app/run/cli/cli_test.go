@@ -199,3 +199,56 @@ func getWithRetry(t *testing.T, url string) string {
 	t.Fatal(fmt.Errorf("GET %s: %w", url, lastErr))
 	return ""
 }
+
+func TestOperatorUnlockAndResetPassword(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := run(t, "init", "--data", dir); code != 0 {
+		t.Fatalf("init: %s", errOut)
+	}
+	open := func() *server.Server {
+		cfg, _, _ := config.Parse("serve", []string{"--data", dir}, func(string) string { return "" })
+		s, err := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	s := open()
+	for i := 0; i < 5; i++ {
+		s.Accounts.OperatorLogin("operator", "wrong-pass1!", "192.0.2.1")
+	}
+	s.Close()
+
+	if code, out, errOut := run(t, "operator", "unlock", "--data", dir); code != 0 || !strings.Contains(out, "unlocked") {
+		t.Fatalf("unlock: %d %q %s", code, out, errOut)
+	}
+	s = open()
+	if _, _, err := s.Accounts.OperatorLogin("operator", "wrong-pass1!", "192.0.2.1"); err == nil || strings.Contains(err.Error(), "locked") {
+		t.Errorf("after unlock: %v", err)
+	}
+	s.Close()
+
+	code, out, errOut := run(t, "operator", "reset-password", "--data", dir)
+	m := regexp.MustCompile(`^operator: operator (\S{12})\n$`).FindStringSubmatch(out)
+	if code != 0 || m == nil {
+		t.Fatalf("reset-password: %d %q %s", code, out, errOut)
+	}
+	s = open()
+	defer s.Close()
+	if _, _, err := s.Accounts.OperatorLogin("operator", m[1], "192.0.2.1"); err != nil {
+		t.Errorf("login with the printed password: %v", err)
+	}
+	err := s.Store.View(func(tx *data.Tx) error {
+		o, err := tx.Operator("operator")
+		if err == nil && !o.MustChangePassword {
+			t.Error("printed password need not be changed")
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := run(t, "operator", "frobnicate", "--data", dir); code != 1 {
+		t.Errorf("unknown subcommand: %d", code)
+	}
+}

@@ -226,7 +226,8 @@ func (c *Client) ChangePassword(current, next string) *Response {
 	return c.FollowAll(r)
 }
 
-// OperatorLogin logs the operator in and returns the console's first page.
+// OperatorLogin logs the operator in and returns the console's first page; at the
+// first login it answers the forced password change (Creds then hold the new password).
 func (c *Client) OperatorLogin() *Response {
 	c.t.Helper()
 	c.Get("/operator/login")
@@ -234,7 +235,19 @@ func (c *Client) OperatorLogin() *Response {
 	if r.Status != http.StatusSeeOther {
 		c.t.Fatalf("operator login: %d", r.Status)
 	}
-	return c.Follow(r)
+	r = c.Follow(r)
+	if r.Status == http.StatusSeeOther && r.Header.Get("Location") == "/operator/password" {
+		// The printed password of the first start must be changed first.
+		c.Get("/operator/password")
+		next := "Operator-2nd#1"
+		r = c.Post("/operator/password", url.Values{"current": {c.env.Creds.OperatorPassword}, "new": {next}, "confirm": {next}})
+		if r.Status != http.StatusSeeOther {
+			c.t.Fatalf("operator password change: %d\n%s", r.Status, r.Body)
+		}
+		c.env.Creds.OperatorPassword = next
+		r = c.Follow(r)
+	}
+	return r
 }
 
 // AddUser issues a user in a company through the domain rules and returns its ID and

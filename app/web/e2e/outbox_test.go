@@ -46,6 +46,13 @@ func TestOperatorResendsAFailedMailAfterConfirming(t *testing.T) {
 		chromedp.SendKeys(field("運営者ID"), site.env.Creds.OperatorLogin),
 		chromedp.SendKeys(field("パスワード"), site.env.Creds.OperatorPassword),
 		chromedp.Click(button("ログイン")),
+		// The printed password of the first start is changed first.
+		heading("パスワード変更"),
+		chromedp.SendKeys(field("現在のパスワード"), site.env.Creds.OperatorPassword),
+		chromedp.SendKeys(field("新しいパスワード"), "Operator-2nd#1"),
+		chromedp.SendKeys(field("新しいパスワード(確認)"), "Operator-2nd#1"),
+		chromedp.Click(button("確定")),
+		heading("企業一覧"),
 		chromedp.Click(link("送信メール")),
 		heading("送信メール"),
 		chromedp.WaitVisible(`#outbox-failed`),
