@@ -159,7 +159,11 @@ func TestOperatorUnlocksAndResetsACompanysAdmin(t *testing.T) {
 	if fresh == env.Creds.AdminPassword {
 		t.Fatal("reset mailed the old password")
 	}
-	if r := env.Client(t).Login(env.Creds.AdminID, fresh); r.Text("h1") != "パスワード変更" {
+	// From the admin's own office: the address that typed the wrong passwords is slowed
+	// down for this ID by the throttle, whatever the lock.
+	office := env.Client(t)
+	office.IP = "198.51.100.7"
+	if r := office.Login(env.Creds.AdminID, fresh); r.Text("h1") != "パスワード変更" {
 		t.Errorf("admin with the reset password: %d %q", r.Status, r.Text("h1"))
 	}
 	joined := strings.Join(audited, "\n")
