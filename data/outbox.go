@@ -19,12 +19,15 @@ const (
 // Mail is one message in the durable outbox. It carries everything delivery needs, so
 // the worker never has to re-render it.
 type Mail struct {
-	V             int        `json:"v"`
-	ID            uint64     `json:"id"`
-	CompanyID     string     `json:"company_id,omitempty"`
-	To            []string   `json:"to"`
-	Subject       string     `json:"subject"`
-	Text          string     `json:"text"`
+	V         int      `json:"v"`
+	ID        uint64   `json:"id"`
+	CompanyID string   `json:"company_id,omitempty"`
+	To        []string `json:"to"`
+	Subject   string   `json:"subject"`
+	Text      string   `json:"text"`
+	// Secret is the sealed secret of the mail (a password, a PIN) that Text shows only as
+	// a mark; delivery erases it once the mail is sent.
+	Secret        []byte     `json:"secret,omitempty"`
 	Template      string     `json:"template"`
 	State         string     `json:"state"`
 	Attempts      int        `json:"attempts"`

@@ -28,13 +28,14 @@ func table(t *testing.T) (*data.Store, map[string]jobs.Job) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	composer, err := mail.New(views.FS, "mail", "Inkan", "https://keiyaku.example.jp")
+	master, _ := pki.NewMasterKey()
+	box, _ := pki.NewSecretBox(master, "mail secret")
+	composer, err := mail.New(views.FS, "mail", "Inkan", "https://keiyaku.example.jp", box)
 	if err != nil {
 		t.Fatal(err)
 	}
 	clock := func() time.Time { return now }
 	accounts := account.New(store, composer, account.Options{IdleTimeout: 30 * time.Minute, MaxAge: 12 * time.Hour, Now: clock})
-	master, _ := pki.NewMasterKey()
 	certs, err := certificate.Open(store, master, composer, "Inkan Test", "https://keiyaku.example.jp", clock)
 	if err != nil {
 		t.Fatal(err)

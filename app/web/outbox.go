@@ -61,6 +61,15 @@ func (h *handler) renderMail(c *fiber.Ctx, id uint64, status int, note string) e
 	if err := h.Store.View(func(tx *data.Tx) (err error) { m, err = tx.Mail(id); return }); err != nil {
 		return err
 	}
+	// Without an SMTP server the outbox is how mail is read, so the operator sees the
+	// secret; with one, only its mark: the recipient alone reads it.
+	if h.Config.SMTP.Host == "" {
+		text, err := h.Mail.Open(m)
+		if err != nil {
+			return err
+		}
+		m.Text = text
+	}
 	if isFragmentRequest(c) {
 		v := &outboxView{page: h.page(c, "operator.outbox", "operator.outbox"), Mail: &m, Note: note}
 		return render(c, status, "operator/mail_show", v, layoutOperator)

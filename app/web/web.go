@@ -16,6 +16,7 @@ import (
 	"inkan/app/domain/certificate"
 	"inkan/app/domain/company"
 	"inkan/app/domain/delivery"
+	"inkan/app/domain/mail"
 	"inkan/app/locale/i18n"
 	"inkan/app/locale/jst"
 	"inkan/app/run/config"
@@ -32,6 +33,7 @@ type Deps struct {
 	Onboarder company.Onboarder
 	Certs     *certificate.Service
 	Delivery  *delivery.Worker // nil without an SMTP server
+	Mail      *mail.Composer
 	Catalogs  *i18n.Catalogs
 	Log       *slog.Logger
 }

@@ -130,7 +130,7 @@ func (s *Service) Issue(tx *data.Tx, companyID string, in UserInput) (data.User,
 	if err := t.CreateUser(&u); err != nil {
 		return data.User{}, "", fmt.Errorf("issue user in %s: %w", companyID, err)
 	}
-	vars := map[string]any{"UserName": u.Name, "CompanyName": company.Name, "UserID": u.ID, "Password": pw}
+	vars := map[string]any{"UserName": u.Name, "CompanyName": company.Name, "UserID": u.ID, "Password": inkanmail.Secret(pw)}
 	for _, tmpl := range []string{"user_id_issued", "initial_password"} {
 		msg := inkanmail.Message{Template: tmpl, To: []string{u.Email}, CompanyID: companyID, Data: vars}
 		if err := s.mail.Queue(tx, msg, now); err != nil {

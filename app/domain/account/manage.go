@@ -116,7 +116,7 @@ func (s *Service) mailResetPassword(tx *data.Tx, t data.Tenant, u data.User, pw 
 	}
 	msg := inkanmail.Message{
 		Template: "initial_password", To: []string{u.Email}, CompanyID: u.CompanyID,
-		Data: map[string]any{"UserName": u.Name, "CompanyName": company.Name, "Password": pw, "Reset": true},
+		Data: map[string]any{"UserName": u.Name, "CompanyName": company.Name, "Password": inkanmail.Secret(pw), "Reset": true},
 	}
 	if err := s.mail.Queue(tx, msg, s.now()); err != nil {
 		return fmt.Errorf("reset password of %s: %w", u.ID, err)

@@ -177,7 +177,7 @@ func (s *Service) Issue(tx *data.Tx, companyID string, app Application) (data.Ce
 	}
 	if app.PINEmail != "" {
 		msg := inkanmail.Message{Template: "pin", To: []string{app.PINEmail}, CompanyID: companyID, Data: map[string]any{
-			"Recipient": app.PINRecipient, "Number": number, "DisplayName": rec.DisplayName, "PIN": pin,
+			"Recipient": app.PINRecipient, "Number": number, "DisplayName": rec.DisplayName, "PIN": inkanmail.Secret(pin),
 		}}
 		if err := s.mail.Queue(tx, msg, now); err != nil {
 			return data.Certificate{}, "", fmt.Errorf("issue certificate %s: %w", number, err)

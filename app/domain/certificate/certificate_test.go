@@ -22,9 +22,11 @@ import (
 type fixture struct {
 	store  *data.Store
 	master pki.MasterKey
-	svc    *certificate.Service
-	now    time.Time
-	pdf    []byte // an unsigned document to sign
+	// composer is the mail composer of the last open, which can open the PIN mail.
+	composer *mail.Composer
+	svc      *certificate.Service
+	now      time.Time
+	pdf      []byte // an unsigned document to sign
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -58,10 +60,12 @@ func newFixture(t *testing.T) *fixture {
 
 func (f *fixture) open(t *testing.T, master pki.MasterKey) *certificate.Service {
 	t.Helper()
-	composer, err := mail.New(views.FS, "mail", "Inkan", "https://keiyaku.example.jp")
+	box, _ := pki.NewSecretBox(master, "mail secret")
+	composer, err := mail.New(views.FS, "mail", "Inkan", "https://keiyaku.example.jp", box)
 	if err != nil {
 		t.Fatal(err)
 	}
+	f.composer = composer
 	svc, err := certificate.Open(f.store, master, composer, "Inkan Test", "https://keiyaku.example.jp", func() time.Time { return f.now })
 	if err != nil {
 		t.Fatal(err)
@@ -104,14 +108,21 @@ func TestIssueSignRevoke(t *testing.T) {
 		t.Errorf("chain: %v", err)
 	}
 
-	// The PIN mail is queued with the certificate, and the PIN checks once per user.
+	// The PIN mail is queued with the certificate, the PIN sealed: the store holds it
+	// only as a hash and in the sealed secret of the mail.
 	f.store.View(func(tx *data.Tx) error {
 		m, _ := tx.RecentMails(1)
-		if len(m) != 1 || !bytes.Contains([]byte(m[0].Text), []byte(pin)) || m[0].Subject != "【Inkan】PINのお知らせ" {
+		if len(m) != 1 || bytes.Contains([]byte(m[0].Text), []byte(pin)) || m[0].Secret == nil || m[0].Subject != "【Inkan】PINのお知らせ" {
 			t.Errorf("PIN mail %+v", m)
+		}
+		if text, err := f.composer.Open(m[0]); err != nil || !strings.Contains(text, "証明書PIN　　　　 ："+pin) {
+			t.Errorf("opened PIN mail %v:\n%s", err, text)
 		}
 		return nil
 	})
+	if raw := rawStore(t, f.store); bytes.Contains(raw, []byte(pin)) || bytes.Contains(raw, []byte(strings.ReplaceAll(pin, "-", ""))) {
+		t.Error("the store holds the PIN in plain text")
+	}
 	user := certificate.SignRequest{Number: rec.Number, CompanyID: "C000001", UserID: "U000001", Document: "契約書.pdf"}
 	if _, err := f.svc.SignPDF(context.Background(), user, f.pdf); !errors.Is(err, certificate.ErrPINNotChecked) {
 		t.Errorf("signing before the PIN check: %v", err)
@@ -216,7 +227,8 @@ func TestTheCAIsKeptAcrossRestartsAndNeedsItsMasterKey(t *testing.T) {
 		t.Error("a restart made a new root")
 	}
 	other, _ := pki.NewMasterKey()
-	composer, _ := mail.New(views.FS, "mail", "Inkan", "https://keiyaku.example.jp")
+	box, _ := pki.NewSecretBox(other, "mail secret")
+	composer, _ := mail.New(views.FS, "mail", "Inkan", "https://keiyaku.example.jp", box)
 	if _, err := certificate.Open(f.store, other, composer, "Inkan Test", "https://keiyaku.example.jp", time.Now); err == nil {
 		t.Error("the CA opened with another master key")
 	}
@@ -234,4 +246,14 @@ func TestPublishCRLsGrowsTheNumber(t *testing.T) {
 	if b.Number.Cmp(a.Number) <= 0 {
 		t.Errorf("CRL number %v after %v", b.Number, a.Number)
 	}
+}
+
+// rawStore is every byte of the store file, to look for what must not rest there.
+func rawStore(t *testing.T, store *data.Store) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if _, err := store.Backup(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

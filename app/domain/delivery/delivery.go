@@ -49,6 +49,8 @@ type Options struct {
 	// TLS is the TLS configuration for the server; nil uses the system's roots.
 	// Tests set their own roots here.
 	TLS *tls.Config
+	// Mail opens the sealed secret of a mail to build the message sent.
+	Mail *mail.Composer
 	// Sender is the display name of the From address (the service name).
 	Sender string
 	// LocalName is the host name given in EHLO.
@@ -67,6 +69,7 @@ type Options struct {
 type Worker struct {
 	store   *data.Store
 	smtp    transport
+	mail    *mail.Composer
 	from    netmail.Address
 	backoff []time.Duration
 	now     func() time.Time
@@ -91,6 +94,7 @@ func New(store *data.Store, o Options) *Worker {
 	return &Worker{
 		store:   store,
 		smtp:    transport{cfg: o.SMTP, tls: o.TLS, localName: o.LocalName, timeout: o.Timeout},
+		mail:    o.Mail,
 		from:    netmail.Address{Name: o.Sender, Address: o.SMTP.From},
 		backoff: o.Backoff,
 		now:     o.Now,
@@ -203,7 +207,7 @@ func (w *Worker) deliver(ctx context.Context, id uint64) (bool, error) {
 	if err != nil || !ok {
 		return false, err
 	}
-	msg, sendErr := mail.Build(m, w.from)
+	msg, sendErr := w.build(m)
 	if sendErr != nil {
 		sendErr = refusal{sendErr}
 	} else {
@@ -214,6 +218,22 @@ func (w *Worker) deliver(ctx context.Context, id uint64) (bool, error) {
 		return false, fmt.Errorf("delivery: record the outcome of mail %d: %w", id, err)
 	}
 	return sendErr == nil, nil
+}
+
+// build writes the message with the mail's secret opened; the opened text lives only
+// in the bytes sent.
+func (w *Worker) build(m data.Mail) ([]byte, error) {
+	if m.Secret != nil && w.mail == nil {
+		return nil, fmt.Errorf("mail %d: no key to open its secret", m.ID)
+	}
+	if w.mail != nil {
+		text, err := w.mail.Open(m)
+		if err != nil {
+			return nil, err
+		}
+		m.Text = text
+	}
+	return mail.Build(m, w.from)
 }
 
 // claim stamps the attempt durably before the server is contacted: from here on a stop
@@ -246,6 +266,8 @@ func (w *Worker) finish(m data.Mail, sendErr error) error {
 	switch {
 	case sendErr == nil:
 		m.State, m.SentAt, m.LastError = data.MailSent, &now, ""
+		// The recipient has the secret now; the store need not keep it.
+		mail.Erase(&m)
 		w.log.Info("mail sent", "mail", m.ID, "template", m.Template, "attempts", m.Attempts)
 	case isRefusal(sendErr) || m.Attempts > len(w.backoff):
 		m.State, m.LastError = data.MailFailed, sendErr.Error()

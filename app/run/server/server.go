@@ -88,17 +88,22 @@ func New(cfg config.Config, log *slog.Logger, now func() time.Time) (*Server, er
 func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *data.Store) (*Server, error) {
 	s := &Server{Config: cfg, Log: log, Store: store}
 	var err error
-	if s.Mail, err = mail.New(views.FS, "mail", cfg.ServiceName, cfg.BaseURL); err != nil {
-		return nil, err
-	}
-	s.Delivery = newDelivery(cfg, log, now, store)
-	s.Mail.OnQueued(s.Delivery.Wake)
-	s.Accounts = account.New(s.Store, s.Mail, account.Options{IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMax, Now: now, Involvement: contract.Involvement{}})
-	s.Onboarder = company.Onboarder{Accounts: s.Accounts, Now: now}
 	master, err := masterKey(cfg, log)
 	if err != nil {
 		return nil, err
 	}
+	// The secrets of mails (passwords, PINs) are sealed under the master key too.
+	box, err := pki.NewSecretBox(master, "mail secret")
+	if err != nil {
+		return nil, err
+	}
+	if s.Mail, err = mail.New(views.FS, "mail", cfg.ServiceName, cfg.BaseURL, box); err != nil {
+		return nil, err
+	}
+	s.Delivery = newDelivery(cfg, log, now, store, s.Mail)
+	s.Mail.OnQueued(s.Delivery.Wake)
+	s.Accounts = account.New(s.Store, s.Mail, account.Options{IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMax, Now: now, Involvement: contract.Involvement{}})
+	s.Onboarder = company.Onboarder{Accounts: s.Accounts, Now: now}
 	if s.Certs, err = certificate.Open(s.Store, master, s.Mail, cfg.CAName, cfg.BaseURL, now); err != nil {
 		return nil, err
 	}
@@ -114,7 +119,7 @@ func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *dat
 			log.Warn("catalog key missing", "lang", lang, "key", key)
 		}
 	})
-	s.Web, err = web.New(web.Deps{Config: cfg, Store: s.Store, Accounts: s.Accounts, Onboarder: s.Onboarder, Certs: s.Certs, Delivery: s.Delivery, Catalogs: catalogs, Log: log})
+	s.Web, err = web.New(web.Deps{Config: cfg, Store: s.Store, Accounts: s.Accounts, Onboarder: s.Onboarder, Certs: s.Certs, Delivery: s.Delivery, Mail: s.Mail, Catalogs: catalogs, Log: log})
 	if err != nil {
 		return nil, err
 	}
@@ -126,14 +131,14 @@ func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *dat
 
 // newDelivery makes the outbox worker, or nil when no SMTP server is configured and
 // mail stays in the outbox.
-func newDelivery(cfg config.Config, log *slog.Logger, now func() time.Time, store *data.Store) *delivery.Worker {
+func newDelivery(cfg config.Config, log *slog.Logger, now func() time.Time, store *data.Store, composer *mail.Composer) *delivery.Worker {
 	if cfg.SMTP.Host == "" {
 		return nil
 	}
 	// The EHLO name is the installation's public host name (the base URL is validated).
 	u, _ := url.Parse(cfg.BaseURL)
 	return delivery.New(store, delivery.Options{
-		SMTP: cfg.SMTP, Sender: cfg.ServiceName, LocalName: u.Hostname(), Now: now, Log: log,
+		SMTP: cfg.SMTP, Mail: composer, Sender: cfg.ServiceName, LocalName: u.Hostname(), Now: now, Log: log,
 	})
 }
 
