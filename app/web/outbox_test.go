@@ -1,11 +1,16 @@
 package web_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"inkan/app/domain/mail"
+	"inkan/app/testkit/smtptest"
 	"inkan/app/testkit/webtest"
 	"inkan/data"
 )
@@ -103,5 +108,75 @@ func TestOperatorResendsAFailedMail(t *testing.T) {
 	c, _ := loggedIn(t, env, env.Creds.AdminID, env.Creds.AdminPassword)
 	if r := c.Post("/operator/outbox/1/resend", nil); r.Status != http.StatusSeeOther && r.Status != http.StatusForbidden {
 		t.Errorf("company admin resend: %d", r.Status)
+	}
+}
+
+// passwordMail is the outbox mail with the demo admin's initial password.
+func passwordMail(t *testing.T, env *webtest.Env) data.Mail {
+	t.Helper()
+	var found data.Mail
+	env.Server.Store.View(func(tx *data.Tx) error {
+		all, err := tx.RecentMails(100)
+		for _, m := range all {
+			if m.Template == "initial_password" {
+				found = m
+			}
+		}
+		return err
+	})
+	if found.ID == 0 {
+		t.Fatal("no password mail in the outbox")
+	}
+	return found
+}
+
+func TestTheOutboxShowsASecretOnlyWithoutSMTP(t *testing.T) {
+	tests := []struct {
+		name  string
+		smtp  bool
+		shown bool
+	}{
+		{"no SMTP server: the outbox is how mail is read", false, true},
+		{"an SMTP server: only the recipient reads it", true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := webtest.Config(t)
+			if tt.smtp {
+				// Configured but never contacted: the test serves no delivery.
+				cfg.SMTP.Host, cfg.SMTP.Port = "127.0.0.1", smtptest.RefusedPort(t)
+			}
+			env := webtest.New(t, cfg)
+			pw := env.Creds.AdminPassword
+			var raw bytes.Buffer
+			if _, err := env.Server.Store.Backup(&raw); err != nil {
+				t.Fatal(err)
+			}
+			escaped, _ := json.Marshal(pw)
+			if bytes.Contains(raw.Bytes(), []byte(pw)) || bytes.Contains(raw.Bytes(), escaped[1:len(escaped)-1]) {
+				t.Error("the store holds the initial password in plain text")
+			}
+			m := passwordMail(t, env)
+			op := env.Client(t)
+			op.OperatorLogin()
+			body := op.Get(fmt.Sprint("/operator/outbox/", m.ID)).Text("#mail-detail .mail-body")
+			if got := strings.Contains(body, "初回ログインパスワード："+pw); got != tt.shown {
+				t.Errorf("password shown %t, want %t:\n%s", got, tt.shown, body)
+			}
+			if got := strings.Contains(body, mail.SecretMark); got == tt.shown {
+				t.Errorf("mark shown %t:\n%s", got, body)
+			}
+			// Once delivered, the secret is gone for good.
+			env.Server.Store.Update(func(tx *data.Tx) error {
+				m, _ := tx.Mail(m.ID)
+				m.State = data.MailSent
+				mail.Erase(&m)
+				return tx.PutMail(m)
+			})
+			body = op.Get(fmt.Sprint("/operator/outbox/", m.ID)).Text("#mail-detail .mail-body")
+			if strings.Contains(body, pw) || !strings.Contains(body, "初回ログインパスワード："+mail.SentMark) {
+				t.Errorf("after delivery:\n%s", body)
+			}
+		})
 	}
 }

@@ -190,12 +190,17 @@ func mailSubjectsTo(t *testing.T, env *webtest.Env, to string) []string {
 
 var passwordLine = regexp.MustCompile(`初回ログインパスワード：(\S+)`)
 
-// mailedPassword is the password of the newest password mail to an address.
+// mailedPassword is the password of the newest password mail to an address, as the
+// mail is sent (the store holds it sealed).
 func mailedPassword(t *testing.T, env *webtest.Env, to string) string {
 	t.Helper()
 	ms := mails(t, env, to)
 	for i := len(ms) - 1; i >= 0; i-- {
-		if m := passwordLine.FindStringSubmatch(ms[i].Text); m != nil {
+		text, err := env.Server.Mail.Open(ms[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := passwordLine.FindStringSubmatch(text); m != nil {
 			return m[1]
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"inkan/app/domain/delivery"
 	"inkan/app/domain/mail"
 	"inkan/app/testkit/smtptest"
+	"inkan/app/trust/pki"
 	"inkan/data"
 	"inkan/views"
 )
@@ -49,7 +50,9 @@ func newEnv(t *testing.T, ms *smtptest.Server, cfg delivery.SMTP, edit func(*del
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	composer, err := mail.New(views.FS, "mail", serviceName, "https://keiyaku.example.jp")
+	master, _ := pki.NewMasterKey()
+	box, _ := pki.NewSecretBox(master, "mail secret")
+	composer, err := mail.New(views.FS, "mail", serviceName, "https://keiyaku.example.jp", box)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +65,7 @@ func newEnv(t *testing.T, ms *smtptest.Server, cfg delivery.SMTP, edit func(*del
 	}
 	o := delivery.Options{
 		SMTP: cfg, TLS: ms.ClientTLS, Sender: serviceName, LocalName: "keiyaku.example.jp",
-		Backoff: backoff, Timeout: 10 * time.Second, Now: c.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Mail: composer, Backoff: backoff, Timeout: 10 * time.Second, Now: c.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	if edit != nil {
 		edit(&o)
@@ -422,5 +425,51 @@ func TestOperatorResendsAFailedMail(t *testing.T) {
 	})
 	if err := e.store.Update(func(tx *data.Tx) error { return delivery.Resend(tx, 999, "operator:operator", e.clock.Now()) }); !errors.Is(err, data.ErrNotFound) {
 		t.Errorf("resend of a missing mail: %v", err)
+	}
+}
+
+func TestASecretIsSentThenErased(t *testing.T) {
+	ms := smtptest.Start(t, smtptest.Options{TLS: "starttls", DropFirst: 1})
+	e := newEnv(t, ms, delivery.SMTP{TLS: "starttls"}, nil)
+	const pw = "Kp4&x'_9Zq"
+	err := e.store.Update(func(tx *data.Tx) error {
+		return e.composer.Queue(tx, mail.Message{Template: "initial_password", To: []string{"sato@example.jp"}, Data: map[string]any{
+			"UserName": "佐藤 次郎", "Password": mail.Secret(pw),
+		}}, e.clock.Now())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var queued data.Mail
+	e.store.View(func(tx *data.Tx) error { ms, _ := tx.RecentMails(1); queued = ms[0]; return nil })
+	// A failed attempt keeps the secret for the next one.
+	if n := e.deliver(t); n != 0 {
+		t.Fatal("a dropped connection counted as sent")
+	}
+	if m := e.mail(t, queued.ID); m.Secret == nil || strings.Contains(m.Text, pw) {
+		t.Fatalf("after a failed attempt: %+v", m)
+	}
+	e.clock.Advance(backoff[0])
+	if n := e.deliver(t); n != 1 {
+		t.Fatalf("sent %d: %q", n, e.mail(t, queued.ID).LastError)
+	}
+	got := ms.Received()
+	msg, err := netmail.ReadMessage(bytes.NewReader(got[len(got)-1].Raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(base64.NewDecoder(base64.StdEncoding, msg.Body))
+	if !strings.Contains(string(body), "初回ログインパスワード："+pw+"\r\n") || strings.Contains(string(body), mail.SecretMark) {
+		t.Errorf("sent body:\n%s", body)
+	}
+	if id := msg.Header.Get("Message-ID"); id != queued.MessageID {
+		t.Errorf("Message-ID %q, want %q", id, queued.MessageID)
+	}
+	sent := e.mail(t, queued.ID)
+	if sent.State != data.MailSent || sent.Secret != nil || !strings.Contains(sent.Text, "初回ログインパスワード："+mail.SentMark) {
+		t.Errorf("sent mail %+v", sent)
+	}
+	if text, _ := e.composer.Open(sent); strings.Contains(text, pw) {
+		t.Error("the password opens after delivery")
 	}
 }

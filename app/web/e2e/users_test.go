@@ -18,7 +18,7 @@ func choice(label string) string {
 }
 
 // mailedPassword reads the initial password from the newest password mail in the
-// outbox to the address.
+// outbox to the address, opened as it is sent (the store holds it sealed).
 func mailedPassword(t *testing.T, s *site, to string) string {
 	t.Helper()
 	re := regexp.MustCompile(`初回ログインパスワード：(\S+)`)
@@ -27,7 +27,11 @@ func mailedPassword(t *testing.T, s *site, to string) string {
 		mails, err := tx.RecentMails(100)
 		for _, m := range mails {
 			if strings.Join(m.To, ",") == to {
-				if found := re.FindStringSubmatch(m.Text); found != nil {
+				text, err := s.env.Server.Mail.Open(m)
+				if err != nil {
+					return err
+				}
+				if found := re.FindStringSubmatch(text); found != nil {
 					pw = found[1]
 					break
 				}
