@@ -3,8 +3,11 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"io"
 	"log/slog"
 	"net"
+	netmail "net/mail"
 	"strings"
 	"sync"
 	"testing"
@@ -45,6 +48,29 @@ func TestServingDeliversTheOutbox(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+	// The admin's password went out in clear to the recipient, and no longer rests in
+	// the store.
+	var delivered bool
+	for _, m := range ms.Received() {
+		msg, err := netmail.ReadMessage(bytes.NewReader(m.Raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(base64.NewDecoder(base64.StdEncoding, msg.Body))
+		delivered = delivered || strings.Contains(string(body), "初回ログインパスワード："+env.Creds.AdminPassword+"\r\n")
+	}
+	if !delivered {
+		t.Error("the admin's password mail did not carry the password")
+	}
+	env.Server.Store.View(func(tx *data.Tx) error {
+		sent, err := tx.MailsInState(data.MailSent)
+		for _, m := range sent {
+			if m.Secret != nil || strings.Contains(m.Text, env.Creds.AdminPassword) {
+				t.Errorf("sent mail %d keeps its secret", m.ID)
+			}
+		}
+		return err
+	})
 }
 
 func sentMails(env *webtest.Env) int {
