@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -19,11 +20,7 @@ func TestGitignoreCoversTheREADMEExample(t *testing.T) {
 	}
 	ignored := strings.Fields(string(out))
 	for _, f := range files {
-		found := false
-		for _, g := range ignored {
-			found = found || g == f
-		}
-		if !found {
+		if !slices.Contains(ignored, f) {
 			t.Errorf("%s is not ignored", f)
 		}
 	}
