@@ -393,6 +393,9 @@ func TestChangeUserThroughConfirm(t *testing.T) {
 	if done.Status != http.StatusOK || !strings.Contains(done.Text("#user-detail"), "システム部") {
 		t.Fatalf("commit: %d\n%s", done.Status, done.Body)
 	}
+	if got := done.Text(`[role="status"]`); got != "利用者情報を変更しました。新しい初回ログインパスワードを利用者のメールアドレスに送信しました。" {
+		t.Errorf("message after a change with パスワード初期化: %q", got)
+	}
 	// 停止中 takes effect at once: the open session is refused.
 	if r := victim.Get("/"); r.Status != http.StatusSeeOther {
 		t.Errorf("suspended user's session still works: %d", r.Status)
@@ -411,7 +414,9 @@ func TestChangeUserThroughConfirm(t *testing.T) {
 	form.Set("seen", "")
 	confirm = c.Post("/admin/users/"+id+"/confirm", form)
 	form.Set("draft", confirm.Doc.Find(`input[name="draft"]`).AttrOr("value", ""))
-	c.Post("/admin/users/"+id+"/commit", form)
+	if got := c.Post("/admin/users/"+id+"/commit", form).Text(`[role="status"]`); got != "利用者情報を変更しました。" {
+		t.Errorf("message after a change without パスワード初期化: %q", got)
+	}
 	again := env.Client(t)
 	if r := again.Login(id, newPW); !strings.Contains(r.Body, "初回ログインパスワードを新しいパスワードに変更") {
 		t.Errorf("reset password not forced to change:\n%.500s", r.Body)
