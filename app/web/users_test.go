@@ -603,6 +603,7 @@ func TestAnotherCompanysUsersAreNotFound(t *testing.T) {
 
 func TestPersonalContactSettings(t *testing.T) {
 	env := webtest.New(t, webtest.Config(t))
+	old := storedUser(t, env, webtest.DemoCompanyID, env.Creds.AdminID)
 	c := adminClient(t, env)
 	c.Get("/settings")
 	if r := c.Post("/settings/contact", url.Values{"email": {"bad@"}, "tel": {"03-1"}}); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "メールアドレスの形式") {
@@ -619,5 +620,24 @@ func TestPersonalContactSettings(t *testing.T) {
 	})
 	if u.Email != "new@example.jp" || u.Tel != "090-1111-2222" {
 		t.Errorf("stored %q %q", u.Email, u.Tel)
+	}
+	// The old address is told, without the new one; the new address gets no notice.
+	var notices []data.Mail
+	for _, m := range mails(t, env, old.Email) {
+		if m.Template == "email_changed" {
+			notices = append(notices, m)
+		}
+	}
+	if len(notices) != 1 || !strings.HasSuffix(notices[0].Subject, "メールアドレス変更のお知らせ") ||
+		!strings.Contains(notices[0].Text, env.Creds.AdminID) || strings.Contains(notices[0].Text, "new@example.jp") {
+		t.Errorf("notice to the old address %s: %+v", old.Email, notices)
+	}
+	if n := len(mails(t, env, "new@example.jp")); n != 0 {
+		t.Errorf("%d mails to the new address", n)
+	}
+	// Saving the same address again (only the TEL changed) sends nothing more.
+	c.Post("/settings/contact", url.Values{"email": {"NEW@example.jp"}, "tel": {"090-1111-3333"}})
+	if n := len(mails(t, env, "new@example.jp")) + len(mails(t, env, "NEW@example.jp")); n != 0 {
+		t.Errorf("%d mails after saving the same address", n)
 	}
 }
