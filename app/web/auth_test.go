@@ -39,9 +39,14 @@ func TestFirstLoginForcesPasswordChange(t *testing.T) {
 			t.Errorf("password screen lacks %q", label)
 		}
 	}
-	// Every other screen sends the user back until the password is changed.
+	// Every other screen sends the user back until the password is changed, keeping
+	// the page asked for to go to afterwards.
 	for _, path := range []string{"/", "/admin", "/settings", "/admin/users/U000001"} {
-		if got := c.Get(path); got.Status != http.StatusSeeOther || got.Header.Get("Location") != "/password" {
+		want := "/password"
+		if path != "/" {
+			want += "?next=" + url.QueryEscape(path)
+		}
+		if got := c.Get(path); got.Status != http.StatusSeeOther || got.Header.Get("Location") != want {
 			t.Errorf("GET %s before the change: %d → %q", path, got.Status, got.Header.Get("Location"))
 		}
 	}

@@ -173,3 +173,28 @@ func TestOperatorUnlocksAndResetsACompanysAdmin(t *testing.T) {
 		}
 	}
 }
+
+// 自社利用者照会 and its export show a user whose lock is running as ロック中, and as
+// 利用中 again once the lock has run out.
+func TestUserListShowsARunningLock(t *testing.T) {
+	env := webtest.New(t, webtest.Config(t))
+	id, _ := env.AddUser(t, webtest.DemoCompanyID, account.RoleGeneral, "一般 花子")
+	c := adminClient(t, env)
+	lockByLogin(t, env.Client(t), id)
+	status := func() (screen, csv string) {
+		t.Helper()
+		row := c.Get("/admin/users?id=" + id).Doc.Find("#user-list tbody tr td")
+		rows := readCSV(t, strings.TrimPrefix(c.Get("/admin/users/export?format=csv&id="+id).Body, "\ufeff"))
+		if row.Length() != 8 || len(rows) != 2 {
+			t.Fatalf("%d cells, %d CSV rows", row.Length(), len(rows))
+		}
+		return row.Eq(6).Text(), rows[1][6]
+	}
+	if screen, csv := status(); screen != "ロック中" || csv != "ロック中" {
+		t.Errorf("locked user shows %q on screen, %q in the CSV", screen, csv)
+	}
+	env.Clock.Advance(account.LockDuration(1))
+	if screen, csv := status(); screen != "利用中" || csv != "利用中" {
+		t.Errorf("after the lock shows %q on screen, %q in the CSV", screen, csv)
+	}
+}

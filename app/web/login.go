@@ -12,11 +12,11 @@ import (
 )
 
 // loginView is a login screen: the company users' or the operators'. IDLabel is the
-// catalog key of the ID field's caption.
+// catalog key of the ID field's caption; Next the page to go to after the login.
 type loginView struct {
 	page
-	Action, IDLabel, LoginID string
-	screen                   string
+	Action, IDLabel, LoginID, Next string
+	screen                         string
 }
 
 func (h *handler) loginView(c *fiber.Ctx, id string) *loginView {
@@ -27,7 +27,9 @@ func (h *handler) loginShow(c *fiber.Ctx) error {
 	if stateOf(c).User != nil {
 		return redirect(c, "/")
 	}
-	return render(c, fiber.StatusOK, "auth/login", h.loginView(c, ""), layoutBare)
+	v := h.loginView(c, "")
+	v.Next = nextOf(c)
+	return render(c, fiber.StatusOK, "auth/login", v, layoutBare)
 }
 
 func (h *handler) loginSubmit(c *fiber.Ctx) error {
@@ -35,11 +37,15 @@ func (h *handler) loginSubmit(c *fiber.Ctx) error {
 	id := account.ClipID(strings.TrimSpace(c.FormValue("login")))
 	// Login applies account.NormalizeID: ｕ０００００１ is still the ID U000001.
 	token, _, err := h.Accounts.Login(id, c.FormValue("password"), h.clientAddress(c))
+	next := nextOf(c)
 	if err != nil {
-		return h.loginRefused(c, err, h.loginView(c, id))
+		v := h.loginView(c, id)
+		v.Next = next
+		return h.loginRefused(c, err, v)
 	}
 	h.setSessionCookie(c, cookieSession, "/", token)
-	return redirect(c, "/")
+	// A user with an initial password is sent on to the change, carrying next along.
+	return redirect(c, orTop(next))
 }
 
 // loginRefused shows the login screen again with the reason a person may be told.

@@ -124,7 +124,7 @@ func (h *handler) checkCSRF(c *fiber.Ctx) error {
 
 func (h *handler) requireUser(c *fiber.Ctx) error {
 	if stateOf(c).User == nil {
-		return redirect(c, "/login")
+		return redirect(c, withNext("/login", requested(c)))
 	}
 	return c.Next()
 }
@@ -133,7 +133,7 @@ func (h *handler) requireUser(c *fiber.Ctx) error {
 // screen before anything else (manual p.3).
 func (h *handler) requirePasswordChanged(c *fiber.Ctx) error {
 	if stateOf(c).User.MustChangePassword {
-		return redirect(c, "/password")
+		return redirect(c, withNext("/password", requested(c)))
 	}
 	return c.Next()
 }

@@ -10,16 +10,22 @@ import (
 
 // passwordView is パスワード変更, of a company user or of the operator (Action is where
 // the form posts): Forced on the first login, Done the catalog key of the message once
-// changed.
+// changed, Next the page to go to after a forced change.
 type passwordView struct {
 	page
 	Action string
 	Forced bool
 	Done   string
+	Next   string
 }
 
 func (h *handler) passwordView(c *fiber.Ctx) *passwordView {
-	return &passwordView{page: h.page(c, "password.title", "menu.settings"), Action: "/password", Forced: stateOf(c).User.MustChangePassword}
+	forced := stateOf(c).User.MustChangePassword
+	v := &passwordView{page: h.page(c, "password.title", "menu.settings"), Action: "/password", Forced: forced}
+	if forced {
+		v.Next = nextOf(c)
+	}
+	return v
 }
 
 func (h *handler) passwordShow(c *fiber.Ctx) error {
@@ -44,7 +50,7 @@ func (h *handler) passwordSubmit(c *fiber.Ctx) error {
 		return invalid(c, err, v, "auth/password", layoutMain)
 	}
 	if st.User.MustChangePassword {
-		return redirect(c, "/")
+		return redirect(c, orTop(v.Next))
 	}
 	v.Done = "password.done"
 	return render(c, fiber.StatusOK, "auth/password", v, layoutMain)

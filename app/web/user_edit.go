@@ -114,6 +114,7 @@ func (h *handler) userEditCommit(c *fiber.Ctx) error {
 		return err
 	}
 	var changed data.User
+	var reset bool
 	shown := parseUserChange(c)
 	err = h.Store.Update(func(tx *data.Tx) error {
 		d, err := changeDraftKind.Take(tx, draftToken(c), userActor(st), h.Accounts.Now())
@@ -128,10 +129,14 @@ func (h *handler) userEditCommit(c *fiber.Ctx) error {
 			return draft.ErrGone
 		}
 		changed, err = h.Accounts.Change(tx, st.Company.ID, d.UserID, st.User.ID, d.Change, d.Seen)
+		reset = d.Change.ResetPassword
 		return err
 	})
 	if err != nil {
 		return h.editRefused(c, err, shown)
+	}
+	if reset {
+		return h.renderUser(c, changed, "user.changed_reset")
 	}
 	return h.renderUser(c, changed, "user.changed")
 }

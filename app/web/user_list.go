@@ -41,7 +41,7 @@ func (h *handler) userList(c *fiber.Ctx) error {
 	f := parseRosterFilter(c)
 	var found roster.Page
 	err := h.Store.View(func(tx *data.Tx) (err error) {
-		found, err = roster.Find(tx, st.Company.ID, f, roster.ParsePage(c.Query("page")))
+		found, err = roster.Find(tx, st.Company.ID, f, roster.ParsePage(c.Query("page")), h.Accounts.Now())
 		return err
 	})
 	if err != nil {
@@ -93,7 +93,7 @@ func userRows(l i18n.Localizer, rows []roster.Row) template.HTML {
 		} else {
 			cell(none)
 		}
-		cell(l.T("status." + r.Status))
+		cell(l.T(r.StatusKey()))
 		cell(jst.Date(r.UpdatedAt))
 		b.WriteString("</tr>\n")
 	}
@@ -159,8 +159,8 @@ func (h *handler) userExport(c *fiber.Ctx) error {
 	if err != nil {
 		return fiber.NewError(fiber.StatusBadRequest, "error.bad_request")
 	}
-	f, l, companyID := parseRosterFilter(c), h.Catalogs.For(st.Lang), st.Company.ID
-	stamp := jst.Day(h.Accounts.Now())
+	f, l, companyID, now := parseRosterFilter(c), h.Catalogs.For(st.Lang), st.Company.ID, h.Accounts.Now()
+	stamp := jst.Day(now)
 	name, fallback := l.T("user.export_name")+"_"+stamp, "users_"+stamp
 	c.Set(fiber.HeaderContentType, format.ContentType())
 	c.Set(fiber.HeaderContentDisposition, format.ContentDisposition(name, fallback))
@@ -172,7 +172,7 @@ func (h *handler) userExport(c *fiber.Ctx) error {
 		started := time.Now()
 		sw, err := sheet.New(w, format, l.T("user.export_name"), roster.Header(l))
 		if err == nil {
-			err = roster.Export(h.Store, companyID, f, l, sw)
+			err = roster.Export(h.Store, companyID, f, now, l, sw)
 		}
 		if cerr := sw.Close(); err == nil {
 			err = cerr

@@ -398,6 +398,9 @@ func TestChangeUserThroughConfirm(t *testing.T) {
 	if done.Status != http.StatusOK || !strings.Contains(done.Text("#user-detail"), "システム部") {
 		t.Fatalf("commit: %d\n%s", done.Status, done.Body)
 	}
+	if got := done.Text(`[role="status"]`); got != "利用者情報を変更しました。新しい初回ログインパスワードを利用者のメールアドレスに送信しました。" {
+		t.Errorf("message after a change with パスワード初期化: %q", got)
+	}
 	// 停止中 takes effect at once: the open session is refused.
 	if r := victim.Get("/"); r.Status != http.StatusSeeOther {
 		t.Errorf("suspended user's session still works: %d", r.Status)
@@ -416,7 +419,9 @@ func TestChangeUserThroughConfirm(t *testing.T) {
 	form.Set("seen", "")
 	confirm = c.Post("/admin/users/"+id+"/confirm", form)
 	form.Set("draft", confirm.Doc.Find(`input[name="draft"]`).AttrOr("value", ""))
-	c.Post("/admin/users/"+id+"/commit", form)
+	if got := c.Post("/admin/users/"+id+"/commit", form).Text(`[role="status"]`); got != "利用者情報を変更しました。" {
+		t.Errorf("message after a change without パスワード初期化: %q", got)
+	}
 	again := env.Client(t)
 	if r := again.Login(id, newPW); !strings.Contains(r.Body, "初回ログインパスワードを新しいパスワードに変更") {
 		t.Errorf("reset password not forced to change:\n%.500s", r.Body)
@@ -603,6 +608,7 @@ func TestAnotherCompanysUsersAreNotFound(t *testing.T) {
 
 func TestPersonalContactSettings(t *testing.T) {
 	env := webtest.New(t, webtest.Config(t))
+	old := storedUser(t, env, webtest.DemoCompanyID, env.Creds.AdminID)
 	c := adminClient(t, env)
 	c.Get("/settings")
 	if r := c.Post("/settings/contact", url.Values{"email": {"bad@"}, "tel": {"03-1"}}); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "メールアドレスの形式") {
@@ -619,5 +625,24 @@ func TestPersonalContactSettings(t *testing.T) {
 	})
 	if u.Email != "new@example.jp" || u.Tel != "090-1111-2222" {
 		t.Errorf("stored %q %q", u.Email, u.Tel)
+	}
+	// The old address is told, without the new one; the new address gets no notice.
+	var notices []data.Mail
+	for _, m := range mails(t, env, old.Email) {
+		if m.Template == "email_changed" {
+			notices = append(notices, m)
+		}
+	}
+	if len(notices) != 1 || !strings.HasSuffix(notices[0].Subject, "メールアドレス変更のお知らせ") ||
+		!strings.Contains(notices[0].Text, env.Creds.AdminID) || strings.Contains(notices[0].Text, "new@example.jp") {
+		t.Errorf("notice to the old address %s: %+v", old.Email, notices)
+	}
+	if n := len(mails(t, env, "new@example.jp")); n != 0 {
+		t.Errorf("%d mails to the new address", n)
+	}
+	// Saving the same address again (only the TEL changed) sends nothing more.
+	c.Post("/settings/contact", url.Values{"email": {"NEW@example.jp"}, "tel": {"090-1111-3333"}})
+	if n := len(mails(t, env, "new@example.jp")) + len(mails(t, env, "NEW@example.jp")); n != 0 {
+		t.Errorf("%d mails after saving the same address", n)
 	}
 }

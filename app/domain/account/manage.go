@@ -124,6 +124,22 @@ func (s *Service) mailResetPassword(tx *data.Tx, t data.Tenant, u data.User, pw 
 	return nil
 }
 
+// mailEmailChanged tells the previous address of u that it no longer receives u's mail.
+func (s *Service) mailEmailChanged(t data.Tenant, tx *data.Tx, u data.User, previous string) error {
+	company, err := t.Company()
+	if err != nil {
+		return fmt.Errorf("notice of the mail address change of %s: %w", u.ID, err)
+	}
+	msg := inkanmail.Message{
+		Template: "email_changed", To: []string{previous}, CompanyID: u.CompanyID,
+		Data: map[string]any{"UserName": u.Name, "CompanyName": company.Name, "UserID": u.ID},
+	}
+	if err := s.mail.Queue(tx, msg, s.now()); err != nil {
+		return fmt.Errorf("notice of the mail address change of %s: %w", u.ID, err)
+	}
+	return nil
+}
+
 // checkAdminsRemain refuses the edits that would leave the company without a working
 // 管理用ID: an admin cannot demote or suspend themselves (they would lose this very
 // screen), and the last active admin stays an active admin.
@@ -255,9 +271,17 @@ func (s *Service) SetContact(companyID, userID, email, tel string) error {
 		if err != nil {
 			return err
 		}
+		previous := u.Email
 		u.Email, u.Tel, u.UpdatedAt = email, tel, s.now()
 		if err := t.PutUser(u); err != nil {
 			return fmt.Errorf("set contact of %s: %w", userID, err)
+		}
+		if previous != "" && !strings.EqualFold(previous, email) {
+			// The old address learns of the change: if someone else made it, its owner
+			// is the one who can tell.
+			if err := s.mailEmailChanged(t, tx, u, previous); err != nil {
+				return err
+			}
 		}
 		return tx.Audit(data.Event{Time: s.now(), CompanyID: companyID, Actor: userID, Action: "user.contact", Target: userID})
 	})

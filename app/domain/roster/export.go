@@ -3,6 +3,9 @@ package roster
 import (
 	"fmt"
 	"strconv"
+	"time"
+
+	"inkan/app/domain/account"
 
 	"inkan/app/locale/i18n"
 	"inkan/app/locale/jst"
@@ -31,9 +34,10 @@ func Header(l i18n.Localizer) []string {
 	return out
 }
 
-// Export writes every user matching f to w, in 利用者ID order, reading the store chunk
-// by chunk: memory stays flat however many users the company has.
-func Export(store *data.Store, companyID string, f Filter, l i18n.Localizer, w RowWriter) error {
+// Export writes every user matching f to w, in 利用者ID order and with the locks as
+// they are at now, reading the store chunk by chunk: memory stays flat however many
+// users the company has.
+func Export(store *data.Store, companyID string, f Filter, now time.Time, l i18n.Localizer, w RowWriter) error {
 	m := f.matcher()
 	var certified map[string]bool
 	after, no := "", 0
@@ -60,7 +64,7 @@ func Export(store *data.Store, companyID string, f Filter, l i18n.Localizer, w R
 				continue
 			}
 			no++
-			if err := w.Write(exportRow(no, u, certified[u.ID], l)); err != nil {
+			if err := w.Write(exportRow(no, u, certified[u.ID], now, l)); err != nil {
 				return fmt.Errorf("export users of %s: %w", companyID, err)
 			}
 		}
@@ -68,13 +72,13 @@ func Export(store *data.Store, companyID string, f Filter, l i18n.Localizer, w R
 	}
 }
 
-func exportRow(no int, u data.User, certified bool, l i18n.Localizer) []string {
+func exportRow(no int, u data.User, certified bool, now time.Time, l i18n.Localizer) []string {
 	cert := l.T("common.none")
 	if certified {
 		cert = l.T("common.yes")
 	}
 	return []string{
 		strconv.Itoa(no), u.ID, u.Name, u.Kana, l.T("role." + u.Role), cert,
-		l.T("status." + u.Status), jst.Date(u.UpdatedAt), u.Dept, u.Title, u.Tel, u.Email,
+		l.T(statusKey(u.Status, account.IsLocked(u.Lockout, now))), jst.Date(u.UpdatedAt), u.Dept, u.Title, u.Tel, u.Email,
 	}
 }

@@ -79,13 +79,13 @@ func TestExportMatchesTheScreen(t *testing.T) {
 	l := localizer(t)
 	for _, f := range []roster.Filter{{}, {Status: account.StatusSuspended}, {Name: "太郎0001"}, {ID: "u000005"}} {
 		var out collect
-		if err := roster.Export(store, companyID, f, l, &out); err != nil {
+		if err := roster.Export(store, companyID, f, time.Time{}, l, &out); err != nil {
 			t.Fatal(err)
 		}
 		var screen []string
 		for n := 1; ; n++ {
 			var p roster.Page
-			store.View(func(tx *data.Tx) (err error) { p, err = roster.Find(tx, companyID, f, n); return })
+			store.View(func(tx *data.Tx) (err error) { p, err = roster.Find(tx, companyID, f, n, time.Time{}); return })
 			for _, r := range p.Rows {
 				screen = append(screen, r.ID)
 			}
@@ -122,7 +122,7 @@ func BenchmarkExport(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					if err := roster.Export(store, companyID, roster.Filter{}, l, w); err != nil {
+					if err := roster.Export(store, companyID, roster.Filter{}, time.Time{}, l, w); err != nil {
 						b.Fatal(err)
 					}
 					if err := w.Close(); err != nil {

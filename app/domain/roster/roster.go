@@ -75,12 +75,26 @@ func (m *matcher) match(u *data.User) bool {
 	return true
 }
 
-// Row is one line of the result table.
+// Row is one line of the result table. Locked tells that repeated login failures lock
+// the user at the time of the search.
 type Row struct {
 	No                           int
 	ID, Name, Kana, Role, Status string
 	UpdatedAt                    time.Time
-	Certificate                  bool
+	Certificate, Locked          bool
+}
+
+// StatusKey is the catalog key of the row's 利用ステータス.
+func (r *Row) StatusKey() string { return statusKey(r.Status, r.Locked) }
+
+// statusKey is the catalog key of a 利用ステータス as the list and the export show it: a
+// running lock shows as ロック中, except on a suspended user, whom unlocking would not
+// let in either.
+func statusKey(status string, locked bool) string {
+	if locked && status == account.StatusActive {
+		return "status.locked"
+	}
+	return "status." + status
 }
 
 // Page is one page of the result with the figures of "N件中X～Y件目を表示".
@@ -93,9 +107,9 @@ type Page struct {
 	Pages  int
 }
 
-// Find returns page number n (from 1) of the users matching f, in 利用者ID order. A
-// page past the end answers the last page.
-func Find(tx *data.Tx, companyID string, f Filter, n int) (Page, error) {
+// Find returns page number n (from 1) of the users matching f, in 利用者ID order, with
+// the locks as they are at now. A page past the end answers the last page.
+func Find(tx *data.Tx, companyID string, f Filter, n int, now time.Time) (Page, error) {
 	t := tx.Tenant(companyID)
 	certified, err := certifiedUsers(t)
 	if err != nil {
@@ -107,7 +121,8 @@ func Find(tx *data.Tx, companyID string, f Filter, n int) (Page, error) {
 	hits := make([]Row, 0, PageSize)
 	err = t.EachUser(func(u *data.User) error {
 		if m.match(u) {
-			hits = append(hits, Row{ID: u.ID, Name: u.Name, Kana: u.Kana, Role: u.Role, Status: u.Status, UpdatedAt: u.UpdatedAt, Certificate: certified[u.ID]})
+			hits = append(hits, Row{ID: u.ID, Name: u.Name, Kana: u.Kana, Role: u.Role, Status: u.Status, UpdatedAt: u.UpdatedAt,
+				Certificate: certified[u.ID], Locked: account.IsLocked(u.Lockout, now)})
 		}
 		return nil
 	})
