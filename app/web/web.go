@@ -127,6 +127,7 @@ func (h *handler) routes(app *fiber.App) {
 	}
 	app.Get("/operator", operator(h.companyList)...)
 	app.Get("/operator/companies/new", operator(h.companyNew)...)
+	app.Get("/operator/companies/confirm", operator(h.companyShowConfirm)...)
 	app.Get("/operator/companies/:id", operator(h.companyShow)...)
 	app.Post("/operator/companies/:id/users/:user/unlock", operator(h.companyUnlockAdmin)...)
 	app.Post("/operator/companies/:id/users/:user/reset", operator(h.companyResetAdmin)...)
@@ -178,12 +179,16 @@ func (h *handler) routes(app *fiber.App) {
 // The fixed paths come first, so that /admin/users/new is not taken for an ID.
 func (h *handler) userRoutes(app *fiber.App, admin func(...fiber.Handler) []fiber.Handler) {
 	app.Get("/admin/users/new", admin(h.userNew)...)
+	app.Get("/admin/users/confirm", admin(h.userRegisterShowConfirm)...)
 	app.Post("/admin/users/confirm", admin(h.userRegisterConfirm)...)
 	app.Post("/admin/users/back", admin(h.userRegisterBack)...)
 	app.Post("/admin/users/commit", admin(h.userRegisterCommit)...)
 	app.Get("/admin/users", admin(h.userList)...)
 	app.Get("/admin/users/export", admin(h.userExport)...)
 	app.Get("/admin/users/:id", admin(h.userShow)...)
+	app.Get("/admin/users/:id/registered", admin(h.userRegistered)...)
+	app.Get("/admin/users/:id/deleted", admin(h.userDeleted)...)
+	app.Get("/admin/users/:id/confirm", admin(h.userEditShowConfirm)...)
 	app.Post("/admin/users/:id/unlock", admin(h.userUnlock)...)
 	app.Get("/admin/users/:id/edit", admin(h.userEdit)...)
 	app.Post("/admin/users/:id/confirm", admin(h.userEditConfirm)...)
