@@ -82,9 +82,14 @@ func New(d Deps) (*fiber.App, error) {
 		// applies one limit before routing, so the first upload route (PDF originals)
 		// raises this to the upload size, with StreamRequestBody, and adds a middleware
 		// refusing a body over formBodyLimit on every other route.
-		BodyLimit:    formBodyLimit,
-		ReadTimeout:  30 * time.Second,
-		WriteTimeout: 5 * time.Minute,
+		BodyLimit: formBodyLimit,
+		// The request line and headers must fit this buffer, or fasthttp answers 431 in
+		// English before any handler runs. The longest search (an ID of 64 and a name of
+		// 50 characters, 9 bytes each when percent-encoded) is far below; 16 KiB also
+		// takes a search several times over-long, so it gets the form and the message.
+		ReadBufferSize: 16 << 10,
+		ReadTimeout:    30 * time.Second,
+		WriteTimeout:   5 * time.Minute,
 		// Handlers copy what they keep; Immutable makes a forgotten copy harmless.
 		Immutable: true,
 		// No ProxyHeader: fiber would take the whole header as the address;
