@@ -117,7 +117,9 @@ func (h *handler) companyShowConfirm(c *fiber.Ctx) error {
 		return err
 	})
 	if err != nil {
-		return redirect(c, "/operator/companies/new")
+		// Rendered, not redirected: a history restore (Back) ignores HX-Redirect.
+		replaceURL(c, "/operator/companies/new")
+		return h.companyNew(c)
 	}
 	return h.renderCompanyConfirm(c, a, token)
 }

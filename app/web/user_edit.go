@@ -124,7 +124,9 @@ func (h *handler) userEditShowConfirm(c *fiber.Ctx) error {
 		return err
 	})
 	if err != nil || d.UserID != u.ID {
-		return redirect(c, editURL(u.ID))
+		// Rendered, not redirected: a history restore (Back) ignores HX-Redirect.
+		replaceURL(c, editURL(u.ID))
+		return h.userEdit(c)
 	}
 	return h.renderEditConfirm(c, u, d.Change, d.Seen, token)
 }

@@ -83,7 +83,9 @@ func (h *handler) userRegisterShowConfirm(c *fiber.Ctx) error {
 		return err
 	})
 	if err != nil {
-		return redirect(c, "/admin/users/new")
+		// Rendered, not redirected: a history restore (Back) ignores HX-Redirect.
+		replaceURL(c, "/admin/users/new")
+		return h.userNew(c)
 	}
 	return h.renderRegisterConfirm(c, in, token)
 }
