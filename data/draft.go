@@ -24,15 +24,26 @@ func (tx *Tx) PutDraft(d Draft) error {
 	return tx.put(bucketDrafts, d.Token, d)
 }
 
-// TakeDraft reads and deletes the draft with the token, if it belongs to owner and is of
-// the given kind; otherwise it answers ErrNotFound and changes nothing.
-func (tx *Tx) TakeDraft(token, owner, kind string) (Draft, error) {
+// Draft reads the draft with the token, if it belongs to owner and is of the given
+// kind; otherwise it answers ErrNotFound. The draft stays: a confirm screen shown again
+// (reload, Back) reads it, only 確定 takes it.
+func (tx *Tx) Draft(token, owner, kind string) (Draft, error) {
 	var d Draft
 	if err := tx.get(bucketDrafts, token, &d); err != nil {
 		return Draft{}, err
 	}
 	if d.Owner != owner || d.Kind != kind {
 		return Draft{}, ErrNotFound
+	}
+	return d, nil
+}
+
+// TakeDraft reads and deletes the draft with the token, if it belongs to owner and is of
+// the given kind; otherwise it answers ErrNotFound and changes nothing.
+func (tx *Tx) TakeDraft(token, owner, kind string) (Draft, error) {
+	d, err := tx.Draft(token, owner, kind)
+	if err != nil {
+		return Draft{}, err
 	}
 	if err := tx.del(bucketDrafts, token); err != nil {
 		return Draft{}, fmt.Errorf("data: consume draft: %w", err)

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/url"
+
 	"github.com/gofiber/fiber/v2"
 
 	"inkan/app/domain/account"
@@ -86,6 +88,7 @@ func (h *handler) companyNew(c *fiber.Ctx) error {
 
 // companyBack is 戻る on the confirm screen: the input screen with what was typed.
 func (h *handler) companyBack(c *fiber.Ctx) error {
+	pushURL(c, "/operator/companies/new")
 	return render(c, fiber.StatusOK, "operator/company_new", h.onboardView(c, parseApplication(c)), layoutOperator)
 }
 
@@ -93,12 +96,35 @@ func (h *handler) companyBack(c *fiber.Ctx) error {
 func (h *handler) companyConfirm(c *fiber.Ctx) error {
 	a := parseApplication(c).Normalize()
 	if errs := a.Validate(); len(errs) > 0 {
+		replaceURL(c, "/operator/companies/new")
 		return invalid(c, errs, h.onboardView(c, a), "operator/company_new", layoutOperator)
 	}
 	token, err := keepDraft(h, onboardDraft, operatorActor(stateOf(c)), a)
 	if err != nil {
 		return err
 	}
+	pushURL(c, "/operator/companies/confirm?"+url.Values{"draft": {token}}.Encode())
+	return h.renderCompanyConfirm(c, a, token)
+}
+
+// companyShowConfirm is the confirm screen again at its GET address, from the draft; a
+// used or expired one leads back to the input screen.
+func (h *handler) companyShowConfirm(c *fiber.Ctx) error {
+	token := c.Query("draft")
+	var a company.Application
+	err := h.Store.View(func(tx *data.Tx) (err error) {
+		a, err = onboardDraft.Peek(tx, token, operatorActor(stateOf(c)), h.Accounts.Now())
+		return err
+	})
+	if err != nil {
+		// Rendered, not redirected: a history restore (Back) ignores HX-Redirect.
+		replaceURL(c, "/operator/companies/new")
+		return h.companyNew(c)
+	}
+	return h.renderCompanyConfirm(c, a, token)
+}
+
+func (h *handler) renderCompanyConfirm(c *fiber.Ctx, a company.Application, token string) error {
 	v := &onboardConfirmView{page: h.page(c, "operator.onboard_confirm", "operator.onboard"), Form: a, Draft: token}
 	v.PlanLabel, v.Options = v.L.T(a.Plan.LabelKey()), optionChoices(v.L, a.Options)
 	for _, o := range v.Options {
@@ -128,8 +154,11 @@ func (h *handler) companyCommit(c *fiber.Ctx) error {
 		return err
 	})
 	if err != nil {
+		pushURL(c, "/operator/companies/new")
 		return commitRefused(c, err, h.onboardView(c, shown), "operator/company_new", layoutOperator)
 	}
+	// 企業詳細 is the GET screen standing for 完了: reload and Back show the company.
+	pushURL(c, "/operator/companies/"+url.PathEscape(created.ID))
 	v := h.view(c, "operator.onboard_done", "operator.onboard")
 	v["Company"], v["Admin"] = created, admin
 	return render(c, fiber.StatusOK, "operator/company_done", v, layoutOperator)

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/url"
+
 	"github.com/gofiber/fiber/v2"
 
 	"inkan/app/domain/account"
@@ -44,6 +46,7 @@ func (h *handler) companyResetAdmin(c *fiber.Ctx) error {
 
 // companyActed shows 企業詳細 after an action: with its message, or with the refusal.
 func (h *handler) companyActed(c *fiber.Ctx, err error, done string) error {
+	replaceURL(c, "/operator/companies/"+url.PathEscape(c.Params("id")))
 	if err != nil {
 		return h.renderCompany(c, "", err)
 	}

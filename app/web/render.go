@@ -102,6 +102,13 @@ func render(c *fiber.Ctx, status int, name string, v any, layout string) error {
 	return nil
 }
 
+// pushURL and replaceURL name the GET address of the screen a POST answers with: htmx
+// puts it in the address bar instead of the POST's own, so that reload and Back find
+// the screen again and no POST is ever repeated from the history. push is for a new
+// step of a flow, replace for the same screen shown again (a refusal, a message).
+func pushURL(c *fiber.Ctx, to string)    { c.Set("HX-Push-Url", to) }
+func replaceURL(c *fiber.Ctx, to string) { c.Set("HX-Replace-Url", to) }
+
 func isFragmentRequest(c *fiber.Ctx) bool {
 	return c.Get("HX-Request") == "true" && c.Get("HX-Boosted") == "" && c.Get("HX-History-Restore-Request") == ""
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"inkan/app/domain/account"
 	"inkan/data"
 )
 
@@ -40,9 +41,28 @@ func (h *handler) userDelete(c *fiber.Ctx) error {
 	})
 	v := h.deleteView(c, u)
 	if err != nil {
+		replaceURL(c, userURL(u.ID)+"/delete")
 		return invalid(c, err, v, "admin/user_delete", layoutMain)
 	}
+	pushURL(c, userURL(u.ID)+"/deleted")
 	return render(c, fiber.StatusOK, "admin/user_deleted", v, layoutMain)
+}
+
+// userDeleted is the 完了 screen of 削除 again at its GET address: only for a deleted
+// ID of this company.
+func (h *handler) userDeleted(c *fiber.Ctx) error {
+	var u data.User
+	err := h.Store.View(func(tx *data.Tx) (err error) {
+		u, err = tx.Tenant(stateOf(c).Company.ID).User(c.Params("id"))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if account.IsLive(u) {
+		return data.ErrNotFound
+	}
+	return render(c, fiber.StatusOK, "admin/user_deleted", h.deleteView(c, u), layoutMain)
 }
 
 // userAPI is the API ID button: the API is a later release, and the screen says so.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"net/url"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -84,8 +85,12 @@ func (h *handler) userEditBack(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	pushURL(c, editURL(u.ID))
 	return render(c, fiber.StatusOK, "admin/user_edit", h.editView(c, u, parseUserChange(c), parseSeen(c)), layoutMain)
 }
+
+func userURL(id string) string { return "/admin/users/" + url.PathEscape(id) }
+func editURL(id string) string { return userURL(id) + "/edit" }
 
 func (h *handler) userEditConfirm(c *fiber.Ctx) error {
 	u, err := h.loadUser(c)
@@ -94,12 +99,39 @@ func (h *handler) userEditConfirm(c *fiber.Ctx) error {
 	}
 	ch, seen := parseUserChange(c).Normalize(), parseSeen(c)
 	if errs := ch.Validate(); len(errs) > 0 {
+		replaceURL(c, editURL(u.ID))
 		return invalid(c, errs, h.editView(c, u, ch, seen), "admin/user_edit", layoutMain)
 	}
 	token, err := keepDraft(h, changeDraftKind, userActor(stateOf(c)), changeDraft{UserID: u.ID, Change: ch, Seen: seen})
 	if err != nil {
 		return err
 	}
+	pushURL(c, userURL(u.ID)+"/confirm?"+url.Values{"draft": {token}}.Encode())
+	return h.renderEditConfirm(c, u, ch, seen, token)
+}
+
+// userEditShowConfirm is the confirm screen again at its GET address, from the draft
+// kept for this user; a used or expired one leads back to the input screen.
+func (h *handler) userEditShowConfirm(c *fiber.Ctx) error {
+	u, err := h.loadUser(c)
+	if err != nil {
+		return err
+	}
+	token := c.Query("draft")
+	var d changeDraft
+	err = h.Store.View(func(tx *data.Tx) (err error) {
+		d, err = changeDraftKind.Peek(tx, token, userActor(stateOf(c)), h.Accounts.Now())
+		return err
+	})
+	if err != nil || d.UserID != u.ID {
+		// Rendered, not redirected: a history restore (Back) ignores HX-Redirect.
+		replaceURL(c, editURL(u.ID))
+		return h.userEdit(c)
+	}
+	return h.renderEditConfirm(c, u, d.Change, d.Seen, token)
+}
+
+func (h *handler) renderEditConfirm(c *fiber.Ctx, u data.User, ch account.UserChange, seen time.Time, token string) error {
 	v := &userEditConfirmView{page: h.page(c, "user.edit_confirm_title", "menu.admin"), Target: u, Form: ch, Seen: seen.Format(time.RFC3339Nano), Draft: token}
 	v.RoleLabel, v.StatusLabel = v.L.T("role."+ch.Role), v.L.T("status."+ch.Status)
 	return render(c, fiber.StatusOK, "admin/user_edit_confirm", v, layoutMain)
@@ -135,6 +167,7 @@ func (h *handler) userEditCommit(c *fiber.Ctx) error {
 	if err != nil {
 		return h.editRefused(c, err, shown)
 	}
+	pushURL(c, userURL(changed.ID))
 	if reset {
 		return h.renderUser(c, changed, "user.changed_reset")
 	}
@@ -154,5 +187,6 @@ func (h *handler) editRefused(c *fiber.Ctx, refusal error, shown account.UserCha
 	if errors.As(refusal, &errs) && errs[""] == "error.changed_meanwhile" {
 		seen = u.UpdatedAt
 	}
+	pushURL(c, editURL(u.ID))
 	return commitRefused(c, refusal, h.editView(c, u, shown, seen), "admin/user_edit", layoutMain)
 }

@@ -39,6 +39,16 @@ type userListView struct {
 func (h *handler) userList(c *fiber.Ctx) error {
 	st := stateOf(c)
 	f := parseRosterFilter(c)
+	v := &userListView{page: h.page(c, "user.list_title", "menu.admin"), Filter: f}
+	l := v.L
+	v.Statuses = append([]fieldOption{{Label: l.T("common.all")}},
+		choices(l, "status", "status.", []string{account.StatusActive, account.StatusSuspended}, f.Status)...)
+	if errs := f.Validate(); len(errs) > 0 {
+		// The form with the message, inside the result part too: the htmx search
+		// swaps only that part.
+		v.Alert = "error.search_too_long"
+		return invalid(c, errs, v, "admin/user_list", layoutMain)
+	}
 	var found roster.Page
 	err := h.Store.View(func(tx *data.Tx) (err error) {
 		found, err = roster.Find(tx, st.Company.ID, f, roster.ParsePage(c.Query("page")), h.Accounts.Now())
@@ -47,10 +57,6 @@ func (h *handler) userList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := &userListView{page: h.page(c, "user.list_title", "menu.admin"), Filter: f}
-	l := v.L
-	v.Statuses = append([]fieldOption{{Label: l.T("common.all")}},
-		choices(l, "status", "status.", []string{account.StatusActive, account.StatusSuspended}, f.Status)...)
 	if found.Total > 0 {
 		v.Count = l.T("common.range", found.Total, found.From, found.To)
 	}

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/url"
+
 	"github.com/gofiber/fiber/v2"
 
 	"inkan/app/domain/account"
@@ -51,6 +53,7 @@ func (h *handler) userNew(c *fiber.Ctx) error {
 
 // userRegisterBack is 戻る: the input screen with what was typed.
 func (h *handler) userRegisterBack(c *fiber.Ctx) error {
+	pushURL(c, "/admin/users/new")
 	return render(c, fiber.StatusOK, "admin/user_register", h.registerView(c, parseUserInput(c)), layoutMain)
 }
 
@@ -59,12 +62,35 @@ func (h *handler) userRegisterBack(c *fiber.Ctx) error {
 func (h *handler) userRegisterConfirm(c *fiber.Ctx) error {
 	in := parseUserInput(c).Normalize()
 	if errs := in.Validate(); len(errs) > 0 {
+		replaceURL(c, "/admin/users/new")
 		return invalid(c, errs, h.registerView(c, in), "admin/user_register", layoutMain)
 	}
 	token, err := keepDraft(h, registerDraft, userActor(stateOf(c)), in)
 	if err != nil {
 		return err
 	}
+	pushURL(c, "/admin/users/confirm?"+url.Values{"draft": {token}}.Encode())
+	return h.renderRegisterConfirm(c, in, token)
+}
+
+// userRegisterShowConfirm is the confirm screen again at its GET address, from the
+// draft; a used or expired one leads back to the input screen.
+func (h *handler) userRegisterShowConfirm(c *fiber.Ctx) error {
+	token := c.Query("draft")
+	var in account.UserInput
+	err := h.Store.View(func(tx *data.Tx) (err error) {
+		in, err = registerDraft.Peek(tx, token, userActor(stateOf(c)), h.Accounts.Now())
+		return err
+	})
+	if err != nil {
+		// Rendered, not redirected: a history restore (Back) ignores HX-Redirect.
+		replaceURL(c, "/admin/users/new")
+		return h.userNew(c)
+	}
+	return h.renderRegisterConfirm(c, in, token)
+}
+
+func (h *handler) renderRegisterConfirm(c *fiber.Ctx, in account.UserInput, token string) error {
 	v := &userRegisterConfirmView{page: h.page(c, "user.register_confirm_title", "menu.admin"), Form: in, Draft: token}
 	v.RoleLabel = v.L.T("role." + in.Role)
 	return render(c, fiber.StatusOK, "admin/user_register_confirm", v, layoutMain)
@@ -88,8 +114,24 @@ func (h *handler) userRegisterCommit(c *fiber.Ctx) error {
 		return err
 	})
 	if err != nil {
+		pushURL(c, "/admin/users/new")
 		return commitRefused(c, err, h.registerView(c, shown), "admin/user_register", layoutMain)
 	}
+	pushURL(c, "/admin/users/"+url.PathEscape(u.ID)+"/registered")
+	return h.renderRegistered(c, u)
+}
+
+// userRegistered is the 完了 screen again at its GET address: the user of this company
+// that was registered.
+func (h *handler) userRegistered(c *fiber.Ctx) error {
+	u, err := h.loadUser(c)
+	if err != nil {
+		return err
+	}
+	return h.renderRegistered(c, u)
+}
+
+func (h *handler) renderRegistered(c *fiber.Ctx, u data.User) error {
 	v := h.view(c, "user.register_done_title", "menu.admin")
 	v["Target"] = u
 	return render(c, fiber.StatusOK, "admin/user_done", v, layoutMain)

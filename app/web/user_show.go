@@ -30,6 +30,7 @@ func (h *handler) userUnlock(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	replaceURL(c, userURL(u.ID))
 	return h.renderUser(c, u, "user.unlocked")
 }
 

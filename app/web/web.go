@@ -84,9 +84,14 @@ func New(d Deps) (*fiber.App, error) {
 		// applies one limit before routing, so the first upload route (PDF originals)
 		// raises this to the upload size, with StreamRequestBody, and adds a middleware
 		// refusing a body over formBodyLimit on every other route.
-		BodyLimit:    formBodyLimit,
-		ReadTimeout:  30 * time.Second,
-		WriteTimeout: 5 * time.Minute,
+		BodyLimit: formBodyLimit,
+		// The request line and headers must fit this buffer, or fasthttp answers 431 in
+		// English before any handler runs. The longest search (an ID of 64 and a name of
+		// 50 characters, 9 bytes each when percent-encoded) is far below; 16 KiB also
+		// takes a search several times over-long, so it gets the form and the message.
+		ReadBufferSize: 16 << 10,
+		ReadTimeout:    30 * time.Second,
+		WriteTimeout:   5 * time.Minute,
 		// Handlers copy what they keep; Immutable makes a forgotten copy harmless.
 		Immutable: true,
 		// No ProxyHeader: fiber would take the whole header as the address;
@@ -129,6 +134,7 @@ func (h *handler) routes(app *fiber.App) {
 	}
 	app.Get("/operator", operator(h.companyList)...)
 	app.Get("/operator/companies/new", operator(h.companyNew)...)
+	app.Get("/operator/companies/confirm", operator(h.companyShowConfirm)...)
 	app.Get("/operator/companies/:id", operator(h.companyShow)...)
 	app.Post("/operator/companies/:id/users/:user/unlock", operator(h.companyUnlockAdmin)...)
 	app.Post("/operator/companies/:id/users/:user/reset", operator(h.companyResetAdmin)...)
@@ -180,12 +186,16 @@ func (h *handler) routes(app *fiber.App) {
 // The fixed paths come first, so that /admin/users/new is not taken for an ID.
 func (h *handler) userRoutes(app *fiber.App, admin func(...fiber.Handler) []fiber.Handler) {
 	app.Get("/admin/users/new", admin(h.userNew)...)
+	app.Get("/admin/users/confirm", admin(h.userRegisterShowConfirm)...)
 	app.Post("/admin/users/confirm", admin(h.userRegisterConfirm)...)
 	app.Post("/admin/users/back", admin(h.userRegisterBack)...)
 	app.Post("/admin/users/commit", admin(h.userRegisterCommit)...)
 	app.Get("/admin/users", admin(h.userList)...)
 	app.Get("/admin/users/export", admin(h.userExport)...)
 	app.Get("/admin/users/:id", admin(h.userShow)...)
+	app.Get("/admin/users/:id/registered", admin(h.userRegistered)...)
+	app.Get("/admin/users/:id/deleted", admin(h.userDeleted)...)
+	app.Get("/admin/users/:id/confirm", admin(h.userEditShowConfirm)...)
 	app.Post("/admin/users/:id/unlock", admin(h.userUnlock)...)
 	app.Get("/admin/users/:id/edit", admin(h.userEdit)...)
 	app.Post("/admin/users/:id/confirm", admin(h.userEditConfirm)...)

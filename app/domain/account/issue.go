@@ -48,6 +48,9 @@ func (in UserInput) Normalize() UserInput {
 // input method types by default, instead of refusing them.
 func normalizeTel(s string) string { return norm.NFKC.String(strings.TrimSpace(s)) }
 
+// MaxNameLength is the most characters of a 利用者名 or 利用者名カナ.
+const MaxNameLength = 50
+
 // Validate checks a normalized input field by field.
 func (in UserInput) Validate() form.Errors {
 	errs := form.Errors{}
@@ -57,8 +60,8 @@ func (in UserInput) Validate() form.Errors {
 	for field, v := range map[string]string{"name": in.Name, "kana": in.Kana, "dept": in.Dept, "title": in.Title} {
 		errs.Line(field, v)
 	}
-	requiredMax(errs, "name", in.Name, 50)
-	requiredMax(errs, "kana", in.Kana, 50)
+	requiredMax(errs, "name", in.Name, MaxNameLength)
+	requiredMax(errs, "kana", in.Kana, MaxNameLength)
 	if _, ok := kana.Katakana(in.Kana); in.Kana != "" && !ok {
 		errs.Add("kana", "error.kana")
 	}

@@ -56,11 +56,21 @@ func (k Kind[T]) Keep(tx *data.Tx, owner string, v T, now time.Time) (string, er
 // Call it inside the transaction that writes the result: when that transaction fails
 // or is rolled back, the draft is not consumed either.
 func (k Kind[T]) Take(tx *data.Tx, token, owner string, now time.Time) (T, error) {
+	return k.read(tx.TakeDraft, token, owner, now)
+}
+
+// Peek is Take without consuming the draft: the confirm screen shown again at its GET
+// address (reload, Back) from what 確認 kept. It answers as Take does.
+func (k Kind[T]) Peek(tx *data.Tx, token, owner string, now time.Time) (T, error) {
+	return k.read(tx.Draft, token, owner, now)
+}
+
+func (k Kind[T]) read(get func(token, owner, kind string) (data.Draft, error), token, owner string, now time.Time) (T, error) {
 	var v T
 	if token == "" {
 		return v, ErrGone
 	}
-	d, err := tx.TakeDraft(token, owner, k.Name)
+	d, err := get(token, owner, k.Name)
 	if errors.Is(err, data.ErrNotFound) {
 		return v, ErrGone
 	}

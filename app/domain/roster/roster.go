@@ -4,6 +4,9 @@
 package roster
 
 import (
+	"unicode/utf8"
+
+	"inkan/app/domain/form"
 	"net/url"
 	"strconv"
 	"strings"
@@ -36,6 +39,19 @@ func (f Filter) Normalize() Filter {
 		f.Status = ""
 	}
 	return f
+}
+
+// Validate refuses a filter no user can match for its length: an ID longer than any
+// issued, a name longer than a 利用者名 or its カナ may be.
+func (f Filter) Validate() form.Errors {
+	errs := form.Errors{}
+	if utf8.RuneCountInString(f.ID) > account.MaxIDLength {
+		errs.Add("id", "error.too_long")
+	}
+	if utf8.RuneCountInString(f.Name) > account.MaxNameLength {
+		errs.Add("name", "error.too_long")
+	}
+	return errs
 }
 
 // Values is the filter as query parameters, for paging links, the pushed URL and the
