@@ -2,6 +2,10 @@ package web
 
 import (
 	"fmt"
+	"html"
+	"html/template"
+	"strconv"
+	"strings"
 
 	"inkan/app/domain/form"
 	"inkan/app/locale/i18n"
@@ -31,6 +35,16 @@ type formField struct {
 	Options []fieldOption
 	Error   string
 	Hint    string
+
+	// What the partial draws, worked out once by fieldFunc: the template then reads
+	// fields instead of calling eq and or, which cost it far more.
+	Group, Static, Textarea, Select bool
+	// Labelled is true when the whole field is a <label> around one input.
+	Labelled  bool
+	ShowValue bool
+	// RequiredMark is the translated 必須 mark of a required field.
+	RequiredMark string
+	Attrs        template.HTMLAttr
 }
 
 // fieldOption is one radio or checkbox of a group; a checkbox group's boxes have names
@@ -42,8 +56,48 @@ type fieldOption struct {
 	Checked bool
 }
 
-// Group reports whether the field is drawn as a group of choices.
-func (f formField) Group() bool { return f.Type == "radio" || f.Type == "checkbox" }
+// attrs are the input's optional attributes (id, placeholder, maxlength, inputmode,
+// autocomplete, autofocus, required, aria-invalid), each value escaped. They are
+// written here rather than by a conditional per attribute in partials/field: a field
+// costs the template a microsecond or so per action, and forms sit on busy screens
+// such as 自社利用者照会.
+func (f formField) attrs() template.HTMLAttr {
+	var b strings.Builder
+	attr := func(name, v string) {
+		if v != "" {
+			b.WriteString(" " + name + `="` + html.EscapeString(v) + `"`)
+		}
+	}
+	attr("id", f.ID)
+	attr("placeholder", f.Placeholder)
+	if f.MaxLength > 0 {
+		attr("maxlength", strconv.Itoa(f.MaxLength))
+	}
+	attr("inputmode", f.InputMode)
+	attr("autocomplete", f.Autocomplete)
+	for _, on := range []struct {
+		set  bool
+		attr string
+	}{{f.Autofocus, " autofocus"}, {f.Must, " required"}, {f.Error != "", ` aria-invalid="true"`}} {
+		if on.set {
+			b.WriteString(on.attr)
+		}
+	}
+	return template.HTMLAttr(b.String())
+}
+
+// settle works out what partials/field draws for f.
+func (f *formField) settle(l i18n.Localizer) {
+	f.Group = f.Type == "radio" || f.Type == "checkbox"
+	f.Static = f.Type == "static"
+	f.Textarea, f.Select = f.Type == "textarea", f.Type == "select"
+	f.Labelled = !f.Group && !f.Static
+	f.ShowValue = f.Type != "password"
+	if f.Required {
+		f.RequiredMark = l.T("form.required")
+	}
+	f.Attrs = f.attrs()
+}
 
 // fieldPage is what a form's view gives partials/field: its language and its messages.
 type fieldPage interface {
@@ -121,6 +175,7 @@ func fieldFunc(p fieldPage, name, labelKey string, opts ...any) (formField, erro
 	if msg := errs[name]; msg != "" {
 		f.Error = l.T(msg)
 	}
+	f.settle(l)
 	return f, nil
 }
 

@@ -115,13 +115,18 @@ var templateSamples = map[string]func(p page) any{
 	},
 	"admin/user_list": func(p page) any {
 		sample := sampleUser()
-		return &userListView{
-			page: p, Filter: roster.Filter{}, Count: "1",
-			Statuses:  choices(p.L, "status", "status.", []string{"active"}, "active"),
+		v := &userListView{
+			page: p, Filter: roster.Filter{ID: "U000001", Status: "active"}, Count: "1",
 			Rows:      userRows(p.L, []roster.Row{{No: 1, ID: sample.ID, Name: sample.Name, Kana: sample.Kana, Role: sample.Role, Status: sample.Status, UpdatedAt: sample.UpdatedAt, Certificate: true}}),
 			PageLinks: []pageLink{},
 			Exports:   exportLinks(p.L, map[string][]string{}),
 		}
+		v.Errors = form.Errors{"name": "error.search_too_long"}
+		var err error
+		if v.Search, err = searchFields(v, v.Filter); err != nil {
+			panic(err)
+		}
+		return v
 	},
 
 	"operator/companies": func(p page) any {

@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -26,8 +25,10 @@ func parseRosterFilter(c *fiber.Ctx) roster.Filter {
 // userListView is 自社利用者照会: the search form and one page of the result.
 type userListView struct {
 	page
-	Filter    roster.Filter
-	Statuses  []fieldOption
+	Filter roster.Filter
+	// Search are the fields of the search form, made here rather than by the field
+	// template function: its arguments go through reflection, and this page is busy.
+	Search    []formField
 	Count     string
 	Rows      template.HTML
 	PageLinks []pageLink
@@ -41,16 +42,20 @@ func (h *handler) userList(c *fiber.Ctx) error {
 	f := parseRosterFilter(c)
 	v := &userListView{page: h.page(c, "user.list_title", "menu.admin"), Filter: f}
 	l := v.L
-	v.Statuses = append([]fieldOption{{Label: l.T("common.all")}},
-		choices(l, "status", "status.", []string{account.StatusActive, account.StatusSuspended}, f.Status)...)
-	if errs := f.Validate(); len(errs) > 0 {
+	errs := f.Validate()
+	v.Errors = errs
+	var err error
+	if v.Search, err = searchFields(v, f); err != nil {
+		return err
+	}
+	if len(errs) > 0 {
 		// The form with the message, inside the result part too: the htmx search
 		// swaps only that part.
 		v.Alert = "error.search_too_long"
-		return invalid(c, errs, v, "admin/user_list", layoutMain)
+		return render(c, fiber.StatusUnprocessableEntity, "admin/user_list", v, layoutMain)
 	}
 	var found roster.Page
-	err := h.Store.View(func(tx *data.Tx) (err error) {
+	err = h.Store.View(func(tx *data.Tx) (err error) {
 		found, err = roster.Find(tx, st.Company.ID, f, roster.ParsePage(c.Query("page")), h.Accounts.Now())
 		return err
 	})
@@ -74,36 +79,69 @@ func userRows(l i18n.Localizer, rows []roster.Row) template.HTML {
 	if len(rows) == 0 {
 		return ""
 	}
+	// Labels are looked up once per value, not once per row.
+	labels := map[string]string{}
+	label := func(key string) string {
+		s, ok := labels[key]
+		if !ok {
+			s = l.T(key)
+			labels[key] = s
+		}
+		return s
+	}
 	yes, none := l.T("common.yes"), l.T("common.none")
-	var b strings.Builder
-	b.Grow(len(rows) * 256)
+	b := make([]byte, 0, len(rows)*256)
 	cell := func(s string) {
-		b.WriteString("<td>")
-		b.WriteString(html.EscapeString(s))
-		b.WriteString("</td>")
+		b = append(b, "<td>"...)
+		b = append(b, html.EscapeString(s)...)
+		b = append(b, "</td>"...)
 	}
 	for i := range rows {
 		r := &rows[i]
-		b.WriteString("<tr><td>")
-		b.WriteString(strconv.Itoa(r.No))
-		b.WriteString(`</td><td><a href="/admin/users/`)
-		b.WriteString(html.EscapeString(url.PathEscape(r.ID)))
-		b.WriteString(`">`)
-		b.WriteString(html.EscapeString(r.ID))
-		b.WriteString("</a></td>")
+		b = append(b, "<tr><td>"...)
+		b = strconv.AppendInt(b, int64(r.No), 10)
+		b = append(b, `</td><td><a href="/admin/users/`...)
+		b = append(b, html.EscapeString(url.PathEscape(r.ID))...)
+		b = append(b, `">`...)
+		b = append(b, html.EscapeString(r.ID)...)
+		b = append(b, "</a></td>"...)
 		cell(r.Name)
 		cell(r.Kana)
-		cell(l.T("role." + r.Role))
+		cell(label(roster.RoleKey(r.Role)))
 		if r.Certificate {
 			cell(yes)
 		} else {
 			cell(none)
 		}
-		cell(l.T(r.StatusKey()))
-		cell(jst.Date(r.UpdatedAt))
-		b.WriteString("</tr>\n")
+		cell(label(r.StatusKey()))
+		b = append(b, "<td>"...)
+		b = jst.AppendDate(b, r.UpdatedAt)
+		b = append(b, "</td></tr>\n"...)
 	}
-	return template.HTML(b.String())
+	return template.HTML(b)
+}
+
+// searchFields are the 利用者ID, 利用者名 and 利用ステータス fields of the search form.
+func searchFields(v *userListView, f roster.Filter) ([]formField, error) {
+	l := v.L
+	statuses := append([]fieldOption{{Label: l.T("common.all")}},
+		choices(l, "status", "status.", []string{account.StatusActive, account.StatusSuspended}, f.Status)...)
+	specs := []struct {
+		name, label string
+		opts        []any
+	}{
+		{"id", "user.id", []any{"value", f.ID, "placeholder", "U000001", "maxlength", account.MaxIDLength}},
+		{"name", "user.name", []any{"value", f.Name, "maxlength", account.MaxNameLength}},
+		{"status", "user.status", []any{"type", "select", "options", statuses}},
+	}
+	out := make([]formField, len(specs))
+	for i, sp := range specs {
+		var err error
+		if out[i], err = fieldFunc(v, sp.name, sp.label, sp.opts...); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // pageLink is one link of the pager.

@@ -103,12 +103,28 @@ type Row struct {
 // StatusKey is the catalog key of the row's 利用ステータス.
 func (r *Row) StatusKey() string { return statusKey(r.Status, r.Locked) }
 
+// RoleKey is the catalog key of a 権限.
+func RoleKey(role string) string {
+	switch role {
+	case account.RoleAdmin:
+		return "role.admin"
+	case account.RoleGeneral:
+		return "role.general"
+	}
+	return "role." + role
+}
+
 // statusKey is the catalog key of a 利用ステータス as the list and the export show it: a
 // running lock shows as ロック中, except on a suspended user, whom unlocking would not
 // let in either.
 func statusKey(status string, locked bool) string {
-	if locked && status == account.StatusActive {
+	switch {
+	case locked && status == account.StatusActive:
 		return "status.locked"
+	case status == account.StatusActive:
+		return "status.active"
+	case status == account.StatusSuspended:
+		return "status.suspended"
 	}
 	return "status." + status
 }

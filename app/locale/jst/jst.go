@@ -22,6 +22,9 @@ func In(t time.Time) time.Time { return t.In(Zone) }
 // Date is t's calendar date in Japan, as the screens show it (2026/12/01).
 func Date(t time.Time) string { return t.In(Zone).Format(DateLayout) }
 
+// AppendDate appends Date(t) to b.
+func AppendDate(b []byte, t time.Time) []byte { return t.In(Zone).AppendFormat(b, DateLayout) }
+
 // DateTime is t to the minute in Japan, as the screens show it (2026/12/01 09:30).
 func DateTime(t time.Time) string { return t.In(Zone).Format(DateTimeLayout) }
 
