@@ -36,15 +36,19 @@ type formField struct {
 	Error   string
 	Hint    string
 
-	// What the partial draws, worked out once by fieldFunc: the template then reads
-	// fields instead of calling eq and or, which cost it far more.
-	Group, Static, Textarea, Select bool
+	// What the partial draws, worked out once by settle: the template then reads a
+	// few fields instead of calling eq and or and sub-templates, which cost it far more
+	// (forms sit on busy screens such as 自社利用者照会).
+	Input, Group, Static, Textarea, Select bool
 	// Labelled is true when the whole field is a <label> around one input.
 	Labelled  bool
 	ShowValue bool
-	// RequiredMark is the translated 必須 mark of a required field.
-	RequiredMark string
-	Attrs        template.HTMLAttr
+	Class     string
+	// Caption is the label with its 必須 mark, Message the refusal or else the hint,
+	// Attrs the input's optional attributes: each written here, its text escaped.
+	Caption template.HTML
+	Message template.HTML
+	Attrs   template.HTMLAttr
 }
 
 // fieldOption is one radio or checkbox of a group; a checkbox group's boxes have names
@@ -91,10 +95,25 @@ func (f *formField) settle(l i18n.Localizer) {
 	f.Group = f.Type == "radio" || f.Type == "checkbox"
 	f.Static = f.Type == "static"
 	f.Textarea, f.Select = f.Type == "textarea", f.Type == "select"
+	f.Input = !f.Group && !f.Static && !f.Textarea && !f.Select
 	f.Labelled = !f.Group && !f.Static
 	f.ShowValue = f.Type != "password"
-	if f.Required {
-		f.RequiredMark = l.T("form.required")
+	f.Class = "field"
+	if f.Wide {
+		f.Class = "field wide"
+	}
+	if f.Label != "" {
+		caption := "<span>" + html.EscapeString(f.Label)
+		if f.Required {
+			caption += `<span class="req">` + html.EscapeString(l.T("form.required")) + "</span>"
+		}
+		f.Caption = template.HTML(caption + "</span>")
+	}
+	switch {
+	case f.Error != "":
+		f.Message = template.HTML(`<div class="error">` + html.EscapeString(f.Error) + "</div>")
+	case f.Hint != "":
+		f.Message = template.HTML(`<div class="hint">` + html.EscapeString(f.Hint) + "</div>")
 	}
 	f.Attrs = f.attrs()
 }
