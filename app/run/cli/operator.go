@@ -3,8 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"inkan/app/domain/account"
 	"inkan/app/run/config"
@@ -36,10 +34,7 @@ func operatorCommand(env Env, args []string) error {
 	if len(rest) == 1 {
 		login = rest[0]
 	}
-	if _, err := os.Stat(filepath.Join(cfg.DataDir, data.FileName)); err != nil {
-		return fmt.Errorf("no store in %s", cfg.DataDir)
-	}
-	store, err := data.Open(cfg.DataDir)
+	store, err := openStore(cfg.DataDir)
 	if err != nil {
 		return err
 	}

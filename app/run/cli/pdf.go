@@ -44,13 +44,24 @@ func pdfCommand(env Env, args []string) error {
 // openInstalled builds the installation of an initialised data directory. The tools
 // refuse an empty directory rather than making a CA nobody will use.
 func openInstalled(env Env, name string, args []string, extra func(*flag.FlagSet)) (*server.Server, []string, error) {
-	s, rest, err := buildWith(env, name, args, extra, func(dir string) error {
-		if _, err := os.Stat(filepath.Join(dir, data.FileName)); err != nil {
-			return fmt.Errorf("no store in %s: run `inkan init --data %s` first", dir, dir)
-		}
-		return nil
-	})
-	return s, rest, err
+	return buildWith(env, name, args, extra, requireStore)
+}
+
+// requireStore refuses a data directory with no store in it: the commands that work on
+// an installation do not make an empty one.
+func requireStore(dir string) error {
+	if _, err := os.Stat(filepath.Join(dir, data.FileName)); err != nil {
+		return fmt.Errorf("no store in %s: run `inkan init --data %s` first", dir, dir)
+	}
+	return nil
+}
+
+// openStore opens the store of an initialised data directory.
+func openStore(dir string) (*data.Store, error) {
+	if err := requireStore(dir); err != nil {
+		return nil, err
+	}
+	return data.Open(dir)
 }
 
 func pdfSign(env Env, args []string) error {

@@ -29,10 +29,7 @@ func reindex(env Env, args []string) error {
 	if len(rest) != 0 {
 		return errors.New("usage: inkan reindex [--data DIR]")
 	}
-	if _, err := os.Stat(filepath.Join(cfg.DataDir, data.FileName)); err != nil {
-		return fmt.Errorf("no store in %s", cfg.DataDir)
-	}
-	store, err := data.Open(cfg.DataDir)
+	store, err := openStore(cfg.DataDir)
 	if err != nil {
 		return err
 	}
