@@ -148,8 +148,16 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 	case errors.As(err, &fe):
 		code = fe.Code
 		msg = fe.Message
-		if code == fiber.StatusNotFound || code == fiber.StatusMethodNotAllowed {
+		switch {
+		case code == fiber.StatusNotFound || code == fiber.StatusMethodNotAllowed:
 			msg = "error.not_found"
+		case code == fiber.StatusRequestEntityTooLarge || code == fiber.StatusRequestHeaderFieldsTooLarge:
+			// fiber and fasthttp answer these before any handler, in English.
+			msg = "error.request_too_large"
+		default:
+			if _, ok := h.Catalogs.For(i18n.Default).Lookup(msg); !ok {
+				msg = "error.bad_request"
+			}
 		}
 	case errors.Is(err, data.ErrNotFound):
 		code, msg = fiber.StatusNotFound, "error.not_found"

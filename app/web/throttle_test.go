@@ -3,6 +3,7 @@ package web_test
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -138,9 +139,21 @@ func TestLoginInputIsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusRequestEntityTooLarge {
-		t.Errorf("1 MiB form: %d, want 413", resp.StatusCode)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), "送信された内容が大きすぎます") {
+		t.Errorf("1 MiB form: %d, want 413 with the Japanese message\n%.300s", resp.StatusCode, body)
+	}
+
+	// A query longer than any search needs is refused before routing, in Japanese too.
+	longQuery, err := http.Get("http://" + ln.Addr().String() + "/admin/users?name=" + strings.Repeat("%E5%90%8D", 3000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(longQuery.Body)
+	longQuery.Body.Close()
+	if longQuery.StatusCode != http.StatusRequestHeaderFieldsTooLarge || !strings.Contains(string(body), "送信された内容が大きすぎます") {
+		t.Errorf("27 KB query: %d, want 431 with the Japanese message\n%.300s", longQuery.StatusCode, body)
 	}
 }
 
