@@ -111,11 +111,7 @@ func (h *handler) companyConfirm(c *fiber.Ctx) error {
 // used or expired one leads back to the input screen.
 func (h *handler) companyShowConfirm(c *fiber.Ctx) error {
 	token := c.Query("draft")
-	var a company.Application
-	err := h.Store.View(func(tx *data.Tx) (err error) {
-		a, err = onboardDraft.Peek(tx, token, operatorActor(stateOf(c)), h.Accounts.Now())
-		return err
-	})
+	a, err := peekDraft(h, onboardDraft, token, operatorActor(stateOf(c)))
 	if err != nil {
 		// Rendered, not redirected: a history restore (Back) ignores HX-Redirect.
 		replaceURL(c, "/operator/companies/new")

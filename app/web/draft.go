@@ -21,6 +21,17 @@ func keepDraft[T any](h *handler, k draft.Kind[T], owner string, v T) (string, e
 	return token, err
 }
 
+// peekDraft reads the draft of a confirm screen's GET address (reload, Back) without
+// taking it.
+func peekDraft[T any](h *handler, k draft.Kind[T], token, owner string) (T, error) {
+	var v T
+	err := h.Store.View(func(tx *data.Tx) (err error) {
+		v, err = k.Peek(tx, token, owner, h.Accounts.Now())
+		return err
+	})
+	return v, err
+}
+
 // confirmed reports whether Take found the draft: its values are then what the input
 // screen shows again after a refusal (the values confirmed, whatever the hidden fields
 // of the confirm screen say), also when they no longer pass the rules.

@@ -45,13 +45,16 @@ func stateOf(c *fiber.Ctx) *state {
 // company screens), loads who is behind it and picks the language.
 func (h *handler) identify(c *fiber.Ctx) error {
 	st := stateOf(c)
-	st.Lang = h.Catalogs.Match(c.Get(fiber.HeaderAcceptLanguage))
 	if isOperatorPath(c.Path()) {
 		if err := h.identifyOperator(c, st); err != nil {
 			return err
 		}
 	} else if err := h.identifyUser(c, st); err != nil {
 		return err
+	}
+	if st.Lang == "" {
+		// The browser's languages only when the user chose none under 個人設定.
+		st.Lang = h.Catalogs.Match(c.Get(fiber.HeaderAcceptLanguage))
 	}
 	if st.User != nil || st.Operator != nil {
 		// What a logged-in user sees is theirs alone: after ログアウト, Back must not

@@ -118,11 +118,7 @@ func (h *handler) userEditShowConfirm(c *fiber.Ctx) error {
 		return err
 	}
 	token := c.Query("draft")
-	var d changeDraft
-	err = h.Store.View(func(tx *data.Tx) (err error) {
-		d, err = changeDraftKind.Peek(tx, token, userActor(stateOf(c)), h.Accounts.Now())
-		return err
-	})
+	d, err := peekDraft(h, changeDraftKind, token, userActor(stateOf(c)))
 	if err != nil || d.UserID != u.ID {
 		// Rendered, not redirected: a history restore (Back) ignores HX-Redirect.
 		replaceURL(c, editURL(u.ID))

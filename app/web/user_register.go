@@ -77,11 +77,7 @@ func (h *handler) userRegisterConfirm(c *fiber.Ctx) error {
 // draft; a used or expired one leads back to the input screen.
 func (h *handler) userRegisterShowConfirm(c *fiber.Ctx) error {
 	token := c.Query("draft")
-	var in account.UserInput
-	err := h.Store.View(func(tx *data.Tx) (err error) {
-		in, err = registerDraft.Peek(tx, token, userActor(stateOf(c)), h.Accounts.Now())
-		return err
-	})
+	in, err := peekDraft(h, registerDraft, token, userActor(stateOf(c)))
 	if err != nil {
 		// Rendered, not redirected: a history restore (Back) ignores HX-Redirect.
 		replaceURL(c, "/admin/users/new")

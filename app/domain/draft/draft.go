@@ -75,7 +75,7 @@ func (k Kind[T]) read(get func(token, owner, kind string) (data.Draft, error), t
 		return v, ErrGone
 	}
 	if err != nil {
-		return v, fmt.Errorf("draft: take %s: %w", k.Name, err)
+		return v, fmt.Errorf("draft: read %s: %w", k.Name, err)
 	}
 	if now.Sub(d.CreatedAt) > MaxAge {
 		return v, ErrGone
