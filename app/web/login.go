@@ -50,23 +50,33 @@ func (h *handler) loginSubmit(c *fiber.Ctx) error {
 
 // loginRefused shows the login screen again with the reason a person may be told.
 func (h *handler) loginRefused(c *fiber.Ctx, err error, v *loginView) error {
-	status, alert := fiber.StatusUnauthorized, "login.error.credentials"
-	switch {
-	case errors.Is(err, account.ErrLocked):
-		status, alert = fiber.StatusLocked, "login.error.locked"
-	case errors.Is(err, account.ErrSuspended):
-		status, alert = fiber.StatusForbidden, "login.error.suspended"
-	case errors.Is(err, account.ErrThrottled):
-		status, alert = fiber.StatusTooManyRequests, "login.error.throttled"
-		var t *account.ThrottledError
-		if errors.As(err, &t) {
-			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(t.RetryAfter.Seconds()))))
-		}
-	case !errors.Is(err, account.ErrBadCredentials):
+	status, alert, err := h.loginRefusal(c, err)
+	if err != nil {
 		return err
 	}
 	v.Alert = alert
 	return render(c, status, v.screen, v, layoutBare)
+}
+
+// loginRefusal is the status and the catalog key of the message for a refused login
+// (by password or passkey), setting Retry-After when throttled; err for any other
+// error.
+func (h *handler) loginRefusal(c *fiber.Ctx, err error) (int, string, error) {
+	switch {
+	case errors.Is(err, account.ErrLocked):
+		return fiber.StatusLocked, "login.error.locked", nil
+	case errors.Is(err, account.ErrSuspended):
+		return fiber.StatusForbidden, "login.error.suspended", nil
+	case errors.Is(err, account.ErrThrottled):
+		var t *account.ThrottledError
+		if errors.As(err, &t) {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(t.RetryAfter.Seconds()))))
+		}
+		return fiber.StatusTooManyRequests, "login.error.throttled", nil
+	case errors.Is(err, account.ErrBadCredentials):
+		return fiber.StatusUnauthorized, "login.error.credentials", nil
+	}
+	return 0, "", err
 }
 
 func (h *handler) setSessionCookie(c *fiber.Ctx, name, path, token string) {

@@ -75,6 +75,7 @@ var operatorMenu = []section{
 	{Key: "operator.onboard", Path: "/operator/companies/new"},
 	{Key: "operator.notices", Path: "/operator/notices"},
 	{Key: "operator.outbox", Path: "/operator/outbox"},
+	{Key: "operator.passkeys", Path: "/operator/passkeys"},
 }
 
 // menuEntry is a menu link as partials/menu_items draws it, its label translated.

@@ -10,17 +10,25 @@ type settingsView struct {
 	page
 	Email, Tel, Done string
 	Languages        []fieldOption
+	Passkeys         passkeyPanel
 }
 
-func (h *handler) settingsView(c *fiber.Ctx, email, tel string) *settingsView {
+func (h *handler) settingsView(c *fiber.Ctx, email, tel string) (*settingsView, error) {
 	v := &settingsView{page: h.page(c, "settings.title", "menu.settings"), Email: email, Tel: tel}
 	v.Languages = choices(v.L, "lang", "lang.", h.Catalogs.Languages(), v.L.Lang)
-	return v
+	var err error
+	v.Passkeys, err = h.passkeyPanel(c, userPasskeys)
+	return v, err
 }
 
 func (h *handler) settingsShow(c *fiber.Ctx) error {
 	u := stateOf(c).User
-	return render(c, fiber.StatusOK, "settings/index", h.settingsView(c, u.Email, u.Tel), layoutMain)
+	v, err := h.settingsView(c, u.Email, u.Tel)
+	if err != nil {
+		return err
+	}
+	v.Done = passkeyDone(c)
+	return render(c, fiber.StatusOK, "settings/index", v, layoutMain)
 }
 
 func (h *handler) settingsSave(c *fiber.Ctx) error {
@@ -33,7 +41,10 @@ func (h *handler) settingsSave(c *fiber.Ctx) error {
 		return err
 	}
 	st.Lang = lang
-	v := h.settingsView(c, st.User.Email, st.User.Tel)
+	v, err := h.settingsView(c, st.User.Email, st.User.Tel)
+	if err != nil {
+		return err
+	}
 	v.Done = "settings.saved"
 	return render(c, fiber.StatusOK, "settings/index", v, layoutMain)
 }
@@ -43,7 +54,10 @@ func (h *handler) settingsSave(c *fiber.Ctx) error {
 func (h *handler) settingsContact(c *fiber.Ctx) error {
 	st := stateOf(c)
 	email, tel := c.FormValue("email"), c.FormValue("tel")
-	v := h.settingsView(c, email, tel)
+	v, err := h.settingsView(c, email, tel)
+	if err != nil {
+		return err
+	}
 	if err := h.Accounts.SetContact(st.Company.ID, st.User.ID, email, tel); err != nil {
 		return invalid(c, err, v, "settings/index", layoutMain)
 	}

@@ -45,6 +45,9 @@ var templateSamples = map[string]func(p page) any{
 	"partials/user_confirm_rows": func(p page) any { return sampleRegisterConfirm(p) },
 	"partials/user_hidden":       func(p page) any { return sampleRegisterConfirm(p) },
 	"partials/login_form":        func(p page) any { return sampleLogin(p, "auth/login") },
+	"partials/passkeys": func(p page) any {
+		return &settingsView{page: p, Passkeys: samplePasskeys("/settings/passkeys")}
+	},
 
 	"auth/login":     func(p page) any { return sampleLogin(p, "auth/login") },
 	"operator/login": func(p page) any { return sampleLogin(p, "operator/login") },
@@ -74,7 +77,7 @@ var templateSamples = map[string]func(p page) any{
 	},
 	"settings/index": func(p page) any {
 		p.Errors = form.Errors{"email": "error.email"}
-		v := &settingsView{page: p, Email: "a@example.com", Tel: "03", Done: "settings.saved"}
+		v := &settingsView{page: p, Email: "a@example.com", Tel: "03", Done: "settings.saved", Passkeys: samplePasskeys("/settings/passkeys")}
 		v.Languages = choices(p.L, "lang", "lang.", []string{"ja", "en"}, p.L.Lang)
 		return v
 	},
@@ -170,6 +173,9 @@ var templateSamples = map[string]func(p page) any{
 		m := sampleMail()
 		return &outboxView{page: *operatorPage(p), SMTP: true, Mails: []data.Mail{m}, Failed: 1, Mail: &m, Note: "outbox.resent"}
 	},
+	"operator/passkeys": func(p page) any {
+		return &operatorPasskeysView{page: *operatorPage(p), Done: "passkey.added", Passkeys: samplePasskeys("/operator/passkeys")}
+	},
 	"operator/mail_show": func(p page) any {
 		m := sampleMail()
 		return &outboxView{page: *operatorPage(p), Mail: &m, Note: "outbox.resent"}
@@ -192,6 +198,11 @@ func sampleUser() data.User {
 
 func sampleCompany() data.Company {
 	return data.Company{ID: "C000001", Name: "株式会社サンプル", Plan: string(company.PlanOneSide), Options: data.CompanyOptions{BulkSign: true, Projects: true, StorageExtension: true, API: true}}
+}
+
+func samplePasskeys(base string) passkeyPanel {
+	t := time.Date(2024, 4, 1, 9, 0, 0, 0, time.UTC)
+	return passkeyPanel{Base: base, Passkeys: []data.Passkey{{ID: "cred1", Name: "会社のPC", CreatedAt: t}, {ID: "cred2", Name: "iPhone", CreatedAt: t, LastUsedAt: &t}}}
 }
 
 func sampleNotice() data.Notice {

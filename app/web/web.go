@@ -17,6 +17,7 @@ import (
 	"inkan/app/domain/company"
 	"inkan/app/domain/delivery"
 	"inkan/app/domain/mail"
+	"inkan/app/domain/passkey"
 	"inkan/app/locale/i18n"
 	"inkan/app/locale/jst"
 	"inkan/app/run/config"
@@ -32,6 +33,7 @@ type Deps struct {
 	Accounts  *account.Service
 	Onboarder company.Onboarder
 	Certs     *certificate.Service
+	Passkeys  *passkey.Service
 	Delivery  *delivery.Worker // nil without an SMTP server
 	Mail      *mail.Composer
 	Catalogs  *i18n.Catalogs
@@ -161,6 +163,7 @@ func (h *handler) routes(app *fiber.App) {
 	app.Post("/settings", user(h.settingsSave)...)
 	app.Post("/settings/contact", user(h.settingsContact)...)
 	h.userRoutes(app, admin)
+	h.passkeyRoutes(app, user, operator)
 	for _, s := range menu {
 		chain := user
 		if s.AdminOnly {

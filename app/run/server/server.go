@@ -26,6 +26,7 @@ import (
 	"inkan/app/domain/contract"
 	"inkan/app/domain/delivery"
 	"inkan/app/domain/mail"
+	"inkan/app/domain/passkey"
 	"inkan/app/locale/i18n"
 	"inkan/app/run/config"
 	"inkan/app/trust/pki"
@@ -52,6 +53,7 @@ type Server struct {
 	Accounts  *account.Service
 	Onboarder company.Onboarder
 	Certs     *certificate.Service
+	Passkeys  *passkey.Service
 	Delivery  *delivery.Worker // nil when no SMTP server is configured
 	Search    *search.Engine
 	Web       *fiber.App
@@ -107,6 +109,9 @@ func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *dat
 	if s.Certs, err = certificate.Open(s.Store, master, s.Mail, cfg.CAName, cfg.BaseURL, now); err != nil {
 		return nil, err
 	}
+	if s.Passkeys, err = passkey.New(s.Store, s.Accounts, cfg.BaseURL, cfg.ServiceName, now); err != nil {
+		return nil, err
+	}
 	catalogs, err := i18n.Load()
 	if err != nil {
 		return nil, err
@@ -119,7 +124,7 @@ func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *dat
 			log.Warn("catalog key missing", "lang", lang, "key", key)
 		}
 	})
-	s.Web, err = web.New(web.Deps{Config: cfg, Store: s.Store, Accounts: s.Accounts, Onboarder: s.Onboarder, Certs: s.Certs, Delivery: s.Delivery, Mail: s.Mail, Catalogs: catalogs, Log: log})
+	s.Web, err = web.New(web.Deps{Config: cfg, Store: s.Store, Accounts: s.Accounts, Onboarder: s.Onboarder, Certs: s.Certs, Passkeys: s.Passkeys, Delivery: s.Delivery, Mail: s.Mail, Catalogs: catalogs, Log: log})
 	if err != nil {
 		return nil, err
 	}

@@ -27,11 +27,26 @@ type site struct {
 
 func startSite(t *testing.T) *site {
 	t.Helper()
-	env := webtest.New(t, webtest.Config(t))
+	return startSiteAt(t, "")
+}
+
+// startSiteAt is startSite with the base URL on host (with the port the server got),
+// for the screens whose browser API needs a name, not an address: WebAuthn takes
+// localhost, never 127.0.0.1, as the relying party. An empty host keeps the default.
+func startSiteAt(t *testing.T, host string) *site {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	base := "http://" + ln.Addr().String()
+	cfg := webtest.Config(t)
+	if host != "" {
+		_, port, _ := net.SplitHostPort(ln.Addr().String())
+		base = "http://" + net.JoinHostPort(host, port)
+		cfg.BaseURL = base
+	}
+	env := webtest.New(t, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- env.Server.ServeListener(ctx, ln) }()
@@ -41,7 +56,7 @@ func startSite(t *testing.T) *site {
 			t.Errorf("server: %v", err)
 		}
 	})
-	return &site{env: env, base: "http://" + ln.Addr().String()}
+	return &site{env: env, base: base}
 }
 
 // newBrowser starts a fresh headless Chromium with the flags this workplace needs (no

@@ -1,0 +1,180 @@
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/webauthn"
+	"github.com/chromedp/chromedp"
+
+	"inkan/app/testkit/webtest"
+	"inkan/data"
+)
+
+// withAuthenticator gives the browser a software passkey authenticator (Chromium's
+// virtual one, through the DevTools protocol) that verifies the user at once.
+func withAuthenticator(t *testing.T, b context.Context) {
+	t.Helper()
+	if _, err := chromedp.Call(b, webauthn.Enable, webauthn.EnableParams{}); err != nil {
+		t.Fatalf("enable WebAuthn: %v", err)
+	}
+	_, err := chromedp.Call(b, webauthn.AddVirtualAuthenticator, webauthn.AddVirtualAuthenticatorParams{
+		Options: &webauthn.VirtualAuthenticatorOptions{
+			Protocol: webauthn.AuthenticatorProtocolCtap2, Ctap2version: webauthn.Ctap2versionCtap21,
+			Transport: webauthn.AuthenticatorTransportInternal, HasResidentKey: true,
+			HasUserVerification: true, IsUserVerified: true, AutomaticPresenceSimulation: true,
+		},
+	})
+	if err != nil {
+		t.Fatalf("add virtual authenticator: %v", err)
+	}
+}
+
+func registerPasskey(name string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.SendKeys(field("パスキーの名前"), name),
+		chromedp.Click(button("パスキーを登録")),
+		chromedp.WaitVisible(`//div[@role="status"][normalize-space()="パスキーを登録しました。"]`),
+		chromedp.WaitVisible(`//table[@id="passkeys"]//td[normalize-space()=`+"'"+name+"'"+`]`),
+	)
+}
+
+// passkeyRefused waits for the login screen's passkey message.
+func passkeyRefused(t *testing.T, b context.Context) string {
+	t.Helper()
+	if err := chromedp.Do(b, chromedp.Click(button("パスキーでログイン")), chromedp.WaitVisible(`[data-passkey-message]`)); err != nil {
+		t.Fatal(err)
+	}
+	return text(t, b, `[data-passkey-message]`)
+}
+
+// TestPasskeyLogin: a user registers a passkey under 個人設定 and logs in with it
+// instead of ID and password; a locked account stays locked for its passkey, a reset
+// password is changed first, a removed passkey logs nobody in.
+func TestPasskeyLogin(t *testing.T) {
+	site := startSiteAt(t, "localhost")
+	b := newBrowser(t)
+	withAuthenticator(t, b)
+	admin := site.env.Creds.AdminID
+	err := chromedp.Do(b,
+		login(site.base, admin, site.env.Creds.AdminPassword),
+		changePassword(site.env.Creds.AdminPassword, "Kensetsu-2026"),
+		chromedp.Navigate(site.base+"/settings"),
+		heading("個人設定"),
+		registerPasskey("会社のPC"),
+		chromedp.Click(button("ログアウト")),
+		heading("ログイン"),
+		chromedp.Click(button("パスキーでログイン")),
+		chromedp.WaitVisible(`#mylist`),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if who := text(t, b, `header .who`); !strings.Contains(who, "管理 太郎") {
+		t.Errorf("logged in with the passkey as %q", who)
+	}
+	if err := chromedp.Do(b, chromedp.Navigate(site.base+"/settings"), heading("個人設定")); err != nil {
+		t.Fatal(err)
+	}
+	if used := text(t, b, `#passkeys tbody tr td:nth-child(3)`); used == "未使用" {
+		t.Errorf("last use not recorded: %q", used)
+	}
+
+	// Five wrong passwords lock the ID; its passkey does not get past the lock.
+	if err := chromedp.Do(b, chromedp.Click(button("ログアウト")), heading("ログイン")); err != nil {
+		t.Fatal(err)
+	}
+	c := site.env.Client(t)
+	for range 5 {
+		c.Login(admin, "wrong-password-1")
+	}
+	if msg := passkeyRefused(t, b); !strings.Contains(msg, "ロック") {
+		t.Errorf("locked account's passkey login says %q", msg)
+	}
+
+	// The operator's パスワード初期化 lifts the lock; the passkey login then leads to
+	// the forced change of the new initial password first.
+	err = site.env.Server.Store.Update(func(tx *data.Tx) error {
+		return site.env.Server.Accounts.ResetAdminPassword(tx, webtest.DemoCompanyID, admin, "operator:operator")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b, chromedp.Navigate(site.base+"/login"), chromedp.Click(button("パスキーでログイン")), heading("パスワード変更")); err != nil {
+		t.Fatalf("passkey login after a reset: %v", err)
+	}
+
+	// Removed, the passkey logs nobody in.
+	err = chromedp.Do(b,
+		chromedp.SendKeys(field("現在のパスワード"), mailedPassword(t, site, emailOf(t, site, admin))),
+		chromedp.SendKeys(field("新しいパスワード"), "Kensetsu-2027"),
+		chromedp.SendKeys(field("新しいパスワード(確認)"), "Kensetsu-2027"),
+		chromedp.Click(button("確定")),
+		chromedp.WaitVisible(`#mylist`),
+		chromedp.Navigate(site.base+"/settings"),
+		heading("個人設定"),
+		chromedp.Click(`//table[@id="passkeys"]`+button("削除")),
+		chromedp.WaitVisible(`//div[@role="status"][normalize-space()="パスキーを削除しました。"]`),
+		chromedp.Click(button("ログアウト")),
+		heading("ログイン"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg := passkeyRefused(t, b); !strings.Contains(msg, "このパスキーではログインできません") {
+		t.Errorf("removed passkey's login says %q", msg)
+	}
+}
+
+// emailOf is the mail address of a user of the demo company.
+func emailOf(t *testing.T, s *site, userID string) string {
+	t.Helper()
+	var email string
+	err := s.env.Server.Store.View(func(tx *data.Tx) error {
+		u, err := tx.Tenant(webtest.DemoCompanyID).User(userID)
+		email = u.Email
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return email
+}
+
+// TestOperatorPasskey: the operator registers a passkey on the console's パスキー
+// screen and logs in with it; the users' login screen does not take it.
+func TestOperatorPasskey(t *testing.T) {
+	site := startSiteAt(t, "localhost")
+	b := newBrowser(t)
+	withAuthenticator(t, b)
+	err := chromedp.Do(b,
+		chromedp.Navigate(site.base+"/operator/login"),
+		heading("ログイン"),
+		chromedp.SendKeys(field("運営者ID"), site.env.Creds.OperatorLogin),
+		chromedp.SendKeys(field("パスワード"), site.env.Creds.OperatorPassword),
+		chromedp.Click(button("ログイン")),
+		heading("パスワード変更"),
+		chromedp.SendKeys(field("現在のパスワード"), site.env.Creds.OperatorPassword),
+		chromedp.SendKeys(field("新しいパスワード"), "Operator-2nd#1"),
+		chromedp.SendKeys(field("新しいパスワード(確認)"), "Operator-2nd#1"),
+		chromedp.Click(button("確定")),
+		heading("企業一覧"),
+		chromedp.Click(link("パスキー")),
+		heading("パスキー"),
+		registerPasskey("運営PC"),
+		chromedp.Click(button("ログアウト")),
+		heading("ログイン"),
+		chromedp.Click(button("パスキーでログイン")),
+		heading("企業一覧"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b, chromedp.Navigate(site.base+"/login"), heading("ログイン")); err != nil {
+		t.Fatal(err)
+	}
+	if msg := passkeyRefused(t, b); !strings.Contains(msg, "このパスキーではログインできません") {
+		t.Errorf("the operator's passkey on the users' login says %q", msg)
+	}
+}
