@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+
 	"github.com/gofiber/fiber/v2"
 
 	"inkan/app/domain/account"
@@ -21,8 +23,13 @@ func (h *handler) deleteView(c *fiber.Ctx, u data.User) *userDeleteView {
 }
 
 // userDeleteAsk asks for confirmation before 削除: the ID can never be used again.
+// Asked again for an ID already deleted (Back after 削除, a reload), it says so: a
+// history restore shows only a 200 answer, and would leave 完了 under this address.
 func (h *handler) userDeleteAsk(c *fiber.Ctx) error {
 	u, err := h.loadUser(c)
+	if errors.Is(err, data.ErrNotFound) {
+		return h.userDeleted(c)
+	}
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,9 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"inkan/app/domain/account"
+	"inkan/app/testkit/webtest"
 )
 
 // reloadShows reloads the page and waits for the same screen, checking that the
@@ -119,5 +122,128 @@ func TestLongSearchInTheBrowser(t *testing.T) {
 	}
 	if got := text(t, admin, `#search-alert`); !strings.Contains(got, "利用者名は50文字以内") {
 		t.Errorf("alert %q", got)
+	}
+}
+
+// TestReloadAndBackInDelete: 削除 of a user, reload at each step, and Back after it.
+func TestReloadAndBackInDelete(t *testing.T) {
+	site := startSite(t)
+	userID, _ := site.env.AddUser(t, webtest.DemoCompanyID, account.RoleGeneral, "削除 予定")
+	admin := newBrowser(t)
+	err := chromedp.Do(admin,
+		login(site.base, site.env.Creds.AdminID, site.env.Creds.AdminPassword),
+		changePassword(site.env.Creds.AdminPassword, "Kensetsu-2026"),
+		chromedp.Navigate(site.base+"/admin/users/"+userID),
+		heading("利用者ID 登録情報照会"),
+		chromedp.Click(link("削除")),
+		heading("利用者ID 削除"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reloadShows(t, admin, "利用者ID 削除")
+	if err := chromedp.Do(admin, chromedp.Click(button("削除")), chromedp.WaitVisible(`#done`)); err != nil {
+		t.Fatal(err)
+	}
+	reloadShows(t, admin, "利用者ID 削除")
+	if got := text(t, admin, `#done`); !strings.Contains(got, userID) {
+		t.Errorf("完了 after reload says %q", got)
+	}
+	// Back: the confirm address asks the server again, which says the ID is deleted
+	// and offers no second 削除; reload there shows the same.
+	if err := chromedp.Do(admin, chromedp.Evaluate[chromedp.Void]("history.back()"), chromedp.WaitVisible(`#done`)); err != nil {
+		t.Fatalf("back after 削除: %v", err)
+	}
+	reloadShows(t, admin, "利用者ID 削除")
+	if n, err := chromedp.Run(admin, chromedp.Evaluate[int](`document.querySelectorAll("main button.danger").length`)); err != nil || n != 0 {
+		t.Errorf("Back after 削除 offers 削除 again (%d buttons, %v)", n, err)
+	}
+}
+
+// TestReloadAndBackInTheOperatorFlows: 企業登録 (input, 確認, 戻る, 確定) and 企業詳細's
+// ロック解除 and パスワード初期化, reload after each step and Back after 確定.
+func TestReloadAndBackInTheOperatorFlows(t *testing.T) {
+	site := startSite(t)
+	b := newBrowser(t)
+	err := chromedp.Do(b,
+		chromedp.Navigate(site.base+"/operator/login"),
+		chromedp.SendKeys(field("運営者ID"), site.env.Creds.OperatorLogin),
+		chromedp.SendKeys(field("パスワード"), site.env.Creds.OperatorPassword),
+		chromedp.Click(button("ログイン")),
+		heading("パスワード変更"),
+		chromedp.SendKeys(field("現在のパスワード"), site.env.Creds.OperatorPassword),
+		chromedp.SendKeys(field("新しいパスワード"), "Operator-2nd#1"),
+		chromedp.SendKeys(field("新しいパスワード(確認)"), "Operator-2nd#1"),
+		chromedp.Click(button("確定")),
+		heading("企業一覧"),
+		chromedp.Click(link("企業登録")),
+		heading("企業登録"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reloadShows(t, b, "企業登録")
+	fill := chromedp.Steps(
+		chromedp.SendKeys(field("企業名"), "株式会社履歴工務店"),
+		chromedp.SendKeys(field("利用者名"), "履歴 一郎"),
+		chromedp.SendKeys(field("利用者名カナ"), "リレキ イチロウ"),
+		chromedp.SendKeys(field("メールアドレス"), "rireki@example.jp"),
+		chromedp.Click(button("確認")),
+		heading("企業登録確認"),
+	)
+	if err := chromedp.Do(b, fill); err != nil {
+		t.Fatal(err)
+	}
+	reloadShows(t, b, "企業登録確認")
+	if err := chromedp.Do(b, chromedp.Click(button("戻る")), heading("企業登録")); err != nil {
+		t.Fatal(err)
+	}
+	reloadShows(t, b, "企業登録")
+	err = chromedp.Do(b,
+		fill,
+		chromedp.Click(button("確定")),
+		heading("企業登録完了"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noPostAddress(t, b)
+	// The GET address standing for 完了 is the new company's 企業詳細.
+	reloadShows(t, b, "企業詳細")
+	if err := chromedp.Do(b, chromedp.Evaluate[chromedp.Void]("history.back()"), heading("企業登録")); err != nil {
+		t.Fatalf("back after 確定: %v", err)
+	}
+	noPostAddress(t, b)
+
+	// 企業詳細 of the demo company: its admin locked, then unlocked and reset.
+	c := site.env.Client(t)
+	for range 5 {
+		c.Login(site.env.Creds.AdminID, "wrong-password-1")
+	}
+	err = chromedp.Do(b,
+		chromedp.Navigate(site.base+"/operator/companies/"+webtest.DemoCompanyID),
+		heading("企業詳細"),
+		chromedp.Click(button("ロック解除")),
+		chromedp.WaitVisible(`//div[@role="status"][contains(., "ロックを解除しました")]`),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reloadShows(t, b, "企業詳細")
+	for _, p := range []string{"/unlock", "/reset"} {
+		if loc, _ := chromedp.Run(b, chromedp.Location()); strings.HasSuffix(loc, p) {
+			t.Errorf("address bar shows the POST %s", loc)
+		}
+	}
+	err = chromedp.Do(b,
+		chromedp.Click(button("パスワード初期化")),
+		chromedp.WaitVisible(`//div[@role="status"][contains(., "パスワードを初期化しました")]`),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reloadShows(t, b, "企業詳細")
+	if loc, _ := chromedp.Run(b, chromedp.Location()); !strings.HasSuffix(loc, "/operator/companies/"+webtest.DemoCompanyID) {
+		t.Errorf("after パスワード初期化 the address is %s", loc)
 	}
 }
