@@ -24,6 +24,9 @@ type Passkey struct {
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
 }
 
+// PasskeyOwner is the Owner of the passkeys of an account: its session kind and subject.
+func PasskeyOwner(kind, subject string) string { return kind + ":" + subject }
+
 // CreatePasskey stores a new passkey; its credential ID must be unused.
 func (tx *Tx) CreatePasskey(p Passkey) error {
 	if tx.bucket(bucketPasskeys).Get([]byte(p.ID)) != nil {

@@ -205,6 +205,9 @@ func (s *Service) Delete(tx *data.Tx, companyID, userID, actorID string) error {
 	if err := unlinkCertificates(t, userID); err != nil {
 		return fmt.Errorf("delete user %s: %w", userID, err)
 	}
+	if err := deletePasskeys(tx, userID); err != nil {
+		return fmt.Errorf("delete user %s: %w", userID, err)
+	}
 	return tx.Audit(data.Event{Time: now, CompanyID: companyID, Actor: actorID, Action: "user.delete", Target: userID})
 }
 

@@ -59,11 +59,24 @@ func TestDeleteRules(t *testing.T) {
 	}
 }
 
-func TestDeleteUnlinksCertificates(t *testing.T) {
+func TestDeleteUnlinksCertificatesAndRemovesPasskeys(t *testing.T) {
 	env := webtest.New(t, webtest.Config(t))
 	other, _ := env.AddUser(t, webtest.DemoCompanyID, account.RoleAdmin, "管理 次郎")
 	err := env.Server.Store.Update(func(tx *data.Tx) error {
-		return env.Server.Accounts.Delete(tx, webtest.DemoCompanyID, env.Creds.AdminID, other)
+		owner := data.PasskeyOwner(data.SessionUser, env.Creds.AdminID)
+		if err := tx.CreatePasskey(data.Passkey{ID: "k1", Owner: owner, CompanyID: webtest.DemoCompanyID}); err != nil {
+			return err
+		}
+		if err := env.Server.Accounts.Delete(tx, webtest.DemoCompanyID, env.Creds.AdminID, other); err != nil {
+			return err
+		}
+		if keys, err := tx.PasskeysOf(owner); err != nil || len(keys) != 0 {
+			t.Errorf("deleted user's passkeys: %v %v", keys, err)
+		}
+		if _, err := tx.Passkey("k1"); err != data.ErrNotFound {
+			t.Errorf("deleted user's passkey k1: %v", err)
+		}
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)

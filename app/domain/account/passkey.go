@@ -79,3 +79,19 @@ func passkeyRefusal(l data.Lockout, now time.Time) error {
 	}
 	return nil
 }
+
+// deletePasskeys removes a deleted user's passkeys: they could log nobody in, and the
+// user's name stays in none of them.
+func deletePasskeys(tx *data.Tx, userID string) error {
+	owner := data.PasskeyOwner(data.SessionUser, userID)
+	keys, err := tx.PasskeysOf(owner)
+	if err != nil {
+		return err
+	}
+	for _, p := range keys {
+		if err := tx.DeletePasskey(owner, p.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}

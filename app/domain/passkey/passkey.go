@@ -44,7 +44,7 @@ type Owner struct {
 }
 
 // key is the owner as stored, and the WebAuthn user handle.
-func (o Owner) key() string { return o.Kind + ":" + o.Subject }
+func (o Owner) key() string { return data.PasskeyOwner(o.Kind, o.Subject) }
 
 // registration is what the first step of registering keeps for the second.
 type registration struct {
