@@ -12,9 +12,12 @@
       typeof PublicKeyCredential.parseRequestOptionsFromJSON === "function";
   }
 
+  // show puts the message in the box; the box is styled as an alert only then, so
+  // that an empty one is no alert for anyone looking for the page's alerts.
   function show(box, text) {
     if (!box) { return; }
     box.textContent = text;
+    box.className = "alert";
     box.hidden = false;
   }
 

@@ -550,10 +550,14 @@ func TestDeleteUser(t *testing.T) {
 	if r := env.Client(t).Login(id, newPassword); !r.Has(".alert") {
 		t.Error("deleted user could log in")
 	}
-	for _, path := range []string{"/admin/users/" + id, "/admin/users/" + id + "/edit", "/admin/users/" + id + "/delete"} {
+	for _, path := range []string{"/admin/users/" + id, "/admin/users/" + id + "/edit"} {
 		if r := c.Get(path); r.Status != http.StatusNotFound {
 			t.Errorf("GET %s of a deleted user: %d", path, r.Status)
 		}
+	}
+	// 削除 asked again (Back, reload) says the ID is deleted, and offers no 削除.
+	if r := c.Get("/admin/users/" + id + "/delete"); r.Status != http.StatusOK || !r.Has("#done") || r.Has("main button.danger") {
+		t.Errorf("GET /delete of a deleted user: %d\n%s", r.Status, r.Body)
 	}
 	if r := c.Get("/admin/users?id=" + id); r.Doc.Find("#user-list tbody a").Length() != 0 {
 		t.Error("deleted user still listed")
