@@ -23,6 +23,9 @@ qpdf --object-streams=disable --force-version=1.4 gs-classic-1.4.pdf qpdf-classi
 qpdf --force-version=2.0 --object-streams=generate gs-classic-1.4.pdf qpdf-2.0.pdf
 # qpdf: AES-256 encrypted; must be refused.
 qpdf --encrypt user owner 256 -- gs-classic-1.4.pdf encrypted.pdf
+# 657 bytes before the header (a gateway's prefix, as in a real-world file),
+# offsets counting from the header: poppler, qpdf and MuPDF read it.
+{ yes 'X-Scanned-By: gateway; prefix before the PDF header' | head -c 657; cat qpdf-objstm.pdf; } > header-offset.pdf
 # Truncated in the middle; must be refused as malformed.
 head -c 1200 gs-classic-1.4.pdf > broken-truncated.pdf
 
@@ -45,8 +48,13 @@ openssl pkcs12 -export -inkey "$tmp/key.pem" -in "$tmp/cert.pem" -out "$tmp/sign
 	-passout pass:fixture -name signer
 mutool sign -s "$tmp/signer.p12" -P fixture -o mupdf-signed.pdf "$tmp/sigfield.pdf" 6
 
+# legacy-policy-lta.pdf (with legacy-policy-root.pem, the root it chains to)
+# is not made here: an Inkan from before the 31-bit TSA policy signed and
+# timestamped qpdf-objstm.pdf (inkan pdf sign, inkan pdf timestamp), so its
+# tokens carry the old 2.25.<UUID> policy, which must keep verifying.
+
 for f in gs-classic-1.4.pdf qpdf-objstm.pdf qpdf-linearized.pdf qpdf-linearized-objstm.pdf \
-	qpdf-classic-1.4.pdf qpdf-2.0.pdf hybrid.pdf form-classic-1.3.pdf form-objstm.pdf mupdf-signed.pdf; do
+	qpdf-classic-1.4.pdf qpdf-2.0.pdf header-offset.pdf hybrid.pdf form-classic-1.3.pdf form-objstm.pdf mupdf-signed.pdf; do
 	qpdf --check "$f" >/dev/null
 done
 ls -l ./*.pdf

@@ -107,6 +107,11 @@ func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *dat
 	if s.Certs, err = certificate.Open(s.Store, master, s.Mail, cfg.CAName, cfg.BaseURL, now); err != nil {
 		return nil, err
 	}
+	if cfg.TSAPolicy != "" {
+		if err := s.Certs.UseTSAPolicy(cfg.TSAPolicy); err != nil {
+			return nil, err
+		}
+	}
 	catalogs, err := i18n.Load()
 	if err != nil {
 		return nil, err

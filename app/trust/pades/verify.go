@@ -178,6 +178,9 @@ func Verify(doc []byte, opt VerifyOptions) (*Report, error) {
 	}
 	v := &verifier{f: f, opt: opt}
 	rep := &Report{Signatures: make([]SignatureReport, len(sigs))}
+	if n := f.HeaderOffset(); n > 0 {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%d bytes before the %%PDF- header are not part of the document; offsets and byte ranges count from the header", n))
+	}
 	v.loadValidationData(rep, opt)
 	v.checkEnd(rep)
 	if len(sigs) == 0 {
