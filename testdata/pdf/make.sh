@@ -26,6 +26,13 @@ qpdf --encrypt user owner 256 -- gs-classic-1.4.pdf encrypted.pdf
 # 657 bytes before the header (a gateway's prefix, as in a real-world file),
 # offsets counting from the header: poppler, qpdf and MuPDF read it.
 { yes 'X-Scanned-By: gateway; prefix before the PDF header' | head -c 657; cat qpdf-objstm.pdf; } > header-offset.pdf
+# Owner password only (the user password is empty: viewers open them without
+# asking), printing and editing withheld: AES-256 (R6), AES-128 (R4), RC4-128 (R3) and
+# RC4-40 (R2). Inkan refuses them with a message on saving an unrestricted copy.
+qpdf --encrypt "" owner 256 --print=none --modify=none -- gs-classic-1.4.pdf restricted-aes256.pdf
+qpdf --encrypt "" owner 128 --use-aes=y --print=none --modify=none -- gs-classic-1.4.pdf restricted-aes128.pdf
+qpdf --allow-weak-crypto --encrypt "" owner 40 --print=n --modify=n -- gs-classic-1.4.pdf restricted-rc4-40.pdf
+qpdf --allow-weak-crypto --encrypt "" owner 128 --use-aes=n --print=none --modify=none -- gs-classic-1.4.pdf restricted-rc4-128.pdf
 # Truncated in the middle; must be refused as malformed.
 head -c 1200 gs-classic-1.4.pdf > broken-truncated.pdf
 

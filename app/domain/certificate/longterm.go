@@ -2,8 +2,10 @@ package certificate
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
 
+	"inkan/app/trust/pdf"
 	"inkan/app/trust/tsa"
 )
 
@@ -18,4 +20,41 @@ func (s *Service) UseTSAPolicy(policy string) error {
 	}
 	s.tsa = a
 	return nil
+}
+
+// DocumentError is a PDF the installation cannot sign or timestamp, with a message in
+// Japanese that says what the file is and what the user can do about it; Error gives
+// the message followed by the technical reason.
+type DocumentError struct {
+	// Message is for the user, in Japanese.
+	Message string
+	// Err is the technical reason (pdf.ErrRestricted, pdf.ErrEncrypted).
+	Err error
+}
+
+func (e *DocumentError) Error() string { return e.Message + "（" + e.Err.Error() + "）" }
+
+func (e *DocumentError) Unwrap() error { return e.Err }
+
+// Messages of DocumentError.
+const (
+	msgRestrictedPDF = "このPDFは、所有者パスワードで印刷・編集などが制限された「保護されたPDF」です。" +
+		"パスワードなしで開けますが、制限を保ったまま署名を加えることはできないため、署名できません。" +
+		"制限のないコピーを保存してから、そのファイルで登録し直してください" +
+		"（例: Adobe Acrobat で ファイル → プロパティ → セキュリティ → セキュリティ方式「セキュリティなし」にして別名で保存、" +
+		"または qpdf --decrypt 元のファイル.pdf 新しいファイル.pdf）。"
+	msgEncryptedPDF = "このPDFはパスワードで暗号化されていて、開くのにパスワードが必要なため、署名できません。" +
+		"作成元のアプリケーションでパスワードを外したコピーを保存してから、そのファイルで登録し直してください。"
+)
+
+// explainDocument turns the refusal of a restricted or encrypted PDF into a
+// DocumentError; other errors pass unchanged.
+func explainDocument(err error) error {
+	switch {
+	case errors.Is(err, pdf.ErrRestricted):
+		return &DocumentError{Message: msgRestrictedPDF, Err: err}
+	case errors.Is(err, pdf.ErrEncrypted):
+		return &DocumentError{Message: msgEncryptedPDF, Err: err}
+	}
+	return err
 }

@@ -117,7 +117,7 @@ func Open(b []byte) (*File, error) {
 		return nil, fmt.Errorf("%w: /Size %d exceeds %d objects", ErrMalformed, size, maxObjects)
 	}
 	if _, enc := f.trailer["Encrypt"]; enc {
-		return nil, ErrEncrypted
+		return nil, f.encryption()
 	}
 	if _, err := f.Catalog(); err != nil {
 		return nil, err
@@ -184,10 +184,6 @@ func (f *File) readChain(start int64) error {
 		s, err := f.readSection(off)
 		if err != nil {
 			return err
-		}
-		if _, enc := s.trailer["Encrypt"]; enc {
-			// Reported before anything else can fail on encrypted data.
-			return ErrEncrypted
 		}
 		f.sections = append(f.sections, s)
 		prev, ok := s.trailer["Prev"]
