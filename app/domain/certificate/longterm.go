@@ -4,7 +4,9 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"time"
 
+	"inkan/app/trust/pades"
 	"inkan/app/trust/pdf"
 	"inkan/app/trust/tsa"
 )
@@ -57,4 +59,24 @@ func explainDocument(err error) error {
 		return &DocumentError{Message: msgEncryptedPDF, Err: err}
 	}
 	return err
+}
+
+// freshValidation is Validation with CRLs issued now: a strict validator wants
+// revocation data from after the newest timestamp a B-LTA increment protects (the
+// signatures' timestamps, or the previous document timestamp at an archive extension),
+// and the CA is local, so it publishes new ones (the next CRL number, served from then
+// on) rather than embedding those of the last daily run.
+func (s *Service) freshValidation(name string, doc []byte) (pades.Validation, error) {
+	latest, err := pades.LatestTimestamp(doc)
+	if err != nil {
+		return pades.Validation{}, fmt.Errorf("timestamp %s: %w", name, explainDocument(err))
+	}
+	if now := s.now(); now.Before(latest.Truncate(time.Second)) {
+		return pades.Validation{}, fmt.Errorf("timestamp %s: the newest timestamp in it (%s) is later than this server's clock (%s)",
+			name, latest.Format(time.RFC3339), now.Format(time.RFC3339))
+	}
+	if err := s.PublishCRLs(); err != nil {
+		return pades.Validation{}, fmt.Errorf("timestamp %s: issue fresh CRLs: %w", name, err)
+	}
+	return s.Validation()
 }

@@ -96,10 +96,11 @@ func (s *Service) Validation() (pades.Validation, error) {
 }
 
 // TimestampPDF makes doc B-LTA (or extends its archive timestamps): the validation data
-// goes into the document's DSS, then a document timestamp of the installation's TSA
-// covers the whole file. name says what doc is, in errors.
+// goes into the document's DSS, with CRLs issued then (after every timestamp already in
+// doc, see freshValidation), then a document timestamp of the installation's TSA covers
+// the whole file. name says what doc is, in errors.
 func (s *Service) TimestampPDF(ctx context.Context, name string, doc []byte) ([]byte, error) {
-	v, err := s.Validation()
+	v, err := s.freshValidation(name, doc)
 	if err != nil {
 		return nil, err
 	}

@@ -63,7 +63,7 @@ func TestContractChain(t *testing.T) {
 					return pades.Sign(doc, e.receiver, e.tsa, pades.SignOptions{Time: signTime.Add(30 * time.Second), Reason: "契約締結"})
 				}, []string{pades.KindSignature, pades.KindSignature}},
 				{"B-LTA", func(doc []byte) ([]byte, error) {
-					return pades.Timestamp(doc, e.tsa, e.validation, time.Now())
+					return pades.Timestamp(doc, e.tsa, e.validationNow(t), time.Now())
 				}, []string{pades.KindSignature, pades.KindSignature, pades.KindDocTimestamp}},
 				{"archive extension", func(doc []byte) ([]byte, error) {
 					return pades.Timestamp(doc, e.tsa, pades.Validation{CRLs: e.crls(t, nil)}, time.Now())

@@ -324,3 +324,10 @@ func mustSignatures(t testing.TB, doc []byte) []pdf.Signature {
 	}
 	return sigs
 }
+
+// validationNow is the DSS material with CRLs issued now, after every timestamp made so
+// far (pades.Timestamp refuses older ones).
+func (e *env) validationNow(t testing.TB) pades.Validation {
+	t.Helper()
+	return pades.Validation{Certificates: e.validation.Certificates, CRLs: e.crls(t, nil)}
+}

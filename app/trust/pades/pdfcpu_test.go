@@ -53,7 +53,7 @@ func TestPdfcpuAgrees(t *testing.T) {
 		{"receiver signs", func(doc []byte) ([]byte, error) {
 			return pades.Sign(doc, e.receiver, e.tsa, pades.SignOptions{Time: signTime.Add(30 * time.Second)})
 		}},
-		{"B-LTA", func(doc []byte) ([]byte, error) { return pades.Timestamp(doc, e.tsa, e.validation, time.Now()) }},
+		{"B-LTA", func(doc []byte) ([]byte, error) { return pades.Timestamp(doc, e.tsa, e.validationNow(t), time.Now()) }},
 		{"archive extension", func(doc []byte) ([]byte, error) {
 			return pades.Timestamp(doc, e.tsa, pades.Validation{CRLs: e.crls(t, nil)}, time.Now())
 		}},

@@ -25,7 +25,7 @@ func signedContract(t *testing.T, e *env) []byte {
 			t.Fatalf("Sign: %v", err)
 		}
 	}
-	if doc, err = pades.Timestamp(doc, e.tsa, e.validation, time.Now()); err != nil {
+	if doc, err = pades.Timestamp(doc, e.tsa, e.validationNow(t), time.Now()); err != nil {
 		t.Fatalf("Timestamp: %v", err)
 	}
 	return doc
@@ -181,6 +181,14 @@ func TestRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	earlyCRL, err := e.ca.CRL(nil, bigOne(), time.Now().Add(-time.Hour), time.Now().Add(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed, err := pades.Sign(good, e.sender, e.tsa, pades.SignOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name    string
 		call    func() error
@@ -213,6 +221,10 @@ func TestRefusals(t *testing.T) {
 			_, err := pades.Timestamp(good, e.tsa, pades.Validation{CRLs: [][]byte{staleCRL}}, time.Time{})
 			return err
 		}, nil, "stale"},
+		{"timestamp with a CRL from before the signature", func() error {
+			_, err := pades.Timestamp(signed, e.tsa, pades.Validation{CRLs: [][]byte{earlyCRL}}, time.Time{})
+			return err
+		}, nil, "before the newest timestamp"},
 		{"timestamp with garbage CRL", func() error {
 			_, err := pades.Timestamp(good, e.tsa, pades.Validation{CRLs: [][]byte{[]byte("not a CRL")}}, time.Time{})
 			return err
