@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -132,12 +133,21 @@ func pdfVerify(env Env, args []string) error {
 }
 
 // printReport writes one line per signature or document timestamp with each check it
-// passed or failed (its warnings indented below it), then the document's own findings.
+// passed or failed and the PAdES level a signature reaches (what the next level lacks
+// and its warnings indented below it), then until when the newest document timestamp
+// keeps the file provable and the document's own findings.
 func printReport(env Env, rep *pades.Report) {
 	for i, sig := range rep.Signatures {
 		verdict := "valid"
-		if !sig.Valid() {
+		switch {
+		case !sig.Valid():
 			verdict = "INVALID: " + strings.Join(sig.Problems, "; ")
+		case !sig.Trusted:
+			verdict = fmt.Sprintf("valid, but signed by a CA this installation does not trust (signer %q)", sig.Signer)
+		}
+		chain := ok(sig.ChainOK)
+		if sig.Valid() && !sig.Trusted {
+			chain = "untrusted"
 		}
 		coverage := ok(sig.ByteRangeOK)
 		if sig.ByteRangeOK && sig.WholeFile {
@@ -154,14 +164,28 @@ func printReport(env Env, rep *pades.Report) {
 				later = "MODIFIED"
 			}
 		}
-		fmt.Fprintf(env.Stdout, "%d %s %s signer=%q chain=%s byterange=%s digest=%s signature=%s timestamp=%s later-changes=%s %s\n",
-			i+1, sig.Kind, sig.Field, sig.Signer, ok(sig.ChainOK), coverage, ok(sig.DigestOK), ok(sig.SignatureOK), stamp, later, verdict)
+		level := ""
+		switch {
+		case sig.Kind == pades.KindDocTimestamp && !sig.ProvableUntil.IsZero():
+			level = " provable-until=" + sig.ProvableUntil.UTC().Format(time.RFC3339)
+		case sig.Kind == pades.KindSignature:
+			level = " level=" + cmp.Or(sig.Level, "none")
+		}
+		fmt.Fprintf(env.Stdout, "%d %s %s signer=%q chain=%s byterange=%s digest=%s signature=%s timestamp=%s later-changes=%s%s %s\n",
+			i+1, sig.Kind, sig.Field, sig.Signer, chain, coverage, ok(sig.DigestOK), ok(sig.SignatureOK), stamp, later, level, verdict)
+		for _, g := range sig.LevelGaps {
+			fmt.Fprintln(env.Stdout, "  level:", g)
+		}
 		for _, w := range sig.Warnings {
 			fmt.Fprintln(env.Stdout, "  warning:", w)
 		}
 	}
 	if len(rep.Signatures) == 0 {
 		fmt.Fprintln(env.Stdout, "no signatures")
+	}
+	if !rep.ProvableUntil.IsZero() {
+		fmt.Fprintf(env.Stdout, "document provable until %s: the newest document timestamp's TSA chain ends then; add an archive timestamp (inkan pdf timestamp) before\n",
+			rep.ProvableUntil.UTC().Format(time.RFC3339))
 	}
 	for _, p := range rep.Problems {
 		fmt.Fprintln(env.Stdout, "document INVALID:", p)

@@ -35,13 +35,21 @@ func TestPDFCommandsSignTimestampVerify(t *testing.T) {
 	}
 	var lines []string
 	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
-		if !strings.HasPrefix(l, " ") {
+		if !strings.HasPrefix(l, " ") && !strings.HasPrefix(l, "document ") {
 			lines = append(lines, l)
 		}
 	}
 	if len(lines) != 2 || !strings.Contains(lines[0], "signature") || !strings.Contains(lines[0], "デモ建設株式会社 管理 太郎") ||
 		!strings.HasSuffix(lines[0], " valid") || !strings.Contains(lines[1], "document-timestamp") || !strings.HasSuffix(lines[1], " valid") {
 		t.Errorf("verify report:\n%s", out)
+	}
+	// The levels: the signature reaches B-LTA, and the document timestamp keeps the
+	// file provable until its TSA certificate ends; the file before was B-T only.
+	if !strings.Contains(lines[0], "level=B-LTA") || !strings.Contains(lines[1], "provable-until=") || !strings.Contains(out, "document provable until ") {
+		t.Errorf("verify report lacks the levels:\n%s", out)
+	}
+	if code, out, _ := run(t, "pdf", "verify", "--data", data, signed); code != 0 || !strings.Contains(out, "level=B-T valid") || !strings.Contains(out, "does not reach B-LT") {
+		t.Errorf("verify B-T file: %d\n%s", code, out)
 	}
 
 	// One byte changed inside the signed revision: verify reports it and exits 1.
