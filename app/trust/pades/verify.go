@@ -270,7 +270,7 @@ type verifier struct {
 	// crls are every CRL known: options, DSS, CMS values; fileCRLs those of
 	// the file alone (DSS, CMS values), which decide B-LT.
 	crls, fileCRLs []*x509.RevocationList
-	seen map[string]*x509.RevocationList
+	seen           map[string]*x509.RevocationList
 }
 
 // entry is one signature being verified.
