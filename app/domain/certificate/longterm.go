@@ -4,8 +4,10 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
+	"inkan/app/trust/evidence"
 	"inkan/app/trust/pades"
 	"inkan/app/trust/pdf"
 	"inkan/app/trust/tsa"
@@ -79,4 +81,31 @@ func (s *Service) freshValidation(name string, doc []byte) (pades.Validation, er
 		return pades.Validation{}, fmt.Errorf("timestamp %s: issue fresh CRLs: %w", name, err)
 	}
 	return s.Validation()
+}
+
+// WriteEvidence writes the offline evidence kit of doc to w (evidence.Write): the
+// document, the installation's root, issuing and TSA certificates, the CRLs of the
+// document and the published ones, a README in Japanese and English and a script that
+// checks it all with pdfsig and openssl alone. doc must verify here first: a kit whose
+// own script fails would prove nothing. name says what doc is, in the README and errors.
+func (s *Service) WriteEvidence(name string, doc []byte, w io.Writer) error {
+	rep, err := s.VerifyPDF(name, doc)
+	if err != nil {
+		return fmt.Errorf("evidence for %s: %w", name, explainDocument(err))
+	}
+	if !rep.Valid() {
+		return fmt.Errorf("evidence for %s: the document does not verify (inkan pdf verify says why)", name)
+	}
+	issuing, root, err := s.CRLs()
+	if err != nil {
+		return err
+	}
+	err = evidence.Write(w, evidence.Kit{
+		Name: name, Document: doc, Root: s.ca.Root(), Issuing: s.ca.Issuing(), TSA: s.ca.TSACertificate(),
+		CRLs: [][]byte{issuing, root}, Made: s.now(), ProvableUntil: rep.ProvableUntil,
+	})
+	if err != nil {
+		return fmt.Errorf("evidence for %s: %w", name, err)
+	}
+	return nil
 }

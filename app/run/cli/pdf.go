@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -13,6 +14,7 @@ import (
 
 	"inkan/app/domain/certificate"
 	"inkan/app/run/server"
+	"inkan/app/trust/evidence"
 	"inkan/app/trust/pades"
 	"inkan/app/trust/pki"
 	"inkan/data"
@@ -21,7 +23,8 @@ import (
 const pdfUsage = `usage:
   inkan pdf sign --cert DJC-nnnnn IN.pdf OUT.pdf   sign (PAdES B-T) with that certificate's key
   inkan pdf timestamp IN.pdf OUT.pdf               add validation data and a document timestamp (B-LTA, or an archive extension)
-  inkan pdf verify FILE.pdf                        list every signature; exit 1 when any is invalid
+  inkan pdf verify FILE.pdf                        list every signature and its PAdES level; exit 1 when any is invalid
+  inkan pdf evidence FILE.pdf OUT.zip              write the offline evidence kit (certificates, CRLs, README, check.sh)
 each also takes the settings of serve, --data first among them`
 
 // errInvalid makes `inkan pdf verify` exit non-zero after printing its report.
@@ -38,6 +41,8 @@ func pdfCommand(env Env, args []string) error {
 		return pdfTimestamp(env, args[1:])
 	case "verify":
 		return pdfVerify(env, args[1:])
+	case "evidence":
+		return pdfEvidence(env, args[1:])
 	}
 	return fmt.Errorf("unknown pdf command %q\n%s", args[0], pdfUsage)
 }
@@ -129,6 +134,30 @@ func pdfVerify(env Env, args []string) error {
 	if !rep.Valid() {
 		return errInvalid
 	}
+	return nil
+}
+
+func pdfEvidence(env Env, args []string) error {
+	s, rest, err := openInstalled(env, "pdf evidence", args, nil)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if len(rest) != 2 {
+		return errors.New("usage: inkan pdf evidence FILE.pdf OUT.zip")
+	}
+	doc, err := os.ReadFile(rest[0])
+	if err != nil {
+		return err
+	}
+	var kit bytes.Buffer
+	if err := s.Certs.WriteEvidence(filepath.Base(rest[0]), doc, &kit); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(rest[1], kit.Bytes()); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "wrote %s: unzip it anywhere and run sh %s/check.sh (needs only pdfsig and openssl)\n", rest[1], evidence.Dir)
 	return nil
 }
 

@@ -1,6 +1,8 @@
 package cli_test
 
 import (
+	"archive/zip"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -140,5 +142,64 @@ func TestPDFCommandsRefuseBadInput(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Error("a failed sign left an output file")
+	}
+}
+
+// TestPDFEvidenceKit: `inkan pdf evidence` on a B-LTA file writes a zip whose check.sh,
+// unpacked in a directory of its own and run with nothing of the installation (no data
+// directory, a bare environment), passes; an unsigned file gets no kit.
+func TestPDFEvidenceKit(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	if code, _, errOut := run(t, "init", "--data", data); code != 0 {
+		t.Fatalf("init: %s", errOut)
+	}
+	in := filepath.Join("..", "..", "..", "testdata", "pdf", "gs-classic-1.4.pdf")
+	signed, lta, kit := filepath.Join(dir, "signed.pdf"), filepath.Join(dir, "lta.pdf"), filepath.Join(dir, "kit.zip")
+	for _, args := range [][]string{
+		{"pdf", "sign", "--data", data, "--cert", "DJC-00001", in, signed},
+		{"pdf", "timestamp", "--data", data, signed, lta},
+		{"pdf", "evidence", "--data", data, lta, kit},
+	} {
+		if code, _, errOut := run(t, args...); code != 0 {
+			t.Fatalf("%v: %d %s", args, code, errOut)
+		}
+	}
+	if code, _, errOut := run(t, "pdf", "evidence", "--data", data, in, filepath.Join(dir, "none.zip")); code == 0 || !strings.Contains(errOut, "does not verify") {
+		t.Errorf("kit of an unsigned file: %d %q", code, errOut)
+	}
+
+	z, err := zip.OpenReader(kit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	elsewhere := t.TempDir()
+	names := map[string]bool{}
+	for _, f := range z.File {
+		names[f.Name] = true
+		p := filepath.Join(elsewhere, filepath.FromSlash(f.Name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(r)
+		r.Close()
+		os.WriteFile(p, b, f.Mode().Perm())
+	}
+	for _, want := range []string{"README.txt", "check.sh", "document.pdf", "certs/root.pem", "certs/issuing.pem", "certs/tsa.pem"} {
+		if !names["inkan-evidence/"+want] {
+			t.Errorf("the kit lacks %s: %v", want, names)
+		}
+	}
+	tooltest.Need(t, "pdfsig")
+	tooltest.Need(t, "openssl")
+	cmd := exec.Command(tooltest.Need(t, "sh"), "check.sh")
+	cmd.Dir = filepath.Join(elsewhere, "inkan-evidence")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + elsewhere}
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "RESULT: OK") {
+		t.Errorf("check.sh: %v\n%s", err, out)
 	}
 }
