@@ -212,6 +212,9 @@ func printReport(env Env, rep *pades.Report) {
 	if len(rep.Signatures) == 0 {
 		fmt.Fprintln(env.Stdout, "no signatures")
 	}
+	if rep.Valid() && !rep.Trusted() {
+		fmt.Fprintln(env.Stdout, "document valid, but not every signature or timestamp is under a CA this installation trusts")
+	}
 	if !rep.ProvableUntil.IsZero() {
 		fmt.Fprintf(env.Stdout, "document provable until %s: the newest document timestamp's TSA chain ends then; add an archive timestamp (inkan pdf timestamp) before\n",
 			rep.ProvableUntil.UTC().Format(time.RFC3339))

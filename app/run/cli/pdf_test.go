@@ -203,3 +203,18 @@ func TestPDFEvidenceKit(t *testing.T) {
 		t.Errorf("check.sh: %v\n%s", err, out)
 	}
 }
+
+// TestPDFVerifyForeignSignature: a file signed by another installation (the legacy
+// fixture) is valid, but its signatures are under a CA this one does not trust, and the
+// report names the signer.
+func TestPDFVerifyForeignSignature(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	if code, _, errOut := run(t, "init", "--data", data); code != 0 {
+		t.Fatalf("init: %s", errOut)
+	}
+	code, out, errOut := run(t, "pdf", "verify", "--data", data, filepath.Join("..", "..", "..", "testdata", "pdf", "legacy-policy-lta.pdf"))
+	if code != 0 || !strings.Contains(out, `valid, but signed by a CA this installation does not trust (signer "デモ建設株式会社 管理 太郎 (Demo Kensetsu Co. Ltd.)")`) ||
+		!strings.Contains(out, "chain=untrusted") || !strings.Contains(out, "not every signature or timestamp is under a CA this installation trusts") {
+		t.Errorf("verify a foreign file: %d\n%s%s", code, out, errOut)
+	}
+}
