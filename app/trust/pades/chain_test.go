@@ -225,12 +225,22 @@ func checkReport(t *testing.T, step string, rep *pades.Report, foreign int, kind
 	if !strings.HasPrefix(first.Signer, "Yamada Taro (Sender Shoji KK)") {
 		t.Errorf("%s: first signer %q", step, first.Signer)
 	}
+	wantLevel := pades.LevelBT
 	if kinds[len(kinds)-1] == pades.KindDocTimestamp {
+		wantLevel = pades.LevelBLTA
 		// B-LTA: the DSS holds the CRLs of every chain.
 		for i, s := range rep.Signatures[foreign:] {
 			if !s.RevocationChecked {
 				t.Errorf("%s: entry %d: revocation not checked: %v", step, i, s.Warnings)
 			}
+		}
+		if rep.ProvableUntil.IsZero() {
+			t.Errorf("%s: no provable-until date", step)
+		}
+	}
+	for i, s := range rep.Signatures[foreign:] {
+		if s.Kind == pades.KindSignature && (s.Level != wantLevel || !s.Trusted) {
+			t.Errorf("%s: entry %d: level %q trusted %v, want %s: %v", step, i, s.Level, s.Trusted, wantLevel, s.LevelGaps)
 		}
 	}
 }

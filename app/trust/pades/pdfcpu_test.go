@@ -58,7 +58,11 @@ func TestPdfcpuAgrees(t *testing.T) {
 			return pades.Timestamp(doc, e.tsa, pades.Validation{CRLs: e.crls(t, nil)}, time.Now())
 		}},
 	}
-	for _, fx := range []string{"qpdf-objstm.pdf", "gs-classic-1.4.pdf", "header-offset.pdf"} {
+	for _, c := range chainFixtures {
+		if c.foreign > 0 {
+			continue // MuPDF's SHA-1 signature is not ours to judge here
+		}
+		fx := c.file
 		cur := readFixture(t, fx)
 		for n, st := range steps {
 			out, err := st.do(cur)
