@@ -1,6 +1,7 @@
 package certificate
 
 import (
+	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -68,10 +69,22 @@ func explainDocument(err error) error {
 // signatures' timestamps, or the previous document timestamp at an archive extension),
 // and the CA is local, so it publishes new ones (the next CRL number, served from then
 // on) rather than embedding those of the last daily run.
-func (s *Service) freshValidation(name string, doc []byte) (pades.Validation, error) {
+func (s *Service) freshValidation(ctx context.Context, name string, doc []byte) (pades.Validation, error) {
 	latest, err := pades.LatestTimestamp(doc)
 	if err != nil {
 		return pades.Validation{}, fmt.Errorf("timestamp %s: %w", name, explainDocument(err))
+	}
+	// CRL times are whole seconds, like the timestamps': a CRL of the timestamp's own
+	// second cannot be told apart from one issued just before it, so when the file was
+	// stamped this very second, wait for the next (at most one second).
+	if d := latest.Truncate(time.Second).Add(time.Second).Sub(s.now()); d > 0 && d <= time.Second {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return pades.Validation{}, fmt.Errorf("timestamp %s: %w", name, ctx.Err())
+		}
 	}
 	if now := s.now(); now.Before(latest.Truncate(time.Second)) {
 		return pades.Validation{}, fmt.Errorf("timestamp %s: the newest timestamp in it (%s) is later than this server's clock (%s)",

@@ -11,9 +11,13 @@ import (
 	"time"
 
 	"inkan/app/domain/certificate"
+	"inkan/app/domain/mail"
 	"inkan/app/trust/cms"
+	"inkan/app/trust/pades"
 	"inkan/app/trust/pdf"
+	"inkan/app/trust/pki"
 	"inkan/app/trust/tsa"
+	"inkan/views"
 )
 
 // dssCRLs returns the CRLs in the newest DSS of doc.
@@ -147,5 +151,35 @@ func TestRestrictedPDFIsExplained(t *testing.T) {
 		if _, err := f.svc.TimestampPDF(context.Background(), tc.file, doc); !errors.As(err, &de) {
 			t.Errorf("%s: timestamp: %v", tc.file, err)
 		}
+	}
+}
+
+// TestFreshCRLsAreFromALaterSecond: on the real clock, a file signed this very second
+// gets CRLs of a later second than its signature timestamp.
+func TestFreshCRLsAreFromALaterSecond(t *testing.T) {
+	f := newFixture(t)
+	box, _ := pki.NewSecretBox(f.master, "mail secret")
+	composer, err := mail.New(views.FS, "mail", "Inkan", "https://keiyaku.example.jp", box)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.svc, err = certificate.Open(f.store, f.master, composer, "Inkan Test", "https://keiyaku.example.jp", time.Now); err != nil {
+		t.Fatal(err)
+	}
+	rec, _ := f.issue(t, "C000001", "U000001")
+	signed, err := f.svc.SignPDF(context.Background(), certificate.SignRequest{Number: rec.Number, Console: true, Document: "契約書.pdf"}, f.pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	latest, err := pades.LatestTimestamp(signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lta, err := f.svc.TimestampPDF(context.Background(), "契約書.pdf", signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !freshCRLFrom(dssCRLs(t, lta), f.svc.Issuing(), latest) {
+		t.Errorf("no issuing CRL of a second after the signature timestamp %s", latest)
 	}
 }

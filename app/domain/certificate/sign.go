@@ -100,7 +100,7 @@ func (s *Service) Validation() (pades.Validation, error) {
 // doc, see freshValidation), then a document timestamp of the installation's TSA covers
 // the whole file. name says what doc is, in errors.
 func (s *Service) TimestampPDF(ctx context.Context, name string, doc []byte) ([]byte, error) {
-	v, err := s.freshValidation(name, doc)
+	v, err := s.freshValidation(ctx, name, doc)
 	if err != nil {
 		return nil, err
 	}
