@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"inkan/app/testkit/tooltest"
+	"inkan/app/trust/cms"
+	"inkan/app/trust/pdf"
+	"inkan/app/trust/tsa"
 )
 
 // TestPDFCommandsSignTimestampVerify is the newcomer's path from the README: init,
@@ -216,5 +219,39 @@ func TestPDFVerifyForeignSignature(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `valid, but signed by a CA this installation does not trust (signer "デモ建設株式会社 管理 太郎 (Demo Kensetsu Co. Ltd.)")`) ||
 		!strings.Contains(out, "chain=untrusted") || !strings.Contains(out, "not every signature or timestamp is under a CA this installation trusts") {
 		t.Errorf("verify a foreign file: %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestPDFSignWithOwnTSAPolicy: --tsa-policy puts the installation's own policy OID into
+// the signature timestamp.
+func TestPDFSignWithOwnTSAPolicy(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	if code, _, errOut := run(t, "init", "--data", data); code != 0 {
+		t.Fatalf("init: %s", errOut)
+	}
+	signed := filepath.Join(dir, "signed.pdf")
+	in := filepath.Join("..", "..", "..", "testdata", "pdf", "qpdf-objstm.pdf")
+	if code, _, errOut := run(t, "pdf", "sign", "--data", data, "--tsa-policy", "1.2.392.200999.1", "--cert", "DJC-00001", in, signed); code != 0 {
+		t.Fatalf("pdf sign: %d %s", code, errOut)
+	}
+	b, err := os.ReadFile(signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := pdf.Open(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sigs, _ := f.Signatures()
+	sd, err := cms.Parse(sigs[0].Contents)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok, err := tsa.ParseToken(sd.Signer.TimestampToken); err != nil || tok.Policy.String() != "1.2.392.200999.1" {
+		t.Errorf("signature timestamp: %v %v", tok, err)
+	}
+	if code, _, errOut := run(t, "pdf", "sign", "--data", data, "--tsa-policy", "2.25.44053190891876977409054278534333426403", "--cert", "DJC-00001", in, signed); code == 0 || !strings.Contains(errOut, "tsa-policy") {
+		t.Errorf("a 128-bit arc: %d %q", code, errOut)
 	}
 }
