@@ -23,6 +23,16 @@ qpdf --object-streams=disable --force-version=1.4 gs-classic-1.4.pdf qpdf-classi
 qpdf --force-version=2.0 --object-streams=generate gs-classic-1.4.pdf qpdf-2.0.pdf
 # qpdf: AES-256 encrypted; must be refused.
 qpdf --encrypt user owner 256 -- gs-classic-1.4.pdf encrypted.pdf
+# 657 bytes before the header (a gateway's prefix, as in a real-world file),
+# offsets counting from the header: poppler, qpdf and MuPDF read it.
+{ yes 'X-Scanned-By: gateway; prefix before the PDF header' | head -c 657; cat qpdf-objstm.pdf; } > header-offset.pdf
+# Owner password only (the user password is empty: viewers open them without
+# asking), printing and editing withheld: AES-256 (R6), AES-128 (R4), RC4-128 (R3) and
+# RC4-40 (R2). Inkan refuses them with a message on saving an unrestricted copy.
+qpdf --encrypt "" owner 256 --print=none --modify=none -- gs-classic-1.4.pdf restricted-aes256.pdf
+qpdf --encrypt "" owner 128 --use-aes=y --print=none --modify=none -- gs-classic-1.4.pdf restricted-aes128.pdf
+qpdf --allow-weak-crypto --encrypt "" owner 40 --print=n --modify=n -- gs-classic-1.4.pdf restricted-rc4-40.pdf
+qpdf --allow-weak-crypto --encrypt "" owner 128 --use-aes=n --print=none --modify=none -- gs-classic-1.4.pdf restricted-rc4-128.pdf
 # Truncated in the middle; must be refused as malformed.
 head -c 1200 gs-classic-1.4.pdf > broken-truncated.pdf
 
@@ -45,8 +55,13 @@ openssl pkcs12 -export -inkey "$tmp/key.pem" -in "$tmp/cert.pem" -out "$tmp/sign
 	-passout pass:fixture -name signer
 mutool sign -s "$tmp/signer.p12" -P fixture -o mupdf-signed.pdf "$tmp/sigfield.pdf" 6
 
+# legacy-policy-lta.pdf (with legacy-policy-root.pem, the root it chains to)
+# is not made here: an Inkan from before the 31-bit TSA policy signed and
+# timestamped qpdf-objstm.pdf (inkan pdf sign, inkan pdf timestamp), so its
+# tokens carry the old 2.25.<UUID> policy, which must keep verifying.
+
 for f in gs-classic-1.4.pdf qpdf-objstm.pdf qpdf-linearized.pdf qpdf-linearized-objstm.pdf \
-	qpdf-classic-1.4.pdf qpdf-2.0.pdf hybrid.pdf form-classic-1.3.pdf form-objstm.pdf mupdf-signed.pdf; do
+	qpdf-classic-1.4.pdf qpdf-2.0.pdf header-offset.pdf hybrid.pdf form-classic-1.3.pdf form-objstm.pdf mupdf-signed.pdf; do
 	qpdf --check "$f" >/dev/null
 done
 ls -l ./*.pdf

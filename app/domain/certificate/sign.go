@@ -49,7 +49,7 @@ func (s *Service) SignPDF(ctx context.Context, req SignRequest, doc []byte) ([]b
 	out, err := pades.Sign(doc, pades.Signer{Key: k.Signer, Certificate: k.Certificate, Chain: k.Chain}, s.tsa,
 		pades.SignOptions{Time: s.now(), Name: rec.DisplayName})
 	if err != nil {
-		return nil, fmt.Errorf("sign %s: %w", req.Document, err)
+		return nil, fmt.Errorf("sign %s: %w", req.Document, explainDocument(err))
 	}
 	return out, nil
 }
@@ -96,10 +96,11 @@ func (s *Service) Validation() (pades.Validation, error) {
 }
 
 // TimestampPDF makes doc B-LTA (or extends its archive timestamps): the validation data
-// goes into the document's DSS, then a document timestamp of the installation's TSA
-// covers the whole file. name says what doc is, in errors.
+// goes into the document's DSS, with CRLs issued then (after every timestamp already in
+// doc, see freshValidation), then a document timestamp of the installation's TSA covers
+// the whole file. name says what doc is, in errors.
 func (s *Service) TimestampPDF(ctx context.Context, name string, doc []byte) ([]byte, error) {
-	v, err := s.Validation()
+	v, err := s.freshValidation(ctx, name, doc)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +109,7 @@ func (s *Service) TimestampPDF(ctx context.Context, name string, doc []byte) ([]
 	}
 	out, err := pades.Timestamp(doc, s.tsa, v, s.now())
 	if err != nil {
-		return nil, fmt.Errorf("timestamp %s: %w", name, err)
+		return nil, fmt.Errorf("timestamp %s: %w", name, explainDocument(err))
 	}
 	return out, nil
 }

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -12,6 +14,7 @@ import (
 
 	"inkan/app/domain/certificate"
 	"inkan/app/run/server"
+	"inkan/app/trust/evidence"
 	"inkan/app/trust/pades"
 	"inkan/app/trust/pki"
 	"inkan/data"
@@ -20,7 +23,8 @@ import (
 const pdfUsage = `usage:
   inkan pdf sign --cert DJC-nnnnn IN.pdf OUT.pdf   sign (PAdES B-T) with that certificate's key
   inkan pdf timestamp IN.pdf OUT.pdf               add validation data and a document timestamp (B-LTA, or an archive extension)
-  inkan pdf verify FILE.pdf                        list every signature; exit 1 when any is invalid
+  inkan pdf verify FILE.pdf                        list every signature and its PAdES level; exit 1 when any is invalid
+  inkan pdf evidence FILE.pdf OUT.zip              write the offline evidence kit (certificates, CRLs, README, check.sh)
 each also takes the settings of serve, --data first among them`
 
 // errInvalid makes `inkan pdf verify` exit non-zero after printing its report.
@@ -37,6 +41,8 @@ func pdfCommand(env Env, args []string) error {
 		return pdfTimestamp(env, args[1:])
 	case "verify":
 		return pdfVerify(env, args[1:])
+	case "evidence":
+		return pdfEvidence(env, args[1:])
 	}
 	return fmt.Errorf("unknown pdf command %q\n%s", args[0], pdfUsage)
 }
@@ -131,13 +137,46 @@ func pdfVerify(env Env, args []string) error {
 	return nil
 }
 
+func pdfEvidence(env Env, args []string) error {
+	s, rest, err := openInstalled(env, "pdf evidence", args, nil)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if len(rest) != 2 {
+		return errors.New("usage: inkan pdf evidence FILE.pdf OUT.zip")
+	}
+	doc, err := os.ReadFile(rest[0])
+	if err != nil {
+		return err
+	}
+	var kit bytes.Buffer
+	if err := s.Certs.WriteEvidence(filepath.Base(rest[0]), doc, &kit); err != nil {
+		return err
+	}
+	if err := writeFileAtomic(rest[1], kit.Bytes()); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "wrote %s: unzip it anywhere and run sh %s/check.sh (needs only pdfsig and openssl)\n", rest[1], evidence.Dir)
+	return nil
+}
+
 // printReport writes one line per signature or document timestamp with each check it
-// passed or failed (its warnings indented below it), then the document's own findings.
+// passed or failed and the PAdES level a signature reaches (what the next level lacks
+// and its warnings indented below it), then until when the newest document timestamp
+// keeps the file provable and the document's own findings.
 func printReport(env Env, rep *pades.Report) {
 	for i, sig := range rep.Signatures {
 		verdict := "valid"
-		if !sig.Valid() {
+		switch {
+		case !sig.Valid():
 			verdict = "INVALID: " + strings.Join(sig.Problems, "; ")
+		case !sig.Trusted:
+			verdict = fmt.Sprintf("valid, but signed by a CA this installation does not trust (signer %q)", sig.Signer)
+		}
+		chain := ok(sig.ChainOK)
+		if sig.Valid() && !sig.Trusted {
+			chain = "untrusted"
 		}
 		coverage := ok(sig.ByteRangeOK)
 		if sig.ByteRangeOK && sig.WholeFile {
@@ -154,14 +193,31 @@ func printReport(env Env, rep *pades.Report) {
 				later = "MODIFIED"
 			}
 		}
-		fmt.Fprintf(env.Stdout, "%d %s %s signer=%q chain=%s byterange=%s digest=%s signature=%s timestamp=%s later-changes=%s %s\n",
-			i+1, sig.Kind, sig.Field, sig.Signer, ok(sig.ChainOK), coverage, ok(sig.DigestOK), ok(sig.SignatureOK), stamp, later, verdict)
+		level := ""
+		switch {
+		case sig.Kind == pades.KindDocTimestamp && !sig.ProvableUntil.IsZero():
+			level = " provable-until=" + sig.ProvableUntil.UTC().Format(time.RFC3339)
+		case sig.Kind == pades.KindSignature:
+			level = " level=" + cmp.Or(sig.Level, "none")
+		}
+		fmt.Fprintf(env.Stdout, "%d %s %s signer=%q chain=%s byterange=%s digest=%s signature=%s timestamp=%s later-changes=%s%s %s\n",
+			i+1, sig.Kind, sig.Field, sig.Signer, chain, coverage, ok(sig.DigestOK), ok(sig.SignatureOK), stamp, later, level, verdict)
+		for _, g := range sig.LevelGaps {
+			fmt.Fprintln(env.Stdout, "  level:", g)
+		}
 		for _, w := range sig.Warnings {
 			fmt.Fprintln(env.Stdout, "  warning:", w)
 		}
 	}
 	if len(rep.Signatures) == 0 {
 		fmt.Fprintln(env.Stdout, "no signatures")
+	}
+	if rep.Valid() && !rep.Trusted() {
+		fmt.Fprintln(env.Stdout, "document valid, but not every signature or timestamp is under a CA this installation trusts")
+	}
+	if !rep.ProvableUntil.IsZero() {
+		fmt.Fprintf(env.Stdout, "document provable until %s: the newest document timestamp's TSA chain ends then; add an archive timestamp (inkan pdf timestamp) before\n",
+			rep.ProvableUntil.UTC().Format(time.RFC3339))
 	}
 	for _, p := range rep.Problems {
 		fmt.Fprintln(env.Stdout, "document INVALID:", p)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"inkan/app/domain/delivery"
+	"inkan/app/trust/tsa"
 )
 
 // Config is everything the server is built from.
@@ -29,7 +30,10 @@ type Config struct {
 	TrustedProxies int
 	MasterKey      string
 	CAName         string
-	SMTP           delivery.SMTP
+	// TSAPolicy is the dotted policy OID the TSA writes into its tokens; empty keeps
+	// tsa.DefaultPolicy.
+	TSAPolicy string
+	SMTP      delivery.SMTP
 }
 
 // Setting describes one setting, for flags and for the README's table.
@@ -50,6 +54,7 @@ var Settings = []Setting{
 	{Flag: "trusted-proxies", Env: "INKAN_TRUSTED_PROXIES", Default: "1", Usage: "how many reverse proxies in front append to the proxy header; the client address is the entry this many places from the right"},
 	{Flag: "master-key", Env: "INKAN_MASTER_KEY", Default: "", Usage: "master key sealing the CA and certificate keys (hex or base64, or INKAN_MASTER_KEY_FILE); empty uses DATA/master.key, made on first start", Secret: true},
 	{Flag: "ca-organization", Env: "INKAN_CA_ORGANIZATION", Default: "Inkan", Usage: "organization (O) in the CA certificates made on first start; ASCII letters, digits, spaces and .-"},
+	{Flag: "tsa-policy", Env: "INKAN_TSA_POLICY", Default: "", Usage: "policy OID of the timestamps (dotted, every arc at most 2147483647), for an installation with an arc of its own; empty uses Inkan's"},
 	{Flag: "smtp-host", Env: "INKAN_SMTP_HOST", Default: "", Usage: "SMTP server; empty keeps mail in the outbox only"},
 	{Flag: "smtp-port", Env: "INKAN_SMTP_PORT", Default: "587", Usage: "SMTP port"},
 	{Flag: "smtp-user", Env: "INKAN_SMTP_USER", Default: "", Usage: "SMTP user name (SASL)"},
@@ -106,6 +111,7 @@ func build(v func(string) string) (Config, error) {
 		ProxyHeader: v("proxy-header"),
 		MasterKey:   v("master-key"),
 		CAName:      v("ca-organization"),
+		TSAPolicy:   v("tsa-policy"),
 		SMTP: delivery.SMTP{
 			Host: v("smtp-host"), User: v("smtp-user"), Password: v("smtp-password"),
 			From: v("smtp-from"), TLS: v("smtp-tls"),
@@ -136,6 +142,11 @@ func (c Config) validate() error {
 	case "starttls", "tls", "none":
 	default:
 		return fmt.Errorf("config: smtp-tls %q must be starttls, tls or none", c.SMTP.TLS)
+	}
+	if c.TSAPolicy != "" {
+		if _, err := tsa.ParsePolicy(c.TSAPolicy); err != nil {
+			return fmt.Errorf("config: tsa-policy: %w", err)
+		}
 	}
 	if c.ServiceName == "" {
 		return fmt.Errorf("config: service-name must not be empty")

@@ -109,6 +109,11 @@ func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *dat
 	if s.Certs, err = certificate.Open(s.Store, master, s.Mail, cfg.CAName, cfg.BaseURL, now); err != nil {
 		return nil, err
 	}
+	if cfg.TSAPolicy != "" {
+		if err := s.Certs.UseTSAPolicy(cfg.TSAPolicy); err != nil {
+			return nil, err
+		}
+	}
 	if s.Passkeys, err = passkey.New(s.Store, s.Accounts, cfg.BaseURL, cfg.ServiceName, now); err != nil {
 		return nil, err
 	}

@@ -27,6 +27,7 @@ var chainFixtures = []struct {
 	{"form-classic-1.3.pdf", 0},
 	{"form-objstm.pdf", 0},
 	{"mupdf-signed.pdf", 1},
+	{"header-offset.pdf", 0},
 }
 
 // TestContractChain runs the contract's life on every fixture: the sender
@@ -46,6 +47,9 @@ func TestContractChain(t *testing.T) {
 			if origCheck != 0 && origCheck != 3 {
 				t.Fatalf("fixture fails qpdf --check (%d):\n%s", origCheck, origOut)
 			}
+			// A file with bytes before its header is signed from the header on
+			// (pdf.Open): the result starts there.
+			body := orig[bytes.Index(orig, []byte("%PDF-")):]
 			signTime := time.Now().Add(-time.Minute).Truncate(time.Second)
 			steps := []struct {
 				name  string
@@ -59,7 +63,7 @@ func TestContractChain(t *testing.T) {
 					return pades.Sign(doc, e.receiver, e.tsa, pades.SignOptions{Time: signTime.Add(30 * time.Second), Reason: "契約締結"})
 				}, []string{pades.KindSignature, pades.KindSignature}},
 				{"B-LTA", func(doc []byte) ([]byte, error) {
-					return pades.Timestamp(doc, e.tsa, e.validation, time.Now())
+					return pades.Timestamp(doc, e.tsa, e.validationNow(t), time.Now())
 				}, []string{pades.KindSignature, pades.KindSignature, pades.KindDocTimestamp}},
 				{"archive extension", func(doc []byte) ([]byte, error) {
 					return pades.Timestamp(doc, e.tsa, pades.Validation{CRLs: e.crls(t, nil)}, time.Now())
@@ -67,7 +71,7 @@ func TestContractChain(t *testing.T) {
 			}
 			signers := []string{"Yamada Taro", "Suzuki Hanako"}
 			checked := map[string]bool{} // entries the openssl checks have seen
-			cur := orig
+			cur := body
 			for _, st := range steps {
 				out, err := st.do(cur)
 				if err != nil {
@@ -136,7 +140,7 @@ func TestContractChain(t *testing.T) {
 				}
 				checkMutool(t, st.name, path, rep)
 			}
-			checkTamperedCopy(t, e, db, dir, cur, len(orig))
+			checkTamperedCopy(t, e, db, dir, cur, len(body))
 		})
 	}
 }
@@ -221,12 +225,22 @@ func checkReport(t *testing.T, step string, rep *pades.Report, foreign int, kind
 	if !strings.HasPrefix(first.Signer, "Yamada Taro (Sender Shoji KK)") {
 		t.Errorf("%s: first signer %q", step, first.Signer)
 	}
+	wantLevel := pades.LevelBT
 	if kinds[len(kinds)-1] == pades.KindDocTimestamp {
+		wantLevel = pades.LevelBLTA
 		// B-LTA: the DSS holds the CRLs of every chain.
 		for i, s := range rep.Signatures[foreign:] {
 			if !s.RevocationChecked {
 				t.Errorf("%s: entry %d: revocation not checked: %v", step, i, s.Warnings)
 			}
+		}
+		if rep.ProvableUntil.IsZero() {
+			t.Errorf("%s: no provable-until date", step)
+		}
+	}
+	for i, s := range rep.Signatures[foreign:] {
+		if s.Kind == pades.KindSignature && (s.Level != wantLevel || !s.Trusted) {
+			t.Errorf("%s: entry %d: level %q trusted %v, want %s: %v", step, i, s.Level, s.Trusted, wantLevel, s.LevelGaps)
 		}
 	}
 }

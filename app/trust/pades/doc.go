@@ -13,7 +13,9 @@
 //     calling it again on a B-LTA file is the archive extension that keeps
 //     the evidence alive after the earlier timestamp's keys age.
 //   - Verify lists every signature and document timestamp with what holds
-//     and what does not, for people (the CLI) and for the contract flow.
+//     and what does not, the PAdES level each signature reaches and until
+//     when the newest document timestamp keeps the file provable, for people
+//     (the CLI) and for the contract flow.
 //
 // The PDF mechanics live in app/pdf, CMS in app/cms and RFC 3161 in
 // app/tsa; this package decides what goes into each increment and how the

@@ -39,11 +39,17 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvAt(t, "http://inkan.example.jp")
+}
+
+// newEnvAt is newEnv with the certificates' CRL and CA addresses under baseURL.
+func newEnvAt(t testing.TB, baseURL string) *env {
+	t.Helper()
 	master, err := pki.NewMasterKey()
 	if err != nil {
 		t.Fatalf("master key: %v", err)
 	}
-	ca, err := pki.NewAuthority(master, pki.Config{Organization: "Inkan Test", BaseURL: "http://inkan.example.jp"})
+	ca, err := pki.NewAuthority(master, pki.Config{Organization: "Inkan Test", BaseURL: baseURL})
 	if err != nil {
 		t.Fatalf("NewAuthority: %v", err)
 	}
@@ -304,3 +310,24 @@ func cmsOf(t testing.TB, s pdf.Signature) *cms.SignedData {
 }
 
 func bigOne() *big.Int { return big.NewInt(1) }
+
+// mustSignatures lists the signature fields of doc.
+func mustSignatures(t testing.TB, doc []byte) []pdf.Signature {
+	t.Helper()
+	f, err := pdf.Open(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sigs, err := f.Signatures()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sigs
+}
+
+// validationNow is the DSS material with CRLs issued now, after every timestamp made so
+// far (pades.Timestamp refuses older ones).
+func (e *env) validationNow(t testing.TB) pades.Validation {
+	t.Helper()
+	return pades.Validation{Certificates: e.validation.Certificates, CRLs: e.crls(t, nil)}
+}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +25,7 @@ func signedContract(t *testing.T, e *env) []byte {
 			t.Fatalf("Sign: %v", err)
 		}
 	}
-	if doc, err = pades.Timestamp(doc, e.tsa, e.validation, time.Now()); err != nil {
+	if doc, err = pades.Timestamp(doc, e.tsa, e.validationNow(t), time.Now()); err != nil {
 		t.Fatalf("Timestamp: %v", err)
 	}
 	return doc
@@ -173,8 +175,17 @@ func TestRefusals(t *testing.T) {
 	e := newEnv(t)
 	good := readFixture(t, "gs-classic-1.4.pdf")
 	encrypted := readFixture(t, "encrypted.pdf")
+	restricted := readFixture(t, "restricted-aes256.pdf")
 	broken := readFixture(t, "broken-truncated.pdf")
 	staleCRL, err := e.ca.CRL(nil, bigOne(), time.Now().Add(-48*time.Hour), time.Now().Add(-24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	earlyCRL, err := e.ca.CRL(nil, bigOne(), time.Now().Add(-time.Hour), time.Now().Add(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed, err := pades.Sign(good, e.sender, e.tsa, pades.SignOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,6 +196,7 @@ func TestRefusals(t *testing.T) {
 		wantMsg string
 	}{
 		{"sign encrypted", func() error { _, err := pades.Sign(encrypted, e.sender, e.tsa, pades.SignOptions{}); return err }, pdf.ErrEncrypted, ""},
+		{"sign restricted", func() error { _, err := pades.Sign(restricted, e.sender, e.tsa, pades.SignOptions{}); return err }, pdf.ErrRestricted, "owner password"},
 		{"sign broken", func() error { _, err := pades.Sign(broken, e.sender, e.tsa, pades.SignOptions{}); return err }, pdf.ErrMalformed, ""},
 		{"timestamp encrypted", func() error { _, err := pades.Timestamp(encrypted, e.tsa, e.validation, time.Time{}); return err }, pdf.ErrEncrypted, ""},
 		{"timestamp broken", func() error { _, err := pades.Timestamp(broken, e.tsa, e.validation, time.Time{}); return err }, pdf.ErrMalformed, ""},
@@ -209,6 +221,10 @@ func TestRefusals(t *testing.T) {
 			_, err := pades.Timestamp(good, e.tsa, pades.Validation{CRLs: [][]byte{staleCRL}}, time.Time{})
 			return err
 		}, nil, "stale"},
+		{"timestamp with a CRL from before the signature", func() error {
+			_, err := pades.Timestamp(signed, e.tsa, pades.Validation{CRLs: [][]byte{earlyCRL}}, time.Time{})
+			return err
+		}, nil, "before the newest timestamp"},
 		{"timestamp with garbage CRL", func() error {
 			_, err := pades.Timestamp(good, e.tsa, pades.Validation{CRLs: [][]byte{[]byte("not a CRL")}}, time.Time{})
 			return err
@@ -229,6 +245,26 @@ func TestRefusals(t *testing.T) {
 			}
 		})
 	}
+
+	// The copy the refusal tells the user to make (qpdf --decrypt) signs.
+	t.Run("restricted file's unrestricted copy", func(t *testing.T) {
+		dir := t.TempDir()
+		plain := filepath.Join(dir, "plain.pdf")
+		if out, code := run(t, "qpdf", "--decrypt", writeTemp(t, dir, "restricted.pdf", restricted), plain); code != 0 {
+			t.Fatalf("qpdf --decrypt: %s", out)
+		}
+		doc, err := os.ReadFile(plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		signed, err := pades.Sign(doc, e.sender, e.tsa, pades.SignOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep, err := pades.Verify(signed, e.verifyOptions()); err != nil || !rep.Valid() {
+			t.Errorf("signed copy: %v %+v", err, rep)
+		}
+	})
 
 	t.Run("unsigned document", func(t *testing.T) {
 		rep, err := pades.Verify(good, e.verifyOptions())

@@ -35,7 +35,11 @@ type Validation struct {
 //
 // now is the time the validation data is judged at: a CRL whose next
 // update lies before now is refused, since stale revocation data would not
-// prove anything to a later verifier. Zero means the current time.
+// prove anything to a later verifier. Zero means the current time. A CRL of
+// v issued before the newest timestamp in doc (LatestTimestamp) is refused
+// too: a strict validator reads it as "no revocation data after signing",
+// so the caller issues fresh CRLs first (both times are whole seconds; one
+// from the same second counts as after).
 func Timestamp(doc []byte, ts Timestamper, v Validation, now time.Time) ([]byte, error) {
 	if ts == nil {
 		return nil, errors.New("pades: timestamp: a timestamper is required")
@@ -47,7 +51,11 @@ func Timestamp(doc []byte, ts Timestamper, v Validation, now time.Time) ([]byte,
 	if err != nil {
 		return nil, fmt.Errorf("pades: timestamp: %w", err)
 	}
-	dss, err := validationData(f, v, now)
+	latest, err := latestTimestamp(f)
+	if err != nil {
+		return nil, fmt.Errorf("pades: timestamp: %w", err)
+	}
+	dss, err := validationData(f, v, now, latest)
 	if err != nil {
 		return nil, fmt.Errorf("pades: timestamp: %w", err)
 	}
@@ -83,7 +91,7 @@ func Timestamp(doc []byte, ts Timestamper, v Validation, now time.Time) ([]byte,
 // CRLs, and the certificates embedded in the file's CMS signatures and
 // timestamp tokens, so that the DSS is complete even when the caller only
 // knows its own chain. app/pdf drops values already stored.
-func validationData(f *pdf.File, v Validation, now time.Time) (pdf.DSS, error) {
+func validationData(f *pdf.File, v Validation, now, latest time.Time) (pdf.DSS, error) {
 	var dss pdf.DSS
 	seen := map[string]bool{}
 	addCert := func(c *x509.Certificate) {
@@ -102,6 +110,10 @@ func validationData(f *pdf.File, v Validation, now time.Time) (pdf.DSS, error) {
 		}
 		if !crl.NextUpdate.IsZero() && crl.NextUpdate.Before(now) {
 			return dss, fmt.Errorf("CRL %d of %s is stale: next update was due %s", i, crl.Issuer, crl.NextUpdate.Format(time.RFC3339))
+		}
+		if crl.ThisUpdate.Before(latest.Truncate(time.Second)) {
+			return dss, fmt.Errorf("CRL %d of %s was issued at %s, before the newest timestamp of the document (%s): issue a fresh one",
+				i, crl.Issuer, crl.ThisUpdate.Format(time.RFC3339), latest.Format(time.RFC3339))
 		}
 		dss.CRLs = append(dss.CRLs, der)
 	}
@@ -130,4 +142,42 @@ func validationData(f *pdf.File, v Validation, now time.Time) (pdf.DSS, error) {
 		}
 	}
 	return dss, nil
+}
+
+// LatestTimestamp returns the time of the newest timestamp in doc: the
+// signature timestamps of its signatures and its document timestamps,
+// read without verifying them; zero when it has none. The CRLs that
+// Timestamp embeds must be issued after it.
+func LatestTimestamp(doc []byte) (time.Time, error) {
+	f, err := pdf.Open(doc)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("pades: latest timestamp: %w", err)
+	}
+	t, err := latestTimestamp(f)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("pades: latest timestamp: %w", err)
+	}
+	return t, nil
+}
+
+func latestTimestamp(f *pdf.File) (time.Time, error) {
+	sigs, err := f.Signatures()
+	if err != nil {
+		return time.Time{}, fmt.Errorf("list signatures: %w", err)
+	}
+	var latest time.Time
+	for _, s := range sigs {
+		token := s.Contents
+		if s.SubFilter != SubFilterRFC3161 {
+			sd, err := cms.Parse(s.Contents)
+			if err != nil || sd.Signer.TimestampToken == nil {
+				continue
+			}
+			token = sd.Signer.TimestampToken
+		}
+		if tok, err := tsa.ParseToken(token); err == nil && tok.GenTime.After(latest) {
+			latest = tok.GenTime
+		}
+	}
+	return latest, nil
 }

@@ -47,11 +47,28 @@ type VerifyOptions struct {
 	Time time.Time
 }
 
+// PAdES baseline levels (ETSI EN 319 142-1), in order.
+const (
+	// LevelBB: a valid CAdES-detached signature.
+	LevelBB = "B-B"
+	// LevelBT: and a valid signature timestamp.
+	LevelBT = "B-T"
+	// LevelBLT: and, in the file, the certificates and CRLs of its chains,
+	// the CRLs issued after the signature timestamp.
+	LevelBLT = "B-LT"
+	// LevelBLTA: and a valid document timestamp over them.
+	LevelBLTA = "B-LTA"
+)
+
 // Report is what Verify found in a document.
 type Report struct {
 	// Signatures lists every signature and document timestamp, in the
 	// order of the form's fields (normally the order they were added).
 	Signatures []SignatureReport
+	// ProvableUntil is the ProvableUntil of the newest valid document
+	// timestamp: until when the file stays provable without an archive
+	// extension. Zero without one.
+	ProvableUntil time.Time
 	// Problems are findings about the document as a whole that make it
 	// invalid, such as bytes after the last revision that no signature
 	// covers.
@@ -132,6 +149,22 @@ type SignatureReport struct {
 	// signature timestamp's TSA chain.
 	RevocationChecked bool
 
+	// Trusted: the chain ends at one of VerifyOptions.Roots. A signature made
+	// elsewhere, under a CA this installation does not trust, is still valid
+	// when its bytes, signature and timestamp hold, with Trusted false and
+	// Signer naming who signed.
+	Trusted bool
+
+	// Level is the PAdES baseline level the signature reaches (LevelBB …
+	// LevelBLTA); empty for a document timestamp, an invalid signature and a
+	// legacy (adbe.pkcs7) one. LevelGaps say what the next level lacks.
+	Level     string
+	LevelGaps []string
+	// ProvableUntil is, for a valid document timestamp, when the first
+	// certificate of its TSA chain expires: until then it proves everything
+	// before it; an archive timestamp must be added before.
+	ProvableUntil time.Time
+
 	// LaterChanges lists what later revisions added or changed.
 	LaterChanges pdf.Changes
 	// ModifiedAfter reports that later revisions changed more than
@@ -142,12 +175,27 @@ type SignatureReport struct {
 	// it is valid.
 	Problems []string
 	// Warnings are findings that do not make the entry invalid, such as a
-	// missing signature timestamp or a legacy SubFilter.
+	// legacy SubFilter or a CA this installation does not trust.
 	Warnings []string
+
+	signerCert *x509.Certificate
 }
 
 // Valid reports whether the entry has no problems.
 func (s *SignatureReport) Valid() bool { return len(s.Problems) == 0 }
+
+// Trusted reports whether the document is valid and every entry chains to the roots.
+func (r *Report) Trusted() bool {
+	if !r.Valid() {
+		return false
+	}
+	for i := range r.Signatures {
+		if !r.Signatures[i].Trusted {
+			return false
+		}
+	}
+	return true
+}
 
 func (s *SignatureReport) problem(format string, args ...any) {
 	s.Problems = append(s.Problems, fmt.Sprintf(format, args...))
@@ -178,6 +226,9 @@ func Verify(doc []byte, opt VerifyOptions) (*Report, error) {
 	}
 	v := &verifier{f: f, opt: opt}
 	rep := &Report{Signatures: make([]SignatureReport, len(sigs))}
+	if n := f.HeaderOffset(); n > 0 {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%d bytes before the %%PDF- header are not part of the document; offsets and byte ranges count from the header", n))
+	}
 	v.loadValidationData(rep, opt)
 	v.checkEnd(rep)
 	if len(sigs) == 0 {
@@ -201,6 +252,12 @@ func Verify(doc []byte, opt VerifyOptions) (*Report, error) {
 	for _, i := range order {
 		v.check(entries[i], rep.Signatures)
 	}
+	for _, i := range order {
+		if s := &rep.Signatures[i]; s.Kind == KindDocTimestamp && s.Valid() && s.TimestampOK {
+			rep.ProvableUntil = s.ProvableUntil
+			break
+		}
+	}
 	return rep, nil
 }
 
@@ -210,9 +267,10 @@ type verifier struct {
 	opt VerifyOptions
 	// certs are certificates from the DSS, candidates for path building.
 	certs []*x509.Certificate
-	// crls are every CRL known: options, DSS, CMS values.
-	crls []*x509.RevocationList
-	seen map[string]bool
+	// crls are every CRL known: options, DSS, CMS values; fileCRLs those of
+	// the file alone (DSS, CMS values), which decide B-LT.
+	crls, fileCRLs []*x509.RevocationList
+	seen           map[string]*x509.RevocationList
 }
 
 // entry is one signature being verified.
@@ -230,9 +288,9 @@ type entry struct {
 }
 
 func (v *verifier) loadValidationData(rep *Report, opt VerifyOptions) {
-	v.seen = map[string]bool{}
+	v.seen = map[string]*x509.RevocationList{}
 	for i, der := range opt.CRLs {
-		if err := v.addCRL(der); err != nil {
+		if err := v.addCRL(der, false); err != nil {
 			rep.Warnings = append(rep.Warnings, fmt.Sprintf("CRL %d of the options: %v", i, err))
 		}
 	}
@@ -250,23 +308,44 @@ func (v *verifier) loadValidationData(rep *Report, opt VerifyOptions) {
 		v.certs = append(v.certs, c)
 	}
 	for i, der := range dss.CRLs {
-		if err := v.addCRL(der); err != nil {
+		if err := v.addCRL(der, true); err != nil {
 			rep.Warnings = append(rep.Warnings, fmt.Sprintf("DSS CRL %d: %v", i, err))
 		}
 	}
 }
 
-func (v *verifier) addCRL(der []byte) error {
-	if v.seen[string(der)] {
+func (v *verifier) addCRL(der []byte, inFile bool) error {
+	if crl, ok := v.seen[string(der)]; ok {
+		if inFile && crl != nil && !slices.Contains(v.fileCRLs, crl) {
+			v.fileCRLs = append(v.fileCRLs, crl)
+		}
 		return nil
 	}
-	v.seen[string(der)] = true
 	crl, err := x509.ParseRevocationList(der)
+	v.seen[string(der)] = crl
 	if err != nil {
 		return err
 	}
 	v.crls = append(v.crls, crl)
+	if inFile {
+		v.fileCRLs = append(v.fileCRLs, crl)
+	}
 	return nil
+}
+
+// fileRevocation reports whether the file's own CRLs cover every certificate of chain
+// below the root with a CRL from its issuer issued at or after since (whole seconds).
+func (v *verifier) fileRevocation(chain []*x509.Certificate, since time.Time) bool {
+	since = since.Truncate(time.Second)
+	for i := 0; i+1 < len(chain); i++ {
+		issuer := chain[i+1]
+		if !slices.ContainsFunc(v.fileCRLs, func(c *x509.RevocationList) bool {
+			return bytes.Equal(c.RawIssuer, issuer.RawSubject) && !c.ThisUpdate.Before(since) && c.CheckSignatureFrom(issuer) == nil
+		}) {
+			return false
+		}
+	}
+	return true
 }
 
 // checkEnd reports bytes after the last revision: no signature covers
@@ -328,7 +407,7 @@ func (v *verifier) parse(s pdf.Signature, r *SignatureReport) *entry {
 		e.sd, e.hash = sd, sd.Signer.Hash
 		// The revocation data a signature carries itself counts too.
 		for _, der := range sd.CRLs {
-			if err := v.addCRL(der); err != nil {
+			if err := v.addCRL(der, true); err != nil {
 				r.warn("CRL in the CMS: %v", err)
 			}
 		}
@@ -416,7 +495,7 @@ func (v *verifier) checkSignature(e *entry, later []time.Time) {
 		r.problem("signer certificate: %v", err)
 		return
 	}
-	r.Signer = describe(cert)
+	r.Signer, r.signerCert = describe(cert), cert
 	if err := signatureHolds(sd, si.MessageDigest, cert, legacy); err != nil {
 		r.problem("signature: %v", err)
 	} else {
@@ -424,9 +503,9 @@ func (v *verifier) checkSignature(e *entry, later []time.Time) {
 	}
 
 	tsaChecked := true
+	var tsaChain []*x509.Certificate
 	if si.TimestampToken != nil {
 		tok, err := tsa.ParseToken(si.TimestampToken)
-		var tsaChain []*x509.Certificate
 		if err == nil {
 			tsaChain, err = tok.Verify(si.Signature, v.tsaOptions(sd.Certificates, v.opt.Time))
 			if err != nil && len(later) > 0 {
@@ -442,17 +521,21 @@ func (v *verifier) checkSignature(e *entry, later []time.Time) {
 				err = errors.New("the TSA certificate was revoked before the token was made")
 			}
 		}
-		if err != nil {
+		switch {
+		case untrusted(err):
+			// Made elsewhere, by a TSA we do not know: it proves no time
+			// here, which is no fault of the signature.
+			r.warn("signature timestamp by a TSA this installation does not trust (%s)", tokenSigner(tok))
+			tsaChain = nil
+		case err != nil:
 			r.problem("signature timestamp: %v", err)
-		} else {
+		default:
 			r.TimestampOK, r.TimestampTime = true, tok.GenTime
 			e.poe = tok.GenTime
 			if !r.SigningTime.IsZero() && tok.GenTime.Before(r.SigningTime.Add(-time.Minute)) {
 				r.warn("signature timestamp %s precedes the claimed signing time %s", tok.GenTime.Format(time.RFC3339), r.SigningTime.Format(time.RFC3339))
 			}
 		}
-	} else if !legacy {
-		r.warn("no signature timestamp: PAdES B-B only")
 	}
 	if e.poe.IsZero() && len(later) > 0 {
 		e.poe = later[0]
@@ -460,11 +543,18 @@ func (v *verifier) checkSignature(e *entry, later []time.Time) {
 
 	inter := v.pool(sd.Certificates)
 	chain, at, err := v.chain(cert, inter, x509.ExtKeyUsageAny, e.poe)
+	if untrusted(err) {
+		// Signed elsewhere: valid as a signature over these bytes, by
+		// someone this installation cannot vouch for.
+		r.warn("signed by a CA this installation does not trust: %s, issued by %s", r.Signer, issuerName(cert))
+		v.level(e, legacy, nil, later)
+		return
+	}
 	if err != nil {
 		r.problem("certificate chain: %v", err)
 		return
 	}
-	r.Chain, r.ChainTime, r.ChainOK = chain, at, true
+	r.Chain, r.ChainTime, r.ChainOK, r.Trusted = chain, at, true, true
 	if !at.Equal(v.opt.Time) {
 		r.warn("certificate chain valid at %s, the signature's proof of existence, not at %s", at.Format(time.RFC3339), v.opt.Time.Format(time.RFC3339))
 	}
@@ -477,6 +567,81 @@ func (v *verifier) checkSignature(e *entry, later []time.Time) {
 			r.problem("CMS verification: %v", err)
 		}
 	}
+	v.level(e, legacy, tsaChain, later)
+}
+
+// level works out the PAdES baseline level of a signature checked so far, and
+// what the next level lacks. tsaChain is the verified chain of its signature
+// timestamp; later the times of valid document timestamps after it.
+func (v *verifier) level(e *entry, legacy bool, tsaChain []*x509.Certificate, later []time.Time) {
+	r := e.rep
+	switch {
+	case !r.Valid():
+		return
+	case legacy:
+		r.LevelGaps = append(r.LevelGaps, fmt.Sprintf("SubFilter %s: not a PAdES baseline signature", e.sig.SubFilter))
+		return
+	}
+	r.Level = LevelBB
+	if !r.TimestampOK {
+		r.LevelGaps = append(r.LevelGaps, "no valid signature timestamp: does not reach B-T")
+		return
+	}
+	r.Level = LevelBT
+	// The signer's chain, or for a signature made elsewhere the issuer
+	// certificates the file carries.
+	chain := r.Chain
+	if chain == nil {
+		chain = []*x509.Certificate{r.signerCert}
+		if issuer := findIssuer(r.signerCert, append(e.sd.Certificates, v.certs...)); issuer != nil {
+			chain = append(chain, issuer)
+		}
+	}
+	if !v.fileRevocation(chain, r.TimestampTime) || !v.fileRevocation(tsaChain, r.TimestampTime) {
+		r.LevelGaps = append(r.LevelGaps, "the file holds no CRL of every issuer issued after the signature timestamp: does not reach B-LT")
+		return
+	}
+	r.Level = LevelBLT
+	if len(later) == 0 {
+		r.LevelGaps = append(r.LevelGaps, "no document timestamp after it: does not reach B-LTA")
+		return
+	}
+	r.Level = LevelBLTA
+}
+
+// untrusted reports a chain that fails only for want of a trusted root.
+func untrusted(err error) bool {
+	var ua x509.UnknownAuthorityError
+	return errors.As(err, &ua)
+}
+
+// findIssuer returns the certificate among certs that signed c, or nil.
+func findIssuer(c *x509.Certificate, certs []*x509.Certificate) *x509.Certificate {
+	for _, i := range certs {
+		if !i.Equal(c) && bytes.Equal(i.RawSubject, c.RawIssuer) && c.CheckSignatureFrom(i) == nil {
+			return i
+		}
+	}
+	return nil
+}
+
+// issuerName names the issuer of c: its common name, or the whole name.
+func issuerName(c *x509.Certificate) string {
+	if c.Issuer.CommonName != "" {
+		return c.Issuer.CommonName
+	}
+	return c.Issuer.String()
+}
+
+// tokenSigner names the TSA of a token, as far as the token tells.
+func tokenSigner(tok *tsa.Token) string {
+	if tok == nil {
+		return "unknown"
+	}
+	if c, err := tok.SignedData.SignerCertificate(); err == nil {
+		return describe(c)
+	}
+	return "unknown"
 }
 
 func (v *verifier) checkDocTimestamp(e *entry, later []time.Time) {
@@ -501,11 +666,20 @@ func (v *verifier) checkDocTimestamp(e *entry, later []time.Time) {
 		e.poe = later[0]
 	}
 	chain, at, err := v.chain(cert, v.pool(tok.SignedData.Certificates), x509.ExtKeyUsageTimeStamping, e.poe)
+	if untrusted(err) {
+		r.warn("document timestamp by a TSA this installation does not trust: %s, issued by %s", r.Signer, issuerName(cert))
+		return
+	}
 	if err != nil {
 		r.problem("TSA certificate chain: %v", err)
 		return
 	}
-	r.Chain, r.ChainTime, r.ChainOK = chain, at, true
+	r.Chain, r.ChainTime, r.ChainOK, r.Trusted = chain, at, true, true
+	for i, c := range chain {
+		if i == 0 || c.NotAfter.Before(r.ProvableUntil) {
+			r.ProvableUntil = c.NotAfter
+		}
+	}
 	if !at.Equal(v.opt.Time) {
 		r.warn("TSA chain valid at %s, the time of a later document timestamp, not at %s", at.Format(time.RFC3339), v.opt.Time.Format(time.RFC3339))
 	}

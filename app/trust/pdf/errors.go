@@ -12,6 +12,13 @@ var ErrMalformed = errors.New("pdf: malformed file")
 // support, so such files are refused before anything is written.
 var ErrEncrypted = errors.New("pdf: encrypted files are not supported")
 
+// ErrRestricted reports a PDF encrypted with an empty user password: viewers open
+// it without asking, and an owner password restricts printing, editing or copying.
+// Inkan refuses it like any encrypted file (a *RestrictedError, which also matches
+// ErrEncrypted, carries the permissions), so that the caller can tell the user how to
+// save an unrestricted copy.
+var ErrRestricted = errors.New("pdf: the file is restricted by an owner password (encrypted, opens without a password)")
+
 // ErrUnsupported reports a valid PDF feature this package does not handle,
 // such as a stream filter other than FlateDecode where decoding is needed.
 var ErrUnsupported = errors.New("pdf: unsupported feature")

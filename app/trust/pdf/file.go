@@ -48,6 +48,7 @@ type Revision struct {
 // are new byte slices. A File is safe for concurrent use.
 type File struct {
 	data     []byte
+	junk     int // bytes before the %PDF- header, not part of data
 	version  string
 	sections []*section // newest first
 	revs     []Revision // oldest first
@@ -84,8 +85,16 @@ const maxObjects = 1 << 30
 const maxLoadDepth = 16
 
 // Open parses a PDF held in memory. The slice must not be modified while
-// the File is in use. Encrypted files are refused with ErrEncrypted, files
-// whose structure cannot be read with ErrMalformed.
+// the File is in use. Encrypted files are refused with ErrEncrypted (or
+// ErrRestricted when only an owner password restricts them), files whose
+// structure cannot be read with ErrMalformed.
+//
+// Bytes before the %PDF- header (within the first KiB, as readers allow:
+// a mail gateway's or a download tool's prefix) are not part of the
+// document: every offset counts from the header, as poppler, qpdf and
+// MuPDF read such files. The File starts at the header, so Bytes and every
+// increment built on it leave the prefix out: a signed result has no bytes
+// before its header, and every verifier sees the same byte ranges.
 func Open(b []byte) (*File, error) {
 	f := &File{
 		data:    b,
@@ -108,7 +117,7 @@ func Open(b []byte) (*File, error) {
 		return nil, fmt.Errorf("%w: /Size %d exceeds %d objects", ErrMalformed, size, maxObjects)
 	}
 	if _, enc := f.trailer["Encrypt"]; enc {
-		return nil, ErrEncrypted
+		return nil, f.encryption()
 	}
 	if _, err := f.Catalog(); err != nil {
 		return nil, err
@@ -122,7 +131,8 @@ func (f *File) readHeader() error {
 	if i < 0 {
 		return fmt.Errorf("%w: no %%PDF- header", ErrMalformed)
 	}
-	p := parser{b: f.data, pos: i + 5}
+	f.data, f.junk = f.data[i:], i
+	p := parser{b: f.data, pos: 5}
 	v := p.keyword()
 	if len(v) < 3 || v[1] != '.' || v[0] < '1' || v[0] > '9' {
 		return fmt.Errorf("%w: bad header version %q", ErrMalformed, truncate(v))
@@ -135,6 +145,10 @@ func (f *File) readHeader() error {
 // the last KiB of the file, as readers expect: a file without one is
 // truncated, and silently reading an earlier revision instead would make
 // us append to a damaged file.
+// HeaderOffset is the number of bytes before the %PDF- header that Open left
+// out of the File (see Open); 0 for a file that starts with its header.
+func (f *File) HeaderOffset() int { return f.junk }
+
 func (f *File) finalStartXref() (int64, error) {
 	tailStart := max(0, len(f.data)-1024)
 	eof := bytes.LastIndex(f.data[tailStart:], []byte("%%EOF"))
@@ -170,10 +184,6 @@ func (f *File) readChain(start int64) error {
 		s, err := f.readSection(off)
 		if err != nil {
 			return err
-		}
-		if _, enc := s.trailer["Encrypt"]; enc {
-			// Reported before anything else can fail on encrypted data.
-			return ErrEncrypted
 		}
 		f.sections = append(f.sections, s)
 		prev, ok := s.trailer["Prev"]

@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -26,13 +28,25 @@ import (
 )
 
 // DefaultPolicy is the TSA policy OID written into every TSTInfo when the
-// configuration names none. There is no registered enterprise arc for
-// Inkan, so it lives under 2.25 (ITU-T X.667), where an OID is derived
-// from a UUID and needs no registration: this one is from UUID
-// 21245600-b7aa-41fa-b198-400309436ae3, generated once for this policy.
+// configuration names none. Inkan has no registered arc of its own, so the
+// policy sits under joint-iso-itu-t example(999) (ITU-T X.660), which no
+// organisation owns and which therefore collides with no real policy; the
+// eight arcs below it are the 16-bit pieces of the UUID
+// 21245600-b7aa-41fa-b198-400309436ae3 that identified the same policy as
+// LegacyPolicy, so it stays unique. Every arc fits in 31 bits, the most Go's
+// encoding/asn1 reads (and so pdfcpu and every other verifier built on it).
 // The policy it names: "Inkan on-premises TSA, genTime from the host clock
-// (kept by NTP) truncated to seconds, accuracy one second".
-const DefaultPolicy = "2.25.44053190891876977409054278534333426403"
+// (kept by NTP) truncated to seconds, accuracy one second". An installation
+// with an arc of its own sets Config.Policy (--tsa-policy).
+const DefaultPolicy = "2.999.8484.22016.47018.16890.45464.16387.2371.27363"
+
+// LegacyPolicy is the policy OID of the tokens issued before DefaultPolicy:
+// 2.25 (ITU-T X.667) with the UUID above as one arc, which does not fit in
+// 64 bits, so encoding/asn1 refuses to parse it ("base 128 integer too
+// large"). Those tokens still verify here: the policy is read as an
+// x509.OID, which has no such limit, and verification does not depend on
+// it. It is kept only to recognise them.
+const LegacyPolicy = "2.25.44053190891876977409054278534333426403"
 
 // Config configures an Authority.
 type Config struct {
@@ -45,7 +59,8 @@ type Config struct {
 	// root), embedded after the TSA certificate when a token carries
 	// certificates.
 	Chain []*x509.Certificate
-	// Policy is the dotted TSA policy OID; DefaultPolicy when empty.
+	// Policy is the dotted TSA policy OID; DefaultPolicy when empty. Every
+	// arc must fit in 31 bits, so that every ASN.1 parser reads the tokens.
 	Policy string
 	// Clock gives the time to stamp; time.Now when nil.
 	Clock func() time.Time
@@ -84,9 +99,9 @@ func New(cfg Config) (*Authority, error) {
 	if policy == "" {
 		policy = DefaultPolicy
 	}
-	oid, err := x509.ParseOID(policy)
+	oid, err := ParsePolicy(policy)
 	if err != nil {
-		return nil, fmt.Errorf("tsa: policy %q: %w", policy, err)
+		return nil, err
 	}
 	a := &Authority{
 		cert:   cfg.Certificate,
@@ -107,6 +122,23 @@ func New(cfg Config) (*Authority, error) {
 		a.log = slog.New(slog.DiscardHandler)
 	}
 	return a, nil
+}
+
+// ParsePolicy reads a dotted TSA policy OID and refuses one that a common
+// ASN.1 parser cannot read back: Go's encoding/asn1 refuses any arc above
+// 2^31-1 ("base 128 integer too large"), and other parsers hold arcs in
+// machine integers too.
+func ParsePolicy(policy string) (x509.OID, error) {
+	oid, err := x509.ParseOID(policy)
+	if err != nil {
+		return x509.OID{}, fmt.Errorf("tsa: policy %q: %w", policy, err)
+	}
+	for arc := range strings.SplitSeq(oid.String(), ".") {
+		if _, err := strconv.ParseInt(arc, 10, 32); err != nil {
+			return x509.OID{}, fmt.Errorf("tsa: policy %q: arc %s is above 2147483647, which many verifiers cannot parse", policy, arc)
+		}
+	}
+	return oid, nil
 }
 
 // CheckCertificate reports whether cert may act as a TSA certificate: the

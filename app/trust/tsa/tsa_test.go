@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"crypto/x509"
+	stdasn1 "encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"io"
@@ -51,6 +52,8 @@ func TestNewRefusesUnsuitableCertificate(t *testing.T) {
 		{"CA certificate", tsa.Config{Certificate: good.inter, Signer: good.key}, "id-kp-timeStamping"},
 		{"key mismatch", tsa.Config{Certificate: good.cert, Signer: nonCritical.key}, "does not match"},
 		{"bad policy", tsa.Config{Certificate: good.cert, Signer: good.key, Policy: "not-an-oid"}, "policy"},
+		{"policy arc beyond 31 bits", tsa.Config{Certificate: good.cert, Signer: good.key, Policy: tsa.LegacyPolicy}, "above 2147483647"},
+		{"policy arc of 2^31", tsa.Config{Certificate: good.cert, Signer: good.key, Policy: "1.2.2147483648"}, "above 2147483647"},
 		{"missing signer", tsa.Config{Certificate: good.cert}, "required"},
 	}
 	for _, tc := range tests {
@@ -452,5 +455,28 @@ ess_cert_id_alg = `+essAlg+`
 				t.Errorf("policy %s genTime %s", tok.Policy, tok.GenTime)
 			}
 		})
+	}
+}
+
+// TestDefaultPolicyParsesWithEncodingASN1 checks the point of DefaultPolicy: Go's
+// encoding/asn1 (and so pdfcpu) reads it back, as it cannot read LegacyPolicy.
+func TestDefaultPolicyParsesWithEncodingASN1(t *testing.T) {
+	for _, tc := range []struct {
+		policy string
+		ok     bool
+	}{{tsa.DefaultPolicy, true}, {tsa.LegacyPolicy, false}} {
+		oid, err := x509.ParseOID(tc.policy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		der, err := oid.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got stdasn1.ObjectIdentifier
+		_, err = stdasn1.Unmarshal(append([]byte{stdasn1.TagOID, byte(len(der))}, der...), &got)
+		if (err == nil) != tc.ok || tc.ok && got.String() != tc.policy {
+			t.Errorf("encoding/asn1 on %s: %v, %v", tc.policy, got, err)
+		}
 	}
 }

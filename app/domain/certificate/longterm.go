@@ -1,0 +1,124 @@
+package certificate
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"inkan/app/trust/evidence"
+	"inkan/app/trust/pades"
+	"inkan/app/trust/pdf"
+	"inkan/app/trust/tsa"
+)
+
+// UseTSAPolicy makes the installation's TSA write policy (a dotted OID, --tsa-policy)
+// into its tokens from now on instead of tsa.DefaultPolicy. Tokens issued before keep
+// verifying: verification does not depend on the policy. The composition root calls it
+// once, right after Open.
+func (s *Service) UseTSAPolicy(policy string) error {
+	a, err := tsa.New(tsa.Config{Certificate: s.ca.TSACertificate(), Signer: s.ca.TSASigner(), Chain: []*x509.Certificate{s.ca.Root()}, Clock: s.now, Policy: policy})
+	if err != nil {
+		return fmt.Errorf("timestamp authority: %w", err)
+	}
+	s.tsa = a
+	return nil
+}
+
+// DocumentError is a PDF the installation cannot sign or timestamp, with a message in
+// Japanese that says what the file is and what the user can do about it; Error gives
+// the message followed by the technical reason.
+type DocumentError struct {
+	// Message is for the user, in Japanese.
+	Message string
+	// Err is the technical reason (pdf.ErrRestricted, pdf.ErrEncrypted).
+	Err error
+}
+
+func (e *DocumentError) Error() string { return e.Message + "（" + e.Err.Error() + "）" }
+
+func (e *DocumentError) Unwrap() error { return e.Err }
+
+// Messages of DocumentError.
+const (
+	msgRestrictedPDF = "このPDFは、所有者パスワードで印刷・編集などが制限された「保護されたPDF」です。" +
+		"パスワードなしで開けますが、制限を保ったまま署名を加えることはできないため、署名できません。" +
+		"制限のないコピーを保存してから、そのファイルで登録し直してください" +
+		"（例: Adobe Acrobat で ファイル → プロパティ → セキュリティ → セキュリティ方式「セキュリティなし」にして別名で保存、" +
+		"または qpdf --decrypt 元のファイル.pdf 新しいファイル.pdf）。"
+	msgEncryptedPDF = "このPDFはパスワードで暗号化されていて、開くのにパスワードが必要なため、署名できません。" +
+		"作成元のアプリケーションでパスワードを外したコピーを保存してから、そのファイルで登録し直してください。"
+)
+
+// explainDocument turns the refusal of a restricted or encrypted PDF into a
+// DocumentError; other errors pass unchanged.
+func explainDocument(err error) error {
+	switch {
+	case errors.Is(err, pdf.ErrRestricted):
+		return &DocumentError{Message: msgRestrictedPDF, Err: err}
+	case errors.Is(err, pdf.ErrEncrypted):
+		return &DocumentError{Message: msgEncryptedPDF, Err: err}
+	}
+	return err
+}
+
+// freshValidation is Validation with CRLs issued now: a strict validator wants
+// revocation data from after the newest timestamp a B-LTA increment protects (the
+// signatures' timestamps, or the previous document timestamp at an archive extension),
+// and the CA is local, so it publishes new ones (the next CRL number, served from then
+// on) rather than embedding those of the last daily run.
+func (s *Service) freshValidation(ctx context.Context, name string, doc []byte) (pades.Validation, error) {
+	latest, err := pades.LatestTimestamp(doc)
+	if err != nil {
+		return pades.Validation{}, fmt.Errorf("timestamp %s: %w", name, explainDocument(err))
+	}
+	// CRL times are whole seconds, like the timestamps': a CRL of the timestamp's own
+	// second cannot be told apart from one issued just before it, so when the file was
+	// stamped this very second, wait for the next (at most one second).
+	if d := latest.Truncate(time.Second).Add(time.Second).Sub(s.now()); d > 0 && d <= time.Second {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return pades.Validation{}, fmt.Errorf("timestamp %s: %w", name, ctx.Err())
+		}
+	}
+	if now := s.now(); now.Before(latest.Truncate(time.Second)) {
+		return pades.Validation{}, fmt.Errorf("timestamp %s: the newest timestamp in it (%s) is later than this server's clock (%s)",
+			name, latest.Format(time.RFC3339), now.Format(time.RFC3339))
+	}
+	if err := s.PublishCRLs(); err != nil {
+		return pades.Validation{}, fmt.Errorf("timestamp %s: issue fresh CRLs: %w", name, err)
+	}
+	return s.Validation()
+}
+
+// WriteEvidence writes the offline evidence kit of doc to w (evidence.Write): the
+// document, the installation's root, issuing and TSA certificates, the CRLs of the
+// document and the published ones, a README in Japanese and English and a script that
+// checks it all with pdfsig and openssl alone. doc must verify here first: a kit whose
+// own script fails would prove nothing. name says what doc is, in the README and errors.
+func (s *Service) WriteEvidence(name string, doc []byte, w io.Writer) error {
+	rep, err := s.VerifyPDF(name, doc)
+	if err != nil {
+		return fmt.Errorf("evidence for %s: %w", name, explainDocument(err))
+	}
+	if !rep.Valid() {
+		return fmt.Errorf("evidence for %s: the document does not verify (inkan pdf verify says why)", name)
+	}
+	issuing, root, err := s.CRLs()
+	if err != nil {
+		return err
+	}
+	err = evidence.Write(w, evidence.Kit{
+		Name: name, Document: doc, Root: s.ca.Root(), Issuing: s.ca.Issuing(), TSA: s.ca.TSACertificate(),
+		CRLs: [][]byte{issuing, root}, Made: s.now(), ProvableUntil: rep.ProvableUntil,
+	})
+	if err != nil {
+		return fmt.Errorf("evidence for %s: %w", name, err)
+	}
+	return nil
+}
