@@ -27,6 +27,9 @@ var migrations = []migration{
 	{"create the document buckets: documents, by company, to index", func(tx *bolt.Tx) error {
 		return createBuckets(tx, bucketDocuments, bucketDocumentsByCompany, bucketDocumentsToIndex)
 	}},
+	{"create the invitation buckets: invitations, by company, by token, by state", func(tx *bolt.Tx) error {
+		return createBuckets(tx, bucketInvitations, bucketInvitationsByCompany, bucketInvitationsByToken, bucketInvitationsByState)
+	}},
 }
 
 var keySchemaVersion = []byte("schema_version")

@@ -16,6 +16,7 @@ import (
 	"inkan/app/domain/certificate"
 	"inkan/app/domain/company"
 	"inkan/app/domain/delivery"
+	"inkan/app/domain/invitation"
 	"inkan/app/domain/mail"
 	"inkan/app/locale/i18n"
 	"inkan/app/locale/jst"
@@ -32,6 +33,7 @@ type Deps struct {
 	Accounts  *account.Service
 	Onboarder company.Onboarder
 	Certs     *certificate.Service
+	Invites   *invitation.Service
 	Delivery  *delivery.Worker // nil without an SMTP server
 	Mail      *mail.Composer
 	Catalogs  *i18n.Catalogs
