@@ -24,7 +24,7 @@ func hundredRows() [][]string {
 
 func hundredXLSX(b testing.TB) []byte {
 	var buf bytes.Buffer
-	w, err := sheet.New(&buf, sheet.XLSX, "送信先", invitation.Header)
+	w, err := sheet.New(&buf, sheet.XLSX, "送信先", invitation.TemplateHeader)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func hundredXLSX(b testing.TB) []byte {
 
 func hundredShiftJIS(b testing.TB) []byte {
 	var s strings.Builder
-	s.WriteString(strings.Join(invitation.Header, ",") + "\r\n")
+	s.WriteString(strings.Join(invitation.TemplateHeader, ",") + "\r\n")
 	for _, r := range hundredRows() {
 		s.WriteString(strings.Join(r, ",") + "\r\n")
 	}

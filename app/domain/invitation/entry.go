@@ -159,8 +159,8 @@ type FileError struct{ Key string }
 
 func (e *FileError) Error() string { return "invitation: file refused: " + e.Key }
 
-// Header is the template's header row, the columns of a list in this order.
-var Header = []string{"企業名", "担当者名", "メールアドレス"}
+// TemplateHeader is the template's header row, the columns of a list in this order.
+var TemplateHeader = []string{"企業名", "担当者名", "メールアドレス"}
 
 // Sample is the template's one sample row (manual p.28).
 var Sample = []string{"ABC株式会社", "大石太郎", "oishi@abc.example.com"}
@@ -219,10 +219,10 @@ func PendingEmails(tx *data.Tx, companyID string) (map[string]bool, error) {
 // headerMatches takes the template's header, also with the spaces or width a user's
 // editing may have put in (ＭＡＩＬ … are not expected; kana.Text widens kana only).
 func headerMatches(h []string) bool {
-	if len(h) < len(Header) {
+	if len(h) < len(TemplateHeader) {
 		return false
 	}
-	for i, want := range Header {
+	for i, want := range TemplateHeader {
 		if strings.ReplaceAll(norm.NFKC.String(h[i]), " ", "") != want {
 			return false
 		}

@@ -31,16 +31,6 @@ const (
 // Statuses lists the statuses in the manual's order (the search's checkboxes).
 var Statuses = []Status{StatusWaiting, StatusInputting, StatusExpired, StatusProcessing, StatusDone}
 
-// ValidStatus reports whether s is one of the statuses.
-func ValidStatus(s string) bool {
-	for _, t := range Statuses {
-		if s == t {
-			return true
-		}
-	}
-	return false
-}
-
 // StatusKey is the catalog key of a status.
 func StatusKey(s Status) string { return "invite.status." + s }
 
