@@ -440,3 +440,55 @@ func TestInviteExpiryResendAndTenancy(t *testing.T) {
 		t.Errorf("unknown application: %d", r.Status)
 	}
 }
+
+// TestApplyDraftAndThrottle: a confirm screen's draft belongs to its one invitation (at
+// another invitation's URL it is gone), and the public page answers 429 past its rate.
+func TestApplyDraftAndThrottle(t *testing.T) {
+	env := webtest.New(t, webtest.Config(t))
+	admin := adminClient(t, env)
+	for _, addr := range []string{"a@one.example", "b@two.example"} {
+		admin.Get("/admin/invitations/new")
+		r := admin.Post("/admin/invitations/confirm", url.Values{"company": {"工務店" + addr}, "contact": {"担当"}, "email": {addr}})
+		d, _ := r.Doc.Find(`input[name="draft"]`).Attr("value")
+		admin.Post("/admin/invitations/commit", url.Values{"draft": {d}})
+	}
+	one, two := outboxInvitationURL(t, env, "a@one.example"), outboxInvitationURL(t, env, "b@two.example")
+	partner := env.Client(t)
+	partner.Get(one)
+	form := url.Values{
+		"company_name": {"一社"}, "company_kana": {"イッシャ"}, "postal_code": {"100-0001"}, "address": {"東京都"},
+		"company_tel": {"03-1111-2222"}, "admin_name": {"一 太郎"}, "admin_kana": {"イチ タロウ"}, "admin_email": {"a@one.example"}, "terms": {"1"},
+	}
+	conf := partner.Post(one+"/confirm", form)
+	d, _ := conf.Doc.Find(`input[name="draft"]`).Attr("value")
+	partner.Get(two)
+	if r := partner.Post(two+"/submit", with(form, "draft", d)); r.Status != http.StatusConflict {
+		t.Errorf("one invitation's draft at another's URL: %d", r.Status)
+	}
+	var status string
+	env.Server.Store.View(func(tx *data.Tx) error {
+		invs, _ := tx.Tenant(webtest.DemoCompanyID).Invitations()
+		for _, inv := range invs {
+			if inv.Email == "b@two.example" {
+				status = inv.Status
+			}
+		}
+		return nil
+	})
+	if status != invitation.StatusInputting {
+		t.Errorf("the other invitation is %s", status)
+	}
+	// One address, many requests: throttled; another address is not.
+	hammer := env.Client(t)
+	hammer.IP = "198.51.100.7"
+	var last int
+	for range 40 {
+		last = hammer.Get(invitation.PathPrefix + strings.Repeat("B", 43)).Status
+	}
+	if last != http.StatusTooManyRequests {
+		t.Errorf("40 requests in a minute: %d, want 429", last)
+	}
+	if r := partner.Get(two); r.Status != http.StatusOK {
+		t.Errorf("another address while one is throttled: %d", r.Status)
+	}
+}

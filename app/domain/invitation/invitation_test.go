@@ -428,3 +428,44 @@ func TestSendOnlyForOneSidePlan(t *testing.T) {
 		}
 	}
 }
+
+func TestApplicationRules(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(*invitation.Application)
+		field string
+		key   string
+	}{
+		{"all fine", func(*invitation.Application) {}, "", ""},
+		{"postal code of seven digits gets its hyphen", func(a *invitation.Application) { a.PostalCode = "1000001" }, "", ""},
+		{"full-width postal code", func(a *invitation.Application) { a.PostalCode = "１００－０００１" }, "", ""},
+		{"short postal code", func(a *invitation.Application) { a.PostalCode = "100-001" }, "postal_code", "error.postal_code"},
+		{"no company", func(a *invitation.Application) { a.CompanyName = "" }, "company_name", "error.required"},
+		{"company kana in kanji", func(a *invitation.Application) { a.CompanyKana = "受注" }, "company_kana", "error.kana"},
+		{"half-width company kana is widened", func(a *invitation.Application) { a.CompanyKana = "ｼﾞｭﾁｭｳ" }, "", ""},
+		{"no address", func(a *invitation.Application) { a.Address = " " }, "address", "error.required"},
+		{"bad telephone", func(a *invitation.Application) { a.CompanyTel = "03(1234)5678" }, "company_tel", "error.tel"},
+		{"full-width telephone", func(a *invitation.Application) { a.CompanyTel = "０３－１２３４－５６７８" }, "", ""},
+		{"admin without kana", func(a *invitation.Application) { a.Admin.Kana = "" }, "admin_kana", "error.required"},
+		{"admin bad mail", func(a *invitation.Application) { a.Admin.Email = "x@" }, "admin_email", "error.email"},
+		{"no consent", func(a *invitation.Application) { a.TermsAgreed = false }, "terms", "error.terms"},
+		{"override in the address", func(a *invitation.Application) { a.Address = "東京都\u202E" }, "address", "error.control_chars"},
+	}
+	for _, tt := range tests {
+		a := partnerApp
+		tt.edit(&a)
+		errs := a.Normalize().Validate()
+		if tt.field == "" {
+			if len(errs) > 0 {
+				t.Errorf("%s: refused %v", tt.name, errs)
+			}
+			continue
+		}
+		if errs[tt.field] != tt.key {
+			t.Errorf("%s: %s = %q, want %q (%v)", tt.name, tt.field, errs[tt.field], tt.key, errs)
+		}
+	}
+	if got := (invitation.Application{PostalCode: "１０００００１"}).Normalize().PostalCode; got != "100-0001" {
+		t.Errorf("postal code %q", got)
+	}
+}
