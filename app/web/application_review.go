@@ -58,6 +58,9 @@ type applicationView struct {
 	Reason      string
 	Done        string
 	NewAdminID  string
+	// Cert and CertCompany are the 電子証明書も発行する choice as typed.
+	Cert        bool
+	CertCompany string
 }
 
 func (h *handler) loadApplication(c *fiber.Ctx) (*applicationView, error) {
@@ -102,12 +105,29 @@ func applicationPath(id string) string { return "/operator/applications/" + url.
 func (h *handler) applicationApprove(c *fiber.Ctx) error {
 	st := stateOf(c)
 	id := c.Params("id")
+	var cert *invitation.FirstCertificate
+	done := "operator.application_approved"
+	if c.FormValue("cert") == "1" {
+		cert, done = &invitation.FirstCertificate{CompanyAlphabet: c.FormValue("cert_company")}, "operator.application_approved_cert"
+	}
 	var admin data.User
 	err := h.Store.Update(func(tx *data.Tx) (err error) {
-		_, _, admin, err = h.Invites.Approve(tx, id, operatorActor(st))
+		_, _, admin, err = h.Invites.Approve(tx, id, operatorActor(st), cert)
 		return err
 	})
-	return h.applicationDone(c, id, err, "operator.application_approved", admin.ID, "")
+	if cert != nil && err != nil {
+		// The choice stays on screen with its message.
+		v, lerr := h.loadApplication(c)
+		if lerr != nil {
+			return lerr
+		}
+		v.Cert, v.CertCompany = true, cert.CompanyAlphabet
+		if _, ok := err.(form.Errors); ok {
+			replaceURL(c, applicationPath(id))
+			return invalid(c, err, v, "operator/application_show", layoutOperator)
+		}
+	}
+	return h.applicationDone(c, id, err, done, admin.ID, "")
 }
 
 // applicationCancel is 取消 with a reason: the invitation 申請処理完了 (cancelled).

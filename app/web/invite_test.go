@@ -302,8 +302,12 @@ func TestApplyApproveAndList(t *testing.T) {
 	if !strings.Contains(show.Text("#application"), "申請処理中") {
 		t.Errorf("detail: %s", show.Text("#application"))
 	}
-	approved := op.Post(link+"/approve", nil)
-	if approved.Status != http.StatusOK || !strings.Contains(approved.Text("#application-status"), "申請処理完了（登録完了）") {
+	// The first certificate in the same step: its alphabet name is checked first.
+	if r := op.Post(link+"/approve", url.Values{"cert": {"1"}, "cert_company": {"受注工務店"}}); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "半角英数字") || !r.Has(`input[name="cert"][checked]`) {
+		t.Errorf("approve with a Japanese alphabet name: %d", r.Status)
+	}
+	approved := op.Post(link+"/approve", url.Values{"cert": {"1"}, "cert_company": {"Ｊｕｃｈｕ Komuten Co. Ltd."}})
+	if approved.Status != http.StatusOK || !strings.Contains(approved.Text("#application-status"), "申請処理完了（登録完了）") || !strings.Contains(approved.Text("#done"), "電子証明書を発行しました") {
 		t.Fatalf("approve: %d %s", approved.Status, approved.Body)
 	}
 	if again := op.Post(link+"/approve", nil); again.Status != http.StatusUnprocessableEntity {
@@ -321,6 +325,16 @@ func TestApplyApproveAndList(t *testing.T) {
 	})
 	if partnerCo.Plan != string(company.PlanPartnerOnly) {
 		t.Errorf("partner company %+v", partnerCo)
+	}
+	env.Server.Store.View(func(tx *data.Tx) error {
+		certs, _ := tx.Tenant(partnerCo.ID).Certificates()
+		if len(certs) != 1 || len(certs[0].Links) != 1 || !strings.Contains(string(certs[0].Subject), "Juchu Komuten Co. Ltd.") {
+			t.Errorf("first certificate %+v", certs)
+		}
+		return nil
+	})
+	if countMails(env, "pin") != 2 { // the demo company's from the first start, and this one
+		t.Errorf("%d PIN mails", countMails(env, "pin"))
 	}
 	list := admin.Get("/admin/invitations")
 	if !strings.Contains(list.Text("#invite-list"), "申請処理完了") || list.Doc.Find("#invite-list tbody td").Eq(5).Text() == "" {

@@ -64,7 +64,7 @@ func init() {
 		"operator/application_show": func(p page) any {
 			op := operatorPage(p)
 			op.Errors = form.Errors{"": "error.application_closed", "reason": "error.required"}
-			return &applicationView{page: *op, Inv: sampleInvitation(), Inviter: "デモ建設", App: app, StatusLabel: "申請処理完了", Open: true, Reason: "x", Done: "operator.application_approved", NewAdminID: "U000009"}
+			return &applicationView{page: *op, Inv: sampleInvitation(), Inviter: "デモ建設", App: app, StatusLabel: "申請処理完了", Open: true, Reason: "x", Done: "operator.application_approved", NewAdminID: "U000009", Cert: true, CertCompany: "Juchu"}
 		},
 	}
 	for name, sample := range samples {

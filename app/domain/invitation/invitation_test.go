@@ -329,7 +329,7 @@ func TestLifecycleThroughTheService(t *testing.T) {
 		if err != nil || len(q) != 1 || q[0].ID != invs[0].ID {
 			t.Errorf("queue %v %v", q, err)
 		}
-		inv, co, adm, err := f.svc.Approve(tx, invs[0].ID, "operator:operator")
+		inv, co, adm, err := f.svc.Approve(tx, invs[0].ID, "operator:operator", nil)
 		if err != nil {
 			return err
 		}
@@ -340,7 +340,7 @@ func TestLifecycleThroughTheService(t *testing.T) {
 		if inv.Status != invitation.StatusDone || inv.Outcome != invitation.OutcomeApproved || inv.NewCompanyID != co.ID || inv.CompletedAt == nil {
 			t.Errorf("approved %+v", inv)
 		}
-		if _, _, _, err := f.svc.Approve(tx, invs[0].ID, "operator:operator"); !errors.Is(err, invitation.ErrNotAllowed) {
+		if _, _, _, err := f.svc.Approve(tx, invs[0].ID, "operator:operator", nil); !errors.Is(err, invitation.ErrNotAllowed) {
 			t.Errorf("approved twice: %v", err)
 		}
 		if _, err := f.svc.Cancel(tx, invs[1].ID, "重複", "operator:operator"); !errors.Is(err, invitation.ErrNotAllowed) {

@@ -10,11 +10,15 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
+
 	"inkan/app/domain/account"
+	"inkan/app/domain/certificate"
 	"inkan/app/domain/company"
 	"inkan/app/domain/form"
 	"inkan/app/domain/mail"
 	"inkan/app/locale/jst"
+	"inkan/app/trust/pki"
 	"inkan/data"
 )
 
@@ -23,6 +27,8 @@ import (
 type Service struct {
 	Mail      *mail.Composer
 	Onboarder company.Onboarder
+	// Certs issues the first certificate when an approval asks for one.
+	Certs *certificate.Service
 	// BaseURL is the installation's public address, the start of every invitation URL.
 	BaseURL string
 	// Validity is how long a URL can be used; zero is DefaultValidity.
@@ -221,29 +227,72 @@ func (s *Service) Submit(tx *data.Tx, token string, a Application) (data.Invitat
 	return inv, err
 }
 
+// FirstCertificate asks 承認 to issue the new company's first certificate in the same
+// step, linked to its 管理用ID: CompanyAlphabet is the company's name in half-width
+// letters (the certificate's O), the Japanese name coming from the application.
+type FirstCertificate struct {
+	CompanyAlphabet string
+}
+
+// normalize narrows full-width letters and digits and trims.
+func (f *FirstCertificate) normalize() {
+	f.CompanyAlphabet = strings.TrimSpace(norm.NFKC.String(f.CompanyAlphabet))
+}
+
+func (f *FirstCertificate) validate() form.Errors {
+	errs := form.Errors{}
+	switch {
+	case f.CompanyAlphabet == "":
+		errs.Add("cert_company", "error.required")
+	case !pki.ValidAlphabet(f.CompanyAlphabet):
+		errs.Add("cert_company", "error.alphabet")
+	}
+	return errs
+}
+
 // Approve is the operator's 承認: the partner becomes a company on the 取引先専用 plan
 // with its 管理用ID (the credential mails go out in tx), and the invitation 申請処理完了,
-// approved.
-func (s *Service) Approve(tx *data.Tx, id, actor string) (data.Invitation, data.Company, data.User, error) {
+// approved. With cert, the company's first certificate is issued too, linked to the
+// admin, its PIN mailed.
+func (s *Service) Approve(tx *data.Tx, id, actor string, cert *FirstCertificate) (data.Invitation, data.Company, data.User, error) {
+	fail := func(err error) (data.Invitation, data.Company, data.User, error) {
+		return data.Invitation{}, data.Company{}, data.User{}, err
+	}
+	if cert != nil {
+		cert.normalize()
+		if errs := cert.validate(); len(errs) > 0 {
+			return fail(errs)
+		}
+	}
 	inv, err := tx.InvitationByID(id)
 	if err != nil {
-		return data.Invitation{}, data.Company{}, data.User{}, err
+		return fail(err)
 	}
 	now := s.Now()
 	to, err := Transition(inv, ActApprove, ActorOperator, now)
 	if err != nil {
-		return data.Invitation{}, data.Company{}, data.User{}, err
+		return fail(err)
 	}
 	if inv.Application == nil {
-		return data.Invitation{}, data.Company{}, data.User{}, fmt.Errorf("invitation: %s has no application", id)
+		return fail(fmt.Errorf("invitation: %s has no application", id))
 	}
 	co, admin, _, err := s.Onboarder.Onboard(tx, FromRecord(*inv.Application).onboarding(), actor)
 	if err != nil {
-		return data.Invitation{}, data.Company{}, data.User{}, err
+		return fail(err)
+	}
+	if cert != nil {
+		_, _, err := s.Certs.Issue(tx, co.ID, certificate.Application{
+			Subject:      pki.Subject{DisplayName: co.Name + " " + admin.Name, Company: cert.CompanyAlphabet, CompanyJa: co.Name},
+			UserIDs:      []string{admin.ID},
+			PINRecipient: admin.Name, PINEmail: admin.Email,
+		})
+		if err != nil {
+			return fail(fmt.Errorf("invitation: approve %s: first certificate: %w", id, err))
+		}
 	}
 	inv.Status, inv.Outcome, inv.NewCompanyID, inv.CompletedAt, inv.UpdatedAt = to, OutcomeApproved, co.ID, &now, now
 	if err := tx.PutInvitationAny(inv); err != nil {
-		return data.Invitation{}, data.Company{}, data.User{}, fmt.Errorf("invitation: approve %s: %w", id, err)
+		return fail(fmt.Errorf("invitation: approve %s: %w", id, err))
 	}
 	err = tx.Audit(data.Event{Time: now, CompanyID: inv.CompanyID, Actor: actor, Action: "invitation.approve", Target: inv.ID, Detail: co.ID})
 	return inv, co, admin, err

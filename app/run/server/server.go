@@ -109,7 +109,7 @@ func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *dat
 	if s.Certs, err = certificate.Open(s.Store, master, s.Mail, cfg.CAName, cfg.BaseURL, now); err != nil {
 		return nil, err
 	}
-	s.Invites = &invitation.Service{Mail: s.Mail, Onboarder: s.Onboarder, BaseURL: cfg.BaseURL, Validity: cfg.InviteValidity, Now: now}
+	s.Invites = &invitation.Service{Mail: s.Mail, Onboarder: s.Onboarder, Certs: s.Certs, BaseURL: cfg.BaseURL, Validity: cfg.InviteValidity, Now: now}
 	catalogs, err := i18n.Load()
 	if err != nil {
 		return nil, err
