@@ -293,7 +293,7 @@ func TestApplyApproveAndList(t *testing.T) {
 	// The operator's queue; 承認 makes the company on the 取引先専用 plan.
 	op := env.Client(t)
 	op.OperatorLogin()
-	q := op.Get("/operator/applications")
+	q := op.Get("/operator/partner-applications")
 	link, ok := q.Doc.Find("#applications a").Attr("href")
 	if !ok {
 		t.Fatalf("queue: %s", q.Body)
@@ -442,15 +442,15 @@ func TestInviteExpiryResendAndTenancy(t *testing.T) {
 	partner.Post(fresh+"/submit", url.Values{"draft": {dd}})
 	op := env.Client(t)
 	op.OperatorLogin()
-	op.Get("/operator/applications/" + id)
-	if r := op.Post("/operator/applications/"+id+"/cancel", url.Values{"reason": {" "}}); r.Status != http.StatusUnprocessableEntity {
+	op.Get("/operator/partner-applications/" + id)
+	if r := op.Post("/operator/partner-applications/"+id+"/cancel", url.Values{"reason": {" "}}); r.Status != http.StatusUnprocessableEntity {
 		t.Errorf("cancel without reason: %d", r.Status)
 	}
-	c := op.Post("/operator/applications/"+id+"/cancel", url.Values{"reason": {"申込みの重複"}})
+	c := op.Post("/operator/partner-applications/"+id+"/cancel", url.Values{"reason": {"申込みの重複"}})
 	if !strings.Contains(c.Text("#application-status"), "申請処理完了（取消）") || !strings.Contains(c.Text("#application"), "申込みの重複") {
 		t.Errorf("cancelled: %s", c.Text("#application"))
 	}
-	if r := op.Get("/operator/applications/I999999999"); r.Status != http.StatusNotFound {
+	if r := op.Get("/operator/partner-applications/I999999999"); r.Status != http.StatusNotFound {
 		t.Errorf("unknown application: %d", r.Status)
 	}
 }

@@ -79,7 +79,7 @@ var operatorMenu = []section{
 	{Key: "operator.onboard", Path: "/operator/companies/new"},
 	{Key: "operator.notices", Path: "/operator/notices"},
 	{Key: "operator.outbox", Path: "/operator/outbox"},
-	{Key: "operator.applications", Path: "/operator/applications"},
+	{Key: "operator.partner_applications", Path: "/operator/partner-applications"},
 }
 
 // menuEntry is a menu link as partials/menu_items draws it, its label translated.

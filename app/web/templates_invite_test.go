@@ -58,13 +58,13 @@ func init() {
 			m["Message"] = "apply.expired"
 			return m
 		},
-		"operator/applications": func(p page) any {
-			return &applicationsView{page: *operatorPage(p), Queue: []data.Invitation{sampleInvitation()}, Inviters: map[string]string{"C000001": "デモ建設"}}
+		"operator/partner_applications": func(p page) any {
+			return &partnerApplicationsView{page: *operatorPage(p), Queue: []data.Invitation{sampleInvitation()}, Inviters: map[string]string{"C000001": "デモ建設"}}
 		},
-		"operator/application_show": func(p page) any {
+		"operator/partner_application_show": func(p page) any {
 			op := operatorPage(p)
 			op.Errors = form.Errors{"": "error.application_closed", "reason": "error.required"}
-			return &applicationView{page: *op, Inv: sampleInvitation(), Inviter: "デモ建設", App: app, StatusLabel: "申請処理完了", Open: true, Reason: "x", Done: "operator.application_approved", NewAdminID: "U000009", Cert: true, CertCompany: "Juchu"}
+			return &partnerApplicationView{page: *op, Inv: sampleInvitation(), Inviter: "デモ建設", App: app, StatusLabel: "申請処理完了", Open: true, Reason: "x", Done: "operator.partner_application_approved", NewAdminID: "U000009", Cert: true, CertCompany: "Juchu"}
 		},
 	}
 	for name, sample := range samples {

@@ -165,10 +165,10 @@ func (h *handler) routes(app *fiber.App) {
 	app.Get("/operator/outbox", operator(h.outboxList)...)
 	app.Get("/operator/outbox/:id", operator(h.outboxShow)...)
 	app.Post("/operator/outbox/:id/resend", operator(h.outboxResend)...)
-	app.Get("/operator/applications", operator(h.applicationList)...)
-	app.Get("/operator/applications/:id", operator(h.applicationShow)...)
-	app.Post("/operator/applications/:id/approve", operator(h.applicationApprove)...)
-	app.Post("/operator/applications/:id/cancel", operator(h.applicationCancel)...)
+	app.Get("/operator/partner-applications", operator(h.partnerApplicationList)...)
+	app.Get("/operator/partner-applications/:id", operator(h.partnerApplicationShow)...)
+	app.Post("/operator/partner-applications/:id/approve", operator(h.partnerApplicationApprove)...)
+	app.Post("/operator/partner-applications/:id/cancel", operator(h.partnerApplicationCancel)...)
 	h.applyRoutes(app)
 
 	// The password screen is reachable before the forced change; everything else not.

@@ -11,17 +11,17 @@ import (
 	"inkan/data"
 )
 
-// applicationsView is the operator's queue of applications that came through
+// partnerApplicationsView is the operator's queue of applications that came through
 // invitation URLs (申請処理中), oldest first.
-type applicationsView struct {
+type partnerApplicationsView struct {
 	page
 	Queue    []data.Invitation
 	Inviters map[string]string
 }
 
-// applicationList is the queue.
-func (h *handler) applicationList(c *fiber.Ctx) error {
-	v := &applicationsView{page: h.page(c, "operator.applications", "operator.applications"), Inviters: map[string]string{}}
+// partnerApplicationList is the queue.
+func (h *handler) partnerApplicationList(c *fiber.Ctx) error {
+	v := &partnerApplicationsView{page: h.page(c, "operator.partner_applications", "operator.partner_applications"), Inviters: map[string]string{}}
 	err := h.Store.View(func(tx *data.Tx) error {
 		q, err := invitation.Queue(tx)
 		if err != nil {
@@ -43,12 +43,12 @@ func (h *handler) applicationList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, "operator/applications", v, layoutOperator)
+	return render(c, fiber.StatusOK, "operator/partner_applications", v, layoutOperator)
 }
 
-// applicationView is one application: what the partner entered, who invited it, and
+// partnerApplicationView is one application: what the partner entered, who invited it, and
 // 承認 and 取消 while it is 申請処理中, or how it ended.
-type applicationView struct {
+type partnerApplicationView struct {
 	page
 	Inv         data.Invitation
 	Inviter     string
@@ -63,8 +63,8 @@ type applicationView struct {
 	CertCompany string
 }
 
-func (h *handler) loadApplication(c *fiber.Ctx) (*applicationView, error) {
-	v := &applicationView{page: h.page(c, "operator.application", "operator.applications")}
+func (h *handler) partnerLoadApplication(c *fiber.Ctx) (*partnerApplicationView, error) {
+	v := &partnerApplicationView{page: h.page(c, "operator.partner_application", "operator.partner_applications")}
 	err := h.Store.View(func(tx *data.Tx) error {
 		inv, err := tx.InvitationByID(c.Params("id"))
 		if err != nil {
@@ -89,26 +89,26 @@ func (h *handler) loadApplication(c *fiber.Ctx) (*applicationView, error) {
 	return v, nil
 }
 
-// applicationShow is one application.
-func (h *handler) applicationShow(c *fiber.Ctx) error {
-	v, err := h.loadApplication(c)
+// partnerApplicationShow is one application.
+func (h *handler) partnerApplicationShow(c *fiber.Ctx) error {
+	v, err := h.partnerLoadApplication(c)
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, "operator/application_show", v, layoutOperator)
+	return render(c, fiber.StatusOK, "operator/partner_application_show", v, layoutOperator)
 }
 
-func applicationPath(id string) string { return "/operator/applications/" + url.PathEscape(id) }
+func partnerApplicationPath(id string) string { return "/operator/partner-applications/" + url.PathEscape(id) }
 
-// applicationApprove is 承認: the company on the 取引先専用 plan with its 管理用ID, the
+// partnerApplicationApprove is 承認: the company on the 取引先専用 plan with its 管理用ID, the
 // credential mails queued, the invitation 申請処理完了 (approved), in one transaction.
-func (h *handler) applicationApprove(c *fiber.Ctx) error {
+func (h *handler) partnerApplicationApprove(c *fiber.Ctx) error {
 	st := stateOf(c)
 	id := c.Params("id")
 	var cert *invitation.FirstCertificate
-	done := "operator.application_approved"
+	done := "operator.partner_application_approved"
 	if c.FormValue("cert") == "1" {
-		cert, done = &invitation.FirstCertificate{CompanyAlphabet: c.FormValue("cert_company")}, "operator.application_approved_cert"
+		cert, done = &invitation.FirstCertificate{CompanyAlphabet: c.FormValue("cert_company")}, "operator.partner_application_approved_cert"
 	}
 	var admin data.User
 	err := h.Store.Update(func(tx *data.Tx) (err error) {
@@ -117,33 +117,33 @@ func (h *handler) applicationApprove(c *fiber.Ctx) error {
 	})
 	if cert != nil && err != nil {
 		// The choice stays on screen with its message.
-		v, lerr := h.loadApplication(c)
+		v, lerr := h.partnerLoadApplication(c)
 		if lerr != nil {
 			return lerr
 		}
 		v.Cert, v.CertCompany = true, cert.CompanyAlphabet
 		if _, ok := err.(form.Errors); ok {
-			replaceURL(c, applicationPath(id))
-			return invalid(c, err, v, "operator/application_show", layoutOperator)
+			replaceURL(c, partnerApplicationPath(id))
+			return invalid(c, err, v, "operator/partner_application_show", layoutOperator)
 		}
 	}
-	return h.applicationDone(c, id, err, done, admin.ID, "")
+	return h.partnerApplicationDone(c, id, err, done, admin.ID, "")
 }
 
-// applicationCancel is 取消 with a reason: the invitation 申請処理完了 (cancelled).
-func (h *handler) applicationCancel(c *fiber.Ctx) error {
+// partnerApplicationCancel is 取消 with a reason: the invitation 申請処理完了 (cancelled).
+func (h *handler) partnerApplicationCancel(c *fiber.Ctx) error {
 	st := stateOf(c)
 	id, reason := c.Params("id"), c.FormValue("reason")
 	err := h.Store.Update(func(tx *data.Tx) error {
 		_, err := h.Invites.Cancel(tx, id, reason, operatorActor(st))
 		return err
 	})
-	return h.applicationDone(c, id, err, "operator.application_cancelled", "", reason)
+	return h.partnerApplicationDone(c, id, err, "operator.partner_application_cancelled", "", reason)
 }
 
-// applicationDone shows the application again after 承認 or 取消: with the message of
+// partnerApplicationDone shows the application again after 承認 or 取消: with the message of
 // what was done, or of why not (a reason missing, already completed by someone else).
-func (h *handler) applicationDone(c *fiber.Ctx, id string, err error, done, adminID, reason string) error {
+func (h *handler) partnerApplicationDone(c *fiber.Ctx, id string, err error, done, adminID, reason string) error {
 	var errs form.Errors
 	switch {
 	case errors.Is(err, invitation.ErrNotAllowed):
@@ -152,15 +152,15 @@ func (h *handler) applicationDone(c *fiber.Ctx, id string, err error, done, admi
 	case err != nil:
 		return err
 	}
-	v, lerr := h.loadApplication(c)
+	v, lerr := h.partnerLoadApplication(c)
 	if lerr != nil {
 		return lerr
 	}
-	replaceURL(c, applicationPath(id))
+	replaceURL(c, partnerApplicationPath(id))
 	if errs != nil {
 		v.Reason = reason
-		return invalid(c, errs, v, "operator/application_show", layoutOperator)
+		return invalid(c, errs, v, "operator/partner_application_show", layoutOperator)
 	}
 	v.Done, v.NewAdminID = done, adminID
-	return render(c, fiber.StatusOK, "operator/application_show", v, layoutOperator)
+	return render(c, fiber.StatusOK, "operator/partner_application_show", v, layoutOperator)
 }
