@@ -30,6 +30,9 @@ var migrations = []migration{
 	{"create the passkey buckets: credentials, by owner", func(tx *bolt.Tx) error {
 		return createBuckets(tx, bucketPasskeys, bucketPasskeysByOwner)
 	}},
+	{"create the invitation buckets: invitations, by company, by token, by state", func(tx *bolt.Tx) error {
+		return createBuckets(tx, bucketInvitations, bucketInvitationsByCompany, bucketInvitationsByToken, bucketInvitationsByState)
+	}},
 }
 
 var keySchemaVersion = []byte("schema_version")

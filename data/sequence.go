@@ -19,6 +19,7 @@ const (
 	seqMail        Sequence = "mail"
 	seqAudit       Sequence = "audit"
 	seqNotice      Sequence = "notice"
+	seqInvitation  Sequence = "invitation"
 )
 
 // DocumentIDWidth is the number of digits of a 文書管理番号 (0000000288). Every document ID

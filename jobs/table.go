@@ -7,6 +7,7 @@ import (
 	"inkan/app/domain/account"
 	"inkan/app/domain/certificate"
 	"inkan/app/domain/draft"
+	"inkan/app/domain/invitation"
 	"inkan/data"
 )
 
@@ -15,6 +16,7 @@ type Deps struct {
 	Store    *data.Store
 	Accounts *account.Service
 	Certs    *certificate.Service
+	Invites  *invitation.Service
 	// Now is the clock of the jobs that read one themselves; nil for the wall clock.
 	Now func() time.Time
 }
@@ -34,6 +36,10 @@ func Table(d Deps) []Job {
 			return err
 		})},
 		{Name: "publish CRLs", Schedule: "@every 24h", Run: unlessCancelled(d.Certs.PublishCRLs)},
+		{Name: "expire invitations", Schedule: "@every 10m", Run: unlessCancelled(func() error {
+			_, err := d.Invites.Expire(d.Store)
+			return err
+		})},
 	}
 }
 

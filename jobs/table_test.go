@@ -5,11 +5,14 @@ import (
 	"crypto/x509"
 	"errors"
 	"log/slog"
+	"slices"
 	"testing"
 	"time"
 
 	"inkan/app/domain/account"
 	"inkan/app/domain/certificate"
+	"inkan/app/domain/company"
+	"inkan/app/domain/invitation"
 	"inkan/app/domain/mail"
 	"inkan/app/trust/pki"
 	"inkan/data"
@@ -40,15 +43,16 @@ func table(t *testing.T) (*data.Store, map[string]jobs.Job) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	invites := &invitation.Service{Mail: composer, Onboarder: company.Onboarder{Accounts: accounts, Now: clock}, BaseURL: "https://keiyaku.example.jp", Now: clock}
 	byName := map[string]jobs.Job{}
-	for _, j := range jobs.Table(jobs.Deps{Store: store, Accounts: accounts, Certs: certs, Now: clock}) {
+	for _, j := range jobs.Table(jobs.Deps{Store: store, Accounts: accounts, Certs: certs, Invites: invites, Now: clock}) {
 		if _, twice := byName[j.Name]; twice || j.Schedule == "" || j.Run == nil {
 			t.Fatalf("table line %+v", j)
 		}
 		byName[j.Name] = j
 	}
 	// The table must schedule: New refuses a line cron cannot read.
-	s, err := jobs.New(slog.New(slog.DiscardHandler), jobs.Table(jobs.Deps{Store: store, Accounts: accounts, Certs: certs}))
+	s, err := jobs.New(slog.New(slog.DiscardHandler), jobs.Table(jobs.Deps{Store: store, Accounts: accounts, Certs: certs, Invites: invites}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,6 +137,61 @@ func TestPublishCRLsIssuesTheNextNumberNow(t *testing.T) {
 	after := crl()
 	if after.Number.Cmp(before.Number) <= 0 || !after.ThisUpdate.Equal(now) || !after.NextUpdate.After(now.Add(24*time.Hour)) {
 		t.Errorf("CRL after the job: number %v (was %v), this update %v, next %v", after.Number, before.Number, after.ThisUpdate, after.NextUpdate)
+	}
+}
+
+// TestExpireInvitationsMarksOnlyThosePastTheirValidity runs the job twice on the fixed
+// clock: the first run marks the open invitations whose URL has expired, the second
+// finds nothing more to do and changes nothing.
+func TestExpireInvitationsMarksOnlyThosePastTheirValidity(t *testing.T) {
+	store, tab := table(t)
+	invs := []data.Invitation{
+		{Email: "late@example.jp", Status: invitation.StatusWaiting, ExpiresAt: now.Add(-time.Second)},
+		{Email: "edge@example.jp", Status: invitation.StatusInputting, ExpiresAt: now},
+		{Email: "fresh@example.jp", Status: invitation.StatusWaiting, ExpiresAt: now.Add(time.Minute)},
+		{Email: "sent@example.jp", Status: invitation.StatusProcessing, ExpiresAt: now.Add(-time.Hour)},
+	}
+	want := []string{invitation.StatusExpired, invitation.StatusExpired, invitation.StatusWaiting, invitation.StatusProcessing}
+	err := store.Update(func(tx *data.Tx) error {
+		c := data.Company{Name: "発注建設", Plan: string(company.PlanOneSide)}
+		if err := tx.CreateCompany(&c); err != nil {
+			return err
+		}
+		for i := range invs {
+			invs[i].TokenHash = invs[i].Email
+			if err := tx.Tenant(c.ID).CreateInvitation(&invs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := func() []string {
+		var out []string
+		store.View(func(tx *data.Tx) error {
+			for _, inv := range invs {
+				got, err := tx.InvitationByID(inv.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, got.Status)
+			}
+			return nil
+		})
+		return out
+	}
+	for pass := 1; pass <= 2; pass++ {
+		run(t, tab, "expire invitations")
+		if got := states(); !slices.Equal(got, want) {
+			t.Errorf("after run %d: %v, want %v", pass, got, want)
+		}
+		var expired int
+		store.View(func(tx *data.Tx) error { expired = len(tx.InvitationIDsInState(invitation.StatusExpired)); return nil })
+		if expired != 2 {
+			t.Errorf("after run %d: %d in the expired index, want 2", pass, expired)
+		}
 	}
 }
 

@@ -31,6 +31,10 @@ type menuItem struct {
 // has: the menu leaves it out for the others and its routes refuse them (requireInvite).
 const inviteItem = "menu.admin.invite"
 
+// invitationsItem is 利用申請状況確認, which follows the invitations of 利用申請URL送信:
+// shown and reachable under the same plan rule.
+const invitationsItem = "menu.admin.invitations"
+
 // menu is the menu bar, in the manual's order (ログアウト is a form, added by the layout).
 var menu = []section{
 	{Key: "menu.top", Path: "/"},
@@ -56,8 +60,8 @@ var menu = []section{
 		{"menu.admin.archive", "/admin/archive", "coming.admin.archive"},
 		{"menu.admin.cert_apply", "/admin/certificates/apply", "coming.admin.cert_apply"},
 		{"menu.admin.certificates", "/admin/certificates", "coming.admin.certificates"},
-		{inviteItem, "/admin/invitations/new", "coming.admin.invite"},
-		{"menu.admin.invitations", "/admin/invitations", "coming.admin.invitations"},
+		{inviteItem, "/admin/invitations/new", ""},
+		{invitationsItem, "/admin/invitations", ""},
 	}},
 	{Key: "menu.settings", Path: "/settings", Items: []menuItem{
 		{"menu.settings.personal", "/settings", ""},
@@ -76,6 +80,7 @@ var operatorMenu = []section{
 	{Key: "operator.notices", Path: "/operator/notices"},
 	{Key: "operator.outbox", Path: "/operator/outbox"},
 	{Key: "operator.passkeys", Path: "/operator/passkeys"},
+	{Key: "operator.partner_applications", Path: "/operator/partner-applications"},
 }
 
 // menuEntry is a menu link as partials/menu_items draws it, its label translated.
@@ -165,7 +170,7 @@ func menuFor(isAdmin, canInvite bool) []section {
 			continue
 		}
 		if s.AdminOnly && !canInvite {
-			s.Items = withoutItem(s.Items, inviteItem)
+			s.Items = withoutItem(withoutItem(s.Items, inviteItem), invitationsItem)
 		}
 		out = append(out, s)
 	}

@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"inkan/app/domain/account"
 	"inkan/app/domain/form"
+	"inkan/app/domain/invitation"
 	"inkan/app/locale/i18n"
 	"inkan/data"
 )
@@ -162,10 +164,11 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 	case errors.Is(err, data.ErrNotFound):
 		code, msg = fiber.StatusNotFound, "error.not_found"
 	}
+	path := loggedPath(c.Path())
 	if code >= 500 {
-		h.Log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+		h.Log.Error("request failed", "method", c.Method(), "path", path, "err", err)
 	} else {
-		h.Log.Warn("request refused", "method", c.Method(), "path", c.Path(), "status", code, "err", err)
+		h.Log.Warn("request refused", "method", c.Method(), "path", path, "status", code, "err", err)
 	}
 	heading := map[int]string{403: "error.forbidden_title", 404: "error.not_found_title"}[code]
 	if heading == "" {
@@ -183,4 +186,13 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 	}
 	v["Home"] = home
 	return render(c, code, "errors/error", v, layout)
+}
+
+// loggedPath is a request path as the log may hold it: an invitation URL's token is a
+// credential to the partner's application, so it never reaches the log.
+func loggedPath(p string) string {
+	if strings.HasPrefix(p, invitation.PathPrefix) {
+		return invitation.PathPrefix + "…"
+	}
+	return p
 }

@@ -127,14 +127,15 @@ func TestLoginInputIsBounded(t *testing.T) {
 	}
 	go env.Server.Web.Listener(ln)
 	t.Cleanup(func() { ln.Close() })
-	// The request announces a 1 MiB form; the server refuses it from the header alone,
-	// so the test sends no body (a client writing it would race the server's close).
+	// The request announces an 8 MiB form, more than even the upload routes take; the
+	// server refuses it from the header alone, so the test sends no body (a client
+	// writing it would race the server's close).
 	conn, err := net.Dial("tcp", ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	fmt.Fprintf(conn, "POST /login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n", 1<<20)
+	fmt.Fprintf(conn, "POST /login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n", 8<<20)
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +143,7 @@ func TestLoginInputIsBounded(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), "送信された内容が大きすぎます") {
-		t.Errorf("1 MiB form: %d, want 413 with the Japanese message\n%.300s", resp.StatusCode, body)
+		t.Errorf("8 MiB form: %d, want 413 with the Japanese message\n%.300s", resp.StatusCode, body)
 	}
 
 	// A query longer than any search needs is refused before routing, in Japanese too.

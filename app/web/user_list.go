@@ -152,16 +152,22 @@ type pageLink struct {
 }
 
 func pageLinks(q url.Values, p roster.Page) []pageLink {
-	if p.Pages <= 1 {
+	return pageLinksAt("/admin/users", q, p.Number, p.Pages)
+}
+
+// pageLinksAt is the pager of the list at path: page number of pages, each link
+// repeating the search q.
+func pageLinksAt(path string, q url.Values, number, pages int) []pageLink {
+	if pages <= 1 {
 		return nil
 	}
 	var out []pageLink
-	for n := 1; n <= p.Pages; n++ {
+	for n := 1; n <= pages; n++ {
 		// Every page near the current one, and the first and last, keep the pager short.
-		if n != 1 && n != p.Pages && (n < p.Number-3 || n > p.Number+3) {
+		if n != 1 && n != pages && (n < number-3 || n > number+3) {
 			continue
 		}
-		out = append(out, pageLink{Number: n, URL: "/admin/users?" + withParam(q, "page", strconv.Itoa(n)), Current: n == p.Number})
+		out = append(out, pageLink{Number: n, URL: path + "?" + withParam(q, "page", strconv.Itoa(n)), Current: n == number})
 	}
 	return out
 }

@@ -16,6 +16,7 @@ import (
 	"inkan/app/domain/certificate"
 	"inkan/app/domain/company"
 	"inkan/app/domain/delivery"
+	"inkan/app/domain/invitation"
 	"inkan/app/domain/mail"
 	"inkan/app/domain/passkey"
 	"inkan/app/locale/i18n"
@@ -34,6 +35,7 @@ type Deps struct {
 	Onboarder company.Onboarder
 	Certs     *certificate.Service
 	Passkeys  *passkey.Service
+	Invites   *invitation.Service
 	Delivery  *delivery.Worker // nil without an SMTP server
 	Mail      *mail.Composer
 	Catalogs  *i18n.Catalogs
@@ -64,6 +66,22 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 // formBodyLimit is the largest request body taken: what a form needs.
 const formBodyLimit = 64 << 10
 
+// uploadBodyLimit is the largest body of an upload route: the file with its multipart
+// framing and the form's few fields.
+const uploadBodyLimit = invitation.MaxFileSize + formBodyLimit
+
+// uploadRoutes take a body up to uploadBodyLimit; every other route, formBodyLimit.
+var uploadRoutes = map[string]bool{inviteUploadPath: true}
+
+// limitBody refuses a body over formBodyLimit outside the upload routes, with the 413
+// fasthttp gives one over uploadBodyLimit.
+func limitBody(c *fiber.Ctx) error {
+	if len(c.Request().Body()) > formBodyLimit && !uploadRoutes[c.Path()] {
+		return fiber.ErrRequestEntityTooLarge
+	}
+	return c.Next()
+}
+
 // New builds the fiber app with every route.
 func New(d Deps) (*fiber.App, error) {
 	h := &handler{Deps: d}
@@ -83,10 +101,10 @@ func New(d Deps) (*fiber.App, error) {
 		ErrorHandler:          h.handleError,
 		DisableStartupMessage: true,
 		// Forms need little: the largest field is a notice of 2000 characters. fasthttp
-		// applies one limit before routing, so the first upload route (PDF originals)
-		// raises this to the upload size, with StreamRequestBody, and adds a middleware
-		// refusing a body over formBodyLimit on every other route.
-		BodyLimit: formBodyLimit,
+		// applies one limit before routing (a Content-Length over it is refused before
+		// the body is read), so this is the largest upload (the list of CSVファイル取り
+		// 込み) and limitBody refuses a body over formBodyLimit on every other route.
+		BodyLimit: uploadBodyLimit,
 		// The request line and headers must fit this buffer, or fasthttp answers 431 in
 		// English before any handler runs. The longest search (an ID of 64 and a name of
 		// 50 characters, 9 bytes each when percent-encoded) is far below; 16 KiB also
@@ -116,6 +134,7 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	app.Get("/static/:hash/:name", h.assets.serve)
 	h.trustRoutes(app)
+	app.Use(limitBody)
 	app.Use(h.identify, h.checkCSRF)
 	h.routes(app)
 	return app, nil
@@ -148,6 +167,11 @@ func (h *handler) routes(app *fiber.App) {
 	app.Get("/operator/outbox", operator(h.outboxList)...)
 	app.Get("/operator/outbox/:id", operator(h.outboxShow)...)
 	app.Post("/operator/outbox/:id/resend", operator(h.outboxResend)...)
+	app.Get("/operator/partner-applications", operator(h.partnerApplicationList)...)
+	app.Get("/operator/partner-applications/:id", operator(h.partnerApplicationShow)...)
+	app.Post("/operator/partner-applications/:id/approve", operator(h.partnerApplicationApprove)...)
+	app.Post("/operator/partner-applications/:id/cancel", operator(h.partnerApplicationCancel)...)
+	h.applyRoutes(app)
 
 	// The password screen is reachable before the forced change; everything else not.
 	app.Get("/password", h.requireUser, h.passwordShow)
@@ -164,6 +188,7 @@ func (h *handler) routes(app *fiber.App) {
 	app.Post("/settings/contact", user(h.settingsContact)...)
 	h.userRoutes(app, admin)
 	h.passkeyRoutes(app, user, operator)
+	h.inviteRoutes(app, admin)
 	for _, s := range menu {
 		chain := user
 		if s.AdminOnly {

@@ -157,3 +157,14 @@ func (s *Service) Unlock(tx *data.Tx, companyID, userID, actor string) error {
 	}
 	return tx.Audit(data.Event{Time: s.now(), CompanyID: companyID, Actor: actor, Action: "user.unlock", Target: userID})
 }
+
+// ValidEmail reports whether s is a mail address Inkan sends to (see validEmail): the
+// one rule for every address typed or uploaded, such as an invitation's recipient.
+func ValidEmail(s string) bool { return validEmail(s) }
+
+// NormalizeTel narrows and trims a typed telephone number as the user screens do.
+func NormalizeTel(s string) string { return normalizeTel(s) }
+
+// ValidTel reports whether a normalized telephone number has the form the user screens
+// take: digits in groups joined by hyphens, at most 20 characters.
+func ValidTel(s string) bool { return telPattern.MatchString(s) && len(s) <= 20 }

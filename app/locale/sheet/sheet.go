@@ -1,6 +1,7 @@
 // Package sheet writes a list (a header row, then rows of strings) as a download: CSV in
 // UTF-8 with BOM or in Shift_JIS, or an Excel workbook, row by row so that the rows never
-// have to be in memory together.
+// have to be in memory together. Read takes such a list back from an upload (CSV in
+// UTF-8 or Shift_JIS, told apart by the bytes, or .xlsx), bounded in bytes and rows.
 package sheet
 
 import (

@@ -34,6 +34,8 @@ type Config struct {
 	// tsa.DefaultPolicy.
 	TSAPolicy string
 	SMTP      delivery.SMTP
+	// InviteValidity is how long an invitation URL (利用申請URL) can be used.
+	InviteValidity time.Duration
 }
 
 // Setting describes one setting, for flags and for the README's table.
@@ -61,6 +63,7 @@ var Settings = []Setting{
 	{Flag: "smtp-password", Env: "INKAN_SMTP_PASSWORD", Default: "", Usage: "SMTP password (or INKAN_SMTP_PASSWORD_FILE)", Secret: true},
 	{Flag: "smtp-from", Env: "INKAN_SMTP_FROM", Default: "inkan@localhost", Usage: "sender address of every mail"},
 	{Flag: "smtp-tls", Env: "INKAN_SMTP_TLS", Default: "starttls", Usage: "starttls, tls or none"},
+	{Flag: "invite-validity", Env: "INKAN_INVITE_VALIDITY", Default: "720h", Usage: "how long an invitation URL (利用申請URL) can be used"},
 }
 
 // Parse reads the settings for a subcommand from args and the environment, and returns
@@ -129,6 +132,9 @@ func build(v func(string) string) (Config, error) {
 	}
 	if c.SMTP.Port, err = strconv.Atoi(v("smtp-port")); err != nil {
 		return c, fmt.Errorf("config: smtp-port: %w", err)
+	}
+	if c.InviteValidity, err = time.ParseDuration(v("invite-validity")); err != nil || c.InviteValidity < time.Hour {
+		return c, fmt.Errorf("config: invite-validity %q must be a duration of at least 1h (e.g. 720h for 30 days)", v("invite-validity"))
 	}
 	return c, c.validate()
 }

@@ -25,6 +25,7 @@ import (
 	"inkan/app/domain/company"
 	"inkan/app/domain/contract"
 	"inkan/app/domain/delivery"
+	"inkan/app/domain/invitation"
 	"inkan/app/domain/mail"
 	"inkan/app/domain/passkey"
 	"inkan/app/locale/i18n"
@@ -54,6 +55,7 @@ type Server struct {
 	Onboarder company.Onboarder
 	Certs     *certificate.Service
 	Passkeys  *passkey.Service
+	Invites   *invitation.Service
 	Delivery  *delivery.Worker // nil when no SMTP server is configured
 	Search    *search.Engine
 	Web       *fiber.App
@@ -117,6 +119,7 @@ func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *dat
 	if s.Passkeys, err = passkey.New(s.Store, s.Accounts, cfg.BaseURL, cfg.ServiceName, now); err != nil {
 		return nil, err
 	}
+	s.Invites = &invitation.Service{Mail: s.Mail, Onboarder: s.Onboarder, Certs: s.Certs, BaseURL: cfg.BaseURL, Validity: cfg.InviteValidity, Now: now}
 	catalogs, err := i18n.Load()
 	if err != nil {
 		return nil, err
@@ -129,11 +132,11 @@ func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *dat
 			log.Warn("catalog key missing", "lang", lang, "key", key)
 		}
 	})
-	s.Web, err = web.New(web.Deps{Config: cfg, Store: s.Store, Accounts: s.Accounts, Onboarder: s.Onboarder, Certs: s.Certs, Passkeys: s.Passkeys, Delivery: s.Delivery, Mail: s.Mail, Catalogs: catalogs, Log: log})
+	s.Web, err = web.New(web.Deps{Config: cfg, Store: s.Store, Accounts: s.Accounts, Onboarder: s.Onboarder, Certs: s.Certs, Passkeys: s.Passkeys, Invites: s.Invites, Delivery: s.Delivery, Mail: s.Mail, Catalogs: catalogs, Log: log})
 	if err != nil {
 		return nil, err
 	}
-	if s.Jobs, err = jobs.New(log, jobs.Table(jobs.Deps{Store: s.Store, Accounts: s.Accounts, Certs: s.Certs, Now: now})); err != nil {
+	if s.Jobs, err = jobs.New(log, jobs.Table(jobs.Deps{Store: s.Store, Accounts: s.Accounts, Certs: s.Certs, Invites: s.Invites, Now: now})); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -4,8 +4,10 @@
 package webtest
 
 import (
+	"bytes"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -143,10 +145,50 @@ func (c *Client) Do(method, path string, form url.Values, header http.Header) *R
 		body = strings.NewReader(form.Encode())
 	}
 	req := httptest.NewRequest(method, path, body)
-	req.Header.Set("X-Real-Ip", c.IP)
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
+	return c.send(req, header)
+}
+
+// Upload posts a multipart form with one file, as a browser sends an <input
+// type="file">, adding the current CSRF token.
+func (c *Client) Upload(path string, fields url.Values, field, filename string, content []byte) *Response {
+	c.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	if fields == nil {
+		fields = url.Values{}
+	}
+	if _, ok := fields["_csrf"]; !ok {
+		fields.Set("_csrf", c.CSRF)
+	}
+	for k, vs := range fields {
+		for _, v := range vs {
+			if err := mw.WriteField(k, v); err != nil {
+				c.t.Fatal(err)
+			}
+		}
+	}
+	fw, err := mw.CreateFormFile(field, filename)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if _, err := fw.Write(content); err != nil {
+		c.t.Fatal(err)
+	}
+	if err := mw.Close(); err != nil {
+		c.t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return c.send(req, nil)
+}
+
+func (c *Client) send(req *http.Request, header http.Header) *Response {
+	c.t.Helper()
+	method, path := req.Method, req.URL.Path
+	req.Header.Set("X-Real-Ip", c.IP)
 	for k, vs := range c.Header {
 		req.Header[k] = vs
 	}
