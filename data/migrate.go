@@ -27,6 +27,9 @@ var migrations = []migration{
 	{"create the document buckets: documents, by company, to index", func(tx *bolt.Tx) error {
 		return createBuckets(tx, bucketDocuments, bucketDocumentsByCompany, bucketDocumentsToIndex)
 	}},
+	{"create the certificate application buckets", func(tx *bolt.Tx) error {
+		return createBuckets(tx, bucketApplications, bucketApplicationsByCompany)
+	}},
 }
 
 var keySchemaVersion = []byte("schema_version")

@@ -34,6 +34,11 @@ func Table(d Deps) []Job {
 			return err
 		})},
 		{Name: "publish CRLs", Schedule: "@every 24h", Run: unlessCancelled(d.Certs.PublishCRLs)},
+		// 電子証明書有効期間満了のお知らせ, 90, 30 and 7 days before 有効期限, once each.
+		{Name: "certificate expiry notices", Schedule: "0 9 * * *", Run: unlessCancelled(func() error {
+			_, err := d.Certs.SendExpiryNotices(d.Now())
+			return err
+		})},
 	}
 }
 

@@ -157,3 +157,14 @@ func (s *Service) Unlock(tx *data.Tx, companyID, userID, actor string) error {
 	}
 	return tx.Audit(data.Event{Time: s.now(), CompanyID: companyID, Actor: actor, Action: "user.unlock", Target: userID})
 }
+
+// CheckEmail checks a mail address typed into a field of another screen (the PIN
+// recipient of a certificate application) by the rules of a user's: required, a bare
+// address with a dotted domain, no control characters.
+func CheckEmail(errs form.Errors, field, email string) {
+	errs.Line(field, email)
+	requiredMax(errs, field, email, 254)
+	if email != "" && !validEmail(email) {
+		errs.Add(field, "error.email")
+	}
+}
