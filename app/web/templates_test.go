@@ -170,6 +170,29 @@ var templateSamples = map[string]func(p page) any{
 		m := sampleMail()
 		return &outboxView{page: *operatorPage(p), SMTP: true, Mails: []data.Mail{m}, Failed: 1, Mail: &m, Note: "outbox.resent"}
 	},
+	"operator/applications": func(p page) any {
+		return &applicationListView{page: *operatorPage(p), State: data.ApplicationReceived,
+			Tabs: []pageTab{{Label: "受付", URL: "/operator/applications", Current: true}}, Rows: []applicationRow{{CertApplication: sampleApplication(), CompanyName: "株式会社サンプル"}}}
+	},
+	"operator/application_show": func(p page) any {
+		op := operatorPage(p)
+		op.Errors = form.Errors{"": "error.application_decided", "display_name": "error.required"}
+		return &applicationShowView{page: *op, A: sampleApplication(), CompanyName: "株式会社サンプル", UserName: "山田 花子", StateLabel: "受付", DisplayName: "東京支店 支店長", Done: "application.issued"}
+	},
+	"partials/application_rows": func(p page) any {
+		return &applicationShowView{page: p, A: sampleApplication(), UserName: "山田 花子"}
+	},
+	"operator/certificates": func(p page) any {
+		m := operatorPage(p).asMap()
+		m["Rows"] = []operatorCertificateRow{{Certificate: sampleCertificate(), CompanyName: "株式会社サンプル", StatusKey: "cert.status.valid"}}
+		return m
+	},
+	"operator/certificate_show": func(p page) any {
+		op := operatorPage(p)
+		op.Errors = form.Errors{"": "cert.reason.revoked", "note": "error.required"}
+		return &operatorCertificateView{page: *op, Cert: operatorCertificateRow{Certificate: sampleCertificate(), CompanyName: "株式会社サンプル", StatusKey: "cert.status.valid"},
+			Reasons: []fieldOption{{Name: "reason", Value: "0", Label: "x", Checked: true}}, Note: "n", Done: "cert.new_pin_done", LockedUsers: 1}
+	},
 	"operator/mail_show": func(p page) any {
 		m := sampleMail()
 		return &outboxView{page: *operatorPage(p), Mail: &m, Note: "outbox.resent"}
@@ -196,6 +219,20 @@ func sampleCompany() data.Company {
 
 func sampleNotice() data.Notice {
 	return data.Notice{Title: "お知らせ", Body: "本文", CreatedAt: time.Date(2024, 4, 1, 9, 0, 0, 0, time.UTC)}
+}
+
+func sampleApplication() data.CertApplication {
+	return data.CertApplication{ID: "00000001", CompanyID: "C000001", State: data.ApplicationReceived, OrgJa: "発注建設", OrgEn: "hattyu", DeptJa: "東京支店", DeptEn: "Tokyo branch",
+		TitleJa: "支店長", TitleEn: "Branch manager", Seal: data.FileRef{SHA256: "ab", Name: "印鑑証明書.pdf", Size: 10}, UserID: "U000002", PINName: "田中", PINEmail: "pin@example.com",
+		Applicant: data.Applicant{Name: "田中 太郎", Kana: "タナカ タロウ", Tel: "03", Email: "a@example.com"}, Certificate: "DJC-00002", Reason: "不鮮明",
+		CreatedAt: time.Date(2024, 4, 1, 9, 0, 0, 0, time.UTC)}
+}
+
+func sampleCertificate() data.Certificate {
+	t := time.Date(2024, 4, 1, 9, 0, 0, 0, time.UTC)
+	return data.Certificate{Number: "DJC-00002", CompanyID: "C000001", DisplayName: "東京支店 支店長", Status: data.CertificateValid, NotBefore: t, NotAfter: t.AddDate(3, 0, 0), CreatedAt: t,
+		RevokeNote: "r", PINName: "田中", PINEmail: "pin@example.com",
+		Links: []data.CertificateLink{{UserID: "U000002", LinkedAt: t, CheckedAt: &t}, {UserID: "U000003", LinkedAt: t, LockedAt: &t}}}
 }
 
 func sampleMail() data.Mail {

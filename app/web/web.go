@@ -161,6 +161,7 @@ func (h *handler) routes(app *fiber.App) {
 	app.Post("/settings", user(h.settingsSave)...)
 	app.Post("/settings/contact", user(h.settingsContact)...)
 	h.userRoutes(app, admin)
+	h.certificateRoutes(app, func(hs ...fiber.Handler) []fiber.Handler { return operator(hs[0]) }, user, admin)
 	for _, s := range menu {
 		chain := user
 		if s.AdminOnly {

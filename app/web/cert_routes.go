@@ -1,0 +1,18 @@
+package web
+
+import "github.com/gofiber/fiber/v2"
+
+// certificateRoutes are the screens of the certificate lifecycle: the operator's
+// application queue and certificates, 証明書管理 of every user, and the admin's
+// 電子証明書追加発行申請, 自社電子証明書照会 and 紐付け更新.
+func (h *handler) certificateRoutes(app *fiber.App, operator, user, admin func(...fiber.Handler) []fiber.Handler) {
+	app.Get("/operator/applications", operator(h.applicationList)...)
+	app.Get("/operator/applications/:id", operator(h.applicationShow)...)
+	app.Get("/operator/applications/:id/seal", operator(h.applicationSeal)...)
+	app.Post("/operator/applications/:id/issue", operator(h.applicationIssue)...)
+	app.Post("/operator/applications/:id/reject", operator(h.applicationReject)...)
+	app.Get("/operator/certificates", operator(h.operatorCertificateList)...)
+	app.Get("/operator/certificates/:number", operator(h.operatorCertificateShow)...)
+	app.Post("/operator/certificates/:number/revoke", operator(h.operatorCertificateRevoke)...)
+	app.Post("/operator/certificates/:number/pin", operator(h.operatorCertificatePIN)...)
+}
