@@ -15,4 +15,8 @@ func (h *handler) certificateRoutes(app *fiber.App, operator, user, admin func(.
 	app.Get("/operator/certificates/:number", operator(h.operatorCertificateShow)...)
 	app.Post("/operator/certificates/:number/revoke", operator(h.operatorCertificateRevoke)...)
 	app.Post("/operator/certificates/:number/pin", operator(h.operatorCertificatePIN)...)
+
+	app.Get("/certificates/list", user(h.myCertificateList)...)
+	app.Get("/certificates/check", user(h.validityCheckShow)...)
+	app.Post("/certificates/check", user(h.validityCheckSubmit)...)
 }

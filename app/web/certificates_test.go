@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -210,5 +211,105 @@ func TestOperatorRevokesAndIssuesANewPIN(t *testing.T) {
 	})
 	if err != certificate.ErrRevoked {
 		t.Errorf("may sign after revocation: %v", err)
+	}
+}
+
+// pinOf reads the PIN of a certificate from the newest PIN mail that names it, opened
+// as delivery would.
+func pinOf(t *testing.T, env *webtest.Env, number string) string {
+	t.Helper()
+	var pin string
+	env.Server.Store.View(func(tx *data.Tx) error {
+		mails, _ := tx.RecentMails(200)
+		for _, m := range mails {
+			if !strings.HasSuffix(m.Subject, "PINのお知らせ") || !strings.Contains(m.Text, number) {
+				continue
+			}
+			text, err := env.Server.Mail.Open(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pin = regexp.MustCompile(`\d{4}-\d{4}-\d{4}`).FindString(text)
+			return nil
+		}
+		return nil
+	})
+	if pin == "" {
+		t.Fatalf("no PIN mail for %s", number)
+	}
+	return pin
+}
+
+func TestValidityCheckNeedsThePINAndThePassword(t *testing.T) {
+	env := webtest.New(t, webtest.Config(t))
+	c := adminClient(t, env)
+	list := c.Get("/certificates/list")
+	row := list.Text("#my-certificates tbody tr")
+	for _, want := range []string{"DJC-00001", "未確認", "証明書有効性確認が済んでいません"} {
+		if !strings.Contains(row, want) {
+			t.Errorf("電子証明書照会 lacks %q: %s", want, row)
+		}
+	}
+	pin := pinOf(t, env, "DJC-00001")
+	form := func(p, pw string) url.Values { return url.Values{"cert": {"DJC-00001"}, "pin": {p}, "password": {pw}} }
+	c.Get("/certificates/check")
+	for name, f := range map[string]url.Values{
+		"wrong PIN":      form("1234-5678-9012", newPassword),
+		"wrong password": form(pin, "Wrong-pass-1"),
+		"no PIN":         form("", newPassword),
+	} {
+		r := c.Post("/certificates/check", f)
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Text(".alert"), "正しくありません") {
+			t.Errorf("%s: %d %q", name, r.Status, r.Text(".alert"))
+		}
+	}
+	// Full-width digits without hyphens are the same PIN.
+	wide := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r - '0' + '０'
+		}
+		return -1
+	}, pin)
+	ok := c.Post("/certificates/check", form(wide, newPassword))
+	if ok.Status != http.StatusOK || !strings.Contains(ok.Text(`[role="status"]`), "署名できます") {
+		t.Fatalf("the right PIN: %d %s", ok.Status, ok.Text("main"))
+	}
+	if loc := ok.Header.Get("HX-Replace-Url"); loc != "/certificates/check?cert=DJC-00001" {
+		t.Errorf("address after the check: %q", loc)
+	}
+	row = c.Get("/certificates/list").Text("#my-certificates tbody tr")
+	if !strings.Contains(row, "確認済") || !strings.Contains(row, "署名できます") {
+		t.Errorf("after the check: %s", row)
+	}
+
+	// Another company's user gets 404 for the certificate, and lists none.
+	_, otherAdmin, otherPW := env.AddCompany(t, "株式会社受注工務店", "one_side")
+	other, _ := loggedIn(t, env, otherAdmin, otherPW)
+	other.Get("/certificates/check")
+	if r := other.Post("/certificates/check", form(pin, newPassword)); r.Status != http.StatusNotFound {
+		t.Errorf("another company checked DJC-00001: %d", r.Status)
+	}
+	if strings.Contains(other.Get("/certificates/list").Text("main"), "DJC-00001") {
+		t.Error("another company lists DJC-00001")
+	}
+}
+
+func TestFiveWrongPINsLockTheCheck(t *testing.T) {
+	env := webtest.New(t, webtest.Config(t))
+	c := adminClient(t, env)
+	c.Get("/certificates/check")
+	var last *webtest.Response
+	for i := 0; i < certificate.MaxCheckFailures; i++ {
+		last = c.Post("/certificates/check", url.Values{"cert": {"DJC-00001"}, "pin": {"0000-0000-0000"}, "password": {newPassword}})
+	}
+	if !strings.Contains(last.Text(".alert"), "ロックされています") {
+		t.Errorf("fifth wrong PIN: %q", last.Text(".alert"))
+	}
+	pin := pinOf(t, env, "DJC-00001")
+	if r := c.Post("/certificates/check", url.Values{"cert": {"DJC-00001"}, "pin": {pin}, "password": {newPassword}}); !strings.Contains(r.Text(".alert"), "ロックされています") {
+		t.Errorf("the right PIN while locked: %q", r.Text(".alert"))
+	}
+	if row := c.Get("/certificates/list").Text("#my-certificates tbody tr"); !strings.Contains(row, "ロック中") {
+		t.Errorf("list: %s", row)
 	}
 }

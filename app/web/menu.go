@@ -46,8 +46,8 @@ var menu = []section{
 		{"menu.archive.list", "/archive/list", "coming.archive.list"},
 	}},
 	{Key: "menu.certificates", Path: "/certificates", Index: true, Items: []menuItem{
-		{"menu.certificates.check", "/certificates/check", "coming.certificates.check"},
-		{"menu.certificates.list", "/certificates/list", "coming.certificates.list"},
+		{"menu.certificates.check", "/certificates/check", ""},
+		{"menu.certificates.list", "/certificates/list", ""},
 	}},
 	{Key: "menu.admin", Path: "/admin", AdminOnly: true, Index: true, Items: []menuItem{
 		{"menu.admin.user_register", "/admin/users/new", ""},

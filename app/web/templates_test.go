@@ -170,6 +170,16 @@ var templateSamples = map[string]func(p page) any{
 		m := sampleMail()
 		return &outboxView{page: *operatorPage(p), SMTP: true, Mails: []data.Mail{m}, Failed: 1, Mail: &m, Note: "outbox.resent"}
 	},
+	"certificates/list": func(p page) any {
+		return &myCertificatesView{page: p, Rows: []myCertificateRow{
+			{Number: "DJC-00001", DisplayName: "東京支店 支店長", NotAfter: "2029/04/01", StatusKey: "cert.status.valid", CheckKey: "cert.check.pending", MayKey: "cert.reason.not_checked"},
+			{Number: "DJC-00002", DisplayName: "本社", NotAfter: "2029/04/01", StatusKey: "cert.status.expired", CheckKey: "cert.check.done"},
+		}}
+	},
+	"certificates/check": func(p page) any {
+		p.Errors = form.Errors{"": "cert.reason.wrong_pin", "pin": "error.required"}
+		return &validityCheckView{page: p, Certificates: []fieldOption{{Name: "cert", Value: "DJC-00001", Label: "DJC-00001", Checked: true}}, Done: "cert.check_done"}
+	},
 	"operator/applications": func(p page) any {
 		return &applicationListView{page: *operatorPage(p), State: data.ApplicationReceived,
 			Tabs: []pageTab{{Label: "受付", URL: "/operator/applications", Current: true}}, Rows: []applicationRow{{CertApplication: sampleApplication(), CompanyName: "株式会社サンプル"}}}

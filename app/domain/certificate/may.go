@@ -149,3 +149,21 @@ func (s *Service) CheckValidity(tx *data.Tx, companyID, number, userID, pin, pw 
 	}
 	return refusal, tx.Audit(data.Event{Time: now, CompanyID: companyID, Actor: "user:" + userID, Action: action, Target: number})
 }
+
+// LinkedTo lists the company's certificates that the user is linked to, in number
+// order (電子証明書照会, 証明書有効性確認).
+func LinkedTo(t data.Tenant, userID string) ([]data.Certificate, error) {
+	certs, err := t.Certificates()
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(certs, func(c data.Certificate) bool { return linkOf(c, userID) < 0 }), nil
+}
+
+// LinkOf is the user's link to c, or nil.
+func LinkOf(c data.Certificate, userID string) *data.CertificateLink {
+	if i := linkOf(c, userID); i >= 0 {
+		return &c.Links[i]
+	}
+	return nil
+}
