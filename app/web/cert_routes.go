@@ -19,4 +19,14 @@ func (h *handler) certificateRoutes(app *fiber.App, operator, user, admin func(.
 	app.Get("/certificates/list", user(h.myCertificateList)...)
 	app.Get("/certificates/check", user(h.validityCheckShow)...)
 	app.Post("/certificates/check", user(h.validityCheckSubmit)...)
+
+	app.Get("/admin/certificates/users/pick", admin(h.userPick)...)
+	app.Get("/admin/certificates/users/choose", admin(h.userPickChoose)...)
+	app.Get("/admin/certificates/apply", admin(h.applyNew)...)
+	app.Post("/admin/certificates/apply/confirm", admin(h.applyConfirm)...)
+	app.Get("/admin/certificates/apply/confirm", admin(h.applyShowConfirm)...)
+	app.Post("/admin/certificates/apply/back", admin(h.applyBack)...)
+	app.Post("/admin/certificates/apply/commit", admin(h.applyCommit)...)
+	app.Get("/admin/certificates/applications/:id", admin(h.applicationDone)...)
+	app.Get("/admin/certificates/applications/:id/seal", admin(h.applicationSealOwn)...)
 }

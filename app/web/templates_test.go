@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"inkan/app/domain/account"
+	"inkan/app/domain/certificate"
 	"inkan/app/domain/company"
 	"inkan/app/domain/form"
 	"inkan/app/domain/roster"
@@ -180,6 +181,26 @@ var templateSamples = map[string]func(p page) any{
 		p.Errors = form.Errors{"": "cert.reason.wrong_pin", "pin": "error.required"}
 		return &validityCheckView{page: p, Certificates: []fieldOption{{Name: "cert", Value: "DJC-00001", Label: "DJC-00001", Checked: true}}, Done: "cert.check_done"}
 	},
+	"admin/cert_apply": func(p page) any {
+		p.Errors = form.Errors{"": "error.draft_used", "org_en": "error.alphabet", "user_id": "error.user_not_found", "reuse": "error.reuse_not_allowed", "seal": "error.seal_not_pdf"}
+		in := certificate.InputOf(sampleApplication())
+		return &applyView{page: p, Form: in, SealDraft: "s", Reuse: []fieldOption{{Name: "reuse", Label: "（選択してください）"}, {Name: "reuse", Value: "DJC-00002", Label: "DJC-00002", Checked: true}},
+			Chosen: pickedUser{Field: "user_id", ID: "U000002", Name: "山田 花子", L: p.L}}
+	},
+	"admin/cert_apply_confirm": func(p page) any {
+		return &applyConfirmView{page: p, A: sampleApplication(), UserName: "山田 花子", Draft: "d"}
+	},
+	"admin/cert_apply_done": func(p page) any { return &applyConfirmView{page: p, A: sampleApplication()} },
+	"admin/user_pick": func(p page) any {
+		return &userPickView{page: p, Field: "user_id", Count: "1件中1～1件目を表示", Rows: []roster.Row{{ID: "U000002", Name: "山田 花子", Kana: "ヤマダ ハナコ"}}}
+	},
+	"admin/user_picked": func(p page) any {
+		m := p.asMap()
+		m["Picked"] = pickedUser{Field: "add", ID: "U000002", Name: "山田 花子", L: p.L}
+		return m
+	},
+	"partials/picked_user": func(p page) any { return pickedUser{Field: "user_id", ID: "U000002", Name: "山田 花子", L: p.L} },
+	"partials/user_picker": func(p page) any { return pickedUser{Field: "user_id", L: p.L} },
 	"operator/applications": func(p page) any {
 		return &applicationListView{page: *operatorPage(p), State: data.ApplicationReceived,
 			Tabs: []pageTab{{Label: "受付", URL: "/operator/applications", Current: true}}, Rows: []applicationRow{{CertApplication: sampleApplication(), CompanyName: "株式会社サンプル"}}}

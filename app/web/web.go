@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/valyala/fasthttp"
 
 	"inkan/app/domain/account"
 	"inkan/app/domain/certificate"
@@ -62,6 +63,26 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 // formBodyLimit is the largest request body taken: what a form needs.
 const formBodyLimit = 64 << 10
 
+// uploadBodyLimit is the largest body of an upload route (uploadPaths): a file of
+// maxUploadSize and the form around it.
+const uploadBodyLimit = maxUploadSize + formBodyLimit
+
+// uploadPaths are the routes that take a file; every other route takes formBodyLimit.
+var uploadPaths = map[string]bool{
+	"/admin/certificates/apply/confirm": true,
+}
+
+// bodyLimitOf raises the body limit for the upload routes, from the request's header,
+// before fasthttp reads the body: every other route keeps formBodyLimit, and a body
+// over its route's limit is answered 413 from the header alone.
+func bodyLimitOf(header *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	path, _, _ := strings.Cut(string(header.RequestURI()), "?")
+	if header.IsPost() && uploadPaths[path] {
+		return fasthttp.RequestConfig{MaxRequestBodySize: uploadBodyLimit}
+	}
+	return fasthttp.RequestConfig{}
+}
+
 // New builds the fiber app with every route.
 func New(d Deps) (*fiber.App, error) {
 	h := &handler{Deps: d}
@@ -81,9 +102,8 @@ func New(d Deps) (*fiber.App, error) {
 		ErrorHandler:          h.handleError,
 		DisableStartupMessage: true,
 		// Forms need little: the largest field is a notice of 2000 characters. fasthttp
-		// applies one limit before routing, so the first upload route (PDF originals)
-		// raises this to the upload size, with StreamRequestBody, and adds a middleware
-		// refusing a body over formBodyLimit on every other route.
+		// applies one limit before routing; bodyLimitOf raises it for the upload routes
+		// from the request line, before the body is read.
 		BodyLimit: formBodyLimit,
 		// The request line and headers must fit this buffer, or fasthttp answers 431 in
 		// English before any handler runs. The longest search (an ID of 64 and a name of
@@ -97,6 +117,7 @@ func New(d Deps) (*fiber.App, error) {
 		// No ProxyHeader: fiber would take the whole header as the address;
 		// clientAddress reads it as proxies write it.
 	})
+	app.Server().HeaderReceived = bodyLimitOf
 	app.Use(recover.New())
 	app.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy:     contentSecurityPolicy,

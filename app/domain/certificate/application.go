@@ -155,24 +155,11 @@ func InputOf(a data.CertApplication) ApplicationInput {
 // live user of the company, and a reused certificate one of ReuseCandidates.
 func (s *Service) Apply(tx *data.Tx, companyID, actorID string, in ApplicationInput) (data.CertApplication, error) {
 	in = in.Normalize()
-	errs := in.Validate()
 	t := tx.Tenant(companyID)
-	if in.UserID != "" {
-		if _, err := account.LiveUser(t, in.UserID); errors.Is(err, data.ErrNotFound) {
-			errs.Add("user_id", "error.user_not_found")
-		} else if err != nil {
-			return data.CertApplication{}, err
-		}
-	}
 	now := s.now()
-	if in.ReuseOf != "" {
-		candidates, err := ReuseCandidates(t, now)
-		if err != nil {
-			return data.CertApplication{}, err
-		}
-		if !slices.ContainsFunc(candidates, func(c data.Certificate) bool { return c.Number == in.ReuseOf }) {
-			errs.Add("reuse", "error.reuse_not_allowed")
-		}
+	errs, err := CheckInCompany(t, in, now)
+	if err != nil {
+		return data.CertApplication{}, err
 	}
 	if err := errs.Err(); err != nil {
 		return data.CertApplication{}, err
@@ -195,6 +182,30 @@ func (s *Service) Apply(tx *data.Tx, companyID, actorID string, in ApplicationIn
 	}
 	err = tx.Audit(data.Event{Time: now, CompanyID: companyID, Actor: "user:" + actorID, Action: "certificate.apply", Target: a.ID})
 	return a, err
+}
+
+// CheckInCompany is Validate and the rules that need the company's records: the user
+// to link is a live user of the company, a reused certificate one of ReuseCandidates.
+// The confirm step asks it, and Apply again.
+func CheckInCompany(t data.Tenant, in ApplicationInput, now time.Time) (form.Errors, error) {
+	errs := in.Validate()
+	if in.UserID != "" {
+		if _, err := account.LiveUser(t, in.UserID); errors.Is(err, data.ErrNotFound) {
+			errs.Add("user_id", "error.user_not_found")
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	if in.ReuseOf != "" {
+		candidates, err := ReuseCandidates(t, now)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.ContainsFunc(candidates, func(c data.Certificate) bool { return c.Number == in.ReuseOf }) {
+			errs.Add("reuse", "error.reuse_not_allowed")
+		}
+	}
+	return errs, nil
 }
 
 func record(in ApplicationInput) data.CertApplication {
