@@ -29,4 +29,12 @@ func (h *handler) certificateRoutes(app *fiber.App, operator, user, admin func(.
 	app.Post("/admin/certificates/apply/commit", admin(h.applyCommit)...)
 	app.Get("/admin/certificates/applications/:id", admin(h.applicationDone)...)
 	app.Get("/admin/certificates/applications/:id/seal", admin(h.applicationSealOwn)...)
+	app.Get("/admin/certificates", admin(h.companyCertList)...)
+	app.Get("/admin/certificates/:number", admin(h.companyCertShow)...)
+	app.Get("/admin/certificates/:number/links", admin(h.linksEdit)...)
+	app.Post("/admin/certificates/:number/links/confirm", admin(h.linksConfirm)...)
+	app.Get("/admin/certificates/:number/links/confirm", admin(h.linksShowConfirm)...)
+	app.Post("/admin/certificates/:number/links/back", admin(h.linksBack)...)
+	app.Post("/admin/certificates/:number/links/commit", admin(h.linksCommit)...)
+	app.Get("/admin/certificates/:number/links/done", admin(h.linksDone)...)
 }

@@ -55,7 +55,7 @@ var menu = []section{
 		{"menu.admin.documents", "/admin/documents", "coming.admin.documents"},
 		{"menu.admin.archive", "/admin/archive", "coming.admin.archive"},
 		{"menu.admin.cert_apply", "/admin/certificates/apply", ""},
-		{"menu.admin.certificates", "/admin/certificates", "coming.admin.certificates"},
+		{"menu.admin.certificates", "/admin/certificates", ""},
 		{inviteItem, "/admin/invitations/new", "coming.admin.invite"},
 		{"menu.admin.invitations", "/admin/invitations", "coming.admin.invitations"},
 	}},

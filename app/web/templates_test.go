@@ -201,6 +201,16 @@ var templateSamples = map[string]func(p page) any{
 	},
 	"partials/picked_user": func(p page) any { return pickedUser{Field: "user_id", ID: "U000002", Name: "山田 花子", L: p.L} },
 	"partials/user_picker": func(p page) any { return pickedUser{Field: "user_id", L: p.L} },
+	"admin/cert_list": func(p page) any {
+		p.Alert = "error.search_invalid"
+		return &companyCertListView{page: p, Filter: certificate.Filter{Number: "DJC-00001", From: "2026-04-01"}, Count: "1件中1～1件目を表示",
+			Rows:      []companyCertRow{{No: 1, Number: "DJC-00001", DisplayName: "本社 社長", Linked: 2, NotAfter: "2029/04/01", StatusKey: "cert.status.expired"}},
+			PageLinks: []pageLink{{Number: 1, URL: "/admin/certificates?page=1", Current: true}, {Number: 2, URL: "/admin/certificates?page=2"}}}
+	},
+	"admin/cert_show":          func(p page) any { return sampleCompanyCert(p) },
+	"partials/cert_info":       func(p page) any { return sampleCompanyCert(p) },
+	"admin/cert_links":         func(p page) any { return sampleLinks(p) },
+	"admin/cert_links_confirm": func(p page) any { return sampleLinks(p) },
 	"operator/applications": func(p page) any {
 		return &applicationListView{page: *operatorPage(p), State: data.ApplicationReceived,
 			Tabs: []pageTab{{Label: "受付", URL: "/operator/applications", Current: true}}, Rows: []applicationRow{{CertApplication: sampleApplication(), CompanyName: "株式会社サンプル"}}}
@@ -264,6 +274,20 @@ func sampleCertificate() data.Certificate {
 	return data.Certificate{Number: "DJC-00002", CompanyID: "C000001", DisplayName: "東京支店 支店長", Status: data.CertificateValid, NotBefore: t, NotAfter: t.AddDate(3, 0, 0), CreatedAt: t,
 		RevokeNote: "r", PINName: "田中", PINEmail: "pin@example.com",
 		Links: []data.CertificateLink{{UserID: "U000002", LinkedAt: t, CheckedAt: &t}, {UserID: "U000003", LinkedAt: t, LockedAt: &t}}}
+}
+
+func sampleCompanyCert(p page) *companyCertView {
+	return &companyCertView{page: p, Cert: sampleCertificate(), StatusKey: "cert.status.valid", Usable: true, Done: "cert.links_done",
+		Users: []linkedUserRow{{No: 1, ID: "U000002", Name: "山田 花子", StatusKey: "status.active", LinkedAt: "2024/04/01", CheckKey: "cert.check.done", Ticked: true}}}
+}
+
+func sampleLinks(p page) *linksView {
+	p.Errors = form.Errors{"": "cert.reason.expired", "add": "error.already_linked"}
+	v := &linksView{companyCertView: sampleCompanyCert(p), Form: certificate.LinkChange{Add: "U000003", Remove: []string{"U000002"}},
+		Chosen: pickedUser{Field: "add", ID: "U000003", Name: "中村 五郎", L: p.L}, Draft: "d",
+		Added: &linkedUserRow{ID: "U000003", Name: "中村 五郎", StatusKey: "status.active"}}
+	v.Removed = v.Users
+	return v
 }
 
 func sampleMail() data.Mail {
