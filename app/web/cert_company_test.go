@@ -79,7 +79,7 @@ func TestCompanyCertificateSearch(t *testing.T) {
 		t.Errorf("row %q", cells)
 	}
 	// 利用者詳細's 電子証明書一覧へ leads here filtered by that user.
-	href := c.Get("/admin/users/" + nakamura).Doc.Find(`a[href^="/admin/certificates?user="]`).AttrOr("href", "")
+	href := c.Get("/admin/users/"+nakamura).Doc.Find(`a[href^="/admin/certificates?user="]`).AttrOr("href", "")
 	if got := certNumbers(c.Get(href)); !slices.Equal(got, []string{second.Number}) {
 		t.Errorf("電子証明書一覧へ %q: %v", href, got)
 	}
