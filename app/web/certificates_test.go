@@ -313,3 +313,38 @@ func TestFiveWrongPINsLockTheCheck(t *testing.T) {
 		t.Errorf("list: %s", row)
 	}
 }
+
+func TestOnboardingIssuesTheFirstAdminsCertificate(t *testing.T) {
+	env := webtest.New(t, webtest.Config(t))
+	op := env.Client(t)
+	op.OperatorLogin()
+	op.Get("/operator/companies/new")
+	form := with(onboardingForm(), "cert_issue", "1", "cert_org_en", "Gaia Kensetsu", "cert_dept_ja", "本社", "cert_dept_en", "Head office", "cert_title_ja", "社長", "cert_title_en", "President")
+	if r := op.Post("/operator/companies/confirm", with(form, "cert_org_en", "Gaia_Kensetsu")); r.Status != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.Doc.Find(`input[name="cert_org_en"]`).Closest(".field").Find(".error").Text(), "半角の英数字") {
+		t.Errorf("an underscore in the alphabet: %d", r.Status)
+	}
+	confirm := op.Post("/operator/companies/confirm", form)
+	if !strings.Contains(confirm.Text("#first-cert-confirm"), "Head office") || !strings.Contains(confirm.Text("#first-cert-confirm"), "ガイア建設株式会社") {
+		t.Fatalf("confirm lacks the certificate: %s", confirm.Text("main"))
+	}
+	done := op.Post("/operator/companies/commit", hiddenFields(confirm))
+	if done.Text("#first-certificate") != "DJC-00002" {
+		t.Fatalf("done: %s", done.Text("main"))
+	}
+	var cert data.Certificate
+	env.Server.Store.View(func(tx *data.Tx) (err error) { cert, err = tx.CertificateByNumber("DJC-00002"); return })
+	if cert.CompanyID != "C000002" || len(cert.Links) != 1 || cert.Links[0].UserID != "U000002" || cert.DisplayName != "本社 社長" || cert.PINEmail != "yamada@gaia.example.jp" {
+		t.Errorf("first certificate %+v", cert)
+	}
+	if got := lastMails(t, env, 1); got[0] != "PINのお知らせ → yamada@gaia.example.jp" {
+		t.Errorf("mail %v", got)
+	}
+	// Without the tick no certificate is issued.
+	op.Get("/operator/companies/new")
+	confirm = op.Post("/operator/companies/confirm", with(onboardingForm(), "name", "第三建設"))
+	done = op.Post("/operator/companies/commit", hiddenFields(confirm))
+	if done.Has("#first-certificate") {
+		t.Error("a certificate was issued without the tick")
+	}
+}

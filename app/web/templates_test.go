@@ -159,7 +159,7 @@ var templateSamples = map[string]func(p page) any{
 	},
 	"operator/company_done": func(p page) any {
 		m := operatorPage(p).asMap()
-		m["Company"], m["Admin"] = sampleCompany(), sampleUser()
+		m["Company"], m["Admin"], m["Certificate"] = sampleCompany(), sampleUser(), "DJC-00002"
 		return m
 	},
 	"operator/notices": func(p page) any {
@@ -211,6 +211,15 @@ var templateSamples = map[string]func(p page) any{
 	"partials/cert_info":       func(p page) any { return sampleCompanyCert(p) },
 	"admin/cert_links":         func(p page) any { return sampleLinks(p) },
 	"admin/cert_links_confirm": func(p page) any { return sampleLinks(p) },
+	"partials/first_cert_fields": func(p page) any {
+		return &onboardView{page: p, Form: company.Application{Name: "株式会社", Certificate: &certificate.ApplicationInput{OrgEn: "Kabushiki"}}}
+	},
+	"partials/first_cert_confirm": func(p page) any {
+		return &onboardConfirmView{page: p, Form: company.Application{Name: "株式会社", Certificate: &certificate.ApplicationInput{OrgEn: "Kabushiki"}}}
+	},
+	"partials/first_cert_hidden": func(p page) any {
+		return &onboardConfirmView{page: p, Form: company.Application{Certificate: &certificate.ApplicationInput{OrgEn: "Kabushiki"}}}
+	},
 	"operator/applications": func(p page) any {
 		return &applicationListView{page: *operatorPage(p), State: data.ApplicationReceived,
 			Tabs: []pageTab{{Label: "受付", URL: "/operator/applications", Current: true}}, Rows: []applicationRow{{CertApplication: sampleApplication(), CompanyName: "株式会社サンプル"}}}

@@ -87,6 +87,10 @@ func (in ApplicationInput) Validate() form.Errors {
 	return errs
 }
 
+// ValidateIssueNow checks the names of a certificate the operator issues at once
+// (IssueNow): the company's in both forms, the department's and the title's when given.
+func (in ApplicationInput) ValidateIssueNow() form.Errors { return in.validateSubject(false) }
+
 // validateSubject checks the six names; all of them are required of an admin's
 // application, only the company's of a certificate the operator issues at once.
 func (in ApplicationInput) validateSubject(all bool) form.Errors {
