@@ -212,19 +212,17 @@ func (h *handler) linksConfirm(c *fiber.Ctx) error {
 	st := stateOf(c)
 	number := c.Params("number")
 	ch := parseLinkChange(c)
-	errs := ch.Validate()
 	v, err := h.linksView(c, "cert.links_title", ch)
 	if err != nil {
 		return err
 	}
-	if ch.Add != "" && v.Added == nil {
-		errs.Add("add", "error.user_not_found")
-	}
-	if ch.Add != "" && slices.ContainsFunc(v.Users, func(u linkedUserRow) bool { return u.ID == ch.Add }) && !slices.Contains(ch.Remove, ch.Add) {
-		errs.Add("add", "error.already_linked")
-	}
-	if !v.Usable {
-		errs.Add("", v.StatusKey)
+	var errs form.Errors
+	err = h.Store.View(func(tx *data.Tx) (err error) {
+		errs, _, err = certificate.CheckLinks(tx.Tenant(st.Company.ID), v.Cert, ch, h.Accounts.Now())
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if len(errs) > 0 {
 		replaceURL(c, linksURL(number, ""))

@@ -250,32 +250,15 @@ func (ch LinkChange) Validate() form.Errors {
 // goes to the operating admin and to the newly linked user, not to unlinked users.
 func (s *Service) UpdateLinks(tx *data.Tx, companyID, number, actorID string, ch LinkChange) (data.Certificate, error) {
 	ch = ch.Normalize()
-	errs := ch.Validate()
 	t := tx.Tenant(companyID)
 	c, err := t.Certificate(number)
 	if err != nil {
 		return data.Certificate{}, err
 	}
 	now := s.now()
-	if err := Usable(c, now); err != nil {
-		errs.Add("", ReasonKey(err))
-	}
-	var added data.User
-	if ch.Add != "" {
-		added, err = account.LiveUser(t, ch.Add)
-		switch {
-		case errors.Is(err, data.ErrNotFound):
-			errs.Add("add", "error.user_not_found")
-		case err != nil:
-			return data.Certificate{}, err
-		case linkOf(c, ch.Add) >= 0 && !slices.Contains(ch.Remove, ch.Add):
-			errs.Add("add", "error.already_linked")
-		}
-	}
-	for _, id := range ch.Remove {
-		if linkOf(c, id) < 0 {
-			errs.Add("remove", "error.not_linked")
-		}
+	errs, added, err := CheckLinks(t, c, ch, now)
+	if err != nil {
+		return data.Certificate{}, err
 	}
 	if err := errs.Err(); err != nil {
 		return data.Certificate{}, err
@@ -303,6 +286,37 @@ func (s *Service) UpdateLinks(tx *data.Tx, companyID, number, actorID string, ch
 	}
 	detail := fmt.Sprintf("add=%s remove=%s", ch.Add, strings.Join(ch.Remove, ","))
 	return c, tx.Audit(data.Event{Time: now, CompanyID: companyID, Actor: "user:" + actorID, Action: "certificate.links", Target: number, Detail: detail})
+}
+
+// CheckLinks applies the rules of a 紐付け更新 of c at now, for its confirm step and
+// again at 確定: something changes, the certificate can still sign, the added user is
+// a live user of the company not linked yet, the unlinked users are linked. It returns
+// the added user.
+func CheckLinks(t data.Tenant, c data.Certificate, ch LinkChange, now time.Time) (form.Errors, data.User, error) {
+	ch = ch.Normalize()
+	errs := ch.Validate()
+	if err := Usable(c, now); err != nil {
+		errs.Add("", ReasonKey(err))
+	}
+	var added data.User
+	if ch.Add != "" {
+		var err error
+		added, err = account.LiveUser(t, ch.Add)
+		switch {
+		case errors.Is(err, data.ErrNotFound):
+			errs.Add("add", "error.user_not_found")
+		case err != nil:
+			return nil, data.User{}, err
+		case linkOf(c, ch.Add) >= 0 && !slices.Contains(ch.Remove, ch.Add):
+			errs.Add("add", "error.already_linked")
+		}
+	}
+	for _, id := range ch.Remove {
+		if linkOf(c, id) < 0 {
+			errs.Add("remove", "error.not_linked")
+		}
+	}
+	return errs, added, nil
 }
 
 // ExpiryNoticeDays are the days before 有効期限 that 電子証明書有効期間満了のお知らせ goes
