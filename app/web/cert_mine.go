@@ -82,6 +82,15 @@ func (h *handler) validityCheckView(c *fiber.Ctx, chosen string) (*validityCheck
 		return nil, err
 	}
 	v := &validityCheckView{page: h.page(c, "menu.certificates.check", "menu.certificates")}
+	if chosen == "" {
+		// The first certificate still to check comes first.
+		for _, cert := range certs {
+			if checkKey(cert, u.ID) == "cert.check.pending" {
+				chosen = cert.Number
+				break
+			}
+		}
+	}
 	for _, cert := range certs {
 		label := cert.Number + " " + cert.DisplayName + "（" + v.L.T(checkKey(cert, u.ID)) + "）"
 		v.Certificates = append(v.Certificates, fieldOption{Name: "cert", Value: cert.Number, Label: label, Checked: cert.Number == chosen})
