@@ -37,6 +37,16 @@ type Certificate struct {
 	Reason      int               `json:"reason,omitempty"`
 	Links       []CertificateLink `json:"links"`
 	CreatedAt   time.Time         `json:"created_at"`
+	// RevokeNote is the operator's reason of a revocation, in words.
+	RevokeNote string `json:"revoke_note,omitempty"`
+	// Application is the application the certificate was issued from; PINName and
+	// PINEmail are the PIN recipient, to whom a new PIN goes too.
+	Application string `json:"application,omitempty"`
+	PINName     string `json:"pin_name,omitempty"`
+	PINEmail    string `json:"pin_email,omitempty"`
+	// ExpiryNotices are the days before NotAfter (90, 30, 7) whose
+	// 電子証明書有効期間満了のお知らせ has been queued, each once.
+	ExpiryNotices []int `json:"expiry_notices,omitempty"`
 }
 
 // CertificateLink ties a user to a certificate (紐付け). A linked user signs only
@@ -45,6 +55,10 @@ type CertificateLink struct {
 	UserID    string     `json:"user_id"`
 	LinkedAt  time.Time  `json:"linked_at"`
 	CheckedAt *time.Time `json:"checked_at,omitempty"`
+	// Failures counts the wrong attempts of the validity check in a row; at the limit
+	// LockedAt is set and the check refused until the operator issues a new PIN.
+	Failures int        `json:"failures,omitempty"`
+	LockedAt *time.Time `json:"locked_at,omitempty"`
 }
 
 // TrustState is the installation's CA and TSA material and the CRLs it last published.

@@ -101,7 +101,9 @@ func (c Certificate) clone() Certificate {
 	c.Links = slices.Clone(c.Links)
 	for i := range c.Links {
 		c.Links[i].CheckedAt = cloneTime(c.Links[i].CheckedAt)
+		c.Links[i].LockedAt = cloneTime(c.Links[i].LockedAt)
 	}
+	c.ExpiryNotices = slices.Clone(c.ExpiryNotices)
 	return c
 }
 

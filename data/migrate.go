@@ -33,6 +33,9 @@ var migrations = []migration{
 	{"create the invitation buckets: invitations, by company, by token, by state", func(tx *bolt.Tx) error {
 		return createBuckets(tx, bucketInvitations, bucketInvitationsByCompany, bucketInvitationsByToken, bucketInvitationsByState)
 	}},
+	{"create the certificate application buckets", func(tx *bolt.Tx) error {
+		return createBuckets(tx, bucketApplications, bucketApplicationsByCompany)
+	}},
 }
 
 var keySchemaVersion = []byte("schema_version")

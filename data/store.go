@@ -22,6 +22,7 @@ var ErrConflict = errors.New("conflict")
 
 // Store is the open record store.
 type Store struct {
+	dir   string
 	db    *bolt.DB
 	memos *memos
 }
@@ -39,7 +40,7 @@ func Open(dir string) (*Store, error) {
 		}
 		return nil, fmt.Errorf("data: open %s: %w", path, err)
 	}
-	s := &Store{db: db, memos: newMemos()}
+	s := &Store{dir: dir, db: db, memos: newMemos()}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, err

@@ -40,6 +40,11 @@ func Table(d Deps) []Job {
 			_, err := d.Invites.Expire(d.Store)
 			return err
 		})},
+		// 電子証明書有効期間満了のお知らせ, 90, 30 and 7 days before 有効期限, once each.
+		{Name: "certificate expiry notices", Schedule: "0 9 * * *", Run: unlessCancelled(func() error {
+			_, err := d.Certs.SendExpiryNotices(d.Now())
+			return err
+		})},
 	}
 }
 

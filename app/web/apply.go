@@ -16,19 +16,19 @@ import (
 	"inkan/data"
 )
 
-// applyDraft is the partner's application between 確認 and 送信, kept for the
+// partnerApplyDraft is the partner's application between 確認 and 送信, kept for the
 // invitation it came through (owner "apply:<ID>"), so a draft never crosses URLs.
-var applyDraft = draft.Kind[invitation.Application]{Name: "apply", Validate: invitation.Application.Validate}
+var partnerApplyDraft = draft.Kind[invitation.Application]{Name: "apply", Validate: invitation.Application.Validate}
 
-// applyRequestsPerMinute bounds the requests one address may make to the public page:
+// partnerApplyRequestsPerMinute bounds the requests one address may make to the public page:
 // far above a person filling in the form, far below guessing anything (the token has
 // 256 bits anyway); it keeps a script from using the page to load the server.
-const applyRequestsPerMinute = 30
+const partnerApplyRequestsPerMinute = 30
 
-// applyLimiter throttles the public page per client address.
-func (h *handler) applyLimiter() fiber.Handler {
+// partnerApplyLimiter throttles the public page per client address.
+func (h *handler) partnerApplyLimiter() fiber.Handler {
 	return limiter.New(limiter.Config{
-		Max:          applyRequestsPerMinute,
+		Max:          partnerApplyRequestsPerMinute,
 		Expiration:   time.Minute,
 		KeyGenerator: h.clientAddress,
 		LimitReached: func(c *fiber.Ctx) error {
@@ -38,23 +38,23 @@ func (h *handler) applyLimiter() fiber.Handler {
 	})
 }
 
-// applyRoutes are the public page of an invitation URL: no login, throttled, with the
+// partnerApplyRoutes are the public page of an invitation URL: no login, throttled, with the
 // double-submit CSRF token of pages before login, reaching only its one invitation.
-func (h *handler) applyRoutes(app *fiber.App) {
-	apply := app.Group(strings.TrimSuffix(invitation.PathPrefix, "/"), h.applyLimiter())
-	apply.Get("/:token", h.applyShow)
-	apply.Post("/:token/confirm", h.applyConfirm)
-	apply.Get("/:token/confirm", h.applyShowConfirm)
-	apply.Post("/:token/back", h.applyBack)
-	apply.Post("/:token/submit", h.applySubmit)
+func (h *handler) partnerApplyRoutes(app *fiber.App) {
+	apply := app.Group(strings.TrimSuffix(invitation.PathPrefix, "/"), h.partnerApplyLimiter())
+	apply.Get("/:token", h.partnerApplyShow)
+	apply.Post("/:token/confirm", h.partnerApplyConfirm)
+	apply.Get("/:token/confirm", h.partnerApplyShowConfirm)
+	apply.Post("/:token/back", h.partnerApplyBack)
+	apply.Post("/:token/submit", h.partnerApplySubmit)
 }
 
-func applyActor(inv data.Invitation) string { return "apply:" + inv.ID }
+func partnerApplyActor(inv data.Invitation) string { return "apply:" + inv.ID }
 
-func applyPath(c *fiber.Ctx) string { return invitation.PathPrefix + url.PathEscape(c.Params("token")) }
+func partnerApplyPath(c *fiber.Ctx) string { return invitation.PathPrefix + url.PathEscape(c.Params("token")) }
 
-// applyView is the public page: who invites, and the form or its confirmation.
-type applyView struct {
+// partnerApplyView is the public page: who invites, and the form or its confirmation.
+type partnerApplyView struct {
 	page
 	Inviter string
 	Sender  string
@@ -65,16 +65,16 @@ type applyView struct {
 	Draft   string
 }
 
-func (h *handler) applyView(c *fiber.Ctx, titleKey string, p invitation.Public, a invitation.Application) *applyView {
-	return &applyView{
+func (h *handler) partnerApplyView(c *fiber.Ctx, titleKey string, p invitation.Public, a invitation.Application) *partnerApplyView {
+	return &partnerApplyView{
 		page: h.page(c, titleKey, ""), Inviter: p.InviterName, Sender: p.Invitation.SenderName,
-		Partner: p.Invitation.PartnerCompany, Expires: p.Invitation.ExpiresAt, Path: applyPath(c), Form: a,
+		Partner: p.Invitation.PartnerCompany, Expires: p.Invitation.ExpiresAt, Path: partnerApplyPath(c), Form: a,
 	}
 }
 
-// applyClosed answers a URL the partner can no longer apply through: expired (ask for a
+// partnerApplyClosed answers a URL the partner can no longer apply through: expired (ask for a
 // new one), already applied, or unknown.
-func (h *handler) applyClosed(c *fiber.Ctx, err error) error {
+func (h *handler) partnerApplyClosed(c *fiber.Ctx, err error) error {
 	status, key := fiber.StatusNotFound, "apply.unknown"
 	switch {
 	case errors.Is(err, invitation.ErrExpired):
@@ -102,22 +102,22 @@ func parsePartnerApplication(c *fiber.Ctx) invitation.Application {
 	}
 }
 
-// applyShow opens the URL: the invitation becomes 申請入力中 and the form is shown,
+// partnerApplyShow opens the URL: the invitation becomes 申請入力中 and the form is shown,
 // its 企業名 and address filled in from the invitation.
-func (h *handler) applyShow(c *fiber.Ctx) error {
+func (h *handler) partnerApplyShow(c *fiber.Ctx) error {
 	var p invitation.Public
 	err := h.Store.Update(func(tx *data.Tx) (err error) {
 		p, err = h.Invites.Open(tx, c.Params("token"))
 		return err
 	})
 	if err != nil {
-		return h.applyClosed(c, err)
+		return h.partnerApplyClosed(c, err)
 	}
 	a := invitation.Application{CompanyName: p.Invitation.PartnerCompany, Admin: account.UserInput{Name: p.Invitation.PartnerContact, Email: p.Invitation.Email}}
-	return render(c, fiber.StatusOK, "apply/form", h.applyView(c, "apply.title", p, a), layoutBare)
+	return render(c, fiber.StatusOK, "apply/form", h.partnerApplyView(c, "apply.title", p, a), layoutBare)
 }
 
-func (h *handler) applyLookup(c *fiber.Ctx) (invitation.Public, error) {
+func (h *handler) partnerApplyLookup(c *fiber.Ctx) (invitation.Public, error) {
 	var p invitation.Public
 	err := h.Store.View(func(tx *data.Tx) (err error) {
 		p, err = h.Invites.Lookup(tx, c.Params("token"))
@@ -126,64 +126,64 @@ func (h *handler) applyLookup(c *fiber.Ctx) (invitation.Public, error) {
 	return p, err
 }
 
-// applyBack is 戻る: the form with what was typed.
-func (h *handler) applyBack(c *fiber.Ctx) error {
-	p, err := h.applyLookup(c)
+// partnerApplyBack is 戻る: the form with what was typed.
+func (h *handler) partnerApplyBack(c *fiber.Ctx) error {
+	p, err := h.partnerApplyLookup(c)
 	if err != nil {
-		return h.applyClosed(c, err)
+		return h.partnerApplyClosed(c, err)
 	}
-	pushURL(c, applyPath(c))
-	return render(c, fiber.StatusOK, "apply/form", h.applyView(c, "apply.title", p, parsePartnerApplication(c)), layoutBare)
+	pushURL(c, partnerApplyPath(c))
+	return render(c, fiber.StatusOK, "apply/form", h.partnerApplyView(c, "apply.title", p, parsePartnerApplication(c)), layoutBare)
 }
 
-// applyConfirm validates the application and keeps it as a draft of this invitation.
-func (h *handler) applyConfirm(c *fiber.Ctx) error {
-	p, err := h.applyLookup(c)
+// partnerApplyConfirm validates the application and keeps it as a draft of this invitation.
+func (h *handler) partnerApplyConfirm(c *fiber.Ctx) error {
+	p, err := h.partnerApplyLookup(c)
 	if err != nil {
-		return h.applyClosed(c, err)
+		return h.partnerApplyClosed(c, err)
 	}
 	a := parsePartnerApplication(c).Normalize()
 	if errs := a.Validate(); len(errs) > 0 {
-		replaceURL(c, applyPath(c))
-		return invalid(c, errs, h.applyView(c, "apply.title", p, a), "apply/form", layoutBare)
+		replaceURL(c, partnerApplyPath(c))
+		return invalid(c, errs, h.partnerApplyView(c, "apply.title", p, a), "apply/form", layoutBare)
 	}
-	token, err := keepDraft(h, applyDraft, applyActor(p.Invitation), a)
+	token, err := keepDraft(h, partnerApplyDraft, partnerApplyActor(p.Invitation), a)
 	if err != nil {
 		return err
 	}
-	pushURL(c, applyPath(c)+"/confirm?"+url.Values{"draft": {token}}.Encode())
-	v := h.applyView(c, "apply.confirm_title", p, a)
+	pushURL(c, partnerApplyPath(c)+"/confirm?"+url.Values{"draft": {token}}.Encode())
+	v := h.partnerApplyView(c, "apply.confirm_title", p, a)
 	v.Draft = token
 	return render(c, fiber.StatusOK, "apply/confirm", v, layoutBare)
 }
 
-// applyShowConfirm is the confirm screen again at its GET address.
-func (h *handler) applyShowConfirm(c *fiber.Ctx) error {
-	p, err := h.applyLookup(c)
+// partnerApplyShowConfirm is the confirm screen again at its GET address.
+func (h *handler) partnerApplyShowConfirm(c *fiber.Ctx) error {
+	p, err := h.partnerApplyLookup(c)
 	if err != nil {
-		return h.applyClosed(c, err)
+		return h.partnerApplyClosed(c, err)
 	}
 	token := c.Query("draft")
-	a, err := peekDraft(h, applyDraft, token, applyActor(p.Invitation))
+	a, err := peekDraft(h, partnerApplyDraft, token, partnerApplyActor(p.Invitation))
 	if err != nil {
-		replaceURL(c, applyPath(c))
-		return render(c, fiber.StatusOK, "apply/form", h.applyView(c, "apply.title", p, invitation.Application{}), layoutBare)
+		replaceURL(c, partnerApplyPath(c))
+		return render(c, fiber.StatusOK, "apply/form", h.partnerApplyView(c, "apply.title", p, invitation.Application{}), layoutBare)
 	}
-	v := h.applyView(c, "apply.confirm_title", p, a)
+	v := h.partnerApplyView(c, "apply.confirm_title", p, a)
 	v.Draft = token
 	return render(c, fiber.StatusOK, "apply/confirm", v, layoutBare)
 }
 
-// applySubmit is 送信: the draft taken and the application sent in one transaction; the
+// partnerApplySubmit is 送信: the draft taken and the application sent in one transaction; the
 // invitation is 申請処理中 and the URL answers "already applied" from now on.
-func (h *handler) applySubmit(c *fiber.Ctx) error {
-	p, err := h.applyLookup(c)
+func (h *handler) partnerApplySubmit(c *fiber.Ctx) error {
+	p, err := h.partnerApplyLookup(c)
 	if err != nil {
-		return h.applyClosed(c, err)
+		return h.partnerApplyClosed(c, err)
 	}
 	shown := parsePartnerApplication(c)
 	err = h.Store.Update(func(tx *data.Tx) error {
-		a, err := applyDraft.Take(tx, draftToken(c), applyActor(p.Invitation), h.Accounts.Now())
+		a, err := partnerApplyDraft.Take(tx, draftToken(c), partnerApplyActor(p.Invitation), h.Accounts.Now())
 		if confirmed(err) {
 			shown = a
 		}
@@ -194,13 +194,13 @@ func (h *handler) applySubmit(c *fiber.Ctx) error {
 		return err
 	})
 	if errors.Is(err, invitation.ErrExpired) || errors.Is(err, invitation.ErrUsed) {
-		return h.applyClosed(c, err)
+		return h.partnerApplyClosed(c, err)
 	}
 	if err != nil {
-		pushURL(c, applyPath(c))
-		return commitRefused(c, err, h.applyView(c, "apply.title", p, shown), "apply/form", layoutBare)
+		pushURL(c, partnerApplyPath(c))
+		return commitRefused(c, err, h.partnerApplyView(c, "apply.title", p, shown), "apply/form", layoutBare)
 	}
-	pushURL(c, applyPath(c))
-	v := h.applyView(c, "apply.done_title", p, shown)
+	pushURL(c, partnerApplyPath(c))
+	v := h.partnerApplyView(c, "apply.done_title", p, shown)
 	return render(c, fiber.StatusOK, "apply/done", v, layoutBare)
 }

@@ -79,6 +79,7 @@ func parseApplication(c *fiber.Ctx) company.Application {
 			Role: account.RoleAdmin, Name: c.FormValue("admin_name"),
 			Kana: c.FormValue("admin_kana"), Email: c.FormValue("admin_email"),
 		},
+		Certificate: parseFirstCertificate(c),
 	}
 }
 
@@ -137,6 +138,7 @@ func (h *handler) companyCommit(c *fiber.Ctx) error {
 	st := stateOf(c)
 	var created data.Company
 	var admin data.User
+	var cert string
 	shown := parseApplication(c)
 	err := h.Store.Update(func(tx *data.Tx) error {
 		a, err := onboardDraft.Take(tx, draftToken(c), operatorActor(st), h.Accounts.Now())
@@ -146,7 +148,10 @@ func (h *handler) companyCommit(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		created, admin, _, err = h.Onboarder.Onboard(tx, a, operatorActor(st))
+		if created, admin, _, err = h.Onboarder.Onboard(tx, a, operatorActor(st)); err != nil {
+			return err
+		}
+		cert, err = firstCertificateOf(tx, created.ID)
 		return err
 	})
 	if err != nil {
@@ -156,7 +161,7 @@ func (h *handler) companyCommit(c *fiber.Ctx) error {
 	// 企業詳細 is the GET screen standing for 完了: reload and Back show the company.
 	pushURL(c, "/operator/companies/"+url.PathEscape(created.ID))
 	v := h.view(c, "operator.onboard_done", "operator.onboard")
-	v["Company"], v["Admin"] = created, admin
+	v["Company"], v["Admin"], v["Certificate"] = created, admin, cert
 	return render(c, fiber.StatusOK, "operator/company_done", v, layoutOperator)
 }
 

@@ -22,7 +22,7 @@ const (
 )
 
 // inviteUploadPath takes the file of CSVファイル取り込み: the one route whose body may be
-// larger than a form's (see uploadBodyLimit).
+// larger than a form's (see uploadLimits).
 const inviteUploadPath = "/admin/invitations/upload"
 
 // inviteRoutes are 利用申請URL送信 and 利用申請状況確認, for admins of a company whose plan

@@ -190,7 +190,7 @@ func TestInviteByFile(t *testing.T) {
 
 	// Three partners, one row bad: the table shows every row, the bad one with its error.
 	bad := inviteXLSX(t, []any{"ABC株式会社", "大石太郎", "oishi@abc.example"}, []any{"株式会社DFG", "山中麗恵様", "yamanaka@efg.example"}, []any{"HKK商事", 4711, "kanbe@hik.example"})
-	r := c.Upload("/admin/invitations/upload", nil, "file", "送信先.xlsx", bad)
+	r := c.PostFile("/admin/invitations/upload", nil, "file", "送信先.xlsx", bad)
 	if r.Status != http.StatusOK || r.Doc.Find("#invite-rows tbody tr").Length() != 3 || !strings.Contains(r.Doc.Find("#invite-rows tr.bad").Text(), "3") {
 		t.Fatalf("upload: %d\n%s", r.Status, r.Text("#invite-rows"))
 	}
@@ -199,7 +199,7 @@ func TestInviteByFile(t *testing.T) {
 	}
 	// Fixed and uploaded again, as Shift_JIS CSV the way Excel saves it; then 確定.
 	fixed, _ := japanese.ShiftJIS.NewEncoder().String("企業名,担当者名,メールアドレス\r\nABC株式会社,大石太郎,oishi@abc.example\r\n株式会社DFG,山中麗恵,yamanaka@efg.example\r\nHKK商事,神戸博一,kanbe@hik.example\r\n")
-	r = c.Upload("/admin/invitations/upload", nil, "file", "送信先.csv", []byte(fixed))
+	r = c.PostFile("/admin/invitations/upload", nil, "file", "送信先.csv", []byte(fixed))
 	if r.Status != http.StatusOK || r.Doc.Find("#invite-rows tr.bad").Length() != 0 {
 		t.Fatalf("fixed upload: %d %s", r.Status, r.Text("#invite-rows"))
 	}
@@ -215,7 +215,7 @@ func TestInviteByFile(t *testing.T) {
 		t.Errorf("mails: %d, %d", countMails(env, "invitation"), countMails(env, "invitation_sent"))
 	}
 	// Uploading the same list now flags every address as pending, and offers no 確定.
-	r = c.Upload("/admin/invitations/upload", nil, "file", "送信先.csv", []byte(fixed))
+	r = c.PostFile("/admin/invitations/upload", nil, "file", "送信先.csv", []byte(fixed))
 	if r.Doc.Find("#invite-rows tr.bad").Length() != 3 || !r.Has("#no-good-rows") {
 		t.Errorf("pending rows: %s", r.Text("main"))
 	}
@@ -231,7 +231,7 @@ func TestInviteByFile(t *testing.T) {
 		{"too large", "a.csv", bytes.Repeat([]byte("a"), invitation.MaxFileSize+1), "ファイルが大きすぎます"},
 		{"another header", "a.csv", []byte("名前,メール\nA,a@example.jp\n"), "見出し"},
 	} {
-		r := c.Upload("/admin/invitations/upload", nil, "file", tt.file, tt.body)
+		r := c.PostFile("/admin/invitations/upload", nil, "file", tt.file, tt.body)
 		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Text("#file-error"), tt.want) {
 			t.Errorf("%s: %d %q", tt.name, r.Status, r.Text("#file-error"))
 		}

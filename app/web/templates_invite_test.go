@@ -27,8 +27,8 @@ func init() {
 	}
 	app := invitation.Application{CompanyName: "受注工務店", CompanyKana: "ジュチュウコウムテン", PostalCode: "100-0001", Address: "東京都", CompanyTel: "03-1234-5678",
 		Admin: account.UserInput{Name: "受注 花子", Kana: "ジュチュウ ハナコ", Email: "hanako@example.jp"}, TermsAgreed: true}
-	applyView := func(p page) *applyView {
-		return &applyView{page: p, Inviter: "デモ建設", Sender: "管理 太郎", Partner: "受注工務店", Expires: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC), Path: "/apply/t", Form: app, Draft: "d"}
+	partnerApplyView := func(p page) *partnerApplyView {
+		return &partnerApplyView{page: p, Inviter: "デモ建設", Sender: "管理 太郎", Partner: "受注工務店", Expires: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC), Path: "/apply/t", Form: app, Draft: "d"}
 	}
 	samples := map[string]func(p page) any{
 		"admin/invite_new": func(p page) any {
@@ -49,10 +49,10 @@ func init() {
 		},
 		"apply/form": func(p page) any {
 			p.Errors = form.Errors{"": "error.draft_used", "terms": "error.terms", "postal_code": "error.postal_code"}
-			return applyView(p)
+			return partnerApplyView(p)
 		},
-		"apply/confirm": func(p page) any { return applyView(p) },
-		"apply/done":    func(p page) any { return applyView(p) },
+		"apply/confirm": func(p page) any { return partnerApplyView(p) },
+		"apply/done":    func(p page) any { return partnerApplyView(p) },
 		"apply/closed": func(p page) any {
 			m := p.asMap()
 			m["Message"] = "apply.expired"

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"inkan/app/domain/account"
+	"inkan/app/domain/certificate"
 	"inkan/app/domain/company"
 	"inkan/app/domain/form"
 	"inkan/app/domain/roster"
@@ -161,7 +162,7 @@ var templateSamples = map[string]func(p page) any{
 	},
 	"operator/company_done": func(p page) any {
 		m := operatorPage(p).asMap()
-		m["Company"], m["Admin"] = sampleCompany(), sampleUser()
+		m["Company"], m["Admin"], m["Certificate"] = sampleCompany(), sampleUser(), "DJC-00002"
 		return m
 	},
 	"operator/notices": func(p page) any {
@@ -175,6 +176,78 @@ var templateSamples = map[string]func(p page) any{
 	},
 	"operator/passkeys": func(p page) any {
 		return &operatorPasskeysView{page: *operatorPage(p), Done: "passkey.added", Passkeys: samplePasskeys("/operator/passkeys")}
+	},
+	"certificates/list": func(p page) any {
+		return &myCertificatesView{page: p, Rows: []myCertificateRow{
+			{Number: "DJC-00001", DisplayName: "東京支店 支店長", NotAfter: "2029/04/01", StatusKey: "cert.status.valid", CheckKey: "cert.check.pending", MayKey: "cert.reason.not_checked"},
+			{Number: "DJC-00002", DisplayName: "本社", NotAfter: "2029/04/01", StatusKey: "cert.status.expired", CheckKey: "cert.check.done"},
+		}}
+	},
+	"certificates/check": func(p page) any {
+		p.Errors = form.Errors{"": "cert.reason.wrong_pin", "pin": "error.required"}
+		return &validityCheckView{page: p, Certificates: []fieldOption{{Name: "cert", Value: "DJC-00001", Label: "DJC-00001", Checked: true}}, Done: "cert.check_done"}
+	},
+	"admin/cert_apply": func(p page) any {
+		p.Errors = form.Errors{"": "error.draft_used", "org_en": "error.alphabet", "user_id": "error.user_not_found", "reuse": "error.reuse_not_allowed", "seal": "error.seal_not_pdf"}
+		in := certificate.InputOf(sampleApplication())
+		return &applyView{page: p, Form: in, SealDraft: "s", Reuse: []fieldOption{{Name: "reuse", Label: "（選択してください）"}, {Name: "reuse", Value: "DJC-00002", Label: "DJC-00002", Checked: true}},
+			Chosen: pickedUser{Field: "user_id", ID: "U000002", Name: "山田 花子", L: p.L}}
+	},
+	"admin/cert_apply_confirm": func(p page) any {
+		return &applyConfirmView{page: p, A: sampleApplication(), UserName: "山田 花子", Draft: "d"}
+	},
+	"admin/cert_apply_done": func(p page) any { return &applyConfirmView{page: p, A: sampleApplication()} },
+	"admin/user_pick": func(p page) any {
+		return &userPickView{page: p, Field: "user_id", Count: "1件中1～1件目を表示", Rows: []roster.Row{{ID: "U000002", Name: "山田 花子", Kana: "ヤマダ ハナコ"}}}
+	},
+	"admin/user_picked": func(p page) any {
+		m := p.asMap()
+		m["Picked"] = pickedUser{Field: "add", ID: "U000002", Name: "山田 花子", L: p.L}
+		return m
+	},
+	"partials/picked_user": func(p page) any { return pickedUser{Field: "user_id", ID: "U000002", Name: "山田 花子", L: p.L} },
+	"partials/user_picker": func(p page) any { return pickedUser{Field: "user_id", L: p.L} },
+	"admin/cert_list": func(p page) any {
+		p.Alert = "error.search_invalid"
+		return &companyCertListView{page: p, Filter: certificate.Filter{Number: "DJC-00001", From: "2026-04-01"}, Count: "1件中1～1件目を表示",
+			Rows:      []companyCertRow{{No: 1, Number: "DJC-00001", DisplayName: "本社 社長", Linked: 2, NotAfter: "2029/04/01", StatusKey: "cert.status.expired"}},
+			PageLinks: []pageLink{{Number: 1, URL: "/admin/certificates?page=1", Current: true}, {Number: 2, URL: "/admin/certificates?page=2"}}}
+	},
+	"admin/cert_show":          func(p page) any { return sampleCompanyCert(p) },
+	"partials/cert_info":       func(p page) any { return sampleCompanyCert(p) },
+	"admin/cert_links":         func(p page) any { return sampleLinks(p) },
+	"admin/cert_links_confirm": func(p page) any { return sampleLinks(p) },
+	"partials/first_cert_fields": func(p page) any {
+		return &onboardView{page: p, Form: company.Application{Name: "株式会社", Certificate: &certificate.ApplicationInput{OrgEn: "Kabushiki"}}}
+	},
+	"partials/first_cert_confirm": func(p page) any {
+		return &onboardConfirmView{page: p, Form: company.Application{Name: "株式会社", Certificate: &certificate.ApplicationInput{OrgEn: "Kabushiki"}}}
+	},
+	"partials/first_cert_hidden": func(p page) any {
+		return &onboardConfirmView{page: p, Form: company.Application{Certificate: &certificate.ApplicationInput{OrgEn: "Kabushiki"}}}
+	},
+	"operator/applications": func(p page) any {
+		return &applicationListView{page: *operatorPage(p), State: data.ApplicationReceived,
+			Tabs: []pageTab{{Label: "受付", URL: "/operator/applications", Current: true}}, Rows: []applicationRow{{CertApplication: sampleApplication(), CompanyName: "株式会社サンプル"}}}
+	},
+	"operator/application_show": func(p page) any {
+		op := operatorPage(p)
+		op.Errors = form.Errors{"": "error.application_decided", "display_name": "error.required"}
+		return &applicationShowView{page: *op, A: sampleApplication(), CompanyName: "株式会社サンプル", UserName: "山田 花子", StateLabel: "受付", DisplayName: "東京支店 支店長", Done: "application.issued"}
+	},
+	"partials/application_rows": func(p page) any {
+		return &applicationShowView{page: p, A: sampleApplication(), UserName: "山田 花子"}
+	},
+	"operator/certificates": func(p page) any {
+		m := operatorPage(p).asMap()
+		m["Rows"] = []operatorCertificateRow{{Certificate: sampleCertificate(), CompanyName: "株式会社サンプル", StatusKey: "cert.status.valid"}}
+		return m
+	},
+	"operator/certificate_show": func(p page) any {
+		op := operatorPage(p)
+		op.Errors = form.Errors{"": "cert.reason.revoked", "note": "error.required"}
+		return &operatorCertificateView{page: *op, Cert: operatorCertificateRow{Certificate: sampleCertificate(), CompanyName: "株式会社サンプル", StatusKey: "cert.status.valid"},
+			Reasons: []fieldOption{{Name: "reason", Value: "0", Label: "x", Checked: true}}, Note: "n", Done: "cert.new_pin_done", LockedUsers: 1}
 	},
 	"operator/mail_show": func(p page) any {
 		m := sampleMail()
@@ -207,6 +280,34 @@ func samplePasskeys(base string) passkeyPanel {
 
 func sampleNotice() data.Notice {
 	return data.Notice{Title: "お知らせ", Body: "本文", CreatedAt: time.Date(2024, 4, 1, 9, 0, 0, 0, time.UTC)}
+}
+
+func sampleApplication() data.CertApplication {
+	return data.CertApplication{ID: "00000001", CompanyID: "C000001", State: data.ApplicationReceived, OrgJa: "発注建設", OrgEn: "hattyu", DeptJa: "東京支店", DeptEn: "Tokyo branch",
+		TitleJa: "支店長", TitleEn: "Branch manager", Seal: data.FileRef{SHA256: "ab", Name: "印鑑証明書.pdf", Size: 10}, UserID: "U000002", PINName: "田中", PINEmail: "pin@example.com",
+		Applicant: data.Applicant{Name: "田中 太郎", Kana: "タナカ タロウ", Tel: "03", Email: "a@example.com"}, Certificate: "DJC-00002", Reason: "不鮮明",
+		CreatedAt: time.Date(2024, 4, 1, 9, 0, 0, 0, time.UTC)}
+}
+
+func sampleCertificate() data.Certificate {
+	t := time.Date(2024, 4, 1, 9, 0, 0, 0, time.UTC)
+	return data.Certificate{Number: "DJC-00002", CompanyID: "C000001", DisplayName: "東京支店 支店長", Status: data.CertificateValid, NotBefore: t, NotAfter: t.AddDate(3, 0, 0), CreatedAt: t,
+		RevokeNote: "r", PINName: "田中", PINEmail: "pin@example.com",
+		Links: []data.CertificateLink{{UserID: "U000002", LinkedAt: t, CheckedAt: &t}, {UserID: "U000003", LinkedAt: t, LockedAt: &t}}}
+}
+
+func sampleCompanyCert(p page) *companyCertView {
+	return &companyCertView{page: p, Cert: sampleCertificate(), StatusKey: "cert.status.valid", Usable: true, Done: "cert.links_done",
+		Users: []linkedUserRow{{No: 1, ID: "U000002", Name: "山田 花子", StatusKey: "status.active", LinkedAt: "2024/04/01", CheckKey: "cert.check.done", Ticked: true}}}
+}
+
+func sampleLinks(p page) *linksView {
+	p.Errors = form.Errors{"": "cert.reason.expired", "add": "error.already_linked"}
+	v := &linksView{companyCertView: sampleCompanyCert(p), Form: certificate.LinkChange{Add: "U000003", Remove: []string{"U000002"}},
+		Chosen: pickedUser{Field: "add", ID: "U000003", Name: "中村 五郎", L: p.L}, Draft: "d",
+		Added: &linkedUserRow{ID: "U000003", Name: "中村 五郎", StatusKey: "status.active"}}
+	v.Removed = v.Users
+	return v
 }
 
 func sampleMail() data.Mail {

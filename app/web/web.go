@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/valyala/fasthttp"
 
 	"inkan/app/domain/account"
 	"inkan/app/domain/certificate"
@@ -66,20 +67,22 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 // formBodyLimit is the largest request body taken: what a form needs.
 const formBodyLimit = 64 << 10
 
-// uploadBodyLimit is the largest body of an upload route: the file with its multipart
-// framing and the form's few fields.
-const uploadBodyLimit = invitation.MaxFileSize + formBodyLimit
+// uploadLimits are the routes that take a file, each with the largest body it takes:
+// the file and the form around it. Every other route takes formBodyLimit.
+var uploadLimits = map[string]int{
+	"/admin/certificates/apply/confirm": maxUploadSize + formBodyLimit,
+	inviteUploadPath:                    invitation.MaxFileSize + formBodyLimit,
+}
 
-// uploadRoutes take a body up to uploadBodyLimit; every other route, formBodyLimit.
-var uploadRoutes = map[string]bool{inviteUploadPath: true}
-
-// limitBody refuses a body over formBodyLimit outside the upload routes, with the 413
-// fasthttp gives one over uploadBodyLimit.
-func limitBody(c *fiber.Ctx) error {
-	if len(c.Request().Body()) > formBodyLimit && !uploadRoutes[c.Path()] {
-		return fiber.ErrRequestEntityTooLarge
+// bodyLimitOf raises the body limit for the upload routes, from the request's header,
+// before fasthttp reads the body: every other route keeps formBodyLimit, and a body
+// over its route's limit is answered 413 from the header alone.
+func bodyLimitOf(header *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	path, _, _ := strings.Cut(string(header.RequestURI()), "?")
+	if limit, ok := uploadLimits[path]; ok && header.IsPost() {
+		return fasthttp.RequestConfig{MaxRequestBodySize: limit}
 	}
-	return c.Next()
+	return fasthttp.RequestConfig{}
 }
 
 // New builds the fiber app with every route.
@@ -101,10 +104,9 @@ func New(d Deps) (*fiber.App, error) {
 		ErrorHandler:          h.handleError,
 		DisableStartupMessage: true,
 		// Forms need little: the largest field is a notice of 2000 characters. fasthttp
-		// applies one limit before routing (a Content-Length over it is refused before
-		// the body is read), so this is the largest upload (the list of CSVファイル取り
-		// 込み) and limitBody refuses a body over formBodyLimit on every other route.
-		BodyLimit: uploadBodyLimit,
+		// applies one limit before routing; bodyLimitOf raises it for the upload routes
+		// from the request line, before the body is read.
+		BodyLimit: formBodyLimit,
 		// The request line and headers must fit this buffer, or fasthttp answers 431 in
 		// English before any handler runs. The longest search (an ID of 64 and a name of
 		// 50 characters, 9 bytes each when percent-encoded) is far below; 16 KiB also
@@ -117,6 +119,7 @@ func New(d Deps) (*fiber.App, error) {
 		// No ProxyHeader: fiber would take the whole header as the address;
 		// clientAddress reads it as proxies write it.
 	})
+	app.Server().HeaderReceived = bodyLimitOf
 	app.Use(recover.New())
 	app.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy:     contentSecurityPolicy,
@@ -134,7 +137,6 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	app.Get("/static/:hash/:name", h.assets.serve)
 	h.trustRoutes(app)
-	app.Use(limitBody)
 	app.Use(h.identify, h.checkCSRF)
 	h.routes(app)
 	return app, nil
@@ -171,7 +173,7 @@ func (h *handler) routes(app *fiber.App) {
 	app.Get("/operator/partner-applications/:id", operator(h.partnerApplicationShow)...)
 	app.Post("/operator/partner-applications/:id/approve", operator(h.partnerApplicationApprove)...)
 	app.Post("/operator/partner-applications/:id/cancel", operator(h.partnerApplicationCancel)...)
-	h.applyRoutes(app)
+	h.partnerApplyRoutes(app)
 
 	// The password screen is reachable before the forced change; everything else not.
 	app.Get("/password", h.requireUser, h.passwordShow)
@@ -189,6 +191,7 @@ func (h *handler) routes(app *fiber.App) {
 	h.userRoutes(app, admin)
 	h.passkeyRoutes(app, user, operator)
 	h.inviteRoutes(app, admin)
+	h.certificateRoutes(app, operator, user, admin)
 	for _, s := range menu {
 		chain := user
 		if s.AdminOnly {

@@ -168,3 +168,14 @@ func NormalizeTel(s string) string { return normalizeTel(s) }
 // ValidTel reports whether a normalized telephone number has the form the user screens
 // take: digits in groups joined by hyphens, at most 20 characters.
 func ValidTel(s string) bool { return telPattern.MatchString(s) && len(s) <= 20 }
+
+// CheckEmail checks a mail address typed into a field of another screen (the PIN
+// recipient of a certificate application) by the rules of a user's: required, a bare
+// address with a dotted domain, no control characters.
+func CheckEmail(errs form.Errors, field, email string) {
+	errs.Line(field, email)
+	requiredMax(errs, field, email, 254)
+	if email != "" && !validEmail(email) {
+		errs.Add(field, "error.email")
+	}
+}

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"slices"
 	"time"
 
 	"inkan/app/domain/account"
@@ -137,6 +136,8 @@ type Application struct {
 	UserIDs      []string
 	PINRecipient string
 	PINEmail     string
+	// ID is the application record (data.CertApplication) issued from, if any.
+	ID string
 }
 
 // Issue makes a certificate for a company in tx, links the users, and queues the PIN
@@ -171,6 +172,7 @@ func (s *Service) Issue(tx *data.Tx, companyID string, app Application) (data.Ce
 		Key: key, PINHash: issued.PINHash, Serial: cert.SerialNumber.Text(16),
 		NotBefore: cert.NotBefore, NotAfter: cert.NotAfter, Status: data.CertificateValid,
 		Links: links, CreatedAt: now,
+		Application: app.ID, PINName: app.PINRecipient, PINEmail: app.PINEmail,
 	}
 	if err := t.CreateCertificate(&rec); err != nil {
 		return data.Certificate{}, "", err
@@ -230,26 +232,4 @@ func (s *Service) openKey(c data.Certificate) (key, error) {
 		return key{}, fmt.Errorf("certificate %s: %w", c.Number, err)
 	}
 	return key{Signer: signer, Certificate: cert, Chain: s.ca.Chain()}, nil
-}
-
-// CheckPIN is the validity check (証明書有効性確認): a linked user proves the PIN once,
-// and may sign with the certificate from then on.
-func (s *Service) CheckPIN(tx *data.Tx, companyID, number, userID, pin string) (bool, error) {
-	t := tx.Tenant(companyID)
-	c, err := t.Certificate(number)
-	if err != nil {
-		return false, err
-	}
-	// Only a linked user may learn whether a PIN is right.
-	link := slices.IndexFunc(c.Links, func(l data.CertificateLink) bool { return l.UserID == userID })
-	if link < 0 {
-		return false, fmt.Errorf("certificate %s: user %s is not linked: %w", number, userID, data.ErrNotFound)
-	}
-	ok, err := pki.CheckPIN(c.PINHash, pin)
-	if err != nil || !ok {
-		return false, err
-	}
-	now := s.now()
-	c.Links[link].CheckedAt = &now
-	return true, t.PutCertificate(c)
 }

@@ -14,6 +14,7 @@ import (
 	"inkan/app/domain/account"
 	"inkan/app/domain/certificate"
 	"inkan/app/domain/mail"
+	"inkan/app/domain/password"
 	"inkan/app/trust/pki"
 	"inkan/data"
 	"inkan/views"
@@ -49,7 +50,7 @@ func newFixture(t *testing.T) *fixture {
 			if err := tx.CreateCompany(&c); err != nil {
 				return err
 			}
-			if err := tx.Tenant(c.ID).CreateUser(&data.User{Name: name + " 社員"}); err != nil {
+			if err := tx.Tenant(c.ID).CreateUser(&data.User{Name: name + " 社員", Email: "staff@example.jp", Status: account.StatusActive, PasswordHash: userPasswordHash}); err != nil {
 				return err
 			}
 		}
@@ -128,9 +129,15 @@ func TestIssueSignRevoke(t *testing.T) {
 		t.Errorf("signing before the PIN check: %v", err)
 	}
 	check := func(company, user, p string) (bool, error) {
-		var ok bool
-		err := f.store.Update(func(tx *data.Tx) (err error) { ok, err = f.svc.CheckPIN(tx, company, rec.Number, user, p); return })
-		return ok, err
+		var refusal error
+		err := f.store.Update(func(tx *data.Tx) (err error) {
+			refusal, err = f.svc.CheckValidity(tx, company, rec.Number, user, p, userPassword)
+			return err
+		})
+		if err == nil {
+			err = refusal
+		}
+		return err == nil, err
 	}
 	if ok, _ := check("C000001", "U000001", "0000-0000-0000"); ok {
 		t.Error("a wrong PIN passed")
@@ -143,12 +150,12 @@ func TestIssueSignRevoke(t *testing.T) {
 	}
 	// A colleague who is not linked learns nothing of the PIN: the right one and a
 	// wrong one get the same answer.
-	var colleague data.User
+	colleague := data.User{Status: account.StatusActive, PasswordHash: userPasswordHash}
 	if err := f.store.Update(func(tx *data.Tx) error { return tx.Tenant("C000001").CreateUser(&colleague) }); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range []string{pin, "0000-0000-0000"} {
-		if ok, err := check("C000001", colleague.ID, p); ok || !errors.Is(err, data.ErrNotFound) {
+		if ok, err := check("C000001", colleague.ID, p); ok || !errors.Is(err, certificate.ErrNotLinked) {
 			t.Errorf("an unlinked user checked PIN %s: %v %v", p, ok, err)
 		}
 	}
@@ -171,7 +178,8 @@ func TestIssueSignRevoke(t *testing.T) {
 		req  certificate.SignRequest
 		want error
 	}{
-		{"unlinked user", certificate.SignRequest{Number: rec.Number, CompanyID: "C000001", UserID: "U000002"}, certificate.ErrPINNotChecked},
+		{"another company's user", certificate.SignRequest{Number: rec.Number, CompanyID: "C000001", UserID: "U000002"}, certificate.ErrNotLinked},
+		{"unlinked colleague", certificate.SignRequest{Number: rec.Number, CompanyID: "C000001", UserID: colleague.ID}, certificate.ErrNotLinked},
 		{"another company", certificate.SignRequest{Number: rec.Number, CompanyID: "C000002", UserID: "U000002"}, data.ErrNotFound},
 		{"nobody", certificate.SignRequest{Number: rec.Number}, nil},
 	}
@@ -247,6 +255,11 @@ func TestPublishCRLsGrowsTheNumber(t *testing.T) {
 		t.Errorf("CRL number %v after %v", b.Number, a.Number)
 	}
 }
+
+// userPassword is the login password of the fixture's users.
+const userPassword = "Genba-2026!"
+
+var userPasswordHash = password.Hash(userPassword)
 
 // rawStore is every byte of the store file, to look for what must not rest there.
 func rawStore(t *testing.T, store *data.Store) []byte {

@@ -11,8 +11,8 @@ import (
 	"inkan/data"
 )
 
-// ErrPINNotChecked is the answer to a user who is not linked to the certificate or has
-// not yet passed its validity check (CheckPIN).
+// ErrPINNotChecked is the answer to a linked user who has not yet passed the
+// certificate's validity check (CheckValidity).
 var ErrPINNotChecked = errors.New("certificate: the user has not checked the PIN of this certificate")
 
 // SignRequest says which certificate signs and for whom.
@@ -54,17 +54,26 @@ func (s *Service) SignPDF(ctx context.Context, req SignRequest, doc []byte) ([]b
 	return out, nil
 }
 
-// signingCertificate reads the request's certificate and checks that its signer may
-// use it.
+// signingCertificate reads the request's certificate and asks MaySign whether its
+// signer may use it now (the console: whether the certificate itself can sign).
 func (s *Service) signingCertificate(req SignRequest) (rec data.Certificate, err error) {
 	if !req.Console && (req.CompanyID == "" || req.UserID == "") {
 		return data.Certificate{}, fmt.Errorf("certificate %s: a signature needs a company and a user, or the console", req.Number)
 	}
+	var u data.User
 	err = s.store.View(func(tx *data.Tx) (err error) {
 		if req.Console {
 			rec, err = tx.CertificateByNumber(req.Number)
-		} else {
-			rec, err = tx.Tenant(req.CompanyID).Certificate(req.Number)
+			return err
+		}
+		t := tx.Tenant(req.CompanyID)
+		if rec, err = t.Certificate(req.Number); err != nil {
+			return err
+		}
+		u, err = t.User(req.UserID)
+		if errors.Is(err, data.ErrNotFound) {
+			// A user of another company is no user of this certificate.
+			return ErrNotLinked
 		}
 		return err
 	})
@@ -72,14 +81,14 @@ func (s *Service) signingCertificate(req SignRequest) (rec data.Certificate, err
 		return data.Certificate{}, fmt.Errorf("certificate %s: %w", req.Number, err)
 	}
 	if req.Console {
-		return rec, nil
+		err = Usable(rec, s.now())
+	} else {
+		err = MaySign(rec, u, s.now())
 	}
-	for _, l := range rec.Links {
-		if l.UserID == req.UserID && l.CheckedAt != nil {
-			return rec, nil
-		}
+	if err != nil {
+		return data.Certificate{}, fmt.Errorf("certificate %s: user %q: %w", req.Number, req.UserID, err)
 	}
-	return data.Certificate{}, fmt.Errorf("certificate %s: user %s: %w", req.Number, req.UserID, ErrPINNotChecked)
+	return rec, nil
 }
 
 // Validation is what a verifier needs later to check the installation's signatures

@@ -208,3 +208,7 @@ func Certified(t data.Tenant, userID string) (bool, error) {
 	set, err := certifiedUsers(t)
 	return set[userID], err
 }
+
+// StatusKeyOf is the catalog key of a user's 利用ステータス where no lock is shown (the
+// users linked to a certificate).
+func StatusKeyOf(status string) string { return statusKey(status, false) }

@@ -40,7 +40,7 @@ commands:
   init           create the data directory, the operator and the demo company, then exit
   backup FILE    write a consistent copy of the store to FILE (works while serving)
   pdf sign|timestamp|verify   sign, timestamp or verify a PDF (see "inkan pdf")
-  ca export-root|revoke   print the root CA certificate (PEM), or revoke a certificate
+  ca export-root|issue|revoke   print the root CA certificate (PEM), issue or revoke a certificate
   operator unlock|reset-password   lift the operator's lock, or print a new password (server stopped)
   reindex        rebuild the search index from the store (server stopped)
   generate-docs N   add N synthetic documents (and 1,000 companies) for trying search at scale

@@ -21,7 +21,8 @@ import (
 )
 
 const pdfUsage = `usage:
-  inkan pdf sign --cert DJC-nnnnn IN.pdf OUT.pdf   sign (PAdES B-T) with that certificate's key
+  inkan pdf sign --cert DJC-nnnnn [--user U000001] IN.pdf OUT.pdf
+                                                   sign (PAdES B-T) with that certificate's key (as that user: only when they may sign)
   inkan pdf timestamp IN.pdf OUT.pdf               add validation data and a document timestamp (B-LTA, or an archive extension)
   inkan pdf verify FILE.pdf                        list every signature and its PAdES level; exit 1 when any is invalid
   inkan pdf evidence FILE.pdf OUT.zip              write the offline evidence kit (certificates, CRLs, README, check.sh)
@@ -71,9 +72,10 @@ func openStore(dir string) (*data.Store, error) {
 }
 
 func pdfSign(env Env, args []string) error {
-	var number string
+	var number, user string
 	s, rest, err := openInstalled(env, "pdf sign", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&number, "cert", "", "電子証明書管理番号 of the signing certificate (DJC-nnnnn)")
+		fs.StringVar(&user, "user", "", "sign as this 利用者ID, who must be linked to the certificate and past its validity check (default: the console)")
 	})
 	if err != nil {
 		return err
@@ -86,7 +88,16 @@ func pdfSign(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.Certs.SignPDF(context.Background(), certificate.SignRequest{Number: number, Console: true, Document: rest[0]}, in)
+	req := certificate.SignRequest{Number: number, Console: true, Document: rest[0]}
+	if user != "" {
+		var u data.User
+		err := s.Store.View(func(tx *data.Tx) (err error) { u, err = tx.UserForLogin(user); return err })
+		if err != nil {
+			return fmt.Errorf("user %s: %w", user, err)
+		}
+		req = certificate.SignRequest{Number: number, CompanyID: u.CompanyID, UserID: u.ID, Document: rest[0]}
+	}
+	out, err := s.Certs.SignPDF(context.Background(), req, in)
 	if err != nil {
 		return err
 	}
@@ -236,6 +247,8 @@ func ok(b bool) string {
 
 const caUsage = `usage:
   inkan ca export-root > root.pem          print the root CA certificate (PEM)
+  inkan ca issue --company C000001 --user U000001 [--org-ja … --org-en … --dept-ja … --dept-en … --title-ja … --title-en … --display-name …]
+                                           issue a certificate linked to the user, print its number, queue the PIN mail
   inkan ca revoke [--reason R] DJC-nnnnn   revoke a certificate and publish the CRL
                                            (R: unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation)`
 
@@ -254,6 +267,8 @@ func caCommand(env Env, args []string) error {
 		return err
 	case "revoke":
 		return caRevoke(env, args[1:])
+	case "issue":
+		return caIssue(env, args[1:])
 	}
 	return fmt.Errorf("unknown ca command %q\n%s", args[0], caUsage)
 }
@@ -285,6 +300,53 @@ func caRevoke(env Env, args []string) error {
 		return fmt.Errorf("revoke %s: %w", rest[0], err)
 	}
 	fmt.Fprintln(env.Stdout, "revoked", rest[0])
+	return nil
+}
+
+// caIssue is the console's 発行 for on-prem operators and scripts: the certificate is
+// issued, linked to the user, and the PIN mail queued to them, exactly as the operator
+// console issues an application. The Japanese company name defaults to the company's,
+// the alphabet one to its 企業ID; 部署名 and 役職名 may be left out.
+func caIssue(env Env, args []string) error {
+	var companyID, display string
+	var in certificate.ApplicationInput
+	s, rest, err := openInstalled(env, "ca issue", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&companyID, "company", "", "企業ID of the company (C000001)")
+		fs.StringVar(&in.UserID, "user", "", "利用者ID to link the certificate to (U000001)")
+		fs.StringVar(&in.OrgJa, "org-ja", "", "企業名 in Japanese (default: the company's name)")
+		fs.StringVar(&in.OrgEn, "org-en", "", "企業名 in the alphabet (default: the 企業ID)")
+		fs.StringVar(&in.DeptJa, "dept-ja", "", "部署名 in Japanese")
+		fs.StringVar(&in.DeptEn, "dept-en", "", "部署名 in the alphabet")
+		fs.StringVar(&in.TitleJa, "title-ja", "", "役職名 in Japanese")
+		fs.StringVar(&in.TitleEn, "title-en", "", "役職名 in the alphabet")
+		fs.StringVar(&display, "display-name", "", "表示名 (default: 部署名 役職名, or the company's name)")
+	})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if companyID == "" || in.UserID == "" || len(rest) != 0 {
+		return errors.New(caUsage)
+	}
+	var rec data.Certificate
+	err = s.Store.Update(func(tx *data.Tx) error {
+		c, err := tx.Company(companyID)
+		if err != nil {
+			return fmt.Errorf("company %s: %w", companyID, err)
+		}
+		if in.OrgJa == "" {
+			in.OrgJa = c.Name
+		}
+		if in.OrgEn == "" {
+			in.OrgEn = c.ID
+		}
+		rec, err = s.Certs.IssueNow(tx, companyID, in, display, "operator:cli")
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("issue a certificate: %w", err)
+	}
+	fmt.Fprintln(env.Stdout, rec.Number)
 	return nil
 }
 

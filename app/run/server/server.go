@@ -107,10 +107,10 @@ func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *dat
 	s.Delivery = newDelivery(cfg, log, now, store, s.Mail)
 	s.Mail.OnQueued(s.Delivery.Wake)
 	s.Accounts = account.New(s.Store, s.Mail, account.Options{IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMax, Now: now, Involvement: contract.Involvement{}})
-	s.Onboarder = company.Onboarder{Accounts: s.Accounts, Now: now}
 	if s.Certs, err = certificate.Open(s.Store, master, s.Mail, cfg.CAName, cfg.BaseURL, now); err != nil {
 		return nil, err
 	}
+	s.Onboarder = company.Onboarder{Accounts: s.Accounts, Now: now, Certs: s.Certs}
 	if cfg.TSAPolicy != "" {
 		if err := s.Certs.UseTSAPolicy(cfg.TSAPolicy); err != nil {
 			return nil, err

@@ -137,58 +137,53 @@ func (c *Client) Post(path string, form url.Values) *Response {
 	return c.Do(http.MethodPost, path, form, nil)
 }
 
+// PostFile submits a multipart form with one file, as a browser does for a form with
+// enctype multipart/form-data, adding the current CSRF token unless the form has one.
+func (c *Client) PostFile(path string, form url.Values, field, filename string, content []byte) *Response {
+	c.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if _, ok := form["_csrf"]; !ok {
+		form.Set("_csrf", c.CSRF)
+	}
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for k, vs := range form {
+		for _, v := range vs {
+			w.WriteField(k, v)
+		}
+	}
+	if field != "" {
+		fw, err := w.CreateFormFile(field, filename)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		fw.Write(content)
+	}
+	w.Close()
+	return c.send(http.MethodPost, path, &b, w.FormDataContentType(), nil)
+}
+
 // Do sends one request through the real fiber app.
 func (c *Client) Do(method, path string, form url.Values, header http.Header) *Response {
 	c.t.Helper()
 	var body io.Reader
+	contentType := ""
 	if form != nil {
 		body = strings.NewReader(form.Encode())
+		contentType = "application/x-www-form-urlencoded"
 	}
+	return c.send(method, path, body, contentType, header)
+}
+
+func (c *Client) send(method, path string, body io.Reader, contentType string, header http.Header) *Response {
+	c.t.Helper()
 	req := httptest.NewRequest(method, path, body)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	return c.send(req, header)
-}
-
-// Upload posts a multipart form with one file, as a browser sends an <input
-// type="file">, adding the current CSRF token.
-func (c *Client) Upload(path string, fields url.Values, field, filename string, content []byte) *Response {
-	c.t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	if fields == nil {
-		fields = url.Values{}
-	}
-	if _, ok := fields["_csrf"]; !ok {
-		fields.Set("_csrf", c.CSRF)
-	}
-	for k, vs := range fields {
-		for _, v := range vs {
-			if err := mw.WriteField(k, v); err != nil {
-				c.t.Fatal(err)
-			}
-		}
-	}
-	fw, err := mw.CreateFormFile(field, filename)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if _, err := fw.Write(content); err != nil {
-		c.t.Fatal(err)
-	}
-	if err := mw.Close(); err != nil {
-		c.t.Fatal(err)
-	}
-	req := httptest.NewRequest(http.MethodPost, path, &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return c.send(req, nil)
-}
-
-func (c *Client) send(req *http.Request, header http.Header) *Response {
-	c.t.Helper()
-	method, path := req.Method, req.URL.Path
 	req.Header.Set("X-Real-Ip", c.IP)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
 	for k, vs := range c.Header {
 		req.Header[k] = vs
 	}
