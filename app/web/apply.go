@@ -51,7 +51,9 @@ func (h *handler) partnerApplyRoutes(app *fiber.App) {
 
 func partnerApplyActor(inv data.Invitation) string { return "apply:" + inv.ID }
 
-func partnerApplyPath(c *fiber.Ctx) string { return invitation.PathPrefix + url.PathEscape(c.Params("token")) }
+func partnerApplyPath(c *fiber.Ctx) string {
+	return invitation.PathPrefix + url.PathEscape(c.Params("token"))
+}
 
 // partnerApplyView is the public page: who invites, and the form or its confirmation.
 type partnerApplyView struct {
