@@ -237,9 +237,10 @@ func TestInviteByFile(t *testing.T) {
 		}
 	}
 	// A form's route takes no upload-sized body.
-	big := url.Values{"company": {strings.Repeat("a", 70<<10)}}
-	if r := c.Post("/admin/invitations/confirm", big); r.Status != http.StatusRequestEntityTooLarge {
-		t.Errorf("a large form body: %d", r.Status)
+	for path, size := range map[string]int{"/admin/invitations/confirm": 70 << 10, "/admin/invitations/upload": invitation.MaxFileSize + 128<<10} {
+		if got := announceBody(t, env, path, size); got != http.StatusRequestEntityTooLarge {
+			t.Errorf("%d bytes to %s: %d, want 413", size, path, got)
+		}
 	}
 }
 
@@ -303,8 +304,11 @@ func TestApplyApproveAndList(t *testing.T) {
 		t.Errorf("detail: %s", show.Text("#application"))
 	}
 	// The first certificate in the same step: its alphabet name is checked first.
-	if r := op.Post(link+"/approve", url.Values{"cert": {"1"}, "cert_company": {"受注工務店"}}); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "半角英数字") || !r.Has(`input[name="cert"][checked]`) {
+	if r := op.Post(link+"/approve", url.Values{"cert": {"1"}, "cert_company": {"受注工務店"}}); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "半角の英数字") || !r.Has(`input[name="cert"][checked]`) {
 		t.Errorf("approve with a Japanese alphabet name: %d", r.Status)
+	}
+	if r := op.Post(link+"/approve", url.Values{"cert": {"1"}, "cert_company": {strings.Repeat("A", 41)}}); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "40文字") {
+		t.Errorf("approve with a 41-character alphabet 企業名: %d", r.Status)
 	}
 	approved := op.Post(link+"/approve", url.Values{"cert": {"1"}, "cert_company": {"Ｊｕｃｈｕ Komuten Co. Ltd."}})
 	if approved.Status != http.StatusOK || !strings.Contains(approved.Text("#application-status"), "申請処理完了（登録完了）") || !strings.Contains(approved.Text("#done"), "電子証明書を発行しました") {

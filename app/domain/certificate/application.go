@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -28,10 +27,6 @@ const (
 	MaxDeptTitleAlphabet = 60
 	MaxJapanese          = 50
 )
-
-// alphabet is what the alphabet forms may hold: half-width letters, digits, space,
-// hyphen and dot (a PrintableString subset every verifier shows).
-var alphabet = regexp.MustCompile(`^[A-Za-z0-9 .\-]+$`)
 
 // ApplicationInput is what an admin types on 電子証明書追加発行申請 (and what the
 // operator's 企業登録 and the CLI give for a certificate issued at once).
@@ -112,7 +107,7 @@ func (in ApplicationInput) validateSubject(all bool) form.Errors {
 		switch {
 		case f.v == "" && f.req:
 			errs.Add(f.name, "error.required")
-		case f.v != "" && !alphabet.MatchString(f.v):
+		case f.v != "" && !pki.ValidAlphabet(f.v):
 			errs.Add(f.name, "error.alphabet")
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -246,6 +247,8 @@ func (f *FirstCertificate) validate() form.Errors {
 		errs.Add("cert_company", "error.required")
 	case !pki.ValidAlphabet(f.CompanyAlphabet):
 		errs.Add("cert_company", "error.alphabet")
+	case utf8.RuneCountInString(f.CompanyAlphabet) > certificate.MaxOrgAlphabet:
+		errs.Add("cert_company", "error.org_alphabet_too_long")
 	}
 	return errs
 }
