@@ -206,9 +206,31 @@ func ReadFile(r io.Reader, pending map[string]bool) (File, error) {
 				errs.Add("email", "error.invite_pending")
 			}
 		}
-		f.Rows = append(f.Rows, FileRow{Number: row.Number, Entry: e, Errors: errs})
+		f.Rows = append(f.Rows, FileRow{Number: row.Number, Entry: e.clipped(), Errors: errs})
 	}
 	return f, nil
+}
+
+// clipped is e with every field cut to its most characters, marked "…" where cut: a
+// cell may be as long as the file, and a row refused as too long is shown and kept
+// for 確定 so, not whole. A valid entry is returned unchanged.
+func (e Entry) clipped() Entry {
+	e.Company, e.Contact, e.Email = clip(e.Company, MaxCompanyLength), clip(e.Contact, MaxContactLength), clip(e.Email, MaxEmailLength)
+	return e
+}
+
+func clip(s string, max int) string {
+	if len(s) <= max { // bytes ≥ characters
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == max {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
 }
 
 // PendingEmails is the set of addresses ReadFile flags as pending for the company.
