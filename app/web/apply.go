@@ -41,12 +41,21 @@ func (h *handler) applyLimiter() fiber.Handler {
 // applyRoutes are the public page of an invitation URL: no login, throttled, with the
 // double-submit CSRF token of pages before login, reaching only its one invitation.
 func (h *handler) applyRoutes(app *fiber.App) {
-	apply := app.Group(strings.TrimSuffix(invitation.PathPrefix, "/"), h.applyLimiter())
+	apply := app.Group(strings.TrimSuffix(invitation.PathPrefix, "/"), applyHeaders, h.applyLimiter())
 	apply.Get("/:token", h.applyShow)
 	apply.Post("/:token/confirm", h.applyConfirm)
 	apply.Get("/:token/confirm", h.applyShowConfirm)
 	apply.Post("/:token/back", h.applyBack)
 	apply.Post("/:token/submit", h.applySubmit)
+}
+
+// applyHeaders keep the public page out of every cache (its screens hold what the
+// partner typed, under an address that is the partner's credential) and its address
+// out of every Referer, this site's own requests included.
+func applyHeaders(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+	return c.Next()
 }
 
 func applyActor(inv data.Invitation) string { return "apply:" + inv.ID }
