@@ -8,7 +8,10 @@ import (
 	"inkan/app/testkit/webtest"
 )
 
-func TestProbeCSRF(t *testing.T) {
+// TestNewPostRoutesNeedTheCSRFToken: every state-changing route of the passkeys, the
+// invitations, the operator's 利用申請 and the public page refuses a post without the
+// token or with another, logged in or not; and neither area reaches the other's screens.
+func TestNewPostRoutesNeedTheCSRFToken(t *testing.T) {
 	env := webtest.New(t, webtest.Config(t))
 	admin := adminClient(t, env)
 	op := env.Client(t)
@@ -37,11 +40,10 @@ func TestProbeCSRF(t *testing.T) {
 			t.Errorf("%s with bad CSRF: %d", tt.path, r.Status)
 		}
 	}
-	// company admin on the operator's screens
 	if r := admin.Get("/operator/partner-applications"); r.Status == http.StatusOK {
-		t.Errorf("admin reaches operator queue")
+		t.Errorf("a company admin reaches the operator's 利用申請")
 	}
 	if r := op.Get("/admin/invitations"); r.Status == http.StatusOK {
-		t.Errorf("operator reaches admin list")
+		t.Errorf("the operator reaches 利用申請状況確認")
 	}
 }
