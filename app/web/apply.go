@@ -41,12 +41,21 @@ func (h *handler) partnerApplyLimiter() fiber.Handler {
 // partnerApplyRoutes are the public page of an invitation URL: no login, throttled, with the
 // double-submit CSRF token of pages before login, reaching only its one invitation.
 func (h *handler) partnerApplyRoutes(app *fiber.App) {
-	apply := app.Group(strings.TrimSuffix(invitation.PathPrefix, "/"), h.partnerApplyLimiter())
+	apply := app.Group(strings.TrimSuffix(invitation.PathPrefix, "/"), partnerApplyHeaders, h.partnerApplyLimiter())
 	apply.Get("/:token", h.partnerApplyShow)
 	apply.Post("/:token/confirm", h.partnerApplyConfirm)
 	apply.Get("/:token/confirm", h.partnerApplyShowConfirm)
 	apply.Post("/:token/back", h.partnerApplyBack)
 	apply.Post("/:token/submit", h.partnerApplySubmit)
+}
+
+// partnerApplyHeaders keep the public page out of every cache (its screens hold what the
+// partner typed, under an address that is the partner's credential) and its address
+// out of every Referer, this site's own requests included.
+func partnerApplyHeaders(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+	return c.Next()
 }
 
 func partnerApplyActor(inv data.Invitation) string { return "apply:" + inv.ID }

@@ -105,7 +105,7 @@ func (h *handler) inviteConfirm(c *fiber.Ctx) error {
 	e := parseEntry(c).Normalize()
 	errs := e.Validate()
 	if len(errs) == 0 {
-		err := h.Store.View(func(tx *data.Tx) error { return invitation.CheckPending(tx, st.Company.ID, e, errs) })
+		err := h.Store.View(func(tx *data.Tx) error { return invitation.CheckPending(tx, st.Company.ID, e, errs, h.Accounts.Now()) })
 		if err != nil {
 			return err
 		}
@@ -185,7 +185,7 @@ func (h *handler) inviteUpload(c *fiber.Ctx) error {
 	defer f.Close()
 	var pending map[string]bool
 	if err := h.Store.View(func(tx *data.Tx) (err error) {
-		pending, err = invitation.PendingEmails(tx, st.Company.ID)
+		pending, err = invitation.PendingEmails(tx, st.Company.ID, h.Accounts.Now())
 		return err
 	}); err != nil {
 		return err

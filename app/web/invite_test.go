@@ -510,3 +510,41 @@ func TestApplyDraftAndThrottle(t *testing.T) {
 		t.Errorf("another address while one is throttled: %d", r.Status)
 	}
 }
+
+// TestResendBeforeTheExpiryJob: an invitation past its validity shows 期限切れ with 再送
+// at once, before the job (every 10 minutes) marks it; 再送 and a new invitation to the
+// address then work too, rather than calling the address still pending.
+func TestResendBeforeTheExpiryJob(t *testing.T) {
+	env := webtest.New(t, webtest.Config(t))
+	admin := adminClient(t, env)
+	for _, addr := range []string{"mae@example.jp", "ato@example.jp"} {
+		admin.Get("/admin/invitations/new")
+		r := admin.Post("/admin/invitations/confirm", url.Values{"company": {"期限工務店"}, "contact": {"期限 太郎"}, "email": {addr}})
+		d, _ := r.Doc.Find(`input[name="draft"]`).Attr("value")
+		admin.Post("/admin/invitations/commit", url.Values{"draft": {d}})
+	}
+	var id string
+	env.Server.Store.View(func(tx *data.Tx) error {
+		invs, _ := tx.Tenant(webtest.DemoCompanyID).Invitations()
+		for _, inv := range invs {
+			if inv.Email == "mae@example.jp" {
+				id = inv.ID
+			}
+		}
+		return nil
+	})
+	env.Clock.Advance(invitation.DefaultValidity + 1)
+	admin = env.Client(t)
+	admin.Login(env.Creds.AdminID, newPassword)
+	list := admin.Get("/admin/invitations")
+	if !strings.Contains(list.Text("#invite-list"), "期限切れ") || !list.Has("#invite-list form button") {
+		t.Fatalf("list: %s", list.Text("#invite-list"))
+	}
+	if r := admin.Post("/admin/invitations/"+id+"/resend", nil); r.Status != http.StatusOK || !r.Has("#done") {
+		t.Errorf("再送 before the job: %d %s", r.Status, r.Text("main"))
+	}
+	admin.Get("/admin/invitations/new")
+	if r := admin.Post("/admin/invitations/confirm", url.Values{"company": {"期限工務店"}, "contact": {"期限 太郎"}, "email": {"ato@example.jp"}}); r.Status != http.StatusOK {
+		t.Errorf("a new invitation to an expired address before the job: %d %s", r.Status, r.Text("main"))
+	}
+}

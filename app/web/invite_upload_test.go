@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"inkan/app/testkit/webtest"
+	"inkan/data"
 )
 
 // TestFiftyMegabyteUploadIsRefusedCheaply sends a 50 MB file to CSVファイル取り込み over a
@@ -76,5 +77,34 @@ func TestFiftyMegabyteUploadIsRefusedCheaply(t *testing.T) {
 				t.Errorf("allocated %d bytes refusing the upload, want < 10 MB", grew)
 			}
 		})
+	}
+}
+
+// TestUploadedRowsAreClippedBeforeShownOrKept: a row of a list may be as long as the file
+// (2 MB) in one cell; refused as too long, it is shown and kept for 確定 cut to what the
+// field takes, not as sent, so that neither the page nor the stored draft carries it.
+func TestUploadedRowsAreClippedBeforeShownOrKept(t *testing.T) {
+	env := webtest.New(t, webtest.Config(t))
+	c := adminClient(t, env)
+	c.Get("/admin/invitations/new?method=file")
+	long := strings.Repeat("長", 500<<10) // 1.5 MB in UTF-8
+	list := "企業名,担当者名,メールアドレス\n" + long + ",山田,a@example.jp\nB社,佐藤,b@example.jp\n"
+	r := c.PostFile("/admin/invitations/upload", nil, "file", "a.csv", []byte(list))
+	if r.Status != http.StatusOK || r.Doc.Find("#invite-rows tr.bad").Length() != 1 || !strings.Contains(r.Text("#invite-rows"), "入力できる文字数を超えています") {
+		t.Fatalf("upload: %d %.300s", r.Status, r.Text("#invite-rows"))
+	}
+	if len(r.Body) > 64<<10 {
+		t.Errorf("the confirm screen is %d bytes: the over-long cell is shown whole", len(r.Body))
+	}
+	token, _ := r.Doc.Find(`input[name="draft"]`).Attr("value")
+	err := env.Server.Store.View(func(tx *data.Tx) error {
+		d, err := tx.Draft(token, "user:"+env.Creds.AdminID, "invite_file")
+		if err == nil && len(d.Payload) > 64<<10 {
+			t.Errorf("the draft of the list holds %d bytes: the over-long cell is kept whole", len(d.Payload))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatalf("the draft of the list: %v", err)
 	}
 }

@@ -3,8 +3,11 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"inkan/app/domain/form"
 	"inkan/app/domain/passkey"
@@ -33,7 +36,7 @@ var (
 
 func (h *handler) passkeyRoutes(app *fiber.App, user func(...fiber.Handler) []fiber.Handler, operator func(fiber.Handler) []fiber.Handler) {
 	for _, area := range []passkeyArea{userPasskeys, operatorPasskeys} {
-		app.Post(area.path+"/begin", h.passkeyLoginBegin(area))
+		app.Post(area.path+"/begin", h.passkeyBeginLimiter(), h.passkeyLoginBegin(area))
 		app.Post(area.path+"/finish", h.passkeyLoginFinish(area))
 	}
 	// Registering and removing are for a person already logged in, past the forced
@@ -45,6 +48,25 @@ func (h *handler) passkeyRoutes(app *fiber.App, user func(...fiber.Handler) []fi
 	app.Post("/operator/passkeys/begin", operator(h.passkeyRegisterBegin(operatorPasskeys))...)
 	app.Post("/operator/passkeys/finish", operator(h.passkeyRegisterFinish(operatorPasskeys))...)
 	app.Post("/operator/passkeys/:id/delete", operator(h.passkeyRemove("/operator/passkeys"))...)
+}
+
+// passkeyBeginsPerMinute bounds the login ceremonies one address may start: each keeps
+// its challenge in the store before anyone is known (the throttle of refused answers
+// comes only at the second step), far more than a person clicking パスキーでログイン.
+const passkeyBeginsPerMinute = 30
+
+// passkeyBeginLimiter throttles starting a login ceremony per client address, with a
+// JSON reply the script shows.
+func (h *handler) passkeyBeginLimiter() fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max:          passkeyBeginsPerMinute,
+		Expiration:   time.Minute,
+		KeyGenerator: h.clientAddress,
+		LimitReached: func(c *fiber.Ctx) error {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(60))
+			return h.ceremonyRefused(c, fiber.StatusTooManyRequests, "passkey.error.throttled")
+		},
+	})
 }
 
 // passkeyOwner is the logged-in account as the owner of passkeys.

@@ -128,3 +128,29 @@ func TestPasskeyRegistrationRules(t *testing.T) {
 		t.Errorf("another user's passkey after the refused removal: %v", err)
 	}
 }
+
+// Starting a login ceremony writes its challenge to the store before anyone is known,
+// so one address may start only so many a minute: past that it gets 429 with a message
+// the script shows, and nothing more is written; another address is not held up.
+func TestPasskeyLoginBeginIsThrottled(t *testing.T) {
+	env := webtest.New(t, webtest.Config(t))
+	for _, path := range []string{"/login/passkey/begin", "/operator/login/passkey/begin"} {
+		c := env.Client(t)
+		c.IP = "198.51.100.9"
+		c.Get("/login")
+		var r *webtest.Response
+		var reply map[string]any
+		for range 100 {
+			r, reply = ceremonyStep(t, c, path, nil)
+		}
+		if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" || !strings.Contains(reply["error"].(string), "しばらく時間をおいて") {
+			t.Errorf("%s: 100 ceremonies from one address in a minute: %d %v, want 429 with Retry-After and a message", path, r.Status, reply)
+		}
+		other := env.Client(t)
+		other.IP = "198.51.100.10"
+		other.Get("/login")
+		if r, _ := ceremonyStep(t, other, path, nil); r.Status != http.StatusOK {
+			t.Errorf("%s: another address while one is throttled: %d", path, r.Status)
+		}
+	}
+}

@@ -189,9 +189,11 @@ func (h *handler) handleError(c *fiber.Ctx, err error) error {
 }
 
 // loggedPath is a request path as the log may hold it: an invitation URL's token is a
-// credential to the partner's application, so it never reaches the log.
+// credential to the partner's application, so it never reaches the log, however the
+// path is spelt (routing ignores case; extra leading slashes).
 func loggedPath(p string) string {
-	if strings.HasPrefix(p, invitation.PathPrefix) {
+	rest := "/" + strings.TrimLeft(p, "/")
+	if len(rest) >= len(invitation.PathPrefix) && strings.EqualFold(rest[:len(invitation.PathPrefix)], invitation.PathPrefix) {
 		return invitation.PathPrefix + "…"
 	}
 	return p

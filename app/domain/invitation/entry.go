@@ -3,6 +3,7 @@ package invitation
 import (
 	"io"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -85,15 +86,16 @@ func required(errs form.Errors, field, v string, max int) {
 func emailKey(s string) string { return strings.ToLower(s) }
 
 // pendingEmails is the set of the company's addresses whose invitation is still open
-// or being processed: inviting one again is refused until it expires or completes.
-func pendingEmails(t data.Tenant) (map[string]bool, error) {
+// or being processed at now: inviting one again is refused until it expires or
+// completes. A URL past its validity counts as expired (Current) before the job marks it.
+func pendingEmails(t data.Tenant, now time.Time) (map[string]bool, error) {
 	invs, err := t.Invitations()
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]bool{}
 	for _, inv := range invs {
-		switch inv.Status {
+		switch Current(inv, now) {
 		case StatusWaiting, StatusInputting, StatusProcessing:
 			out[emailKey(inv.Email)] = true
 		}
@@ -102,9 +104,9 @@ func pendingEmails(t data.Tenant) (map[string]bool, error) {
 }
 
 // CheckPending refuses, beside its email field, an entry whose address has an
-// invitation of the company still pending (the form's one recipient).
-func CheckPending(tx *data.Tx, companyID string, e Entry, errs form.Errors) error {
-	pending, err := pendingEmails(tx.Tenant(companyID))
+// invitation of the company still pending at now (the form's one recipient).
+func CheckPending(tx *data.Tx, companyID string, e Entry, errs form.Errors, now time.Time) error {
+	pending, err := pendingEmails(tx.Tenant(companyID), now)
 	if err != nil {
 		return err
 	}
@@ -206,14 +208,36 @@ func ReadFile(r io.Reader, pending map[string]bool) (File, error) {
 				errs.Add("email", "error.invite_pending")
 			}
 		}
-		f.Rows = append(f.Rows, FileRow{Number: row.Number, Entry: e, Errors: errs})
+		f.Rows = append(f.Rows, FileRow{Number: row.Number, Entry: e.clipped(), Errors: errs})
 	}
 	return f, nil
 }
 
-// PendingEmails is the set of addresses ReadFile flags as pending for the company.
-func PendingEmails(tx *data.Tx, companyID string) (map[string]bool, error) {
-	return pendingEmails(tx.Tenant(companyID))
+// clipped is e with every field cut to its most characters, marked "…" where cut: a
+// cell may be as long as the file, and a row refused as too long is shown and kept
+// for 確定 so, not whole. A valid entry is returned unchanged.
+func (e Entry) clipped() Entry {
+	e.Company, e.Contact, e.Email = clip(e.Company, MaxCompanyLength), clip(e.Contact, MaxContactLength), clip(e.Email, MaxEmailLength)
+	return e
+}
+
+func clip(s string, max int) string {
+	if len(s) <= max { // bytes ≥ characters
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == max {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}
+
+// PendingEmails is the set of addresses ReadFile flags as pending for the company at now.
+func PendingEmails(tx *data.Tx, companyID string, now time.Time) (map[string]bool, error) {
+	return pendingEmails(tx.Tenant(companyID), now)
 }
 
 // headerMatches takes the template's header, also with the spaces or width a user's

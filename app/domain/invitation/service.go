@@ -95,11 +95,11 @@ func (s *Service) Send(tx *data.Tx, companyID, senderID string, entries []Entry)
 	if errs := ValidateEntries(entries); len(errs) > 0 {
 		return nil, errs
 	}
-	pending, err := pendingEmails(t)
+	now := s.Now()
+	pending, err := pendingEmails(t, now)
 	if err != nil {
 		return nil, err
 	}
-	now := s.Now()
 	out := make([]data.Invitation, 0, len(entries))
 	for _, e := range entries {
 		if pending[emailKey(e.Email)] {
@@ -351,7 +351,7 @@ func (s *Service) Resend(tx *data.Tx, companyID, id, actorID string) (data.Invit
 	if err != nil {
 		return data.Invitation{}, err
 	}
-	pending, err := pendingEmails(t)
+	pending, err := pendingEmails(t, now)
 	if err != nil {
 		return data.Invitation{}, err
 	}

@@ -124,6 +124,13 @@ func readCSVFile(raw []byte, lim Limits) (Table, error) {
 	return t, nil
 }
 
+// xlsxMaxCells bounds the cells the row iterator may hand over in all: excelize gives a
+// row as every cell up to its last one, so a row holding one blank cell in column XFD
+// is 16,384 cells, and such rows, empty and so counted by no row limit, compress to
+// almost nothing. A list of a hundred rows is far below; a workbook past it is too
+// large, before it costs minutes.
+const xlsxMaxCells = 1 << 20
+
 // xlsxUnzipLimit bounds what a workbook of a few megabytes may unzip to: a zip bomb
 // stops at it instead of filling memory or the disk.
 const xlsxUnzipLimit = 64 << 20
@@ -149,10 +156,14 @@ func readXLSXFile(raw []byte, lim Limits) (t Table, err error) {
 	defer rows.Close()
 	// The iterator numbers rows as the sheet does: a row missing from the XML (empty in
 	// Excel) still takes its number.
+	handed := 0
 	for n := 1; rows.Next(); n++ {
 		cells, err := rows.Columns()
 		if err != nil {
 			return Table{}, ErrUnreadable
+		}
+		if handed += len(cells); handed > xlsxMaxCells {
+			return Table{}, ErrTooLarge
 		}
 		if err := t.add(n, cells, lim); err != nil {
 			return Table{}, err

@@ -212,3 +212,39 @@ func ExampleWrite() {
 	fmt.Println(evidence.Dir)
 	// Output: inkan-evidence
 }
+
+// TestKitScriptSeesBytesAfterTheLastSignature: the script's "covers the whole file" rests
+// on pdfsig's own line for the entry, not on any line that merely contains its words: a
+// signer whose name is "Total document signed" does not make bytes appended after the
+// signature pass.
+func TestKitScriptSeesBytesAfterTheLastSignature(t *testing.T) {
+	t.Parallel()
+	in := newInstallation(t)
+	ic, _, err := in.ca.Issue(pki.IssueRequest{Number: "DJC-00002", Subject: pki.Subject{DisplayName: "Total document signed", Company: "Sender Shoji KK", CompanyJa: "送信商事株式会社"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, cert, err := in.ca.OpenKey(ic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile(filepath.Join("..", "..", "..", "testdata", "pdf", "qpdf-objstm.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed, err := pades.Sign(doc, pades.Signer{Key: key, Certificate: cert, Chain: in.ca.Chain()}, in.tsa, pades.SignOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := append(append([]byte{}, signed...), "\n% added after the signature\n"...)
+	var kit bytes.Buffer
+	err = evidence.Write(&kit, evidence.Kit{Name: "x", Document: changed, Root: in.ca.Root(), Issuing: in.ca.Issuing(),
+		TSA: in.ca.TSACertificate(), CRLs: in.crls(t), Made: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, code := check(t, unzip(t, kit.Bytes()))
+	if code != 1 || !strings.Contains(out, "FAIL  bytes were added after the newest signature or timestamp") {
+		t.Errorf("bytes after the signature of %q passed: exit %d\n%s", "Total document signed", code, out)
+	}
+}

@@ -29,11 +29,15 @@ done
 cp document.pdf "$work/doc.pdf"
 size=$(wc -c <"$work/doc.pdf")
 (cd "$work" && HOME="$work" pdfsig -no-ocsp doc.pdf >pdfsig.txt 2>&1 && HOME="$work" pdfsig -dump doc.pdf >/dev/null 2>&1) || true
-awk '/^Signature #/ { n++ }
-	/Signature Field Name:/ { sub(/.*Name: /, ""); f[n] = $0 }
-	/Signed Ranges:/ { r = $0; gsub(/[^0-9]+/, " ", r); g[n] = r }
-	/Total document signed/ && !/Not total/ { t[n] = 1 }
-	/Signature Validation:/ { sub(/.*Validation: /, ""); v[n] = $0 }
+# Only pdfsig's own lines count, whole and in their place: a name (of the field, of the
+# signer) may hold these words, but pdfsig prints it first in its entry, so the later
+# line of the entry itself decides; "Not total" sets the flag back.
+awk '/^Signature #[0-9]+:$/ { n++ }
+	/^  - Signature Field Name: / { sub(/^  - Signature Field Name: /, ""); f[n] = $0 }
+	/^  - Signed Ranges: / { r = $0; gsub(/[^0-9]+/, " ", r); g[n] = r }
+	/^  - Total document signed$/ { t[n] = 1 }
+	/^  - Not total document signed$/ { t[n] = 0 }
+	/^  - Signature Validation: / { sub(/^  - Signature Validation: /, ""); v[n] = $0 }
 	END { for (i = 1; i <= n; i++) printf "%d|%s|%s|%d|%s\n", i, f[i], g[i], t[i] + 0, v[i] }' "$work/pdfsig.txt" >"$work/sigs.txt"
 if [ ! -s "$work/sigs.txt" ]; then
 	fail "pdfsig finds no signature in document.pdf"
@@ -128,8 +132,11 @@ while IFS='|' read -r i field ranges total valid; do
 done <"$work/sigs.txt"
 
 # The newest entry must cover the whole file: nothing was added after it.
+# pdfsig says so, and its byte range ends where the file does.
 last=$(tail -n 1 "$work/sigs.txt")
-if [ "$(echo "$last" | cut -d'|' -f4)" = 1 ]; then
+# shellcheck disable=SC2046
+end=$(set -- $(echo "$last" | cut -d'|' -f3); [ "$#" -eq 4 ] && echo "$4")
+if [ "$(echo "$last" | cut -d'|' -f4)" = 1 ] && [ "${end:-0}" -eq "$size" ]; then
 	pass "the newest signature or timestamp covers the whole file ($size bytes)"
 else
 	fail "bytes were added after the newest signature or timestamp"
