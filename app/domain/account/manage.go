@@ -98,6 +98,11 @@ func (s *Service) Change(tx *data.Tx, companyID, userID, actorID string, ch User
 		}
 	}
 	if ch.ResetPassword {
+		// A reset is how an account is taken back: a passkey someone else registered
+		// would be a way in that outlives it, so the user registers them again.
+		if err := deletePasskeys(tx, data.SessionUser, userID); err != nil {
+			return data.User{}, fmt.Errorf("change user %s: %w", userID, err)
+		}
 		if err := s.mailResetPassword(tx, t, u, pw); err != nil {
 			return data.User{}, err
 		}
@@ -205,7 +210,7 @@ func (s *Service) Delete(tx *data.Tx, companyID, userID, actorID string) error {
 	if err := unlinkCertificates(t, userID); err != nil {
 		return fmt.Errorf("delete user %s: %w", userID, err)
 	}
-	if err := deletePasskeys(tx, userID); err != nil {
+	if err := deletePasskeys(tx, data.SessionUser, userID); err != nil {
 		return fmt.Errorf("delete user %s: %w", userID, err)
 	}
 	return tx.Audit(data.Event{Time: now, CompanyID: companyID, Actor: actorID, Action: "user.delete", Target: userID})

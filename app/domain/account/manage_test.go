@@ -92,3 +92,34 @@ func TestDeleteUnlinksCertificatesAndRemovesPasskeys(t *testing.T) {
 		return nil
 	})
 }
+
+// パスワード初期化 (of a user, and the operator's reset-password) removes the account's
+// passkeys, which would otherwise outlive the taking back of the account.
+func TestPasswordResetRemovesPasskeys(t *testing.T) {
+	env := webtest.New(t, webtest.Config(t))
+	user := data.PasskeyOwner(data.SessionUser, env.Creds.AdminID)
+	op := data.PasskeyOwner(data.SessionOperator, env.Creds.OperatorLogin)
+	err := env.Server.Store.Update(func(tx *data.Tx) error {
+		for id, owner := range map[string]string{"u1": user, "o1": op} {
+			if err := tx.CreatePasskey(data.Passkey{ID: id, Owner: owner}); err != nil {
+				return err
+			}
+		}
+		if err := env.Server.Accounts.ResetAdminPassword(tx, webtest.DemoCompanyID, env.Creds.AdminID, "operator:operator"); err != nil {
+			return err
+		}
+		_, err := env.Server.Accounts.ResetOperatorPassword(tx, env.Creds.OperatorLogin, "cli")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Server.Store.View(func(tx *data.Tx) error {
+		for _, owner := range []string{user, op} {
+			if keys, err := tx.PasskeysOf(owner); err != nil || len(keys) != 0 {
+				t.Errorf("%s after the reset: %v %v", owner, keys, err)
+			}
+		}
+		return nil
+	})
+}

@@ -50,6 +50,10 @@ func (s *Service) ResetOperatorPassword(tx *data.Tx, login, actor string) (strin
 	if _, err := tx.DeleteSessionsOf(data.SessionOperator, login, ""); err != nil {
 		return "", fmt.Errorf("reset password of operator %s: %w", login, err)
 	}
+	// As for a user's パスワード初期化: no passkey outlives the reset.
+	if err := deletePasskeys(tx, data.SessionOperator, login); err != nil {
+		return "", fmt.Errorf("reset password of operator %s: %w", login, err)
+	}
 	return pw, tx.Audit(data.Event{Time: s.now(), Actor: actor, Action: "operator.reset_password", Target: login})
 }
 

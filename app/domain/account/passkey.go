@@ -80,10 +80,10 @@ func passkeyRefusal(l data.Lockout, now time.Time) error {
 	return nil
 }
 
-// deletePasskeys removes a deleted user's passkeys: they could log nobody in, and the
-// user's name stays in none of them.
-func deletePasskeys(tx *data.Tx, userID string) error {
-	owner := data.PasskeyOwner(data.SessionUser, userID)
+// deletePasskeys removes the passkeys of an account (kind and subject as in its
+// sessions): at deletion, where they could log nobody in, and at a password reset.
+func deletePasskeys(tx *data.Tx, kind, subject string) error {
+	owner := data.PasskeyOwner(kind, subject)
 	keys, err := tx.PasskeysOf(owner)
 	if err != nil {
 		return err
