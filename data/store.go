@@ -3,7 +3,6 @@ package data
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -62,21 +61,6 @@ func (s *Store) View(fn func(tx *Tx) error) error {
 // together, or nothing is when fn returns an error.
 func (s *Store) Update(fn func(tx *Tx) error) error {
 	return s.db.Update(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, memos: s.memos}) })
-}
-
-// Backup writes a consistent copy of the whole store to w while other transactions go
-// on (a read transaction sees one snapshot).
-func (s *Store) Backup(w io.Writer) (int64, error) {
-	var n int64
-	err := s.db.View(func(tx *bolt.Tx) error {
-		var err error
-		n, err = tx.WriteTo(w)
-		return err
-	})
-	if err != nil {
-		return n, fmt.Errorf("data: backup: %w", err)
-	}
-	return n, nil
 }
 
 // Tx is a transaction on the store. Values read through it are copies and stay valid

@@ -1,9 +1,7 @@
 package data
 
 import (
-	"bytes"
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -171,29 +169,6 @@ func TestOnCommitRunsOnlyAfterACommit(t *testing.T) {
 	if len(ran) != 1 || ran[0] != "committed" {
 		t.Errorf("ran %v", ran)
 	}
-}
-
-func TestBackupIsAnOpenableStore(t *testing.T) {
-	s := openTemp(t)
-	s.Update(func(tx *Tx) error { return tx.CreateCompany(&Company{Name: "バックアップ建設"}) })
-	var buf bytes.Buffer
-	if _, err := s.Backup(&buf); err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, FileName), buf.Bytes(), 0o600)
-	copyStore, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer copyStore.Close()
-	copyStore.View(func(tx *Tx) error {
-		c, err := tx.Company("C000001")
-		if err != nil || c.Name != "バックアップ建設" {
-			t.Errorf("backup copy: %+v %v", c, err)
-		}
-		return nil
-	})
 }
 
 func TestMigrationsUpgradeAnOldFile(t *testing.T) {

@@ -4,21 +4,16 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 
 	"inkan/app/run/config"
 	"inkan/app/run/server"
-	"inkan/data"
 )
 
 // Version is the program version, set at build time with
@@ -38,7 +33,8 @@ const usage = `usage: inkan [command] [flags]
 commands:
   serve          run the server (default)
   init           create the data directory, the operator and the demo company, then exit
-  backup FILE    write a consistent copy of the store to FILE (works while serving)
+  backup FILE    write a consistent backup (store and files, one tar) to FILE (works while serving)
+  restore BACKUP   restore a backup into a new or empty data directory (--data), checking every file
   pdf sign|timestamp|verify   sign, timestamp or verify a PDF (see "inkan pdf")
   ca export-root|issue|revoke   print the root CA certificate (PEM), issue or revoke a certificate
   operator unlock|reset-password   lift the operator's lock, or print a new password (server stopped)
@@ -63,6 +59,8 @@ func Run(env Env) int {
 		err = initStore(env, args)
 	case "backup":
 		err = backup(env, args)
+	case "restore":
+		err = restore(env, args)
 	case "pdf":
 		err = pdfCommand(env, args)
 	case "ca":
@@ -142,70 +140,4 @@ func initStore(env Env, args []string) error {
 	}
 	defer s.Close()
 	return printCredentials(s, env.Stdout)
-}
-
-// backup asks a running server for a hot copy over its control socket; with no server
-// running it opens the store itself. The copy is written beside FILE and renamed into
-// place, so FILE is never a half-written store.
-func backup(env Env, args []string) error {
-	cfg, rest, err := config.Parse("backup", args, env.Getenv)
-	if err != nil {
-		return err
-	}
-	if len(rest) != 1 {
-		return errors.New("usage: inkan backup [--data DIR] FILE")
-	}
-	dest := rest[0]
-	tmp, err := os.CreateTemp(filepath.Dir(dest), ".inkan-backup-*")
-	if err != nil {
-		return fmt.Errorf("backup: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := copyStore(cfg.DataDir, tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("backup: sync: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("backup: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), dest); err != nil {
-		return fmt.Errorf("backup: %w", err)
-	}
-	fmt.Fprintln(env.Stdout, "backup written to", dest)
-	return nil
-}
-
-func copyStore(dir string, w io.Writer) error {
-	sock := filepath.Join(dir, server.SocketName)
-	client := &http.Client{Transport: &http.Transport{
-		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			return (&net.Dialer{}).DialContext(ctx, "unix", sock)
-		},
-	}}
-	resp, err := client.Get("http://inkan/backup")
-	if err == nil {
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("backup: server answered %s", resp.Status)
-		}
-		if _, err := io.Copy(w, resp.Body); err != nil {
-			return fmt.Errorf("backup: copy from server: %w", err)
-		}
-		return nil
-	}
-	// No server answering: the store file is free to open.
-	if _, statErr := os.Stat(filepath.Join(dir, data.FileName)); statErr != nil {
-		return fmt.Errorf("backup: no store in %s: %w", dir, statErr)
-	}
-	store, err := data.Open(dir)
-	if err != nil {
-		return fmt.Errorf("backup: %w", err)
-	}
-	defer store.Close()
-	_, err = store.Backup(w)
-	return err
 }

@@ -3,7 +3,6 @@ package cli_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -56,46 +55,6 @@ func TestVersionAndUnknownCommand(t *testing.T) {
 	}
 }
 
-func TestBackupWhileServingAndStopped(t *testing.T) {
-	dir := t.TempDir()
-	cfg, _, err := config.Parse("serve", []string{"--data", dir}, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := s.Bootstrap(); err != nil {
-		t.Fatal(err)
-	}
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.ServeListener(ctx, ln) }()
-	waitFor(t, filepath.Join(dir, server.SocketName))
-
-	hot := filepath.Join(t.TempDir(), "hot.db")
-	if code, out, errOut := run(t, "backup", "--data", dir, hot); code != 0 {
-		t.Fatalf("backup while serving: %d %s %s", code, out, errOut)
-	}
-	assertDemoCompany(t, hot)
-
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	cold := filepath.Join(t.TempDir(), "cold.db")
-	if code, _, errOut := run(t, "backup", "--data", dir, cold); code != 0 {
-		t.Fatalf("backup of a stopped store: %d %s", code, errOut)
-	}
-	assertDemoCompany(t, cold)
-	if code, _, _ := run(t, "backup", "--data", t.TempDir(), filepath.Join(t.TempDir(), "x.db")); code == 0 {
-		t.Error("backup of an empty directory succeeded")
-	}
-}
-
 func waitFor(t *testing.T, path string) {
 	for i := 0; i < 100; i++ {
 		if _, err := os.Stat(path); err == nil {
@@ -104,27 +63,6 @@ func waitFor(t *testing.T, path string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatalf("%s did not appear", path)
-}
-
-func assertDemoCompany(t *testing.T, file string) {
-	t.Helper()
-	dir := t.TempDir()
-	raw, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(dir, data.FileName), raw, 0o600)
-	store, err := data.Open(dir)
-	if err != nil {
-		t.Fatalf("backup %s does not open: %v", file, err)
-	}
-	defer store.Close()
-	store.View(func(tx *data.Tx) error {
-		if c, err := tx.Company("C000001"); err != nil || c.Name != "デモ建設株式会社" {
-			t.Errorf("backup %s: company %+v %v", file, c, err)
-		}
-		return nil
-	})
 }
 
 // TestBuiltBinaryRunsAloneInAnEmptyDirectory builds inkan, copies nothing else beside it,

@@ -42,6 +42,10 @@ import (
 // asks a running server for a hot copy.
 const SocketName = "inkan.sock"
 
+// BackupErrorTrailer is the HTTP trailer in which the control socket reports a backup
+// that failed after its stream began.
+const BackupErrorTrailer = "Inkan-Backup-Error"
+
 // MasterKeyName is the master key file in the data directory, used when the operator
 // does not give the key in the settings.
 const MasterKeyName = "master.key"
@@ -292,7 +296,7 @@ func (s *Server) startDelivery() (stop func()) {
 	return func() { cancel(); <-done }
 }
 
-// listenControl serves GET /backup on a Unix socket only the data directory's owner can
+// listenControl serves GET /backup (the tar stream of data.Store.Backup) on a Unix socket only the data directory's owner can
 // reach: bbolt holds the store file locked, so a hot copy must come from this process.
 func (s *Server) listenControl() (*http.Server, error) {
 	path := filepath.Join(s.Config.DataDir, SocketName)
@@ -309,9 +313,14 @@ func (s *Server) listenControl() (*http.Server, error) {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/octet-stream")
+		// The answer is streamed, so a failure (a file the records name is missing or
+		// changed) can only come after the status: it goes in the trailer, and the
+		// stream lacks the rest of the backup, which the client's check sees too.
+		w.Header().Set("Content-Type", "application/x-tar")
+		w.Header().Set("Trailer", BackupErrorTrailer)
 		if _, err := s.Store.Backup(w); err != nil {
 			s.Log.Error("backup over control socket", "err", err)
+			w.Header().Set(BackupErrorTrailer, strings.ReplaceAll(err.Error(), "\n", " "))
 		}
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
