@@ -2,7 +2,9 @@ package cli_test
 
 import (
 	"context"
+	"errors"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -145,11 +147,17 @@ func TestRestoreWithoutTheMasterKeyDoesNotStart(t *testing.T) {
 		t.Fatal(errOut)
 	}
 	cfg, _, _ := config.Parse("serve", []string{"--data", restored}, func(string) string { return "" })
-	if r, err := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil); err == nil {
+	r, err := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	if err == nil {
 		r.Close()
 		t.Fatal("a restored installation started with a new master key")
-	} else {
-		t.Log(err)
+	}
+	// It says what is missing, and makes no second key beside the store.
+	if !strings.Contains(err.Error(), "master key") || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("start without the master key: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(restored, server.MasterKeyName)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a new master key was made beside the restored store: %v", err)
 	}
 }
 

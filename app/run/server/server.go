@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -96,7 +97,7 @@ func New(cfg config.Config, log *slog.Logger, now func() time.Time) (*Server, er
 func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *data.Store) (*Server, error) {
 	s := &Server{Config: cfg, Log: log, Store: store}
 	var err error
-	master, err := masterKey(cfg, log)
+	master, err := masterKey(cfg, log, store)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +162,7 @@ func newDelivery(cfg config.Config, log *slog.Logger, now func() time.Time, stor
 
 // masterKey is the operator's key when configured, else the key file in the data
 // directory, made on the first start.
-func masterKey(cfg config.Config, log *slog.Logger) (pki.MasterKey, error) {
+func masterKey(cfg config.Config, log *slog.Logger, store *data.Store) (pki.MasterKey, error) {
 	if cfg.MasterKey != "" {
 		k, err := pki.ParseMasterKey(cfg.MasterKey)
 		if err != nil {
@@ -170,6 +171,18 @@ func masterKey(cfg config.Config, log *slog.Logger) (pki.MasterKey, error) {
 		return k, nil
 	}
 	path := filepath.Join(cfg.DataDir, MasterKeyName)
+	// A new key is made only for a store that has none sealed under it yet: on a store
+	// whose CA exists (a restore, a key file deleted by mistake) a new key would seal
+	// nothing it could open, and would hide the real one's absence behind a second file.
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		sealed, err := sealedAlready(store)
+		if err != nil {
+			return pki.MasterKey{}, err
+		}
+		if sealed {
+			return pki.MasterKey{}, fmt.Errorf("master key %s is missing, but the store was initialised with one: put the kept master.key back (or give it with INKAN_MASTER_KEY / INKAN_MASTER_KEY_FILE)", path)
+		}
+	}
 	k, created, err := pki.LoadOrCreateMasterKey(path)
 	if err != nil {
 		return pki.MasterKey{}, err
@@ -178,6 +191,21 @@ func masterKey(cfg config.Config, log *slog.Logger) (pki.MasterKey, error) {
 		log.Warn("created a new master key: back it up apart from the store backups", "path", path, "key_id", k.ID())
 	}
 	return k, nil
+}
+
+// sealedAlready reports whether the store holds a CA, whose keys are sealed under the
+// master key of its first start.
+func sealedAlready(store *data.Store) (bool, error) {
+	found := false
+	err := store.View(func(tx *data.Tx) error {
+		_, err := tx.Trust()
+		if errors.Is(err, data.ErrNotFound) {
+			return nil
+		}
+		found = err == nil
+		return err
+	})
+	return found, err
 }
 
 // Bootstrap initialises an empty store on the first start, in one transaction: an
