@@ -35,7 +35,7 @@ func TestDocumentIsSeenByItsPartiesOnly(t *testing.T) {
 	}
 	now := time.Now()
 	d.SentAt = &now
-	if err := s.Update(func(tx *Tx) error { return tx.Tenant(a.ID).PutDocument(d) }); err != nil {
+	if err := s.Update(func(tx *Tx) error { _, err := tx.Tenant(a.ID).PutDocument(d); return err }); err != nil {
 		t.Fatal(err)
 	}
 	if !visible(a.ID) || !visible(b.ID) || visible(c.ID) {
@@ -47,11 +47,11 @@ func TestDocumentIsSeenByItsPartiesOnly(t *testing.T) {
 		}
 		return nil
 	})
-	err = s.Update(func(tx *Tx) error { d.Title = "改ざん"; return tx.Tenant(c.ID).PutDocument(d) })
+	err = s.Update(func(tx *Tx) error { d.Title = "改ざん"; _, err := tx.Tenant(c.ID).PutDocument(d); return err })
 	if !errors.Is(err, ErrNotFound) {
 		t.Errorf("a third company wrote the document: %v", err)
 	}
-	err = s.Update(func(tx *Tx) error { d.Receiver.CompanyID = c.ID; return tx.Tenant(a.ID).PutDocument(d) })
+	err = s.Update(func(tx *Tx) error { d.Receiver.CompanyID = c.ID; _, err := tx.Tenant(a.ID).PutDocument(d); return err })
 	if err == nil {
 		t.Error("the receiver was changed")
 	}
@@ -74,7 +74,7 @@ func TestIndexMarkSurvivesUntilTheIndexCaughtUp(t *testing.T) {
 	}
 	// The document changes again while an indexer handles the first mark: clearing the
 	// first mark must keep the newer one.
-	s.Update(func(tx *Tx) error { d.Title = "t2"; return tx.Tenant(co.ID).PutDocument(d) })
+	s.Update(func(tx *Tx) error { d.Title = "t2"; _, err := tx.Tenant(co.ID).PutDocument(d); return err })
 	s.Update(func(tx *Tx) error { return tx.ClearIndexMark(d.ID, first[0].Seq) })
 	var left []IndexMark
 	s.View(func(tx *Tx) (err error) { left, err = tx.IndexMarks(10); return })

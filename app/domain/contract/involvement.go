@@ -1,6 +1,3 @@
-// Package contract holds the rules of contract documents between two companies. So far
-// it answers who still takes part in a document; the contract flow (registration,
-// approval, signing) builds on the same records.
 package contract
 
 import (
