@@ -36,6 +36,9 @@ var migrations = []migration{
 	{"create the certificate application buckets", func(tx *bolt.Tx) error {
 		return createBuckets(tx, bucketApplications, bucketApplicationsByCompany)
 	}},
+	{"create the usage buckets: billable documents by company and month, by document", func(tx *bolt.Tx) error {
+		return createBuckets(tx, bucketUsage, bucketUsageByDocument)
+	}},
 }
 
 var keySchemaVersion = []byte("schema_version")

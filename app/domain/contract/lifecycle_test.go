@@ -101,10 +101,10 @@ func TestMayEveryStateActionActor(t *testing.T) {
 		"署名待ち (receiver)":        {contract.ActSign: {rSigner}, contract.ActReturn: {rSigner}, contract.ActCancel: {sRegistrant}},
 		"完了待ち":                   {contract.ActComplete: {sRegistrant}},
 		"完了":                     {},
-		"差戻し (before sending)":    {contract.ActSaveDraft: {sRegistrant}, contract.ActSubmit: {sRegistrant}, contract.ActCancel: {sRegistrant}},
-		"差戻し (by the receiver)":   {contract.ActSaveDraft: {sRegistrant}, contract.ActSubmit: {sRegistrant}, contract.ActCancel: {sRegistrant}},
-		"取消 (before sending)":     {},
-		"取消 (after sending)":      {},
+		"差戻し (before sending)":   {contract.ActSaveDraft: {sRegistrant}, contract.ActSubmit: {sRegistrant}, contract.ActCancel: {sRegistrant}},
+		"差戻し (by the receiver)":  {contract.ActSaveDraft: {sRegistrant}, contract.ActSubmit: {sRegistrant}, contract.ActCancel: {sRegistrant}},
+		"取消 (before sending)":    {},
+		"取消 (after sending)":     {},
 	}
 	// applies is the transition table read back: which actions a status has at all.
 	applies := map[contract.Status][]contract.Action{}
