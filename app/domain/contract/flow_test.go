@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -36,6 +38,7 @@ type world struct {
 	store *data.Store
 	certs *certificate.Service
 	svc   *contract.Service
+	mail  *mail.Composer
 	clock *clock
 	users map[contract.Actor]contract.Actor // the table test's names → the stored IDs
 	pdf   []byte
@@ -67,7 +70,8 @@ func newWorld(t testing.TB, doc []byte) *world {
 	if w.certs, err = certificate.Open(store, master, composer, "Inkan Test", "https://keiyaku.example.jp", w.clock.now); err != nil {
 		t.Fatal(err)
 	}
-	w.svc = contract.NewService(store, w.certs, w.clock.now)
+	w.mail = composer
+	w.svc = contract.NewService(store, w.certs, composer, w.clock.now)
 	cast := [][]contract.Actor{{sRegistrant, sApprover, sSigner, sOther}, {rRecipient, rApprover, rSigner, rOther}, {third}}
 	plans := []company.Plan{company.PlanOneSide, company.PlanPartnerOnly, company.PlanOneSide}
 	err = store.Update(func(tx *data.Tx) error {
@@ -77,7 +81,7 @@ func newWorld(t testing.TB, doc []byte) *world {
 				return err
 			}
 			for _, p := range people {
-				u := data.User{Name: p.UserID, Email: "u@example.jp", Status: account.StatusActive, PasswordHash: userPasswordHash}
+				u := data.User{Name: p.UserID, Email: p.UserID + "@example.jp", Status: account.StatusActive, PasswordHash: userPasswordHash}
 				if err := tx.Tenant(c.ID).CreateUser(&u); err != nil {
 					return err
 				}
@@ -163,7 +167,7 @@ func (w *world) live(t testing.TB, d data.Document) data.Document {
 	d = w.update(t, func(tx *data.Tx) (data.Document, error) {
 		return w.svc.Approve(tx, w.as(sApprover), d.ID, d.Version, "確認しました")
 	})
-	d, err := w.svc.Sign(ctx, w.as(sSigner), d.ID, d.Version)
+	d, err := w.svc.Sign(ctx, w.as(sSigner), d.ID, d.Version, w.password(t, sSigner))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +177,7 @@ func (w *world) live(t testing.TB, d data.Document) data.Document {
 	d = w.update(t, func(tx *data.Tx) (data.Document, error) {
 		return w.svc.ApproveReceipt(tx, w.as(rApprover), d.ID, d.Version, "")
 	})
-	if d, err = w.svc.Sign(ctx, w.as(rSigner), d.ID, d.Version); err != nil {
+	if d, err = w.svc.Sign(ctx, w.as(rSigner), d.ID, d.Version, w.password(t, rSigner)); err != nil {
 		t.Fatal(err)
 	}
 	w.clock.add(time.Minute)
@@ -269,6 +273,44 @@ func TestTheWholeLife(t *testing.T) {
 	}
 }
 
+// password is the 署名用パスワード of the newest such mail to who, as delivered.
+func (w *world) password(t testing.TB, who contract.Actor) string {
+	t.Helper()
+	return w.newestMail(t, who, "doc_sign_password", "署名用パスワード：")
+}
+
+// newestMail finds the newest mail of the template to who and returns the rest of the
+// line after label (the whole text when label is empty).
+func (w *world) newestMail(t testing.TB, who contract.Actor, template, label string) string {
+	t.Helper()
+	var text string
+	w.store.View(func(tx *data.Tx) error {
+		mails, err := tx.RecentMails(1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range mails {
+			if m.Template == template && slices.Contains(m.To, who.UserID+"@example.jp") {
+				if text, err = w.mail.Open(m); err != nil {
+					t.Fatal(err)
+				}
+				return nil
+			}
+		}
+		t.Fatalf("no %s mail to %s", template, who.UserID)
+		return nil
+	})
+	if label == "" {
+		return text
+	}
+	_, rest, ok := strings.Cut(text, label)
+	if !ok {
+		t.Fatalf("%s mail without %s:\n%s", template, label, text)
+	}
+	line, _, _ := strings.Cut(rest, "\n")
+	return strings.TrimSpace(line)
+}
+
 func kindsOf(d data.Document) []string {
 	var out []string
 	for _, r := range d.Revisions {
@@ -318,7 +360,7 @@ func TestReturnOnEachSideAndCancel(t *testing.T) {
 	if d.Status != "署名待ち" || d.Title != "工事請負契約書（修正）" {
 		t.Fatalf("applied again: %s %s", d.Status, d.Title)
 	}
-	d, err = w.svc.Sign(ctx, w.as(sSigner), d.ID, d.Version)
+	d, err = w.svc.Sign(ctx, w.as(sSigner), d.ID, d.Version, w.password(t, sSigner))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -449,9 +491,10 @@ func TestTwoSignsAtOnceLeaveOneSignature(t *testing.T) {
 		return w.svc.Approve(tx, w.as(sApprover), d.ID, d.Version, "")
 	})
 	errs := make([]error, 2)
+	pw := w.password(t, sSigner)
 	var wg sync.WaitGroup
 	for i := range errs {
-		wg.Go(func() { _, errs[i] = w.svc.Sign(context.Background(), w.as(sSigner), d.ID, d.Version) })
+		wg.Go(func() { _, errs[i] = w.svc.Sign(context.Background(), w.as(sSigner), d.ID, d.Version, pw) })
 	}
 	wg.Wait()
 	ok := 0
@@ -503,10 +546,83 @@ func TestSigningDoesNotHoldTheStore(t *testing.T) {
 			t.Error("the other write waited for the signature")
 		}
 	})
-	if _, err := w.svc.Sign(context.Background(), w.as(sSigner), d.ID, d.Version); err != nil {
+	if _, err := w.svc.Sign(context.Background(), w.as(sSigner), d.ID, d.Version, w.password(t, sSigner)); err != nil {
 		t.Fatal(err)
 	}
 	if !wrote {
 		t.Error("no write ran while signing")
+	}
+}
+
+// TestSigningPasswordIsOneTimeExpiresAndLocks: 署名用パスワード発行のお知らせ (the subject
+// verbatim after the service name) carries a password kept only sealed and hashed;
+// wrong entries are counted and the fifth locks it; a reissued one works; it expires;
+// the mails of the other steps reach their people.
+func TestSigningPasswordIsOneTimeExpiresAndLocks(t *testing.T) {
+	w := newWorld(t, testPDF(t))
+	ctx := context.Background()
+	d := w.register(t)
+	if !strings.Contains(w.newestMail(t, sApprover, "doc_approval", ""), d.ID) {
+		t.Error("the approver's mail lacks the document number")
+	}
+	d = w.update(t, func(tx *data.Tx) (data.Document, error) {
+		return w.svc.Approve(tx, w.as(sApprover), d.ID, d.Version, "")
+	})
+	w.store.View(func(tx *data.Tx) error {
+		mails, _ := tx.RecentMails(1)
+		if mails[0].Subject != "【Inkan】署名用パスワード発行のお知らせ" || mails[0].Secret == nil || strings.Contains(mails[0].Text, w.password(t, sSigner)) {
+			t.Errorf("password mail %q sealed %v", mails[0].Subject, mails[0].Secret != nil)
+		}
+		return nil
+	})
+	for i := 1; i <= contract.MaxSigningPasswordFailures; i++ {
+		_, err := w.svc.Sign(ctx, w.as(sSigner), d.ID, d.Version, "wrong-password")
+		want := contract.ErrWrongPassword
+		if i == contract.MaxSigningPasswordFailures {
+			want = contract.ErrPasswordLocked
+		}
+		if !errors.Is(err, want) {
+			t.Fatalf("entry %d: %v, want %v", i, err, want)
+		}
+	}
+	if _, err := w.svc.Sign(ctx, w.as(sSigner), d.ID, d.Version, w.password(t, sSigner)); !errors.Is(err, contract.ErrPasswordLocked) {
+		t.Errorf("the right password after the lock: %v", err)
+	}
+	// Only the signer whose turn it is may ask for a new one.
+	for who, want := range map[contract.Actor]error{sOther: contract.ErrNotYourTurn, sSigner: nil} {
+		err := w.store.Update(func(tx *data.Tx) error { return w.svc.ReissueSigningPassword(tx, w.as(who), d.ID) })
+		if !errors.Is(err, want) || (want == nil) != (err == nil) {
+			t.Errorf("reissue by %s: %v", who.UserID, err)
+		}
+	}
+	w.clock.add(contract.SigningPasswordValidity)
+	if _, err := w.svc.Sign(ctx, w.as(sSigner), d.ID, d.Version, w.password(t, sSigner)); !errors.Is(err, contract.ErrPasswordExpired) {
+		t.Errorf("an expired password: %v", err)
+	}
+	w.store.Update(func(tx *data.Tx) error { return w.svc.ReissueSigningPassword(tx, w.as(sSigner), d.ID) })
+	pw := w.password(t, sSigner)
+	d, err := w.svc.Sign(ctx, w.as(sSigner), d.ID, d.Version, pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := w.newestMail(t, rRecipient, "doc_received", ""); !strings.Contains(text, "企業1") || !strings.Contains(text, d.ID) {
+		t.Errorf("received mail:\n%s", text)
+	}
+	d = w.update(t, func(tx *data.Tx) (data.Document, error) {
+		return w.svc.Receive(tx, w.as(rRecipient), d.ID, d.Version, nil, w.as(rSigner).UserID)
+	})
+	d = w.update(t, func(tx *data.Tx) (data.Document, error) {
+		return w.svc.Return(tx, w.as(rSigner), d.ID, d.Version, "押印欄の誤り")
+	})
+	if w.newestMail(t, sRegistrant, "doc_returned", "差戻し理由　：") != "押印欄の誤り" {
+		t.Error("the returned mail lacks the reason")
+	}
+	// The password used once does not sign again (the document came back for a new round).
+	d = w.update(t, func(tx *data.Tx) (data.Document, error) { return w.svc.Submit(tx, w.as(sRegistrant), d.ID, d.Version) })
+	d = w.update(t, func(tx *data.Tx) (data.Document, error) {
+		return w.svc.Approve(tx, w.as(sApprover), d.ID, d.Version, "")
+	})
+	if _, err := w.svc.Sign(ctx, w.as(sSigner), d.ID, d.Version, pw); !errors.Is(err, contract.ErrWrongPassword) {
+		t.Errorf("a used password: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"inkan/app/domain/account"
 	"inkan/app/domain/certificate"
 	"inkan/app/domain/company"
+	"inkan/app/domain/mail"
 	"inkan/app/locale/jst"
 	"inkan/app/trust/pdf"
 	"inkan/data"
@@ -22,16 +23,17 @@ type Service struct {
 	store *data.Store
 	files data.Files
 	certs *certificate.Service
+	mail  *mail.Composer
 	now   func() time.Time
 	// signing, when set (by tests), runs between the read and the cryptography of
 	// Sign and Complete.
 	signing func()
 }
 
-// NewService builds the flow on the store and the certificate service, which signs
-// and timestamps.
-func NewService(store *data.Store, certs *certificate.Service, now func() time.Time) *Service {
-	return &Service{store: store, files: store.Files(), certs: certs, now: now}
+// NewService builds the flow on the store, the certificate service, which signs and
+// timestamps, and the mail composer, which queues each step's mails.
+func NewService(store *data.Store, certs *certificate.Service, composer *mail.Composer, now func() time.Time) *Service {
+	return &Service{store: store, files: store.Files(), certs: certs, mail: composer, now: now}
 }
 
 // Input is what the sender enters at 契約文書登録 (and changes at 下書き保存).
@@ -342,6 +344,9 @@ func (s *Service) store1(tx *data.Tx, by Actor, d data.Document, a Action, comme
 	d.History = append(d.History, data.HistoryEvent{At: now, CompanyID: by.CompanyID, UserID: by.UserID, Action: string(a), Status: d.Status, Comment: comment})
 	out, err := tx.Tenant(by.CompanyID).PutDocument(d)
 	if err != nil {
+		return data.Document{}, fmt.Errorf("document %s: %s: %w", d.ID, a, err)
+	}
+	if err := s.notify(tx, out, a, comment, now); err != nil {
 		return data.Document{}, fmt.Errorf("document %s: %s: %w", d.ID, a, err)
 	}
 	return out, tx.Audit(data.Event{Time: now, CompanyID: by.CompanyID, Actor: "user:" + by.UserID, Action: "document." + string(a), Target: d.ID, Detail: d.Status})

@@ -3,6 +3,7 @@ package contract
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -12,7 +13,8 @@ import (
 	"inkan/data"
 )
 
-// Sign is 署名 by the signer whose turn it is. It reads the document in a read
+// Sign is 署名 by the signer whose turn it is, with the one-time 署名用パスワード of their
+// mail (a wrong entry is counted; MaxSigningPasswordFailures lock it). It reads the document in a read
 // transaction, signs its newest revision with the signer's certificate (SignPDF asks
 // certificate.MaySign) outside any transaction, writes the new revision's file, and
 // then commits in a write transaction only if the document is still the version read:
@@ -20,16 +22,23 @@ import (
 // ErrChanged (or ErrState, once the first committed). Other users' writes never wait
 // for the signature. The sender's signature sends the document to the receiver
 // (受領前承認待ち) and records who pays (Usage); the receiver's leaves it 完了待ち.
-func (s *Service) Sign(ctx context.Context, by Actor, id string, version uint64) (data.Document, error) {
+func (s *Service) Sign(ctx context.Context, by Actor, id string, version uint64, signingPassword string) (data.Document, error) {
 	var d data.Document
 	var number string
+	var pw data.SigningPassword
 	err := s.store.View(func(tx *data.Tx) (err error) {
 		if d, err = s.load(tx, by, id, version, ActSign); err != nil {
+			return err
+		}
+		if pw, err = s.checkSigningPassword(tx, by, id, signingPassword); err != nil {
 			return err
 		}
 		number, err = s.signingCertificate(tx.Tenant(by.CompanyID), by.UserID)
 		return err
 	})
+	if errors.Is(err, errWrong) {
+		return data.Document{}, s.countFailure(by, id, pw.IssuedAt)
+	}
 	if err != nil {
 		return data.Document{}, err
 	}
@@ -46,6 +55,16 @@ func (s *Service) Sign(ctx context.Context, by Actor, id string, version uint64)
 			return err
 		}
 		now := s.now()
+		// The password is used up with the signature it allowed.
+		t := tx.Tenant(by.CompanyID)
+		p, err := t.SigningPassword(id, by.UserID)
+		if err != nil || !p.IssuedAt.Equal(pw.IssuedAt) || p.UsedAt != nil || p.LockedAt != nil {
+			return errors.Join(ErrChanged, err)
+		}
+		p.UsedAt = &now
+		if err := t.PutSigningPassword(p); err != nil {
+			return err
+		}
 		turn, _ := TurnOf(cur)
 		cur.Revisions = append(cur.Revisions, data.Revision{File: ref, Kind: data.RevisionSignature, At: now, CompanyID: by.CompanyID, UserID: by.UserID})
 		if turn.Side == Sender {
