@@ -2,6 +2,7 @@ package data
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -39,7 +40,76 @@ type Document struct {
 	StorageEnd   time.Time `json:"storage_end,omitzero"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
+	// Version grows by one with every write (1 when created): a writer that read an
+	// older version is refused with ErrChanged, so two people acting at once, a double
+	// click or a replayed form leave one result.
+	Version uint64 `json:"version"`
+	// Revisions are the PDF's successive versions, oldest first, kept in Files: the
+	// uploaded original, then one per signature or timestamp, each the previous bytes
+	// with an incremental update appended. The list only grows.
+	Revisions []Revision `json:"revisions,omitempty"`
+	// History is every step taken on the document, oldest first. It only grows.
+	History []HistoryEvent `json:"history,omitempty"`
 }
+
+// Revision kinds.
+const (
+	RevisionOriginal  = "original"  // the uploaded PDF
+	RevisionSignature = "signature" // a PAdES B-T signature of a signer
+	RevisionTimestamp = "timestamp" // validation data and document timestamp at 完了 (B-LTA)
+	RevisionArchive   = "archive"   // an archive timestamp of a stored document (長期保管延長)
+)
+
+// Revision is one version of a document's PDF.
+type Revision struct {
+	File      FileRef   `json:"file"`
+	Kind      string    `json:"kind"`
+	At        time.Time `json:"at"`
+	CompanyID string    `json:"company_id,omitempty"`
+	UserID    string    `json:"user_id,omitempty"`
+}
+
+// Latest is the newest revision of the PDF (the zero Revision before the first).
+func (d Document) Latest() Revision {
+	if len(d.Revisions) == 0 {
+		return Revision{}
+	}
+	return d.Revisions[len(d.Revisions)-1]
+}
+
+// HistoryEvent is one step on a document: who did what when, the status it led to and
+// the comment given (a 差戻し's reason).
+type HistoryEvent struct {
+	At        time.Time `json:"at"`
+	CompanyID string    `json:"company_id"`
+	UserID    string    `json:"user_id"`
+	Action    string    `json:"action"`
+	Status    string    `json:"status"`
+	Comment   string    `json:"comment,omitempty"`
+}
+
+// Route is one party's circulation of a document: its approvers in order, then its
+// signer.
+type Route struct {
+	Approvers []Step `json:"approvers,omitempty"`
+	Signer    Step   `json:"signer"`
+}
+
+// Step is one user's place on a route and, once they acted, when and with what
+// comment.
+type Step struct {
+	UserID  string     `json:"user_id"`
+	DoneAt  *time.Time `json:"done_at,omitempty"`
+	Comment string     `json:"comment,omitempty"`
+}
+
+// ErrChanged refuses a write of a document that changed since the writer read it.
+var ErrChanged = errors.New("the document changed since it was read")
+
+// ErrStored refuses a write to a document in long-term storage: its record can be
+// neither corrected nor deleted (電子帳簿保存法); only an archive timestamp may append a
+// revision (and move 保管期限 later).
+var ErrStored = errors.New("the document is in long-term storage and cannot change")
 
 // Party is one company's side of a document: what that company entered or was given.
 type Party struct {
@@ -51,6 +121,9 @@ type Party struct {
 	UserID    string `json:"user_id,omitempty"`
 	OrderSide string `json:"order_side,omitempty"` // 受発注区分
 	GroupTag  string `json:"group_tag,omitempty"`  // グループタグ, the party's own
+	// Route is the party's approvers and signer: the sender's from registration, the
+	// receiver's once its 受取担当者 received the document (nil before).
+	Route *Route `json:"route,omitempty"`
 }
 
 // LongTerm reports whether the document is in long-term storage (長期保管文書).
@@ -65,7 +138,9 @@ func (d Document) Parties() []string {
 	return []string{d.Sender.CompanyID, d.Receiver.CompanyID}
 }
 
-const documentVersion = 1
+// documentVersion 2 added Version, Revisions, History and the parties' routes; a
+// version 1 record reads the same with them empty.
+const documentVersion = 2
 
 // IndexMark is a durable "to index" mark: the document changed in a committed
 // transaction and the search index has not yet caught up. Seq grows with every mark,
@@ -105,21 +180,85 @@ func (t Tenant) CreateDocument(d *Document) error {
 	if err != nil {
 		return err
 	}
-	d.ID, d.Sender.CompanyID = id, t.company
+	d.ID, d.Sender.CompanyID, d.Version = id, t.company, 1
 	return t.tx.putDocument(d, nil)
 }
 
-// PutDocument stores changes to a document this company is a party to. The parties
-// themselves cannot change.
-func (t Tenant) PutDocument(d Document) error {
+// PutDocument stores changes to a document this company is a party to, and returns
+// the stored version. d.Version must be the version read (ErrChanged otherwise). The
+// sender cannot change, nor the receiver once the document was sent; revisions and history only grow; a document in long-term
+// storage refuses every change but an appended archive timestamp (ErrStored).
+func (t Tenant) PutDocument(d Document) (Document, error) {
 	old, err := t.Document(d.ID)
+	if err != nil {
+		return Document{}, err
+	}
+	if err := checkDocumentChange(old, d); err != nil {
+		return Document{}, fmt.Errorf("data: document %s: %w", d.ID, err)
+	}
+	d.Version = old.Version + 1
+	return d, t.tx.putDocument(&d, old.Parties())
+}
+
+func checkDocumentChange(old, d Document) error {
+	switch {
+	case d.Version != old.Version:
+		return ErrChanged
+	case old.LongTerm():
+		return checkArchiveOnly(old, d)
+	case d.Sender.CompanyID != old.Sender.CompanyID || (old.SentAt != nil && d.Receiver.CompanyID != old.Receiver.CompanyID):
+		// Before it was sent the receiver saw nothing: a draft may still name another.
+		return errors.New("the parties cannot change")
+	case !grows(old.Revisions, d.Revisions) || !grows(old.History, d.History):
+		return errors.New("revisions and history only grow")
+	}
+	return nil
+}
+
+// checkArchiveOnly lets a stored document change in one way only: archive revisions
+// (and their history events) appended, and 保管期限 moved later.
+func checkArchiveOnly(old, d Document) error {
+	if !grows(old.Revisions, d.Revisions) || !grows(old.History, d.History) {
+		return ErrStored
+	}
+	for _, r := range d.Revisions[len(old.Revisions):] {
+		if r.Kind != RevisionArchive {
+			return ErrStored
+		}
+	}
+	if d.StorageEnd.Before(old.StorageEnd) {
+		return ErrStored
+	}
+	a, b := old, d
+	a.Revisions, b.Revisions, a.History, b.History = nil, nil, nil, nil
+	a.StorageEnd, b.StorageEnd, a.UpdatedAt, b.UpdatedAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	ra, err := json.Marshal(a)
 	if err != nil {
 		return err
 	}
-	if d.Sender.CompanyID != old.Sender.CompanyID || d.Receiver.CompanyID != old.Receiver.CompanyID {
-		return fmt.Errorf("data: document %s cannot change its parties", d.ID)
+	rb, err := json.Marshal(b)
+	if err != nil {
+		return err
 	}
-	return t.tx.putDocument(&d, old.Parties())
+	if string(ra) != string(rb) {
+		return ErrStored
+	}
+	return nil
+}
+
+// grows reports whether next is prev with zero or more elements appended.
+func grows[T any](prev, next []T) bool {
+	if len(next) < len(prev) {
+		return false
+	}
+	for i := range prev {
+		a, _ := json.Marshal(prev[i])
+		b, _ := json.Marshal(next[i])
+		if string(a) != string(b) {
+			return false
+		}
+	}
+	return true
 }
 
 func (tx *Tx) document(id string) (Document, error) {

@@ -35,7 +35,7 @@ func TestDocumentIsSeenByItsPartiesOnly(t *testing.T) {
 	}
 	now := time.Now()
 	d.SentAt = &now
-	if err := s.Update(func(tx *Tx) error { return tx.Tenant(a.ID).PutDocument(d) }); err != nil {
+	if err := s.Update(func(tx *Tx) error { _, err := tx.Tenant(a.ID).PutDocument(d); return err }); err != nil {
 		t.Fatal(err)
 	}
 	if !visible(a.ID) || !visible(b.ID) || visible(c.ID) {
@@ -47,11 +47,11 @@ func TestDocumentIsSeenByItsPartiesOnly(t *testing.T) {
 		}
 		return nil
 	})
-	err = s.Update(func(tx *Tx) error { d.Title = "改ざん"; return tx.Tenant(c.ID).PutDocument(d) })
+	err = s.Update(func(tx *Tx) error { d.Title = "改ざん"; _, err := tx.Tenant(c.ID).PutDocument(d); return err })
 	if !errors.Is(err, ErrNotFound) {
 		t.Errorf("a third company wrote the document: %v", err)
 	}
-	err = s.Update(func(tx *Tx) error { d.Receiver.CompanyID = c.ID; return tx.Tenant(a.ID).PutDocument(d) })
+	err = s.Update(func(tx *Tx) error { d.Receiver.CompanyID = c.ID; _, err := tx.Tenant(a.ID).PutDocument(d); return err })
 	if err == nil {
 		t.Error("the receiver was changed")
 	}
@@ -74,7 +74,7 @@ func TestIndexMarkSurvivesUntilTheIndexCaughtUp(t *testing.T) {
 	}
 	// The document changes again while an indexer handles the first mark: clearing the
 	// first mark must keep the newer one.
-	s.Update(func(tx *Tx) error { d.Title = "t2"; return tx.Tenant(co.ID).PutDocument(d) })
+	s.Update(func(tx *Tx) error { d.Title = "t2"; _, err := tx.Tenant(co.ID).PutDocument(d); return err })
 	s.Update(func(tx *Tx) error { return tx.ClearIndexMark(d.ID, first[0].Seq) })
 	var left []IndexMark
 	s.View(func(tx *Tx) (err error) { left, err = tx.IndexMarks(10); return })
@@ -119,4 +119,144 @@ func TestDocumentsAfterPagesThroughEveryDocument(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("got %v", got)
 	}
+}
+
+// TestDocumentWritesCheckVersionAndGrowOnly: a write of a version older than the
+// stored one is ErrChanged; revisions and history cannot be rewritten or shortened.
+func TestDocumentWritesCheckVersionAndGrowOnly(t *testing.T) {
+	s := openTemp(t)
+	var co Company
+	d := Document{Title: "t", Revisions: []Revision{{Kind: RevisionOriginal, File: FileRef{SHA256: "aa"}}}, History: []HistoryEvent{{Action: "register"}}}
+	s.Update(func(tx *Tx) error { tx.CreateCompany(&co); return tx.Tenant(co.ID).CreateDocument(&d) })
+	put := func(d Document) (Document, error) {
+		var out Document
+		err := s.Update(func(tx *Tx) (err error) { out, err = tx.Tenant(co.ID).PutDocument(d); return err })
+		return out, err
+	}
+	if d.Version != 1 {
+		t.Fatalf("created at version %d", d.Version)
+	}
+	next := d
+	next.Title = "t2"
+	stored, err := put(next)
+	if err != nil || stored.Version != 2 {
+		t.Fatalf("put: %v %d", err, stored.Version)
+	}
+	if _, err := put(next); !errors.Is(err, ErrChanged) {
+		t.Errorf("a stale write: %v", err)
+	}
+	for name, change := range map[string]func(d *Document){
+		"history shortened":   func(d *Document) { d.History = nil },
+		"history rewritten":   func(d *Document) { d.History[0].Action = "x" },
+		"revision replaced":   func(d *Document) { d.Revisions = []Revision{{Kind: RevisionOriginal, File: FileRef{SHA256: "bb"}}} },
+		"revisions shortened": func(d *Document) { d.Revisions = nil },
+	} {
+		c := stored
+		c.History, c.Revisions = slices.Clone(stored.History), slices.Clone(stored.Revisions)
+		change(&c)
+		if _, err := put(c); err == nil {
+			t.Errorf("%s: stored", name)
+		}
+	}
+}
+
+// TestStoredDocumentRefusesEveryWrite: once in long-term storage, every change of a
+// document's fields through every write path is refused with ErrStored; only an
+// appended archive revision (with its history event, and 保管期限 moved later) goes
+// through.
+func TestStoredDocumentRefusesEveryWrite(t *testing.T) {
+	s := openTemp(t)
+	var a, b Company
+	at := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	amount := int64(100)
+	d := Document{Title: "工事請負契約書", Amount: &amount, Status: "完了", SentAt: &at, StorageStart: at, StorageEnd: at.AddDate(10, 0, 0),
+		Receiver:  Party{CompanyID: "C000002", UserID: "R1", Route: &Route{Signer: Step{UserID: "R3", DoneAt: &at}}},
+		Revisions: []Revision{{Kind: RevisionOriginal, File: FileRef{SHA256: "aa"}}, {Kind: RevisionTimestamp, File: FileRef{SHA256: "bb"}}},
+		History:   []HistoryEvent{{Action: "complete", Status: "完了"}}}
+	d.Sender.Route = &Route{Signer: Step{UserID: "S3", DoneAt: &at}}
+	s.Update(func(tx *Tx) error {
+		tx.CreateCompany(&a)
+		tx.CreateCompany(&b)
+		return tx.Tenant(a.ID).CreateDocument(&d)
+	})
+	later := at.Add(time.Hour)
+	other := int64(1)
+	changes := map[string]func(d *Document){
+		"title":            func(d *Document) { d.Title = "改ざん" },
+		"amount":           func(d *Document) { d.Amount = &other },
+		"amount removed":   func(d *Document) { d.Amount = nil },
+		"contract date":    func(d *Document) { d.ContractDate = later },
+		"status":           func(d *Document) { d.Status = "取消" },
+		"sender dept":      func(d *Document) { d.Sender.Dept = "x" },
+		"sender tag":       func(d *Document) { d.Sender.GroupTag = "x" },
+		"sender side":      func(d *Document) { d.Sender.OrderSide = OrderSideSeller },
+		"sender user":      func(d *Document) { d.Sender.UserID = "S9" },
+		"sender route":     func(d *Document) { d.Sender.Route = &Route{Signer: Step{UserID: "S9"}} },
+		"receiver dept":    func(d *Document) { d.Receiver.Dept = "x" },
+		"receiver user":    func(d *Document) { d.Receiver.UserID = "R9" },
+		"receiver route":   func(d *Document) { d.Receiver.Route = nil },
+		"receiver tag":     func(d *Document) { d.Receiver.GroupTag = "x" },
+		"sent at":          func(d *Document) { d.SentAt = &later },
+		"storage start":    func(d *Document) { d.StorageStart = later },
+		"storage unset":    func(d *Document) { d.StorageStart = time.Time{} },
+		"storage end back": func(d *Document) { d.StorageEnd = at },
+		"created at":       func(d *Document) { d.CreatedAt = later },
+		"revision replaced": func(d *Document) {
+			d.Revisions = []Revision{d.Revisions[0], {Kind: RevisionTimestamp, File: FileRef{SHA256: "cc"}}}
+		},
+		"revision dropped":   func(d *Document) { d.Revisions = d.Revisions[:1] },
+		"signature appended": func(d *Document) { d.Revisions = append(d.Revisions, Revision{Kind: RevisionSignature}) },
+		"history rewritten":  func(d *Document) { d.History = []HistoryEvent{{Action: "x"}} },
+	}
+	for name, change := range changes {
+		c := d
+		c.Amount = &amount
+		c.Sender.Route = &Route{Signer: Step{UserID: "S3", DoneAt: &at}}
+		c.Receiver.Route = &Route{Signer: Step{UserID: "R3", DoneAt: &at}}
+		c.Revisions, c.History = slices.Clone(d.Revisions), slices.Clone(d.History)
+		change(&c)
+		// Both parties' tenants are write paths; each is refused.
+		for _, co := range []string{a.ID, b.ID} {
+			err := s.Update(func(tx *Tx) error { _, err := tx.Tenant(co).PutDocument(c); return err })
+			if !errors.Is(err, ErrStored) {
+				t.Errorf("%s through %s: %v", name, co, err)
+			}
+		}
+	}
+	// CreateDocument always makes a new number: it cannot overwrite the stored one.
+	s.Update(func(tx *Tx) error {
+		n := Document{ID: d.ID, Title: "上書き"}
+		if err := tx.Tenant(a.ID).CreateDocument(&n); err != nil || n.ID == d.ID {
+			t.Errorf("create over a stored document: %v %s", err, n.ID)
+		}
+		return nil
+	})
+	var got Document
+	s.View(func(tx *Tx) (err error) { got, err = tx.Tenant(a.ID).Document(d.ID); return err })
+	if got.Title != d.Title || got.Version != 1 || len(got.Revisions) != 2 {
+		t.Errorf("the stored document changed: %+v", got)
+	}
+	ext := got
+	ext.Revisions = append(slices.Clone(got.Revisions), Revision{Kind: RevisionArchive, File: FileRef{SHA256: "dd"}})
+	ext.History = append(slices.Clone(got.History), HistoryEvent{Action: "archive"})
+	ext.StorageEnd = got.StorageEnd.AddDate(10, 0, 0)
+	if err := s.Update(func(tx *Tx) error { _, err := tx.Tenant(a.ID).PutDocument(ext); return err }); err != nil {
+		t.Errorf("an archive timestamp: %v", err)
+	}
+}
+
+func TestUsageIsRecordedOncePerCompanyAndDocument(t *testing.T) {
+	s := openTemp(t)
+	s.Update(func(tx *Tx) error {
+		for _, m := range []string{"2026-04", "2026-05"} {
+			ok, err := tx.RecordUsage(Usage{CompanyID: "C000001", Month: m, DocumentID: "0000000001", Side: "sender"})
+			if err != nil || ok != (m == "2026-04") {
+				t.Errorf("%s: %v %v", m, ok, err)
+			}
+		}
+		if u, _ := tx.UsageOf("C000001", "2026-04"); len(u) != 1 || u[0].DocumentID != "0000000001" {
+			t.Errorf("usage %+v", u)
+		}
+		return nil
+	})
 }

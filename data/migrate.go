@@ -36,6 +36,12 @@ var migrations = []migration{
 	{"create the certificate application buckets", func(tx *bolt.Tx) error {
 		return createBuckets(tx, bucketApplications, bucketApplicationsByCompany)
 	}},
+	{"create the usage buckets: billable documents by company and month, by document", func(tx *bolt.Tx) error {
+		return createBuckets(tx, bucketUsage, bucketUsageByDocument)
+	}},
+	{"create the signing password bucket", func(tx *bolt.Tx) error {
+		return createBuckets(tx, bucketSigningPasswords)
+	}},
 }
 
 var keySchemaVersion = []byte("schema_version")

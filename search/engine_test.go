@@ -75,7 +75,7 @@ func TestChangesAreSearchableAfterUpdate(t *testing.T) {
 	}
 	now := time.Now()
 	d.SentAt, d.StorageStart = &now, now
-	if err := e.Update(func(tx *data.Tx) error { return tx.Tenant("C000001").PutDocument(d) }); err != nil {
+	if err := e.Update(func(tx *data.Tx) error { _, err := tx.Tenant("C000001").PutDocument(d); return err }); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []string{"C000001", "C000002"} {

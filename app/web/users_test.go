@@ -536,7 +536,8 @@ func TestDeleteUser(t *testing.T) {
 	}
 	err = env.Server.Store.Update(func(tx *data.Tx) error {
 		doc.StorageStart = env.Clock.Now()
-		return tx.Tenant(webtest.DemoCompanyID).PutDocument(doc)
+		_, err := tx.Tenant(webtest.DemoCompanyID).PutDocument(doc)
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,3 @@
-// Package contract holds the rules of contract documents between two companies. So far
-// it answers who still takes part in a document; the contract flow (registration,
-// approval, signing) builds on the same records.
 package contract
 
 import (
@@ -11,7 +8,8 @@ import (
 
 // Involvement answers account.Involvement from the stored documents: a user takes part
 // in a document while they are their company's 担当者 on it (the registering user of the
-// sender, the receiving user of the receiver) and it has not reached long-term storage.
+// sender, the receiving user of the receiver) or on its route (an approver or the
+// signer), and it has neither reached long-term storage nor been withdrawn (取消).
 type Involvement struct{}
 
 // OpenDocuments counts the documents of the company that user still takes part in. It
@@ -24,7 +22,7 @@ func (Involvement) OpenDocuments(tx *data.Tx, companyID, userID string) (int, er
 		if err != nil {
 			return 0, fmt.Errorf("documents of %s in %s: %w", userID, companyID, err)
 		}
-		if !d.LongTerm() && takesPart(d, companyID, userID) {
+		if !d.LongTerm() && Status(d.Status) != StatusCancelled && takesPart(d, companyID, userID) {
 			n++
 		}
 	}
@@ -32,6 +30,25 @@ func (Involvement) OpenDocuments(tx *data.Tx, companyID, userID string) (int, er
 }
 
 func takesPart(d data.Document, companyID, userID string) bool {
-	return (d.Sender.CompanyID == companyID && d.Sender.UserID == userID) ||
-		(d.Receiver.CompanyID == companyID && d.Receiver.UserID == userID)
+	for _, p := range []data.Party{d.Sender, d.Receiver} {
+		if p.CompanyID == companyID && (p.UserID == userID || onRoute(p.Route, userID)) {
+			return true
+		}
+	}
+	return false
+}
+
+func onRoute(r *data.Route, userID string) bool {
+	if r == nil {
+		return false
+	}
+	if r.Signer.UserID == userID {
+		return true
+	}
+	for _, a := range r.Approvers {
+		if a.UserID == userID {
+			return true
+		}
+	}
+	return false
 }

@@ -29,6 +29,8 @@ func TestOpenDocumentsCountsOnlyThePartysOwnUnstoredDocuments(t *testing.T) {
 			{Title: "open draft, sender U1", Sender: data.Party{UserID: "U1"}},
 			{Title: "stored, sender U1", Sender: data.Party{UserID: "U1"}, StorageStart: sent},
 			{Title: "open, sender U2", Sender: data.Party{UserID: "U2"}},
+			{Title: "open, U5 approves and U6 signs", Status: "承認待ち", Sender: data.Party{UserID: "U7", Route: &data.Route{Approvers: []data.Step{{UserID: "U5"}}, Signer: data.Step{UserID: "U6"}}}},
+			{Title: "withdrawn, sender U5", Status: "取消", Sender: data.Party{UserID: "U5"}},
 			// The same user ID on the other company's side is not this company's user.
 			{Title: "open, receiver U1 at B", Sender: data.Party{UserID: "U3"}, Receiver: data.Party{CompanyID: b.ID, UserID: "U1"}, SentAt: &sent},
 		}
@@ -49,6 +51,8 @@ func TestOpenDocumentsCountsOnlyThePartysOwnUnstoredDocuments(t *testing.T) {
 		{a.ID, "U1", 2},
 		{a.ID, "U2", 1},
 		{a.ID, "U4", 0},
+		{a.ID, "U5", 1},
+		{a.ID, "U6", 1},
 		{b.ID, "U9", 1},
 		{b.ID, "U1", 1},
 	}
