@@ -58,9 +58,8 @@ type fileReferrer struct {
 }
 
 // fileReferrers lists every bucket whose records name files. It is the extension point
-// of the backup: a new kind of record that keeps bytes in Files (the contract documents
-// and their revisions) adds its bucket here, or its files are left out of every backup
-// and the restore check does not see them.
+// of the backup: a kind of record that keeps bytes in Files adds its bucket here, or its
+// files are left out of every backup and the restore check does not see them.
 func fileReferrers() []fileReferrer {
 	return []fileReferrer{
 		{bucket: bucketApplications, sums: func(raw []byte) ([]string, error) {
@@ -69,6 +68,17 @@ func fileReferrers() []fileReferrer {
 				return nil, err
 			}
 			return []string{a.Seal.SHA256}, nil
+		}},
+		{bucket: bucketDocuments, sums: func(raw []byte) ([]string, error) {
+			var d Document
+			if err := json.Unmarshal(raw, &d); err != nil {
+				return nil, err
+			}
+			sums := make([]string, 0, len(d.Revisions))
+			for _, r := range d.Revisions {
+				sums = append(sums, r.File.SHA256)
+			}
+			return sums, nil
 		}},
 	}
 }

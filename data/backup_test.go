@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -188,5 +189,36 @@ func TestRestoreRefusesABadBackupOrAFullDirectory(t *testing.T) {
 				t.Errorf("a failed restore left %d entries", len(entries))
 			}
 		})
+	}
+}
+
+// A contract document's revisions are files the backup must carry, as the seals are.
+func TestFileSumsNamesTheRevisionsOfDocuments(t *testing.T) {
+	s, sums := storeWithSeals(t, "%PDF seal")
+	original, err := s.Files().Put([]byte("%PDF original"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed, err := s.Files().Put([]byte("%PDF original + signature"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Update(func(tx *Tx) error {
+		co := Company{Name: "文書のある会社"}
+		if err := tx.CreateCompany(&co); err != nil {
+			return err
+		}
+		d := Document{Title: "工事請負契約書", Revisions: []Revision{{File: FileRef{SHA256: original}}, {File: FileRef{SHA256: signed}}}}
+		return tx.Tenant(co.ID).CreateDocument(&d)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	s.View(func(tx *Tx) (err error) { got, err = tx.FileSums(); return err })
+	for _, want := range []string{sums[0], original, signed} {
+		if !slices.Contains(got, want) {
+			t.Errorf("FileSums = %v, lacks %s", got, want)
+		}
 	}
 }
