@@ -114,7 +114,27 @@ func link(label string) string {
 	return fmt.Sprintf(`//a[normalize-space()=%q]`, label)
 }
 
-// heading waits until the page's h1 says text.
+// heading waits until the page's h1 says text and the page has settled.
 func heading(text string) chromedp.Action[chromedp.Void] {
-	return chromedp.WaitVisible(fmt.Sprintf(`//h1[normalize-space()=%q]`, text))
+	return chromedp.Steps(chromedp.WaitVisible(fmt.Sprintf(`//h1[normalize-space()=%q]`, text)), settled())
+}
+
+// click clicks the element sel once the page has settled. htmx drops a request from
+// an element inside a form while the form's previous request is still in flight, and
+// that lasts until its swap has settled: a click right after a swap (a test is that
+// fast, a person is not) would be lost.
+func click(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(settled(), chromedp.Click(sel))
+}
+
+// settled waits until the page has loaded and htmx has no request, swap or settle in
+// flight. A click before that can land on a page about to be replaced, or on a boosted
+// link while htmx still runs the request that brought the page, which drops the click.
+func settled() chromedp.Action[chromedp.Void] {
+	const idle = `document.readyState === "complete" && typeof window.htmx === "object" &&
+		!document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")`
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Poll[bool](idle, chromedp.WithPollingInterval(10*time.Millisecond))(ctx, t)
+		return chromedp.Void{}, err
+	}
 }

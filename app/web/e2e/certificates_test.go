@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -61,12 +62,20 @@ func dump(t *testing.T, ctx context.Context) {
 func pick(field, name, id string) chromedp.Action[chromedp.Void] {
 	picker := "#" + field + "-picker"
 	return chromedp.Steps(
-		chromedp.Click(picker+" summary"),
+		click(picker+" summary"),
 		chromedp.SendKeys(picker+` input[name="pick_name"]`, name),
-		chromedp.Click(picker+` details button`),
+		click(picker+` details button`),
 		chromedp.WaitVisible(`#pick-`+field+`-`+id),
-		chromedp.Click(`#pick-`+field+`-`+id),
-		chromedp.Click(`#`+field+`-pick-results button`),
+		settled(),
+		click(`#pick-`+field+`-`+id),
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](`document.getElementById("pick-`+field+`-`+id+`").checked`, chromedp.WithPollingTimeout(5*time.Second))(ctx, t)
+			if err != nil {
+				return fmt.Errorf("radio %s not checked after its click: %w", id, err)
+			}
+			return nil
+		}),
+		click(`#`+field+`-pick-results button`),
 		chromedp.WaitVisible(`//div[@id="`+field+`-name" and normalize-space()="`+name+`"]`),
 	)
 }
@@ -74,14 +83,14 @@ func pick(field, name, id string) chromedp.Action[chromedp.Void] {
 // checkValidity is 証明書有効性確認 of the logged-in user for the certificate.
 func checkValidity(number, pin, pw string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
-		chromedp.Click(link("証明書管理 ▼")),
+		click(link("証明書管理 ▼")),
 		heading("証明書管理"),
-		chromedp.Click(`//main//a[normalize-space()="証明書有効性確認"]`),
+		click(`//main//a[normalize-space()="証明書有効性確認"]`),
 		heading("証明書有効性確認"),
 		chromedp.SetValue(`select[name="cert"]`, number),
 		chromedp.SendKeys(field("証明書PIN"), pin),
 		chromedp.SendKeys(field("ログインパスワード"), pw),
-		chromedp.Click(button("確認")),
+		click(button("確認")),
 		chromedp.WaitVisible(`//div[@role="status" and contains(., "署名できます")]`),
 	)
 }
@@ -99,12 +108,17 @@ func TestCertificateLifecycleInTheBrowser(t *testing.T) {
 	}
 
 	admin := newBrowser(t)
-	err = chromedp.Do(admin,
+	if err := chromedp.Do(admin, chromedp.Navigate(site.base+"/login")); err != nil {
+		t.Fatal(err)
+	}
+	step, cancel := context.WithTimeout(admin, 30*time.Second)
+	defer cancel()
+	err = chromedp.Do(step,
 		login(site.base, site.env.Creds.AdminID, site.env.Creds.AdminPassword),
 		changePassword(site.env.Creds.AdminPassword, "Kensetsu-2026"),
-		chromedp.Click(link("管理者業務 ▼")),
+		click(link("管理者業務 ▼")),
 		heading("管理者業務"),
-		chromedp.Click(`//main//a[normalize-space()="電子証明書追加発行申請"]`),
+		click(`//main//a[normalize-space()="電子証明書追加発行申請"]`),
 		heading("電子証明書追加発行申請"),
 		chromedp.SendKeys(field("企業名（アルファベット）"), "Demo Kensetsu"),
 		chromedp.SendKeys(field("部署名（日本語）"), "東京支店"),
@@ -114,10 +128,11 @@ func TestCertificateLifecycleInTheBrowser(t *testing.T) {
 		chromedp.SetUploadFiles(`input[name="seal"]`, []string{seal}),
 		pick("user_id", "中村 五郎", signerID),
 		chromedp.SendKeys(field("電話番号"), "03-1111-2222"),
-		chromedp.Click(button("確認")),
+		click(button("確認")),
 		heading("電子証明書追加発行申請確認"),
 	)
 	if err != nil {
+		dump(t, admin)
 		t.Fatal(err)
 	}
 	if shown := text(t, admin, "#confirm"); !strings.Contains(shown, "qpdf-objstm.pdf") || !strings.Contains(shown, "中村 五郎") || !strings.Contains(shown, "Tokyo branch") {
@@ -125,12 +140,12 @@ func TestCertificateLifecycleInTheBrowser(t *testing.T) {
 	}
 	// 戻る keeps everything, the file included.
 	err = chromedp.Do(admin,
-		chromedp.Click(button("戻る")),
+		click(button("戻る")),
 		heading("電子証明書追加発行申請"),
 		chromedp.WaitVisible(`#seal-kept`),
-		chromedp.Click(button("確認")),
+		click(button("確認")),
 		heading("電子証明書追加発行申請確認"),
-		chromedp.Click(button("確定")),
+		click(button("確定")),
 		heading("電子証明書追加発行申請完了"),
 	)
 	if err != nil {
@@ -144,19 +159,19 @@ func TestCertificateLifecycleInTheBrowser(t *testing.T) {
 		heading("ログイン"),
 		chromedp.SendKeys(field("運営者ID"), site.env.Creds.OperatorLogin),
 		chromedp.SendKeys(field("パスワード"), site.env.Creds.OperatorPassword),
-		chromedp.Click(button("ログイン")),
+		click(button("ログイン")),
 		heading("パスワード変更"),
 		chromedp.SendKeys(field("現在のパスワード"), site.env.Creds.OperatorPassword),
 		chromedp.SendKeys(field("新しいパスワード"), "Operator-2nd#1"),
 		chromedp.SendKeys(field("新しいパスワード(確認)"), "Operator-2nd#1"),
-		chromedp.Click(button("確定")),
+		click(button("確定")),
 		heading("企業一覧"),
-		chromedp.Click(link("電子証明書申請一覧")),
+		click(link("電子証明書申請一覧")),
 		heading("電子証明書申請一覧"),
-		chromedp.Click(`#applications tbody a`),
+		click(`#applications tbody a`),
 		heading("電子証明書申請詳細"),
 		chromedp.WaitVisible(`iframe#seal`),
-		chromedp.Click(button("発行")),
+		click(button("発行")),
 		chromedp.WaitVisible(`//td[@id="application-state" and normalize-space()="発行済"]`),
 	)
 	if err != nil {
@@ -187,18 +202,18 @@ func TestCertificateLifecycleInTheBrowser(t *testing.T) {
 	}
 
 	err = chromedp.Do(admin,
-		chromedp.Click(link("管理者業務 ▼")),
+		click(link("管理者業務 ▼")),
 		heading("管理者業務"),
-		chromedp.Click(`//main//a[normalize-space()="自社電子証明書照会"]`),
+		click(`//main//a[normalize-space()="自社電子証明書照会"]`),
 		heading("自社電子証明書照会"),
-		chromedp.Click(link(number)),
+		click(link(number)),
 		chromedp.WaitVisible(`#cert-users`),
-		chromedp.Click(link("紐付け更新")),
+		click(link("紐付け更新")),
 		heading("自社電子証明書紐付け更新"),
 		pick("add", "小林 七海", secondID),
-		chromedp.Click(button("確認")),
+		click(button("確認")),
 		heading("自社電子証明書紐付け更新確認"),
-		chromedp.Click(button("確定")),
+		click(button("確定")),
 		heading("電子証明書紐付け更新完了"),
 	)
 	if err != nil {

@@ -47,29 +47,29 @@ func TestReloadAndBackInTheConfirmFlows(t *testing.T) {
 		changePassword(site.env.Creds.AdminPassword, "Kensetsu-2026"),
 		chromedp.Navigate(site.base+"/admin/users/new"),
 		heading("自社利用者登録"),
-		chromedp.Click(choice("一般")),
+		click(choice("一般")),
 		chromedp.SendKeys(field("利用者名"), "佐藤 次郎"),
 		chromedp.SendKeys(field("利用者名カナ"), "サトウ ジロウ"),
 		chromedp.SendKeys(field("メールアドレス"), "sato@example.jp"),
-		chromedp.Click(button("確認")),
+		click(button("確認")),
 		heading("自社利用者情報登録確認"),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
 	reloadShows(t, admin, "自社利用者情報登録確認")
-	if err := chromedp.Do(admin, chromedp.Click(button("戻る")), heading("自社利用者登録")); err != nil {
+	if err := chromedp.Do(admin, click(button("戻る")), heading("自社利用者登録")); err != nil {
 		t.Fatal(err)
 	}
 	reloadShows(t, admin, "自社利用者登録")
 	err = chromedp.Do(admin,
-		chromedp.Click(choice("一般")),
+		click(choice("一般")),
 		chromedp.SendKeys(field("利用者名"), "佐藤 次郎"),
 		chromedp.SendKeys(field("利用者名カナ"), "サトウ ジロウ"),
 		chromedp.SendKeys(field("メールアドレス"), "sato@example.jp"),
-		chromedp.Click(button("確認")),
+		click(button("確認")),
 		heading("自社利用者情報登録確認"),
-		chromedp.Click(button("確定")),
+		click(button("確定")),
 		heading("自社利用者登録完了"),
 	)
 	if err != nil {
@@ -87,15 +87,15 @@ func TestReloadAndBackInTheConfirmFlows(t *testing.T) {
 	err = chromedp.Do(admin,
 		chromedp.Navigate(site.base+"/admin/users/"+userID+"/edit"),
 		heading("自社利用者情報変更"),
-		chromedp.Click(choice("停止中")),
-		chromedp.Click(button("確認")),
+		click(choice("停止中")),
+		click(button("確認")),
 		heading("自社利用者情報変更確認"),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
 	reloadShows(t, admin, "自社利用者情報変更確認")
-	if err := chromedp.Do(admin, chromedp.Click(button("確定")), chromedp.WaitVisible(`//div[@role="status" and contains(., "変更しました")]`)); err != nil {
+	if err := chromedp.Do(admin, click(button("確定")), chromedp.WaitVisible(`//div[@role="status" and contains(., "変更しました")]`)); err != nil {
 		t.Fatal(err)
 	}
 	reloadShows(t, admin, "利用者ID 登録情報照会")
@@ -135,14 +135,14 @@ func TestReloadAndBackInDelete(t *testing.T) {
 		changePassword(site.env.Creds.AdminPassword, "Kensetsu-2026"),
 		chromedp.Navigate(site.base+"/admin/users/"+userID),
 		heading("利用者ID 登録情報照会"),
-		chromedp.Click(link("削除")),
+		click(link("削除")),
 		heading("利用者ID 削除"),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
 	reloadShows(t, admin, "利用者ID 削除")
-	if err := chromedp.Do(admin, chromedp.Click(button("削除")), chromedp.WaitVisible(`#done`)); err != nil {
+	if err := chromedp.Do(admin, click(button("削除")), chromedp.WaitVisible(`#done`)); err != nil {
 		t.Fatal(err)
 	}
 	reloadShows(t, admin, "利用者ID 削除")
@@ -169,14 +169,14 @@ func TestReloadAndBackInTheOperatorFlows(t *testing.T) {
 		chromedp.Navigate(site.base+"/operator/login"),
 		chromedp.SendKeys(field("運営者ID"), site.env.Creds.OperatorLogin),
 		chromedp.SendKeys(field("パスワード"), site.env.Creds.OperatorPassword),
-		chromedp.Click(button("ログイン")),
+		click(button("ログイン")),
 		heading("パスワード変更"),
 		chromedp.SendKeys(field("現在のパスワード"), site.env.Creds.OperatorPassword),
 		chromedp.SendKeys(field("新しいパスワード"), "Operator-2nd#1"),
 		chromedp.SendKeys(field("新しいパスワード(確認)"), "Operator-2nd#1"),
-		chromedp.Click(button("確定")),
+		click(button("確定")),
 		heading("企業一覧"),
-		chromedp.Click(link("企業登録")),
+		click(link("企業登録")),
 		heading("企業登録"),
 	)
 	if err != nil {
@@ -188,20 +188,20 @@ func TestReloadAndBackInTheOperatorFlows(t *testing.T) {
 		chromedp.SendKeys(field("利用者名"), "履歴 一郎"),
 		chromedp.SendKeys(field("利用者名カナ"), "リレキ イチロウ"),
 		chromedp.SendKeys(field("メールアドレス"), "rireki@example.jp"),
-		chromedp.Click(button("確認")),
+		click(button("確認")),
 		heading("企業登録確認"),
 	)
 	if err := chromedp.Do(b, fill); err != nil {
 		t.Fatal(err)
 	}
 	reloadShows(t, b, "企業登録確認")
-	if err := chromedp.Do(b, chromedp.Click(button("戻る")), heading("企業登録")); err != nil {
+	if err := chromedp.Do(b, click(button("戻る")), heading("企業登録")); err != nil {
 		t.Fatal(err)
 	}
 	reloadShows(t, b, "企業登録")
 	err = chromedp.Do(b,
 		fill,
-		chromedp.Click(button("確定")),
+		click(button("確定")),
 		heading("企業登録完了"),
 	)
 	if err != nil {
@@ -223,7 +223,7 @@ func TestReloadAndBackInTheOperatorFlows(t *testing.T) {
 	err = chromedp.Do(b,
 		chromedp.Navigate(site.base+"/operator/companies/"+webtest.DemoCompanyID),
 		heading("企業詳細"),
-		chromedp.Click(button("ロック解除")),
+		click(button("ロック解除")),
 		chromedp.WaitVisible(`//div[@role="status"][contains(., "ロックを解除しました")]`),
 	)
 	if err != nil {
@@ -236,7 +236,7 @@ func TestReloadAndBackInTheOperatorFlows(t *testing.T) {
 		}
 	}
 	err = chromedp.Do(b,
-		chromedp.Click(button("パスワード初期化")),
+		click(button("パスワード初期化")),
 		chromedp.WaitVisible(`//div[@role="status"][contains(., "パスワードを初期化しました")]`),
 	)
 	if err != nil {

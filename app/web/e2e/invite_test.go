@@ -60,9 +60,9 @@ func mailText(t *testing.T, ctx context.Context, id uint64) string {
 	t.Helper()
 	var body string
 	err := chromedp.Do(ctx,
-		chromedp.Click(link("送信メール")),
+		click(link("送信メール")),
 		heading("送信メール"),
-		chromedp.Click(fmt.Sprintf(`#mail-%d a`, id)),
+		click(fmt.Sprintf(`#mail-%d a`, id)),
 		chromedp.WaitVisible(`pre.mail-body`),
 	)
 	if err != nil {
@@ -93,14 +93,14 @@ func TestInviteFromExcelToANewCompany(t *testing.T) {
 	err := chromedp.Do(ctx,
 		login(site.base, site.env.Creds.AdminID, site.env.Creds.AdminPassword),
 		changePassword(site.env.Creds.AdminPassword, "Kensetsu-2026"),
-		chromedp.Click(link("管理者業務 ▼")),
+		click(link("管理者業務 ▼")),
 		heading("管理者業務"),
-		chromedp.Click(`//main//a[normalize-space()="利用申請URL送信"]`),
+		click(`//main//a[normalize-space()="利用申請URL送信"]`),
 		heading("利用申請URL送信"),
-		chromedp.Click(link("CSVファイル取り込み")),
+		click(link("CSVファイル取り込み")),
 		chromedp.WaitVisible(`input[type=file]`),
 		chromedp.SetUploadFiles(`input[type=file]`, []string{badFile}),
-		chromedp.Click(button("CSVファイル取り込み")),
+		click(button("CSVファイル取り込み")),
 		chromedp.WaitVisible(`#invite-rows tr.bad`),
 	)
 	if err != nil {
@@ -111,12 +111,12 @@ func TestInviteFromExcelToANewCompany(t *testing.T) {
 	}
 	err = chromedp.Do(ctx,
 		chromedp.SetUploadFiles(`input[type=file]`, []string{goodFile}),
-		chromedp.Click(button("CSVファイル取り込み")),
+		click(button("CSVファイル取り込み")),
 		chromedp.WaitNotPresent(`#invite-rows tr.bad`),
 		chromedp.WaitVisible(button("確定")),
-		chromedp.Click(button("確定")),
+		click(button("確定")),
 		heading("利用申請URL送信完了"),
-		chromedp.Click(button("ログアウト")),
+		click(button("ログアウト")),
 		heading("ログイン"),
 	)
 	if err != nil {
@@ -129,12 +129,12 @@ func TestInviteFromExcelToANewCompany(t *testing.T) {
 		heading("ログイン"),
 		chromedp.SendKeys(field("運営者ID"), site.env.Creds.OperatorLogin),
 		chromedp.SendKeys(field("パスワード"), site.env.Creds.OperatorPassword),
-		chromedp.Click(button("ログイン")),
+		click(button("ログイン")),
 		heading("パスワード変更"),
 		chromedp.SendKeys(field("現在のパスワード"), site.env.Creds.OperatorPassword),
 		chromedp.SendKeys(field("新しいパスワード"), "Operator-2nd#1"),
 		chromedp.SendKeys(field("新しいパスワード(確認)"), "Operator-2nd#1"),
-		chromedp.Click(button("確定")),
+		click(button("確定")),
 		heading("企業一覧"),
 	)
 	if err != nil {
@@ -156,10 +156,10 @@ func TestInviteFromExcelToANewCompany(t *testing.T) {
 		chromedp.SendKeys(field("住所"), "東京都千代田区千代田1-1"),
 		chromedp.SendKeys(field("電話番号"), "03-1234-5678"),
 		chromedp.SendKeys(field("氏名カナ"), "ジュチュウ ハナコ"),
-		chromedp.Click(`input[name="terms"]`),
-		chromedp.Click(button("確認")),
+		click(`input[name="terms"]`),
+		click(button("確認")),
 		heading("利用申請確認"),
-		chromedp.Click(button("送信")),
+		click(button("送信")),
 		heading("利用申請送信完了"),
 	)
 	if err != nil {
@@ -173,11 +173,11 @@ func TestInviteFromExcelToANewCompany(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(site.base+"/operator"),
 		heading("企業一覧"),
-		chromedp.Click(link("利用申請")),
+		click(link("利用申請")),
 		heading("利用申請"),
-		chromedp.Click(link("受注工務店株式会社")),
+		click(link("受注工務店株式会社")),
 		heading("利用申請詳細"),
-		chromedp.Click(button("承認")),
+		click(button("承認")),
 		chromedp.WaitVisible(`#done`),
 	)
 	if err != nil {
@@ -193,7 +193,7 @@ func TestInviteFromExcelToANewCompany(t *testing.T) {
 	if newID == "" || m == nil {
 		t.Fatalf("credential mails:\n%s\n%s", idMail, pwMail)
 	}
-	err = chromedp.Do(ctx, chromedp.Click(button("ログアウト")), heading("ログイン"))
+	err = chromedp.Do(ctx, click(button("ログアウト")), heading("ログイン"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func TestInviteFromExcelToANewCompany(t *testing.T) {
 
 	// 利用申請状況確認 of the inviting admin.
 	err = chromedp.Do(ctx,
-		chromedp.Click(button("ログアウト")),
+		click(button("ログアウト")),
 		heading("ログイン"),
 		login(site.base, site.env.Creds.AdminID, "Kensetsu-2026"),
 		chromedp.WaitVisible(`#mylist`),

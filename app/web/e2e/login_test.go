@@ -16,7 +16,7 @@ func login(base, id, pw string) chromedp.Action[chromedp.Void] {
 		heading("ログイン"),
 		chromedp.SendKeys(field("利用者ID"), id),
 		chromedp.SendKeys(field("パスワード"), pw),
-		chromedp.Click(button("ログイン")),
+		click(button("ログイン")),
 	)
 }
 
@@ -26,8 +26,9 @@ func changePassword(current, next string) chromedp.Action[chromedp.Void] {
 		chromedp.SendKeys(field("現在のパスワード"), current),
 		chromedp.SendKeys(field("新しいパスワード"), next),
 		chromedp.SendKeys(field("新しいパスワード(確認)"), next),
-		chromedp.Click(button("確定")),
+		click(button("確定")),
 		chromedp.WaitVisible(`#mylist`),
+		settled(),
 	)
 }
 
@@ -64,11 +65,11 @@ func TestAdminAndGeneralUserFirstLogin(t *testing.T) {
 
 	// The admin reaches 管理者業務 through the menu, boosted by htmx.
 	err = chromedp.Do(ctx,
-		chromedp.Click(link("管理者業務 ▼")),
+		click(link("管理者業務 ▼")),
 		heading("管理者業務"),
-		chromedp.Click(`//main//a[normalize-space()="自社利用者登録"]`),
+		click(`//main//a[normalize-space()="自社利用者登録"]`),
 		heading("自社利用者登録"),
-		chromedp.Click(button("ログアウト")),
+		click(button("ログアウト")),
 		heading("ログイン"),
 	)
 	if err != nil {

@@ -45,18 +45,18 @@ func TestOperatorResendsAFailedMailAfterConfirming(t *testing.T) {
 		heading("ログイン"),
 		chromedp.SendKeys(field("運営者ID"), site.env.Creds.OperatorLogin),
 		chromedp.SendKeys(field("パスワード"), site.env.Creds.OperatorPassword),
-		chromedp.Click(button("ログイン")),
+		click(button("ログイン")),
 		// The printed password of the first start is changed first.
 		heading("パスワード変更"),
 		chromedp.SendKeys(field("現在のパスワード"), site.env.Creds.OperatorPassword),
 		chromedp.SendKeys(field("新しいパスワード"), "Operator-2nd#1"),
 		chromedp.SendKeys(field("新しいパスワード(確認)"), "Operator-2nd#1"),
-		chromedp.Click(button("確定")),
+		click(button("確定")),
 		heading("企業一覧"),
-		chromedp.Click(link("送信メール")),
+		click(link("送信メール")),
 		heading("送信メール"),
 		chromedp.WaitVisible(`#outbox-failed`),
-		chromedp.Click(`#mail-1 a`),
+		click(`#mail-1 a`),
 		chromedp.WaitVisible(`#mail-error`),
 	)
 	if err != nil {
@@ -65,7 +65,7 @@ func TestOperatorResendsAFailedMailAfterConfirming(t *testing.T) {
 	if got := text(t, ctx, `#mail-error`); !strings.Contains(got, "535") {
 		t.Errorf("last error shown %q", got)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(button("再送")), chromedp.WaitVisible(`#mail-note`)); err != nil {
+	if err := chromedp.Do(ctx, click(button("再送")), chromedp.WaitVisible(`#mail-note`)); err != nil {
 		t.Fatal(err)
 	}
 	if q := <-asked; q != "このメールを再送しますか？" {

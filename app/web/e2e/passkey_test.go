@@ -34,7 +34,7 @@ func withAuthenticator(t *testing.T, b context.Context) {
 func registerPasskey(name string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
 		chromedp.SendKeys(field("パスキーの名前"), name),
-		chromedp.Click(button("パスキーを登録")),
+		click(button("パスキーを登録")),
 		chromedp.WaitVisible(`//div[@role="status"][normalize-space()="パスキーを登録しました。"]`),
 		chromedp.WaitVisible(`//table[@id="passkeys"]//td[normalize-space()=`+"'"+name+"'"+`]`),
 	)
@@ -43,7 +43,7 @@ func registerPasskey(name string) chromedp.Action[chromedp.Void] {
 // passkeyRefused waits for the login screen's passkey message.
 func passkeyRefused(t *testing.T, b context.Context) string {
 	t.Helper()
-	if err := chromedp.Do(b, chromedp.Click(button("パスキーでログイン")), chromedp.WaitVisible(`[data-passkey-message]`)); err != nil {
+	if err := chromedp.Do(b, click(button("パスキーでログイン")), chromedp.WaitVisible(`[data-passkey-message]`)); err != nil {
 		t.Fatal(err)
 	}
 	return text(t, b, `[data-passkey-message]`)
@@ -64,9 +64,9 @@ func TestPasskeyLogin(t *testing.T) {
 		chromedp.Navigate(site.base+"/settings"),
 		heading("個人設定"),
 		registerPasskey("会社のPC"),
-		chromedp.Click(button("ログアウト")),
+		click(button("ログアウト")),
 		heading("ログイン"),
-		chromedp.Click(button("パスキーでログイン")),
+		click(button("パスキーでログイン")),
 		chromedp.WaitVisible(`#mylist`),
 	)
 	if err != nil {
@@ -84,9 +84,9 @@ func TestPasskeyLogin(t *testing.T) {
 
 	// Removed, the passkey logs nobody in (the authenticator still offers it).
 	err = chromedp.Do(b,
-		chromedp.Click(`//table[@id="passkeys"]`+button("削除")),
+		click(`//table[@id="passkeys"]`+button("削除")),
 		chromedp.WaitVisible(`//div[@role="status"][normalize-space()="パスキーを削除しました。"]`),
-		chromedp.Click(button("ログアウト")),
+		click(button("ログアウト")),
 		heading("ログイン"),
 	)
 	if err != nil {
@@ -103,7 +103,7 @@ func TestPasskeyLogin(t *testing.T) {
 		chromedp.WaitVisible(`#mylist`),
 		chromedp.Navigate(site.base+"/settings"),
 		registerPasskey("ノートPC"),
-		chromedp.Click(button("ログアウト")),
+		click(button("ログアウト")),
 		heading("ログイン"),
 	)
 	if err != nil {
@@ -134,9 +134,9 @@ func TestPasskeyLogin(t *testing.T) {
 	}
 	err = chromedp.Do(b,
 		chromedp.Navigate(site.base+"/login"),
-		chromedp.Click(button("パスキーでログイン")),
+		click(button("パスキーでログイン")),
 		changePassword(pw, "Kensetsu-2027"),
-		chromedp.Click(button("ログアウト")),
+		click(button("ログアウト")),
 		heading("ログイン"),
 	)
 	if err != nil {
@@ -166,19 +166,19 @@ func TestOperatorPasskey(t *testing.T) {
 		heading("ログイン"),
 		chromedp.SendKeys(field("運営者ID"), site.env.Creds.OperatorLogin),
 		chromedp.SendKeys(field("パスワード"), site.env.Creds.OperatorPassword),
-		chromedp.Click(button("ログイン")),
+		click(button("ログイン")),
 		heading("パスワード変更"),
 		chromedp.SendKeys(field("現在のパスワード"), site.env.Creds.OperatorPassword),
 		chromedp.SendKeys(field("新しいパスワード"), "Operator-2nd#1"),
 		chromedp.SendKeys(field("新しいパスワード(確認)"), "Operator-2nd#1"),
-		chromedp.Click(button("確定")),
+		click(button("確定")),
 		heading("企業一覧"),
-		chromedp.Click(link("パスキー")),
+		click(link("パスキー")),
 		heading("パスキー"),
 		registerPasskey("運営PC"),
-		chromedp.Click(button("ログアウト")),
+		click(button("ログアウト")),
 		heading("ログイン"),
-		chromedp.Click(button("パスキーでログイン")),
+		click(button("パスキーでログイン")),
 		heading("企業一覧"),
 	)
 	if err != nil {

@@ -51,18 +51,18 @@ func TestAdminRegistersFindsAndSuspendsAUser(t *testing.T) {
 	err := chromedp.Do(admin,
 		login(site.base, site.env.Creds.AdminID, site.env.Creds.AdminPassword),
 		changePassword(site.env.Creds.AdminPassword, "Kensetsu-2026"),
-		chromedp.Click(link("管理者業務 ▼")),
+		click(link("管理者業務 ▼")),
 		heading("管理者業務"),
-		chromedp.Click(`//main//a[normalize-space()="自社利用者登録"]`),
+		click(`//main//a[normalize-space()="自社利用者登録"]`),
 		heading("自社利用者登録"),
-		chromedp.Click(choice("一般")),
+		click(choice("一般")),
 		chromedp.SendKeys(field("利用者名"), "佐藤 次郎"),
 		// Half-width kana is converted, not refused.
 		chromedp.SendKeys(field("利用者名カナ"), "ｻﾄｳ ｼﾞﾛｳ"),
 		chromedp.SendKeys(field("所属"), "工務部"),
 		chromedp.SendKeys(field("TEL番号"), "03-1234-5678"),
 		chromedp.SendKeys(field("メールアドレス"), "sato@example.jp"),
-		chromedp.Click(button("確認")),
+		click(button("確認")),
 		heading("自社利用者情報登録確認"),
 	)
 	if err != nil {
@@ -71,7 +71,7 @@ func TestAdminRegistersFindsAndSuspendsAUser(t *testing.T) {
 	if shown := text(t, admin, `#confirm`); !strings.Contains(shown, "サトウ　ジロウ") {
 		t.Errorf("confirm screen shows %q", shown)
 	}
-	if err := chromedp.Do(admin, chromedp.Click(button("確定")), heading("自社利用者登録完了")); err != nil {
+	if err := chromedp.Do(admin, click(button("確定")), heading("自社利用者登録完了")); err != nil {
 		t.Fatal(err)
 	}
 	userID := regexp.MustCompile(`U\d{6}`).FindString(text(t, admin, `#done`))
@@ -91,12 +91,12 @@ func TestAdminRegistersFindsAndSuspendsAUser(t *testing.T) {
 
 	// The admin finds the user by a part of the name; the search URL survives a reload.
 	err = chromedp.Do(admin,
-		chromedp.Click(link("管理者業務 ▼")),
+		click(link("管理者業務 ▼")),
 		heading("管理者業務"),
-		chromedp.Click(`//main//a[normalize-space()="自社利用者照会"]`),
+		click(`//main//a[normalize-space()="自社利用者照会"]`),
 		heading("自社利用者情報検索／一覧"),
 		chromedp.SendKeys(field("利用者名"), "佐藤"),
-		chromedp.Click(button("検索")),
+		click(button("検索")),
 		chromedp.WaitVisible(`//p[@id="count" and normalize-space()="1件中1～1件目を表示"]`),
 	)
 	if err != nil {
@@ -112,14 +112,14 @@ func TestAdminRegistersFindsAndSuspendsAUser(t *testing.T) {
 	err = chromedp.Do(admin,
 		chromedp.Reload(),
 		chromedp.WaitVisible(`//p[@id="count" and normalize-space()="1件中1～1件目を表示"]`),
-		chromedp.Click(link(userID)),
+		click(link(userID)),
 		heading("利用者ID 登録情報照会"),
-		chromedp.Click(link("変更")),
+		click(link("変更")),
 		heading("自社利用者情報変更"),
-		chromedp.Click(choice("停止中")),
-		chromedp.Click(button("確認")),
+		click(choice("停止中")),
+		click(button("確認")),
 		heading("自社利用者情報変更確認"),
-		chromedp.Click(button("確定")),
+		click(button("確定")),
 		chromedp.WaitVisible(`//div[@role="status" and contains(., "変更しました")]`),
 	)
 	if err != nil {
@@ -130,7 +130,7 @@ func TestAdminRegistersFindsAndSuspendsAUser(t *testing.T) {
 	}
 
 	// The suspended user's open session is refused at the next click.
-	if err := chromedp.Do(user, chromedp.Click(link("個人設定 ▼")), heading("ログイン")); err != nil {
+	if err := chromedp.Do(user, click(link("個人設定 ▼")), heading("ログイン")); err != nil {
 		t.Fatalf("suspended user still inside: %v", err)
 	}
 }
