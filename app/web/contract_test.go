@@ -1,0 +1,284 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"inkan/app/domain/account"
+	"inkan/app/domain/company"
+	"inkan/app/testkit/webtest"
+	"inkan/data"
+)
+
+func contractPDF(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "pdf", "qpdf-objstm.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// contractWorld is the demo company (片方課金) as sender, with its admin as signer,
+// a 取引先専用 partner whose admin receives, and a third company.
+type contractWorld struct {
+	env                     *webtest.Env
+	sender                  *webtest.Client
+	partnerID, partnerAdmin string
+	partner                 *webtest.Client
+	third                   *webtest.Client
+}
+
+func newContractWorld(t *testing.T) *contractWorld {
+	t.Helper()
+	env := webtest.New(t, webtest.Config(t))
+	w := &contractWorld{env: env}
+	w.sender, _ = loggedIn(t, env, env.Creds.AdminID, env.Creds.AdminPassword)
+	w.sender.Get("/certificates/check")
+	check := url.Values{"cert": {"DJC-00001"}, "pin": {pinOf(t, env, "DJC-00001")}, "password": {newPassword}}
+	if r := w.sender.Post("/certificates/check", check); r.Status != http.StatusOK {
+		t.Fatalf("証明書有効性確認: %d", r.Status)
+	}
+	var pw string
+	w.partnerID, w.partnerAdmin, pw = env.AddCompany(t, "受注工務店株式会社", company.PlanPartnerOnly)
+	w.partner, _ = loggedIn(t, env, w.partnerAdmin, pw)
+	_, thirdAdmin, thirdPW := env.AddCompany(t, "第三建設株式会社", company.PlanOneSide)
+	w.third, _ = loggedIn(t, env, thirdAdmin, thirdPW)
+	return w
+}
+
+func (w *contractWorld) form(approvers ...string) url.Values {
+	f := url.Values{
+		"title": {"工事請負契約書"}, "amount": {"1,200,000"}, "contract_date": {"2026-04-01"}, "group_tag": {"本社"},
+		"order_side": {data.OrderSideBuyer}, "partner_id": {w.partnerID}, "partner_dept": {"工事部"},
+		"recipient_id": {w.partnerAdmin}, "signer": {w.env.Creds.AdminID},
+	}
+	for _, a := range approvers {
+		f.Add("approver", a)
+	}
+	return f
+}
+
+// register goes through 確認 and 確定 and returns the detail's path.
+func (w *contractWorld) register(t *testing.T, f url.Values) string {
+	t.Helper()
+	w.sender.Get("/contracts/new")
+	r := w.sender.PostFile("/contracts/confirm", f, "pdf", "契約書.pdf", contractPDF(t))
+	if r.Status != http.StatusOK || !r.Has("#confirm") {
+		t.Fatalf("確認: %d %s", r.Status, r.Doc.Find(".alert, .error").Text())
+	}
+	push := r.Header.Get("HX-Push-Url")
+	if !strings.HasPrefix(push, "/contracts/confirm?draft=") {
+		t.Fatalf("確認 pushes %q", push)
+	}
+	if g := w.sender.Get(push); g.Status != http.StatusOK || !strings.Contains(g.Text("#partner"), "受注工務店株式会社") {
+		t.Fatalf("confirm at its GET address: %d %q", g.Status, g.Text("#partner"))
+	}
+	token, _ := url.ParseQuery(strings.TrimPrefix(push, "/contracts/confirm?"))
+	r = w.sender.Post("/contracts/commit", url.Values{"draft": {token.Get("draft")}})
+	loc := r.Header.Get("Location")
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(loc, "/documents/") {
+		t.Fatalf("確定: %d %q %s", r.Status, loc, r.Doc.Find(".alert").Text())
+	}
+	// A replayed 確定 registers nothing more.
+	if again := w.sender.Post("/contracts/commit", url.Values{"draft": {token.Get("draft")}}); again.Status != http.StatusConflict {
+		t.Errorf("replayed 確定: %d", again.Status)
+	}
+	return loc
+}
+
+func (w *contractWorld) signingPassword(t *testing.T) string {
+	t.Helper()
+	var pw string
+	w.env.Server.Store.View(func(tx *data.Tx) error {
+		mails, err := tx.RecentMails(100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range mails {
+			if m.Template != "doc_sign_password" {
+				continue
+			}
+			text, err := w.env.Server.Mail.Open(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, rest, _ := strings.Cut(text, "署名用パスワード：")
+			pw, _, _ = strings.Cut(rest, "\n")
+			pw = strings.TrimSpace(pw)
+			return nil
+		}
+		return nil
+	})
+	if pw == "" {
+		t.Fatal("no 署名用パスワード mail")
+	}
+	return pw
+}
+
+func TestContractRegisterSignAndReceive(t *testing.T) {
+	w := newContractWorld(t)
+	doc := w.register(t, w.form())
+	r := w.sender.Get(doc)
+	if r.Status != http.StatusOK || r.Text("#doc-status") != "署名待ち" || !r.Has("#act-sign") || !r.Has("#act-cancel") {
+		t.Fatalf("detail: %d status %q sign %v", r.Status, r.Text("#doc-status"), r.Has("#act-sign"))
+	}
+	if !r.Has("iframe.pdf") || !r.Has("#pdf-download") || !r.Has("#no-signatures") {
+		t.Error("detail without the PDF frame, the download or the empty signature list")
+	}
+	pdf := w.sender.Get(doc + "/pdf")
+	if pdf.Status != http.StatusOK || pdf.Header.Get("Content-Type") != "application/pdf" ||
+		!strings.HasPrefix(pdf.Header.Get("Content-Disposition"), "inline") || pdf.Header.Get("X-Frame-Options") != "SAMEORIGIN" {
+		t.Errorf("PDF: %d %q %q %q", pdf.Status, pdf.Header.Get("Content-Type"), pdf.Header.Get("Content-Disposition"), pdf.Header.Get("X-Frame-Options"))
+	}
+	if dl := w.sender.Get(doc + "/pdf?download=1"); !strings.HasPrefix(dl.Header.Get("Content-Disposition"), "attachment") {
+		t.Errorf("download: %q", dl.Header.Get("Content-Disposition"))
+	}
+	// Before it is sent the receiver does not see it; a third company never.
+	for name, c := range map[string]*webtest.Client{"receiver before sending": w.partner, "third company": w.third} {
+		for _, p := range []string{doc, doc + "/pdf"} {
+			if g := c.Get(p); g.Status != http.StatusNotFound {
+				t.Errorf("%s GET %s: %d", name, p, g.Status)
+			}
+		}
+		if p := c.Post(doc+"/cancel", url.Values{"version": {"0"}}); p.Status != http.StatusNotFound {
+			t.Errorf("%s 取消: %d", name, p.Status)
+		}
+	}
+	// A wrong signing password is refused on the detail.
+	version := r.Doc.Find(`#sign input[name=version]`).AttrOr("value", "")
+	if bad := w.sender.Post(doc+"/sign", url.Values{"version": {version}, "password": {"wrong"}}); bad.Status != http.StatusUnprocessableEntity ||
+		!strings.Contains(bad.Text(".alert"), "署名用パスワードが正しくありません") {
+		t.Fatalf("wrong password: %d %q", bad.Status, bad.Text(".alert"))
+	}
+	ok := w.sender.Post(doc+"/sign", url.Values{"version": {version}, "password": {w.signingPassword(t)}})
+	if ok.Status != http.StatusSeeOther || ok.Header.Get("Location") != doc {
+		t.Fatalf("署名: %d %q %s", ok.Status, ok.Header.Get("Location"), ok.Text(".alert"))
+	}
+	r = w.sender.Get(doc)
+	if r.Text("#doc-status") != "受領前承認待ち" || !strings.Contains(r.Text("#signatures"), "有効") || r.Has("#act-sign") || !r.Has("#act-cancel") {
+		t.Errorf("after 署名: %q, signatures %q", r.Text("#doc-status"), r.Text("#signatures"))
+	}
+	// Now the receiver sees it and may receive it; a third company still not.
+	if g := w.third.Get(doc); g.Status != http.StatusNotFound {
+		t.Errorf("third company after sending: %d", g.Status)
+	}
+	rr := w.partner.Get(doc)
+	if rr.Status != http.StatusOK || !rr.Has("#act-receive") || !rr.Has("#act-return") {
+		t.Fatalf("receiver's detail: %d receive %v", rr.Status, rr.Has("#act-receive"))
+	}
+	rv := rr.Doc.Find(`#receive input[name=version]`).AttrOr("value", "")
+	// The partner's admin has no certificate: 受領 naming them as signer is refused.
+	if p := w.partner.Post(doc+"/receive", url.Values{"version": {rv}, "signer": {w.partnerAdmin}}); p.Status != http.StatusUnprocessableEntity ||
+		!strings.Contains(p.Text(".alert"), "署名できる電子証明書") {
+		t.Errorf("受領 with a signer without certificate: %d %q", p.Status, p.Text(".alert"))
+	}
+	// 差戻し needs a reason, then sends it back to the sender.
+	if p := w.partner.Post(doc+"/return", url.Values{"version": {rv}}); p.Status != http.StatusUnprocessableEntity ||
+		!strings.Contains(p.Text(".alert"), "差戻し理由") {
+		t.Errorf("差戻し without a reason: %d %q", p.Status, p.Text(".alert"))
+	}
+	if p := w.partner.Post(doc+"/return", url.Values{"version": {rv}, "comment": {"金額を確認してください"}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("差戻し: %d %s", p.Status, p.Text(".alert"))
+	}
+	r = w.sender.Get(doc)
+	if r.Text("#doc-status") != "差戻し" || !strings.Contains(r.Text("#history"), "金額を確認してください") || !r.Has("#act-submit") {
+		t.Errorf("after 差戻し: %q %q", r.Text("#doc-status"), r.Text("#history"))
+	}
+	// A stale version is refused.
+	if p := w.sender.Post(doc+"/cancel", url.Values{"version": {version}}); p.Status != http.StatusUnprocessableEntity {
+		t.Errorf("取消 with an old version: %d", p.Status)
+	}
+}
+
+func TestContractApproverRoute(t *testing.T) {
+	w := newContractWorld(t)
+	approverID, approverPW := w.env.AddUser(t, webtest.DemoCompanyID, account.RoleGeneral, "承認 一郎")
+	approver, _ := loggedIn(t, w.env, approverID, approverPW)
+	doc := w.register(t, w.form(approverID))
+	r := w.sender.Get(doc)
+	if r.Text("#doc-status") != "承認待ち" || r.Has("#act-approve") {
+		t.Fatalf("sender's view: %q approve %v", r.Text("#doc-status"), r.Has("#act-approve"))
+	}
+	a := approver.Get(doc)
+	if !a.Has("#act-approve") || !strings.Contains(a.Text("#route .current"), "承認 一郎") {
+		t.Fatalf("approver's view: approve %v, current %q", a.Has("#act-approve"), a.Text("#route .current"))
+	}
+	v := a.Doc.Find(`#actions input[name=version]`).AttrOr("value", "")
+	if p := approver.Post(doc+"/approve", url.Values{"version": {v}, "comment": {"確認しました"}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("承認: %d %s", p.Status, p.Text(".alert"))
+	}
+	// The sender may not approve in the approver's place.
+	if p := w.sender.Post(doc+"/approve", url.Values{"version": {"0"}}); p.Status != http.StatusUnprocessableEntity {
+		t.Errorf("sender's 承認: %d", p.Status)
+	}
+	if r := w.sender.Get(doc); r.Text("#doc-status") != "署名待ち" || !strings.Contains(r.Text("#route"), "確認しました") {
+		t.Errorf("after 承認: %q %q", r.Text("#doc-status"), r.Text("#route"))
+	}
+}
+
+func TestContractRegisterRefusals(t *testing.T) {
+	w := newContractWorld(t)
+	bothID, _, _ := w.env.AddCompany(t, "双方建設株式会社", company.PlanBothSides)
+	plainUser, _ := w.env.AddUser(t, webtest.DemoCompanyID, account.RoleGeneral, "一般 太郎")
+	with := func(k, v string) url.Values { f := w.form(); f.Set(k, v); return f }
+	pdf := contractPDF(t)
+	tests := []struct {
+		name     string
+		client   *webtest.Client
+		form     url.Values
+		file     []byte
+		field    string
+		contains string
+	}{
+		{"not a PDF", w.sender, w.form(), []byte("hello, this is text"), "pdf", "PDFファイルではありません"},
+		{"a broken PDF", w.sender, w.form(), []byte("%PDF-1.7\n1 0 obj garbage"), "pdf", "PDFファイルとして読み取れません"},
+		{"no file", w.sender, w.form(), nil, "pdf", "PDF）を指定してください"},
+		{"no title", w.sender, with("title", ""), pdf, "title", "必須項目です"},
+		{"a control character", w.sender, with("title", "契約\x01書"), pdf, "title", ""},
+		{"bad amount", w.sender, with("amount", "十万"), pdf, "amount", "0以上の数字"},
+		{"unknown partner", w.sender, with("partner_id", "C999999"), pdf, "partner_id", "この企業IDの取引先企業はありません"},
+		{"recipient of another company", w.sender, with("recipient_id", w.env.Creds.AdminID), pdf, "recipient_id", "利用中の利用者はいません"},
+		{"unknown signer", w.sender, with("signer", "U999999"), pdf, "signer", "利用中の利用者はいません"},
+		{"signer without certificate", w.sender, with("signer", plainUser), pdf, "signer", "署名できる電子証明書"},
+		{"approver of another company", w.sender, with("approver", w.partnerAdmin), pdf, "approver", "利用中の自社の利用者IDではない"},
+		{"plan matrix: a 取引先専用 sender with a 双方課金 partner", w.partner, with("partner_id", bothID), pdf, "partner_id", "ご利用いただけません"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.client.Get("/contracts/new")
+			r := tt.client.PostFile("/contracts/confirm", tt.form, "pdf", "a.pdf", tt.file)
+			if r.Status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d", r.Status)
+			}
+			msg := r.Doc.Find(`[name=` + tt.field + `]`).Closest(".field").Text()
+			if !strings.Contains(msg, tt.contains) {
+				t.Errorf("message %q, want %q", msg, tt.contains)
+			}
+		})
+	}
+}
+
+func TestContractSaveDraft(t *testing.T) {
+	w := newContractWorld(t)
+	w.sender.Get("/contracts/new")
+	f := url.Values{"title": {"下書きの契約書"}}
+	r := w.sender.PostFile("/contracts/save", f, "pdf", "a.pdf", contractPDF(t))
+	loc := r.Header.Get("Location")
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(loc, "/documents/") {
+		t.Fatalf("下書き保存: %d %s", r.Status, r.Doc.Find(".error, .alert").Text())
+	}
+	d := w.sender.Get(loc)
+	if d.Text("#doc-status") != "下書き" || !d.Has("#act-submit") {
+		t.Errorf("draft: %q", d.Text("#doc-status"))
+	}
+	// 申請 of an incomplete draft is refused with the reason.
+	v := d.Doc.Find(`#actions input[name=version]`).AttrOr("value", "")
+	if p := w.sender.Post(loc+"/submit", url.Values{"version": {v}}); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Text(".alert"), "入力されていません") {
+		t.Errorf("申請 of an incomplete draft: %d %q", p.Status, p.Text(".alert"))
+	}
+}
