@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"inkan/app/domain/account"
+	"inkan/app/domain/certificate"
 	"inkan/app/domain/company"
 	"inkan/app/testkit/webtest"
 	"inkan/data"
@@ -280,5 +281,62 @@ func TestContractSaveDraft(t *testing.T) {
 	v := d.Doc.Find(`#actions input[name=version]`).AttrOr("value", "")
 	if p := w.sender.Post(loc+"/submit", url.Values{"version": {v}}); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Text(".alert"), "入力されていません") {
 		t.Errorf("申請 of an incomplete draft: %d %q", p.Status, p.Text(".alert"))
+	}
+}
+
+// TestContractWholeLifeThroughTheScreens: 登録 → 署名 (sent) → 受領 with an approver →
+// 受領前承認 → the receiver's 署名 → 完了, each through the detail's forms.
+func TestContractWholeLifeThroughTheScreens(t *testing.T) {
+	w := newContractWorld(t)
+	var number, pin string
+	err := w.env.Server.Store.Update(func(tx *data.Tx) error {
+		subject := company.DemoCertificateSubject
+		subject.DisplayName, subject.CompanyJa, subject.Company = "受注工務店株式会社 管理 次郎", "受注工務店株式会社", "Juchu Komuten Co. Ltd."
+		c, p, err := w.env.Server.Certs.Issue(tx, w.partnerID, certificate.Application{Subject: subject, UserIDs: []string{w.partnerAdmin}, PINRecipient: "管理 次郎", PINEmail: "user@example.com"})
+		number, pin = c.Number, p
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.partner.Get("/certificates/check")
+	if r := w.partner.Post("/certificates/check", url.Values{"cert": {number}, "pin": {pin}, "password": {newPassword}}); r.Status != http.StatusOK {
+		t.Fatalf("the partner's 証明書有効性確認: %d", r.Status)
+	}
+	approverID, approverPW := w.env.AddUser(t, w.partnerID, account.RoleGeneral, "受領 承認者")
+	approver, _ := loggedIn(t, w.env, approverID, approverPW)
+
+	doc := w.register(t, w.form())
+	act := func(c *webtest.Client, action string, f url.Values, want string) {
+		t.Helper()
+		page := c.Get(doc)
+		if f == nil {
+			f = url.Values{}
+		}
+		f.Set("version", page.Doc.Find(`#actions input[name=version]`).AttrOr("value", ""))
+		if r := c.Post(doc+"/"+action, f); r.Status != http.StatusSeeOther {
+			t.Fatalf("%s: %d %s", action, r.Status, r.Text(".alert"))
+		}
+		if got := c.Get(doc).Text("#doc-status"); got != want {
+			t.Fatalf("after %s: %q, want %q", action, got, want)
+		}
+	}
+	act(w.sender, "sign", url.Values{"password": {w.signingPassword(t)}}, "受領前承認待ち")
+	act(w.partner, "receive", url.Values{"approver": {approverID}, "signer": {w.partnerAdmin}}, "受領前承認待ち")
+	if r := approver.Get(doc); !r.Has("#act-approve") || !strings.Contains(r.Text("#act-approve"), "受領前承認") {
+		t.Fatalf("the receiver's approver sees no 受領前承認: %q", r.Text("#actions"))
+	}
+	act(approver, "approve_receipt", url.Values{"comment": {"確認済み"}}, "署名待ち")
+	act(w.partner, "sign", url.Values{"password": {w.signingPassword(t)}}, "完了待ち")
+	act(w.sender, "complete", nil, "完了")
+	r := w.sender.Get(doc)
+	if n := r.Doc.Find("#signatures tbody tr").Length(); n != 3 || strings.Contains(r.Text("#signatures"), "無効") {
+		t.Errorf("signatures after 完了: %d rows %q", n, r.Text("#signatures"))
+	}
+	if !strings.Contains(r.Text("#document"), "保管期限") || !r.Has("#no-actions") {
+		t.Errorf("stored document: %q", r.Text("#document"))
+	}
+	if p := w.partner.Get(doc); p.Status != http.StatusOK || p.Text("#doc-status") != "完了" {
+		t.Errorf("receiver's view of the stored document: %d %q", p.Status, p.Text("#doc-status"))
 	}
 }
