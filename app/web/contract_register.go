@@ -370,5 +370,6 @@ func (h *handler) contractRoutes(app *fiber.App, user func(...fiber.Handler) []f
 	app.Post(contractConfirmPath, user(h.contractConfirm)...)
 	app.Post("/contracts/back", user(h.contractBack)...)
 	app.Post("/contracts/commit", user(h.contractCommit)...)
+	app.Get("/contracts/list", user(h.contractList)...)
 	h.documentRoutes(app, user)
 }

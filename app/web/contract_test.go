@@ -168,6 +168,9 @@ func TestContractRegisterSignAndReceive(t *testing.T) {
 	if g := w.third.Get(doc); g.Status != http.StatusNotFound {
 		t.Errorf("third company after sending: %d", g.Status)
 	}
+	if top := w.partner.Get("/"); !strings.Contains(top.Text("#mylist"), strings.TrimPrefix(doc, "/documents/")) {
+		t.Errorf("the 受取担当者's マイリスト lacks the sent document: %q", top.Text("#mylist"))
+	}
 	rr := w.partner.Get(doc)
 	if rr.Status != http.StatusOK || !rr.Has("#act-receive") || !rr.Has("#act-return") {
 		t.Fatalf("receiver's detail: %d receive %v", rr.Status, rr.Has("#act-receive"))
@@ -205,6 +208,21 @@ func TestContractApproverRoute(t *testing.T) {
 	if r.Text("#doc-status") != "承認待ち" || r.Has("#act-approve") {
 		t.Fatalf("sender's view: %q approve %v", r.Text("#doc-status"), r.Has("#act-approve"))
 	}
+	id := strings.TrimPrefix(doc, "/documents/")
+	if top := approver.Get("/"); !strings.Contains(top.Text("#mylist"), id) {
+		t.Errorf("the approver's マイリスト lacks %s: %q", id, top.Text("#mylist"))
+	}
+	if top := w.sender.Get("/"); strings.Contains(top.Text("#mylist"), id) {
+		t.Errorf("the sender's マイリスト shows %s while the approver decides", id)
+	}
+	if l := w.sender.Get("/contracts/list"); !strings.Contains(l.Text("#documents"), "工事請負契約書") || !strings.Contains(l.Text("#documents"), "承認待ち") {
+		t.Errorf("the sender's 契約文書照会: %q", l.Text("#documents"))
+	}
+	for name, c := range map[string]*webtest.Client{"receiver before sending": w.partner, "third company": w.third} {
+		if l := c.Get("/contracts/list"); l.Status != http.StatusOK || strings.Contains(l.Text("#documents"), id) {
+			t.Errorf("%s's 契約文書照会 shows %s", name, id)
+		}
+	}
 	a := approver.Get(doc)
 	if !a.Has("#act-approve") || !strings.Contains(a.Text("#route .current"), "承認 一郎") {
 		t.Fatalf("approver's view: approve %v, current %q", a.Has("#act-approve"), a.Text("#route .current"))
@@ -219,6 +237,15 @@ func TestContractApproverRoute(t *testing.T) {
 	}
 	if r := w.sender.Get(doc); r.Text("#doc-status") != "署名待ち" || !strings.Contains(r.Text("#route"), "確認しました") {
 		t.Errorf("after 承認: %q %q", r.Text("#doc-status"), r.Text("#route"))
+	}
+	if top := approver.Get("/"); strings.Contains(top.Text("#mylist"), id) {
+		t.Errorf("the approver's マイリスト still shows %s", id)
+	}
+	if l := approver.Get("/contracts/list"); !strings.Contains(l.Text("#documents"), id) {
+		t.Errorf("the approver's 契約文書照会 lacks %s they approved", id)
+	}
+	if top := w.sender.Get("/"); !strings.Contains(top.Text("#mylist"), id) {
+		t.Errorf("the signer's マイリスト lacks %s", id)
 	}
 }
 

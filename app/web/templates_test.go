@@ -64,6 +64,7 @@ var templateSamples = map[string]func(p page) any{
 	"top/index": func(p page) any {
 		m := p.asMap()
 		m["Notices"] = []data.Notice{sampleNotice()}
+		m["Rows"], m["Empty"] = sampleDocumentRows(), "top.mylist_empty"
 		return m
 	},
 	"section/index": func(p page) any {
@@ -83,9 +84,13 @@ var templateSamples = map[string]func(p page) any{
 		return v
 	},
 
-	"contracts/register":          func(p page) any { return sampleContractRegister(p) },
-	"contracts/register_confirm":  func(p page) any { return sampleContractConfirm(p) },
-	"contracts/document":          func(p page) any { return sampleDocument(p) },
+	"contracts/register":         func(p page) any { return sampleContractRegister(p) },
+	"contracts/register_confirm": func(p page) any { return sampleContractConfirm(p) },
+	"contracts/document":         func(p page) any { return sampleDocument(p) },
+	"contracts/list": func(p page) any {
+		return &contractListView{page: p, Rows: sampleDocumentRows(), Empty: "contract.list_empty"}
+	},
+	"partials/document_rows":      func(p page) any { return &contractListView{page: p, Empty: "top.mylist_empty"} },
 	"admin/user_register":         func(p page) any { return sampleRegister(p) },
 	"admin/user_register_confirm": func(p page) any { return sampleRegisterConfirm(p) },
 	"admin/user_edit": func(p page) any {
@@ -480,4 +485,8 @@ func sampleDocument(p page) *documentView {
 		May:           map[string]bool{"approve": true, "return": true, "receive": true, "sign": true, "submit": true, "cancel": true, "complete": true},
 		Approvers:     make([]string, maxApprovers),
 	}
+}
+
+func sampleDocumentRows() []documentRow {
+	return []documentRow{{No: 1, ID: "D000001", Title: "工事請負契約書", Partner: "受注工務店", OrderSide: data.OrderSideBuyer, Status: "承認待ち", Turn: "発信者の社内承認者", Owner: "U000001", UpdatedAt: "2026/04/01 09:00"}}
 }
