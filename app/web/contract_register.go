@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -95,12 +96,17 @@ type contractRegisterView struct {
 	OrderSides []fieldOption
 	// FileDraft names the draft whose PDF is kept when no new file is chosen.
 	FileDraft string
+	// PartnerName is the name of the company the 取引先企業ID names.
+	PartnerName string
 }
 
 func (h *handler) contractRegisterView(c *fiber.Ctx, e contractEntry, fileDraft string) *contractRegisterView {
 	v := &contractRegisterView{page: h.page(c, "menu.contracts.register", "menu.contracts"), Form: e, FileDraft: fileDraft}
 	v.Approvers = make([]string, maxApprovers)
 	copy(v.Approvers, e.Approvers)
+	if e.PartnerID != "" {
+		_ = h.Store.View(func(tx *data.Tx) error { v.PartnerName = companyName(tx, e.PartnerID); return nil })
+	}
 	for _, s := range []string{data.OrderSideBuyer, data.OrderSideSeller} {
 		v.OrderSides = append(v.OrderSides, fieldOption{Name: "order_side", Value: s, Label: v.L.T(orderSideKey(s)), Checked: s == e.OrderSide})
 	}
@@ -371,5 +377,28 @@ func (h *handler) contractRoutes(app *fiber.App, user func(...fiber.Handler) []f
 	app.Post("/contracts/back", user(h.contractBack)...)
 	app.Post("/contracts/commit", user(h.contractCommit)...)
 	app.Get("/contracts/list", user(h.contractList)...)
+	app.Get("/contracts/partner", user(h.contractPartner)...)
 	h.documentRoutes(app, user)
+}
+
+// contractPartner answers the name of the company a 取引先企業ID names, as typed on
+// 契約文書登録 (the partner told its ID beforehand), or that there is none.
+func (h *handler) contractPartner(c *fiber.Ctx) error {
+	id := strings.TrimSpace(c.Query("partner_id"))
+	var name string
+	err := h.Store.View(func(tx *data.Tx) error {
+		if id != stateOf(c).Company.ID {
+			name = companyName(tx, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if name == "" && id != "" {
+		name = h.Catalogs.For(stateOf(c).Lang).T("contract.partner_unknown")
+	}
+	// htmx swaps it in as HTML: the name is escaped.
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.SendString(html.EscapeString(name))
 }

@@ -67,6 +67,9 @@ func (w *contractWorld) form(approvers ...string) url.Values {
 // register goes through 確認 and 確定 and returns the detail's path.
 func (w *contractWorld) register(t *testing.T, f url.Values) string {
 	t.Helper()
+	if n := w.sender.Get("/contracts/partner?partner_id=" + url.QueryEscape(w.partnerID)); n.Body != "受注工務店株式会社" {
+		t.Errorf("partner name: %q", n.Body)
+	}
 	w.sender.Get("/contracts/new")
 	r := w.sender.PostFile("/contracts/confirm", f, "pdf", "契約書.pdf", contractPDF(t))
 	if r.Status != http.StatusOK || !r.Has("#confirm") {
@@ -145,6 +148,9 @@ func TestContractRegisterSignAndReceive(t *testing.T) {
 			if g := c.Get(p); g.Status != http.StatusNotFound {
 				t.Errorf("%s GET %s: %d", name, p, g.Status)
 			}
+		}
+		if n := c.Get("/contracts/partner?partner_id=" + webtest.DemoCompanyID); n.Body != "デモ建設株式会社" {
+			t.Errorf("%s: partner name %q", name, n.Body)
 		}
 		if p := c.Post(doc+"/cancel", url.Values{"version": {"0"}}); p.Status != http.StatusNotFound {
 			t.Errorf("%s 取消: %d", name, p.Status)
@@ -255,6 +261,9 @@ func TestContractRegisterRefusals(t *testing.T) {
 	plainUser, _ := w.env.AddUser(t, webtest.DemoCompanyID, account.RoleGeneral, "一般 太郎")
 	with := func(k, v string) url.Values { f := w.form(); f.Set(k, v); return f }
 	pdf := contractPDF(t)
+	if n := w.sender.Get("/contracts/partner?partner_id=C999999"); !strings.Contains(n.Body, "ありません") {
+		t.Errorf("unknown partner's name: %q", n.Body)
+	}
 	tests := []struct {
 		name     string
 		client   *webtest.Client
