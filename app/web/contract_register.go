@@ -38,6 +38,10 @@ type contractEntry struct {
 	PartnerID, PartnerDept, RecipientID, Signer      string
 	Approvers                                        []string
 	File                                             data.FileRef
+	// DocID and Version name the 下書き or 差戻し document being edited (empty for a
+	// new one); File is then a new PDF, or zero to keep the document's.
+	DocID   string
+	Version uint64
 }
 
 var contractDraft = draft.Kind[contractEntry]{Name: "contract_register"}
@@ -76,8 +80,9 @@ func parseContractEntry(c *fiber.Ctx) contractEntry {
 	e := contractEntry{
 		Title: v("title"), Amount: v("amount"), ContractDate: v("contract_date"), GroupTag: v("group_tag"),
 		OrderSide: v("order_side"), PartnerID: v("partner_id"), PartnerDept: v("partner_dept"),
-		RecipientID: v("recipient_id"), Signer: v("signer"),
+		RecipientID: v("recipient_id"), Signer: v("signer"), DocID: v("document"),
 	}
+	e.Version, _ = strconv.ParseUint(v("version"), 10, 64)
 	if mf, err := c.MultipartForm(); err == nil {
 		for _, a := range mf.Value["approver"] {
 			if a = strings.TrimSpace(a); a != "" {
@@ -186,7 +191,7 @@ func (h *handler) contractCheck(c *fiber.Ctx, draftOnly bool) (contractEntry, co
 	if errs == nil {
 		errs = form.Errors{}
 	}
-	if file.SHA256 == "" {
+	if file.SHA256 == "" && e.DocID == "" {
 		errs.Add("pdf", "contract.pdf_required")
 	}
 	in, parseErrs := e.input()
@@ -215,7 +220,7 @@ func (h *handler) contractSave(c *fiber.Ctx) error {
 	}
 	var d data.Document
 	err = h.Store.Update(func(tx *data.Tx) (err error) {
-		d, err = h.Contracts.Register(tx, contractActor(st), in, e.File)
+		d, err = h.saveEntry(tx, contractActor(st), e, in)
 		return err
 	})
 	if err != nil {
@@ -353,7 +358,7 @@ func (h *handler) contractCommit(c *fiber.Ctx) error {
 		if len(errs) > 0 {
 			return errs
 		}
-		if d, err = h.Contracts.Register(tx, contractActor(st), in, e.File); err != nil {
+		if d, err = h.saveEntry(tx, contractActor(st), e, in); err != nil {
 			return err
 		}
 		d, err = h.Contracts.Submit(tx, contractActor(st), d.ID, d.Version)
@@ -378,6 +383,7 @@ func (h *handler) contractRoutes(app *fiber.App, user func(...fiber.Handler) []f
 	app.Post("/contracts/commit", user(h.contractCommit)...)
 	app.Get("/contracts/list", user(h.contractList)...)
 	app.Get("/contracts/partner", user(h.contractPartner)...)
+	app.Get("/documents/:id/edit", user(h.documentEdit)...)
 	h.documentRoutes(app, user)
 }
 
@@ -401,4 +407,73 @@ func (h *handler) contractPartner(c *fiber.Ctx) error {
 	// htmx swaps it in as HTML: the name is escaped.
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	return c.SendString(html.EscapeString(name))
+}
+
+// saveEntry registers a new document as 下書き, or saves the edited one (下書き保存),
+// replacing its PDF when a new one was chosen.
+func (h *handler) saveEntry(tx *data.Tx, by contract.Actor, e contractEntry, in contract.Input) (data.Document, error) {
+	if e.DocID == "" {
+		return h.Contracts.Register(tx, by, in, e.File)
+	}
+	var replace *data.FileRef
+	if e.File.SHA256 != "" {
+		d, err := tx.Tenant(by.CompanyID).Document(e.DocID)
+		if err != nil {
+			return data.Document{}, err
+		}
+		if d.Latest().File.SHA256 != e.File.SHA256 {
+			replace = &e.File
+		}
+	}
+	return h.Contracts.SaveDraft(tx, by, e.DocID, e.Version, in, replace)
+}
+
+// documentEdit is 契約文書登録 again for a 下書き or 差戻し document of its 担当者.
+func (h *handler) documentEdit(c *fiber.Ctx) error {
+	st := stateOf(c)
+	by := contractActor(st)
+	var e contractEntry
+	err := h.Store.View(func(tx *data.Tx) error {
+		d, err := tx.Tenant(st.Company.ID).Document(h.documentID(c))
+		if err != nil {
+			return err
+		}
+		plans, err := h.documentPlans(tx, d)
+		if err != nil {
+			return err
+		}
+		if err := contract.May(d, by, contract.ActSaveDraft, plans); err != nil {
+			return err
+		}
+		e = entryOf(d)
+		return nil
+	})
+	if errors.Is(err, contract.ErrState) || errors.Is(err, contract.ErrNotYourTurn) {
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, "contracts/register", h.contractRegisterView(c, e, ""), layoutMain)
+}
+
+// entryOf is a stored document as the input screen shows it.
+func entryOf(d data.Document) contractEntry {
+	e := contractEntry{
+		Title: d.Title, GroupTag: d.Sender.GroupTag, OrderSide: d.Sender.OrderSide, PartnerID: d.Receiver.CompanyID,
+		PartnerDept: d.Receiver.Dept, RecipientID: d.Receiver.UserID, DocID: d.ID, Version: d.Version,
+	}
+	if d.Amount != nil {
+		e.Amount = strconv.FormatInt(*d.Amount, 10)
+	}
+	if !d.ContractDate.IsZero() {
+		e.ContractDate = jst.In(d.ContractDate).Format("2006-01-02")
+	}
+	if r := d.Sender.Route; r != nil {
+		for _, a := range r.Approvers {
+			e.Approvers = append(e.Approvers, a.UserID)
+		}
+		e.Signer = r.Signer.UserID
+	}
+	return e
 }

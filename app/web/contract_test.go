@@ -318,6 +318,38 @@ func TestContractSaveDraft(t *testing.T) {
 	if p := w.sender.Post(loc+"/submit", url.Values{"version": {v}}); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Text(".alert"), "入力されていません") {
 		t.Errorf("申請 of an incomplete draft: %d %q", p.Status, p.Text(".alert"))
 	}
+	// Only its 担当者 edits it; the partner and a third company do not see it.
+	if !d.Has("#act-edit") {
+		t.Fatal("the draft's detail offers no 編集")
+	}
+	for name, c := range map[string]*webtest.Client{"receiver": w.partner, "third company": w.third} {
+		if g := c.Get(loc + "/edit"); g.Status != http.StatusNotFound {
+			t.Errorf("%s GET edit: %d", name, g.Status)
+		}
+	}
+	edit := w.sender.Get(loc + "/edit")
+	if edit.Status != http.StatusOK || edit.Doc.Find(`input[name=title]`).AttrOr("value", "") != "下書きの契約書" {
+		t.Fatalf("edit: %d", edit.Status)
+	}
+	f = w.form()
+	f.Set("document", strings.TrimPrefix(loc, "/documents/"))
+	f.Set("version", edit.Doc.Find(`input[name=version]`).AttrOr("value", ""))
+	r = w.sender.PostFile("/contracts/confirm", f, "", "", nil)
+	push := r.Header.Get("HX-Push-Url")
+	if r.Status != http.StatusOK || !strings.HasPrefix(push, "/contracts/confirm?draft=") {
+		t.Fatalf("確認 of the edited draft: %d %s", r.Status, r.Doc.Find(".error, .alert").Text())
+	}
+	token, _ := url.ParseQuery(strings.TrimPrefix(push, "/contracts/confirm?"))
+	r = w.sender.Post("/contracts/commit", url.Values{"draft": {token.Get("draft")}})
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != loc {
+		t.Fatalf("確定 of the edited draft: %d %q %s", r.Status, r.Header.Get("Location"), r.Text(".alert"))
+	}
+	if got := w.sender.Get(loc); got.Text("#doc-status") != "署名待ち" || got.Text("#doc-title") != "工事請負契約書" {
+		t.Errorf("after 確定 of the edit: %q %q", got.Text("#doc-status"), got.Text("#doc-title"))
+	}
+	if g := w.sender.Get(loc + "/edit"); g.Status != http.StatusNotFound {
+		t.Errorf("edit of a document on its route: %d", g.Status)
+	}
 }
 
 // TestContractWholeLifeThroughTheScreens: 登録 → 署名 (sent) → 受領 with an approver →
