@@ -162,7 +162,19 @@ func TestContractRegisterSignAndReceive(t *testing.T) {
 		!strings.Contains(bad.Text(".alert"), "署名用パスワードが正しくありません") {
 		t.Fatalf("wrong password: %d %q", bad.Status, bad.Text(".alert"))
 	}
-	ok := w.sender.Post(doc+"/sign", url.Values{"version": {version}, "password": {w.signingPassword(t)}})
+	// 署名用パスワード再発行 replaces the mailed password: the first no longer signs.
+	first := w.signingPassword(t)
+	if re := w.sender.Post(doc+"/reissue", url.Values{"version": {version}}); re.Status != http.StatusSeeOther {
+		t.Fatalf("再発行: %d %s", re.Status, re.Text(".alert"))
+	}
+	second := w.signingPassword(t)
+	if second == first {
+		t.Fatal("再発行 mailed the same password")
+	}
+	if old := w.sender.Post(doc+"/sign", url.Values{"version": {version}, "password": {first}}); old.Status != http.StatusUnprocessableEntity {
+		t.Errorf("the replaced password: %d", old.Status)
+	}
+	ok := w.sender.Post(doc+"/sign", url.Values{"version": {version}, "password": {second}})
 	if ok.Status != http.StatusSeeOther || ok.Header.Get("Location") != doc {
 		t.Fatalf("署名: %d %q %s", ok.Status, ok.Header.Get("Location"), ok.Text(".alert"))
 	}
