@@ -221,7 +221,18 @@ func TestContractApproverRoute(t *testing.T) {
 	w := newContractWorld(t)
 	approverID, approverPW := w.env.AddUser(t, webtest.DemoCompanyID, account.RoleGeneral, "承認 一郎")
 	approver, _ := loggedIn(t, w.env, approverID, approverPW)
+	otherID, otherPW := w.env.AddUser(t, webtest.DemoCompanyID, account.RoleGeneral, "無関係 四郎")
+	other, _ := loggedIn(t, w.env, otherID, otherPW)
 	doc := w.register(t, w.form(approverID))
+	// A general user of the sender who takes no part sees nothing of it.
+	for _, p := range []string{doc, doc + "/pdf", doc + "/edit"} {
+		if g := other.Get(p); g.Status != http.StatusNotFound {
+			t.Errorf("an uninvolved general user GET %s: %d", p, g.Status)
+		}
+	}
+	if l := other.Get("/contracts/list"); strings.Contains(l.Text("#documents"), strings.TrimPrefix(doc, "/documents/")) {
+		t.Error("an uninvolved general user's 契約文書照会 lists the document")
+	}
 	r := w.sender.Get(doc)
 	if r.Text("#doc-status") != "承認待ち" || r.Has("#act-approve") {
 		t.Fatalf("sender's view: %q approve %v", r.Text("#doc-status"), r.Has("#act-approve"))

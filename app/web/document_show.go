@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"inkan/app/domain/account"
 	"inkan/app/domain/company"
 	"inkan/app/domain/contract"
 	"inkan/app/domain/form"
@@ -90,6 +91,9 @@ func (h *handler) documentView(c *fiber.Ctx, id string) (*documentView, error) {
 		b, d, err := h.Contracts.PDF(tx, by, id)
 		if err != nil {
 			return err
+		}
+		if !mayView(st, d) {
+			return data.ErrNotFound
 		}
 		pdfBytes, v.Doc = b, d
 		v.Sender = d.Sender.CompanyID == st.Company.ID
@@ -182,6 +186,9 @@ func (h *handler) documentPDF(c *fiber.Ctx) error {
 	var d data.Document
 	err := h.Store.View(func(tx *data.Tx) (err error) {
 		b, d, err = h.Contracts.PDF(tx, contractActor(stateOf(c)), h.documentID(c))
+		if err == nil && !mayView(stateOf(c), d) {
+			err = data.ErrNotFound
+		}
 		return err
 	})
 	if err != nil {
@@ -285,3 +292,9 @@ func (h *handler) documentRoutes(app *fiber.App, user func(...fiber.Handler) []f
 }
 
 func companyPlan(c data.Company) company.Plan { return company.Plan(c.Plan) }
+
+// mayView: an admin sees every document of the company; a general user those they take
+// part in. Anyone else gets 404, as for another company's document.
+func mayView(st *state, d data.Document) bool {
+	return st.User.Role == account.RoleAdmin || contract.TakesPart(d, contractActor(st))
+}

@@ -38,3 +38,8 @@ func WaitsFor(d data.Document, by Actor) bool {
 	turn, ok := TurnOf(d)
 	return ok && turn.CompanyID == by.CompanyID && turn.UserID == by.UserID
 }
+
+// TakesPart reports whether by is their company's 担当者 on d or on its route (an
+// approver or the signer): a general user sees only such documents; an admin sees every
+// document of the company (契約文書照会（自社分全て）).
+func TakesPart(d data.Document, by Actor) bool { return takesPart(d, by.CompanyID, by.UserID) }
