@@ -215,7 +215,7 @@ func (h *handler) contractSave(c *fiber.Ctx) error {
 		return err
 	}
 	if len(errs) > 0 {
-		replaceURL(c, "/contracts/new")
+		replaceURL(c, entryPath(e))
 		return invalid(c, errs, h.contractRegisterView(c, e, ""), "contracts/register", layoutMain)
 	}
 	var d data.Document
@@ -231,11 +231,11 @@ func (h *handler) contractSave(c *fiber.Ctx) error {
 
 // contractRefused shows a refusal of the domain on the input screen.
 func (h *handler) contractRefused(c *fiber.Ctx, err error, e contractEntry) error {
+	pushURL(c, entryPath(e))
 	key := contract.ReasonKey(err)
 	if key == "" {
 		return commitRefused(c, err, h.contractRegisterView(c, e, ""), "contracts/register", layoutMain)
 	}
-	pushURL(c, "/contracts/new")
 	return invalid(c, form.Errors{"": key}, h.contractRegisterView(c, e, ""), "contracts/register", layoutMain)
 }
 
@@ -247,7 +247,7 @@ func (h *handler) contractConfirm(c *fiber.Ctx) error {
 		return err
 	}
 	if len(errs) > 0 {
-		replaceURL(c, "/contracts/new")
+		replaceURL(c, entryPath(e))
 		token := ""
 		if e.File.SHA256 != "" {
 			// The PDF was good: keep it, so that fixing a field needs no new upload.
@@ -283,7 +283,7 @@ func (h *handler) contractBack(c *fiber.Ctx) error {
 	if err != nil {
 		token = ""
 	}
-	pushURL(c, "/contracts/new")
+	pushURL(c, entryPath(e))
 	return render(c, fiber.StatusOK, "contracts/register", h.contractRegisterView(c, e, token), layoutMain)
 }
 
@@ -368,6 +368,15 @@ func (h *handler) contractCommit(c *fiber.Ctx) error {
 		return h.contractRefused(c, err, e)
 	}
 	return redirect(c, documentPath(d.ID))
+}
+
+// entryPath is the GET address of the input screen of e: 契約文書登録, or the edit of
+// the document.
+func entryPath(e contractEntry) string {
+	if e.DocID != "" {
+		return documentPath(e.DocID) + "/edit"
+	}
+	return "/contracts/new"
 }
 
 func documentPath(id string) string { return "/documents/" + url.PathEscape(id) }
