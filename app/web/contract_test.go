@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"inkan/app/domain/account"
 	"inkan/app/domain/certificate"
 	"inkan/app/domain/company"
+	"inkan/app/testkit/tooltest"
 	"inkan/app/testkit/webtest"
 	"inkan/data"
 )
@@ -188,6 +190,17 @@ func TestContractRegisterSignAndReceive(t *testing.T) {
 	}
 	if top := w.partner.Get("/"); !strings.Contains(top.Text("#mylist"), strings.TrimPrefix(doc, "/documents/")) {
 		t.Errorf("the 受取担当者's マイリスト lacks the sent document: %q", top.Text("#mylist"))
+	}
+	// An uninvolved general user of the receiver sees nothing of it.
+	strangerID, strangerPW := w.env.AddUser(t, w.partnerID, account.RoleGeneral, "無関係 五郎")
+	stranger, _ := loggedIn(t, w.env, strangerID, strangerPW)
+	for _, p := range []string{doc, doc + "/pdf", doc + "/pdf?download=1"} {
+		if g := stranger.Get(p); g.Status != http.StatusNotFound {
+			t.Errorf("an uninvolved user of the receiver GET %s: %d", p, g.Status)
+		}
+	}
+	if p := stranger.Post(doc+"/receive", url.Values{"version": {"0"}, "signer": {strangerID}}); p.Status != http.StatusNotFound {
+		t.Errorf("an uninvolved user of the receiver 受領: %d", p.Status)
 	}
 	rr := w.partner.Get(doc)
 	if rr.Status != http.StatusOK || !rr.Has("#act-receive") || !rr.Has("#act-return") {
@@ -429,5 +442,17 @@ func TestContractWholeLifeThroughTheScreens(t *testing.T) {
 	}
 	if p := w.partner.Get(doc); p.Status != http.StatusOK || p.Text("#doc-status") != "完了" {
 		t.Errorf("receiver's view of the stored document: %d %q", p.Status, p.Text("#doc-status"))
+	}
+	// The downloaded PDF passes qpdf --check, and pdfsig finds both signatures valid.
+	file := filepath.Join(t.TempDir(), "signed.pdf")
+	if err := os.WriteFile(file, []byte(w.partner.Get(doc+"/pdf?download=1").Body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(tooltest.Need(t, "qpdf"), "--check", file).CombinedOutput(); err != nil {
+		t.Errorf("qpdf --check: %v\n%s", err, out)
+	}
+	out, _ := exec.Command(tooltest.Need(t, "pdfsig"), file).CombinedOutput()
+	if n := strings.Count(string(out), "Signature is Valid"); n < 2 {
+		t.Errorf("pdfsig finds %d valid signatures:\n%s", n, out)
 	}
 }
