@@ -42,9 +42,11 @@ func signingPassword(t *testing.T, s *site) string {
 }
 
 // TestContractBetweenTwoCompaniesInTheBrowser: the demo company registers a contract
-// for a 取引先専用 partner (confirm, 確定), its admin signs it with the signing password
-// of the mail, the partner's 受取担当者 finds it in マイリスト, receives it naming
-// himself as signer, signs, and the sender completes it: 完了 with three valid entries.
+// for a 取引先専用 partner with an approver (confirm, 確定); the approver finds it in
+// マイリスト and approves; the sender's admin signs it with the signing password of the
+// mail; the partner's 受取担当者 finds it in マイリスト and receives it naming an
+// approver and himself as signer; the approver approves (受領前承認); he signs; the
+// sender completes it: 完了 with three valid entries.
 func TestContractBetweenTwoCompaniesInTheBrowser(t *testing.T) {
 	site := startSite(t)
 	partnerID, partnerAdmin, partnerPW := site.env.AddCompany(t, "受注工務店株式会社", company.PlanPartnerOnly)
@@ -59,7 +61,8 @@ func TestContractBetweenTwoCompaniesInTheBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _ = site.env.AddUser(t, webtest.DemoCompanyID, account.RoleGeneral, "同僚 三郎")
+	approverID, approverPW := site.env.AddUser(t, webtest.DemoCompanyID, account.RoleGeneral, "承認 三郎")
+	rApproverID, rApproverPW := site.env.AddUser(t, partnerID, account.RoleGeneral, "受領 四郎")
 	pdf, err := filepath.Abs(filepath.Join("..", "..", "..", "testdata", "pdf", "qpdf-objstm.pdf"))
 	if err != nil {
 		t.Fatal(err)
@@ -81,6 +84,7 @@ func TestContractBetweenTwoCompaniesInTheBrowser(t *testing.T) {
 		chromedp.SendKeys(`input[name="partner_id"]`, partnerID),
 		chromedp.SendKeys(`input[name="recipient_id"]`, partnerAdmin),
 		chromedp.WaitVisible(`//output[@id="partner-name" and normalize-space()="受注工務店株式会社"]`),
+		chromedp.SendKeys(`#approvers li:first-child input`, approverID),
 		chromedp.SendKeys(`input[name="signer"]`, site.env.Creds.AdminID),
 		chromedp.Click(button("確認")),
 		heading("契約文書登録（確認）"),
@@ -94,7 +98,7 @@ func TestContractBetweenTwoCompaniesInTheBrowser(t *testing.T) {
 	err = chromedp.Do(sender,
 		chromedp.Click(button("確定")),
 		heading("契約文書詳細"),
-		chromedp.WaitVisible(`//td[@id="doc-status" and normalize-space()="署名待ち"]`),
+		chromedp.WaitVisible(`//td[@id="doc-status" and normalize-space()="承認待ち"]`),
 	)
 	if err != nil {
 		dump(t, sender)
@@ -108,7 +112,29 @@ func TestContractBetweenTwoCompaniesInTheBrowser(t *testing.T) {
 		t.Fatalf("after 確定 the address is %s", docURL)
 	}
 	docID := docURL[strings.LastIndex(docURL, "/")+1:]
+	// approve has the approver find it in マイリスト and 承認 it.
+	approve := func(id, initial, button string, wantStatus string) {
+		t.Helper()
+		b := newBrowser(t)
+		err := chromedp.Do(b,
+			login(site.base, id, initial),
+			changePassword(initial, pw),
+			chromedp.WaitVisible(`//div[@id="mylist"]//a[normalize-space()="`+docID+`"]`),
+			chromedp.Click(`//div[@id="mylist"]//a[normalize-space()="`+docID+`"]`),
+			heading("契約文書詳細"),
+			chromedp.SendKeys(`#actions textarea[name="comment"]`, "内容を確認しました"),
+			chromedp.Click(`//button[normalize-space()="`+button+`"]`),
+			chromedp.WaitVisible(`//td[@id="doc-status" and normalize-space()="`+wantStatus+`"]`),
+		)
+		if err != nil {
+			dump(t, b)
+			t.Fatal(err)
+		}
+	}
+	approve(approverID, approverPW, "承認", "署名待ち")
 	err = chromedp.Do(sender,
+		chromedp.Reload(),
+		chromedp.WaitVisible(`//td[@id="doc-status" and normalize-space()="署名待ち"]`),
 		chromedp.SendKeys(`#sign input[name="password"]`, signingPassword(t, site)),
 		chromedp.Click(button("署名")),
 		chromedp.WaitVisible(`//td[@id="doc-status" and normalize-space()="受領前承認待ち"]`),
@@ -139,16 +165,20 @@ func TestContractBetweenTwoCompaniesInTheBrowser(t *testing.T) {
 		chromedp.WaitVisible(`//div[@id="mylist"]//a[normalize-space()="`+docID+`"]`),
 		chromedp.Click(`//div[@id="mylist"]//a[normalize-space()="`+docID+`"]`),
 		heading("契約文書詳細"),
+		chromedp.SendKeys(`#receive li:first-child input[name="approver"]`, rApproverID),
 		chromedp.SendKeys(`#receive input[name="signer"]`, partnerAdmin),
 		chromedp.Click(button("受領")),
-		chromedp.WaitVisible(`//td[@id="doc-status" and normalize-space()="署名待ち"]`),
+		chromedp.WaitVisible(`//td[@id="doc-status" and normalize-space()="受領前承認待ち"]`),
 	)
 	if err != nil {
 		dump(t, receiver)
 		t.Fatal(err)
 	}
 	t.Log("received")
+	approve(rApproverID, rApproverPW, "受領前承認", "署名待ち")
 	err = chromedp.Do(receiver,
+		chromedp.Reload(),
+		chromedp.WaitVisible(`//td[@id="doc-status" and normalize-space()="署名待ち"]`),
 		chromedp.SendKeys(`#sign input[name="password"]`, signingPassword(t, site)),
 		chromedp.Click(button("署名")),
 		chromedp.WaitVisible(`//td[@id="doc-status" and normalize-space()="完了待ち"]`),
