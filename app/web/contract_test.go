@@ -456,3 +456,35 @@ func TestContractWholeLifeThroughTheScreens(t *testing.T) {
 		t.Errorf("pdfsig finds %d valid signatures:\n%s", n, out)
 	}
 }
+
+// TestContractReturnedByTheApproverThenCancelled: the sender's approver returns the
+// document with a reason; its 担当者 sees 差戻し with the reason and withdraws it (取消);
+// the partner never saw it.
+func TestContractReturnedByTheApproverThenCancelled(t *testing.T) {
+	w := newContractWorld(t)
+	approverID, approverPW := w.env.AddUser(t, webtest.DemoCompanyID, account.RoleGeneral, "承認 一郎")
+	approver, _ := loggedIn(t, w.env, approverID, approverPW)
+	doc := w.register(t, w.form(approverID))
+	a := approver.Get(doc)
+	v := a.Doc.Find(`#actions input[name=version]`).AttrOr("value", "")
+	if p := approver.Post(doc+"/return", url.Values{"version": {v}, "comment": {"契約金額が違います"}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("差戻し: %d %s", p.Status, p.Text(".alert"))
+	}
+	r := w.sender.Get(doc)
+	if r.Text("#doc-status") != "差戻し" || !strings.Contains(r.Text("#history"), "契約金額が違います") || !r.Has("#act-edit") || !r.Has("#act-cancel") {
+		t.Fatalf("after 差戻し: %q %q", r.Text("#doc-status"), r.Text("#history"))
+	}
+	if top := w.sender.Get("/"); !strings.Contains(top.Text("#mylist"), strings.TrimPrefix(doc, "/documents/")) {
+		t.Error("the returned document is not in its 担当者's マイリスト")
+	}
+	v = r.Doc.Find(`#actions input[name=version]`).AttrOr("value", "")
+	if p := w.sender.Post(doc+"/cancel", url.Values{"version": {v}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("取消: %d %s", p.Status, p.Text(".alert"))
+	}
+	if r := w.sender.Get(doc); r.Text("#doc-status") != "取消" || !r.Has("#no-actions") {
+		t.Errorf("after 取消: %q", r.Text("#doc-status"))
+	}
+	if g := w.partner.Get(doc); g.Status != http.StatusNotFound {
+		t.Errorf("the partner sees a document never sent: %d", g.Status)
+	}
+}
