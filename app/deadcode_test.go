@@ -21,33 +21,9 @@ var exportedOnPurpose = map[string]string{
 	// a 署名用パスワード; the certificate tests ask it the same way now.
 	"inkan/app/domain/certificate Service.MaySignNow": "contract flow",
 
-	// The plan matrix of manual A2: the document flow applies it; its table test pins
-	// the manual.
-	"inkan/app/domain/company BillingFor": "document flow",
-
-	// The contract flow's domain API (issue 13): the 契約締結 screens call it; until
-	// they land, its table and flow tests do.
-	"inkan/app/domain/contract Status.Valid":                   "contract screens",
-	"inkan/app/domain/contract Status.LabelKey":                "contract screens",
-	"inkan/app/domain/contract Status.TurnKey":                 "contract screens",
-	"inkan/app/domain/contract Refusal.Error":                  "contract screens",
-	"inkan/app/domain/contract ReasonKey":                      "contract screens",
-	"inkan/app/domain/contract TurnOf":                         "contract screens",
-	"inkan/app/domain/contract May":                            "contract screens",
-	"inkan/app/domain/contract NewService":                     "contract screens",
-	"inkan/app/domain/contract Service.PutPDF":                 "contract screens",
-	"inkan/app/domain/contract Service.PDF":                    "contract screens",
-	"inkan/app/domain/contract Service.Register":               "contract screens",
-	"inkan/app/domain/contract Service.SaveDraft":              "contract screens",
-	"inkan/app/domain/contract Service.Submit":                 "contract screens",
-	"inkan/app/domain/contract Service.Approve":                "contract screens",
-	"inkan/app/domain/contract Service.ApproveReceipt":         "contract screens",
-	"inkan/app/domain/contract Service.Return":                 "contract screens",
-	"inkan/app/domain/contract Service.Receive":                "contract screens",
-	"inkan/app/domain/contract Service.Cancel":                 "contract screens",
-	"inkan/app/domain/contract Service.Sign":                   "contract screens",
-	"inkan/app/domain/contract Service.Complete":               "contract screens",
-	"inkan/app/domain/contract Service.ReissueSigningPassword": "contract screens",
+	// The contract flow's domain API that no screen calls yet: the ステータス select of
+	// 契約文書照会 (Status.Valid).
+	"inkan/app/domain/contract Status.Valid": "contract screens",
 
 	// The query side of the search engine: the 契約文書照会 screens call it; until then
 	// the oracle tests and the benchmarks query through it.

@@ -39,8 +39,8 @@ const invitationsItem = "menu.admin.invitations"
 var menu = []section{
 	{Key: "menu.top", Path: "/"},
 	{Key: "menu.contracts", Path: "/contracts", Index: true, Items: []menuItem{
-		{"menu.contracts.register", "/contracts/new", "coming.contracts.register"},
-		{"menu.contracts.list", "/contracts/list", "coming.contracts.list"},
+		{"menu.contracts.register", "/contracts/new", ""},
+		{"menu.contracts.list", "/contracts/list", ""},
 	}},
 	{Key: "menu.templates", Path: "/templates", Index: true, Items: []menuItem{
 		{"menu.templates.register", "/templates/new", "coming.templates.register"},

@@ -97,7 +97,7 @@ func TestEveryMenuLinkLeadsToAPage(t *testing.T) {
 			t.Errorf("menu %q → %s has no heading", strings.TrimSpace(a.Text()), href)
 		}
 	})
-	if r := c.Get("/contracts/new"); !strings.Contains(r.Text("#coming"), "今後のリリース") {
+	if r := c.Get("/templates/new"); !strings.Contains(r.Text("#coming"), "今後のリリース") {
 		t.Errorf("a screen to come says %q", r.Text("#coming"))
 	}
 }

@@ -64,6 +64,7 @@ var templateSamples = map[string]func(p page) any{
 	"top/index": func(p page) any {
 		m := p.asMap()
 		m["Notices"] = []data.Notice{sampleNotice()}
+		m["Rows"], m["Empty"] = sampleDocumentRows(), "top.mylist_empty"
 		return m
 	},
 	"section/index": func(p page) any {
@@ -73,7 +74,7 @@ var templateSamples = map[string]func(p page) any{
 	},
 	"section/coming": func(p page) any {
 		m := p.asMap()
-		m["Item"] = menu[1].Items[0]
+		m["Item"] = menu[2].Items[0]
 		return m
 	},
 	"settings/index": func(p page) any {
@@ -83,6 +84,13 @@ var templateSamples = map[string]func(p page) any{
 		return v
 	},
 
+	"contracts/register":         func(p page) any { return sampleContractRegister(p) },
+	"contracts/register_confirm": func(p page) any { return sampleContractConfirm(p) },
+	"contracts/document":         func(p page) any { return sampleDocument(p) },
+	"contracts/list": func(p page) any {
+		return &contractListView{page: p, Rows: sampleDocumentRows(), Empty: "contract.list_empty"}
+	},
+	"partials/document_rows":      func(p page) any { return &contractListView{page: p, Empty: "top.mylist_empty"} },
 	"admin/user_register":         func(p page) any { return sampleRegister(p) },
 	"admin/user_register_confirm": func(p page) any { return sampleRegisterConfirm(p) },
 	"admin/user_edit": func(p page) any {
@@ -438,4 +446,47 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func sampleContractEntry() contractEntry {
+	return contractEntry{
+		Title: "工事請負契約書", Amount: "1200000", ContractDate: "2026-04-01", GroupTag: "本社", OrderSide: data.OrderSideBuyer,
+		PartnerID: "C000002", PartnerDept: "工事部", RecipientID: "U000010", Signer: "U000001", Approvers: []string{"U000002", "U000003"},
+		File: data.FileRef{SHA256: "ab", Name: "契約書.pdf", Size: 1000},
+	}
+}
+
+func sampleContractRegister(p page) *contractRegisterView {
+	p.Errors = form.Errors{"": "contract.refused.plan", "pdf": "contract.refused.pdf", "approvers": "contract.approver_unknown", "partner_id": "contract.plan_partner"}
+	e := sampleContractEntry()
+	v := &contractRegisterView{page: p, Form: e, FileDraft: "token", PartnerName: "受注工務店", Approvers: []string{"U000002", "", "", "", ""}}
+	v.OrderSides = []fieldOption{{Name: "order_side", Value: data.OrderSideBuyer, Label: "発注側", Checked: true}, {Name: "order_side", Value: data.OrderSideSeller, Label: "受注側"}}
+	return v
+}
+
+func sampleContractConfirm(p page) *contractConfirmView {
+	return &contractConfirmView{page: p, Form: sampleContractEntry(), OrderSideLabel: "発注側", PartnerName: "受注工務店", RecipientName: "受取 太郎",
+		ApproverNames: []string{"U000002 承認 一郎"}, SignerName: "署名 花子", Draft: "token"}
+}
+
+func sampleDocument(p page) *documentView {
+	at := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
+	amount := int64(1200000)
+	p.Errors = form.Errors{"": "contract.refused.changed"}
+	return &documentView{
+		page: p, Sender: true, SenderName: "デモ建設", ReceiverName: "受注工務店", Recipient: "受取 太郎", StatusLabel: "承認待ち", TurnLabel: "発信者の社内承認者", TurnUser: "承認 一郎",
+		Doc: data.Document{ID: "D000001", Title: "工事請負契約書", Amount: &amount, ContractDate: at, Status: "承認待ち", Version: 2, StorageStart: at, StorageEnd: at,
+			Sender: data.Party{CompanyID: "C000001", UserID: "U000001", GroupTag: "本社", OrderSide: data.OrderSideBuyer}, Receiver: data.Party{CompanyID: "C000002", UserID: "U000010", Dept: "工事部"}},
+		SenderRoute:   []routeRow{{Role: "contract.approver", UserID: "U000002", Name: "承認 一郎", DoneAt: &at, Comment: "確認済み"}, {Role: "contract.signer", UserID: "U000001", Name: "署名 花子", Current: true}},
+		ReceiverRoute: []routeRow{{Role: "contract.signer", UserID: "U000010", Name: "受取 太郎"}},
+		Signatures:    []signatureRow{{Signer: "デモ建設", Time: at, TSTime: at, Level: "B-T", Valid: true}, {Timestamp: true, Signer: "TSA", Problems: []string{"digest mismatch"}}},
+		VerifyError:   "verify: broken",
+		History:       []historyRow{{At: at, Who: "デモ建設 署名 花子", Action: "doc.action.register", Status: "doc.status.draft", Comment: "差戻し理由"}},
+		May:           map[string]bool{"approve": true, "return": true, "receive": true, "sign": true, "submit": true, "cancel": true, "complete": true},
+		Approvers:     make([]string, maxApprovers),
+	}
+}
+
+func sampleDocumentRows() []documentRow {
+	return []documentRow{{No: 1, ID: "D000001", Title: "工事請負契約書", Partner: "受注工務店", OrderSide: data.OrderSideBuyer, Status: "承認待ち", Turn: "発信者の社内承認者", Owner: "U000001", UpdatedAt: "2026/04/01 09:00"}}
 }

@@ -14,6 +14,11 @@ func (h *handler) topShow(c *fiber.Ctx) error {
 	err := h.Store.View(func(tx *data.Tx) error {
 		notices, err := tx.Notices(noticesOnTop)
 		v["Notices"] = notices
+		if err != nil {
+			return err
+		}
+		v["Empty"] = "top.mylist_empty"
+		v["Rows"], err = h.documentRows(c, tx, true)
 		return err
 	})
 	if err != nil {

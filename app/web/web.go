@@ -4,6 +4,7 @@
 package web
 
 import (
+	"inkan/app/domain/contract"
 	"log/slog"
 	"strings"
 	"time"
@@ -37,6 +38,7 @@ type Deps struct {
 	Certs     *certificate.Service
 	Passkeys  *passkey.Service
 	Invites   *invitation.Service
+	Contracts *contract.Service
 	Delivery  *delivery.Worker // nil without an SMTP server
 	Mail      *mail.Composer
 	Catalogs  *i18n.Catalogs
@@ -62,7 +64,7 @@ func (h *handler) templateFuncs() map[string]any {
 
 // contentSecurityPolicy allows only our own files: no inline script or style anywhere.
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+	"form-action 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
 // formBodyLimit is the largest request body taken: what a form needs.
 const formBodyLimit = 64 << 10
@@ -72,6 +74,8 @@ const formBodyLimit = 64 << 10
 var uploadLimits = map[string]int{
 	"/admin/certificates/apply/confirm": maxUploadSize + formBodyLimit,
 	inviteUploadPath:                    invitation.MaxFileSize + formBodyLimit,
+	contractConfirmPath:                 maxContractPDF + formBodyLimit,
+	contractSavePath:                    maxContractPDF + formBodyLimit,
 }
 
 // bodyLimitOf raises the body limit for the upload routes, from the request's header,
@@ -192,6 +196,7 @@ func (h *handler) routes(app *fiber.App) {
 	h.passkeyRoutes(app, user, operator)
 	h.inviteRoutes(app, admin)
 	h.certificateRoutes(app, operator, user, admin)
+	h.contractRoutes(app, user)
 	for _, s := range menu {
 		chain := user
 		if s.AdminOnly {

@@ -61,6 +61,7 @@ type Server struct {
 	Certs     *certificate.Service
 	Passkeys  *passkey.Service
 	Invites   *invitation.Service
+	Contracts *contract.Service
 	Delivery  *delivery.Worker // nil when no SMTP server is configured
 	Search    *search.Engine
 	Web       *fiber.App
@@ -125,6 +126,7 @@ func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *dat
 		return nil, err
 	}
 	s.Invites = &invitation.Service{Mail: s.Mail, Onboarder: s.Onboarder, Certs: s.Certs, BaseURL: cfg.BaseURL, Validity: cfg.InviteValidity, Now: now}
+	s.Contracts = contract.NewService(s.Store, s.Certs, s.Mail, now)
 	catalogs, err := i18n.Load()
 	if err != nil {
 		return nil, err
@@ -137,7 +139,7 @@ func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *dat
 			log.Warn("catalog key missing", "lang", lang, "key", key)
 		}
 	})
-	s.Web, err = web.New(web.Deps{Config: cfg, Store: s.Store, Accounts: s.Accounts, Onboarder: s.Onboarder, Certs: s.Certs, Passkeys: s.Passkeys, Invites: s.Invites, Delivery: s.Delivery, Mail: s.Mail, Catalogs: catalogs, Log: log})
+	s.Web, err = web.New(web.Deps{Config: cfg, Store: s.Store, Accounts: s.Accounts, Onboarder: s.Onboarder, Certs: s.Certs, Passkeys: s.Passkeys, Invites: s.Invites, Contracts: s.Contracts, Delivery: s.Delivery, Mail: s.Mail, Catalogs: catalogs, Log: log})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,490 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"inkan/app/domain/account"
+	"inkan/app/domain/certificate"
+	"inkan/app/domain/company"
+	"inkan/app/testkit/tooltest"
+	"inkan/app/testkit/webtest"
+	"inkan/data"
+)
+
+func contractPDF(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "pdf", "qpdf-objstm.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// contractWorld is the demo company (片方課金) as sender, with its admin as signer,
+// a 取引先専用 partner whose admin receives, and a third company.
+type contractWorld struct {
+	env                     *webtest.Env
+	sender                  *webtest.Client
+	partnerID, partnerAdmin string
+	partner                 *webtest.Client
+	third                   *webtest.Client
+}
+
+func newContractWorld(t *testing.T) *contractWorld {
+	t.Helper()
+	env := webtest.New(t, webtest.Config(t))
+	w := &contractWorld{env: env}
+	w.sender, _ = loggedIn(t, env, env.Creds.AdminID, env.Creds.AdminPassword)
+	w.sender.Get("/certificates/check")
+	check := url.Values{"cert": {"DJC-00001"}, "pin": {pinOf(t, env, "DJC-00001")}, "password": {newPassword}}
+	if r := w.sender.Post("/certificates/check", check); r.Status != http.StatusOK {
+		t.Fatalf("証明書有効性確認: %d", r.Status)
+	}
+	var pw string
+	w.partnerID, w.partnerAdmin, pw = env.AddCompany(t, "受注工務店株式会社", company.PlanPartnerOnly)
+	w.partner, _ = loggedIn(t, env, w.partnerAdmin, pw)
+	_, thirdAdmin, thirdPW := env.AddCompany(t, "第三建設株式会社", company.PlanOneSide)
+	w.third, _ = loggedIn(t, env, thirdAdmin, thirdPW)
+	return w
+}
+
+func (w *contractWorld) form(approvers ...string) url.Values {
+	f := url.Values{
+		"title": {"工事請負契約書"}, "amount": {"1,200,000"}, "contract_date": {"2026-04-01"}, "group_tag": {"本社"},
+		"order_side": {data.OrderSideBuyer}, "partner_id": {w.partnerID}, "partner_dept": {"工事部"},
+		"recipient_id": {w.partnerAdmin}, "signer": {w.env.Creds.AdminID},
+	}
+	for _, a := range approvers {
+		f.Add("approver", a)
+	}
+	return f
+}
+
+// register goes through 確認 and 確定 and returns the detail's path.
+func (w *contractWorld) register(t *testing.T, f url.Values) string {
+	t.Helper()
+	if n := w.sender.Get("/contracts/partner?partner_id=" + url.QueryEscape(w.partnerID)); n.Body != "受注工務店株式会社" {
+		t.Errorf("partner name: %q", n.Body)
+	}
+	w.sender.Get("/contracts/new")
+	r := w.sender.PostFile("/contracts/confirm", f, "pdf", "契約書.pdf", contractPDF(t))
+	if r.Status != http.StatusOK || !r.Has("#confirm") {
+		t.Fatalf("確認: %d %s", r.Status, r.Doc.Find(".alert, .error").Text())
+	}
+	push := r.Header.Get("HX-Push-Url")
+	if !strings.HasPrefix(push, "/contracts/confirm?draft=") {
+		t.Fatalf("確認 pushes %q", push)
+	}
+	if g := w.sender.Get(push); g.Status != http.StatusOK || !strings.Contains(g.Text("#partner"), "受注工務店株式会社") {
+		t.Fatalf("confirm at its GET address: %d %q", g.Status, g.Text("#partner"))
+	}
+	token, _ := url.ParseQuery(strings.TrimPrefix(push, "/contracts/confirm?"))
+	r = w.sender.Post("/contracts/commit", url.Values{"draft": {token.Get("draft")}})
+	loc := r.Header.Get("Location")
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(loc, "/documents/") {
+		t.Fatalf("確定: %d %q %s", r.Status, loc, r.Doc.Find(".alert").Text())
+	}
+	// A replayed 確定 registers nothing more.
+	if again := w.sender.Post("/contracts/commit", url.Values{"draft": {token.Get("draft")}}); again.Status != http.StatusConflict {
+		t.Errorf("replayed 確定: %d", again.Status)
+	}
+	return loc
+}
+
+func (w *contractWorld) signingPassword(t *testing.T) string {
+	t.Helper()
+	var pw string
+	w.env.Server.Store.View(func(tx *data.Tx) error {
+		mails, err := tx.RecentMails(100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range mails {
+			if m.Template != "doc_sign_password" {
+				continue
+			}
+			text, err := w.env.Server.Mail.Open(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, rest, _ := strings.Cut(text, "署名用パスワード：")
+			pw, _, _ = strings.Cut(rest, "\n")
+			pw = strings.TrimSpace(pw)
+			return nil
+		}
+		return nil
+	})
+	if pw == "" {
+		t.Fatal("no 署名用パスワード mail")
+	}
+	return pw
+}
+
+func TestContractRegisterSignAndReceive(t *testing.T) {
+	w := newContractWorld(t)
+	doc := w.register(t, w.form())
+	r := w.sender.Get(doc)
+	if r.Status != http.StatusOK || r.Text("#doc-status") != "署名待ち" || !r.Has("#act-sign") || !r.Has("#act-cancel") {
+		t.Fatalf("detail: %d status %q sign %v", r.Status, r.Text("#doc-status"), r.Has("#act-sign"))
+	}
+	if !r.Has("iframe.pdf") || !r.Has("#pdf-download") || !r.Has("#no-signatures") {
+		t.Error("detail without the PDF frame, the download or the empty signature list")
+	}
+	pdf := w.sender.Get(doc + "/pdf")
+	if pdf.Status != http.StatusOK || pdf.Header.Get("Content-Type") != "application/pdf" ||
+		!strings.HasPrefix(pdf.Header.Get("Content-Disposition"), "inline") || pdf.Header.Get("X-Frame-Options") != "SAMEORIGIN" {
+		t.Errorf("PDF: %d %q %q %q", pdf.Status, pdf.Header.Get("Content-Type"), pdf.Header.Get("Content-Disposition"), pdf.Header.Get("X-Frame-Options"))
+	}
+	if dl := w.sender.Get(doc + "/pdf?download=1"); !strings.HasPrefix(dl.Header.Get("Content-Disposition"), "attachment") {
+		t.Errorf("download: %q", dl.Header.Get("Content-Disposition"))
+	}
+	// Before it is sent the receiver does not see it; a third company never.
+	for name, c := range map[string]*webtest.Client{"receiver before sending": w.partner, "third company": w.third} {
+		for _, p := range []string{doc, doc + "/pdf"} {
+			if g := c.Get(p); g.Status != http.StatusNotFound {
+				t.Errorf("%s GET %s: %d", name, p, g.Status)
+			}
+		}
+		if n := c.Get("/contracts/partner?partner_id=" + webtest.DemoCompanyID); n.Body != "デモ建設株式会社" {
+			t.Errorf("%s: partner name %q", name, n.Body)
+		}
+		if p := c.Post(doc+"/cancel", url.Values{"version": {"0"}}); p.Status != http.StatusNotFound {
+			t.Errorf("%s 取消: %d", name, p.Status)
+		}
+	}
+	// A wrong signing password is refused on the detail.
+	version := r.Doc.Find(`#sign input[name=version]`).AttrOr("value", "")
+	if bad := w.sender.Post(doc+"/sign", url.Values{"version": {version}, "password": {"wrong"}}); bad.Status != http.StatusUnprocessableEntity ||
+		!strings.Contains(bad.Text(".alert"), "署名用パスワードが正しくありません") {
+		t.Fatalf("wrong password: %d %q", bad.Status, bad.Text(".alert"))
+	}
+	// 署名用パスワード再発行 replaces the mailed password: the first no longer signs.
+	first := w.signingPassword(t)
+	if re := w.sender.Post(doc+"/reissue", url.Values{"version": {version}}); re.Status != http.StatusSeeOther {
+		t.Fatalf("再発行: %d %s", re.Status, re.Text(".alert"))
+	}
+	second := w.signingPassword(t)
+	if second == first {
+		t.Fatal("再発行 mailed the same password")
+	}
+	if old := w.sender.Post(doc+"/sign", url.Values{"version": {version}, "password": {first}}); old.Status != http.StatusUnprocessableEntity {
+		t.Errorf("the replaced password: %d", old.Status)
+	}
+	ok := w.sender.Post(doc+"/sign", url.Values{"version": {version}, "password": {second}})
+	if ok.Status != http.StatusSeeOther || ok.Header.Get("Location") != doc {
+		t.Fatalf("署名: %d %q %s", ok.Status, ok.Header.Get("Location"), ok.Text(".alert"))
+	}
+	r = w.sender.Get(doc)
+	if r.Text("#doc-status") != "受領前承認待ち" || !strings.Contains(r.Text("#signatures"), "有効") || r.Has("#act-sign") || !r.Has("#act-cancel") {
+		t.Errorf("after 署名: %q, signatures %q", r.Text("#doc-status"), r.Text("#signatures"))
+	}
+	// Now the receiver sees it and may receive it; a third company still not.
+	if g := w.third.Get(doc); g.Status != http.StatusNotFound {
+		t.Errorf("third company after sending: %d", g.Status)
+	}
+	if top := w.partner.Get("/"); !strings.Contains(top.Text("#mylist"), strings.TrimPrefix(doc, "/documents/")) {
+		t.Errorf("the 受取担当者's マイリスト lacks the sent document: %q", top.Text("#mylist"))
+	}
+	// An uninvolved general user of the receiver sees nothing of it.
+	strangerID, strangerPW := w.env.AddUser(t, w.partnerID, account.RoleGeneral, "無関係 五郎")
+	stranger, _ := loggedIn(t, w.env, strangerID, strangerPW)
+	for _, p := range []string{doc, doc + "/pdf", doc + "/pdf?download=1"} {
+		if g := stranger.Get(p); g.Status != http.StatusNotFound {
+			t.Errorf("an uninvolved user of the receiver GET %s: %d", p, g.Status)
+		}
+	}
+	if p := stranger.Post(doc+"/receive", url.Values{"version": {"0"}, "signer": {strangerID}}); p.Status != http.StatusNotFound {
+		t.Errorf("an uninvolved user of the receiver 受領: %d", p.Status)
+	}
+	rr := w.partner.Get(doc)
+	if rr.Status != http.StatusOK || !rr.Has("#act-receive") || !rr.Has("#act-return") {
+		t.Fatalf("receiver's detail: %d receive %v", rr.Status, rr.Has("#act-receive"))
+	}
+	rv := rr.Doc.Find(`#receive input[name=version]`).AttrOr("value", "")
+	// The partner's admin has no certificate: 受領 naming them as signer is refused.
+	if p := w.partner.Post(doc+"/receive", url.Values{"version": {rv}, "signer": {w.partnerAdmin}}); p.Status != http.StatusUnprocessableEntity ||
+		!strings.Contains(p.Text(".alert"), "署名できる電子証明書") {
+		t.Errorf("受領 with a signer without certificate: %d %q", p.Status, p.Text(".alert"))
+	}
+	// 差戻し needs a reason, then sends it back to the sender.
+	if p := w.partner.Post(doc+"/return", url.Values{"version": {rv}}); p.Status != http.StatusUnprocessableEntity ||
+		!strings.Contains(p.Text(".alert"), "差戻し理由") {
+		t.Errorf("差戻し without a reason: %d %q", p.Status, p.Text(".alert"))
+	}
+	if p := w.partner.Post(doc+"/return", url.Values{"version": {rv}, "comment": {"金額を確認してください"}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("差戻し: %d %s", p.Status, p.Text(".alert"))
+	}
+	r = w.sender.Get(doc)
+	if r.Text("#doc-status") != "差戻し" || !strings.Contains(r.Text("#history"), "金額を確認してください") || !r.Has("#act-submit") {
+		t.Errorf("after 差戻し: %q %q", r.Text("#doc-status"), r.Text("#history"))
+	}
+	// A stale version is refused.
+	if p := w.sender.Post(doc+"/cancel", url.Values{"version": {version}}); p.Status != http.StatusUnprocessableEntity {
+		t.Errorf("取消 with an old version: %d", p.Status)
+	}
+}
+
+func TestContractApproverRoute(t *testing.T) {
+	w := newContractWorld(t)
+	approverID, approverPW := w.env.AddUser(t, webtest.DemoCompanyID, account.RoleGeneral, "承認 一郎")
+	approver, _ := loggedIn(t, w.env, approverID, approverPW)
+	otherID, otherPW := w.env.AddUser(t, webtest.DemoCompanyID, account.RoleGeneral, "無関係 四郎")
+	other, _ := loggedIn(t, w.env, otherID, otherPW)
+	doc := w.register(t, w.form(approverID))
+	// A general user of the sender who takes no part sees nothing of it.
+	for _, p := range []string{doc, doc + "/pdf", doc + "/edit"} {
+		if g := other.Get(p); g.Status != http.StatusNotFound {
+			t.Errorf("an uninvolved general user GET %s: %d", p, g.Status)
+		}
+	}
+	if l := other.Get("/contracts/list"); strings.Contains(l.Text("#documents"), strings.TrimPrefix(doc, "/documents/")) {
+		t.Error("an uninvolved general user's 契約文書照会 lists the document")
+	}
+	r := w.sender.Get(doc)
+	if r.Text("#doc-status") != "承認待ち" || r.Has("#act-approve") {
+		t.Fatalf("sender's view: %q approve %v", r.Text("#doc-status"), r.Has("#act-approve"))
+	}
+	id := strings.TrimPrefix(doc, "/documents/")
+	if top := approver.Get("/"); !strings.Contains(top.Text("#mylist"), id) {
+		t.Errorf("the approver's マイリスト lacks %s: %q", id, top.Text("#mylist"))
+	}
+	if top := w.sender.Get("/"); strings.Contains(top.Text("#mylist"), id) {
+		t.Errorf("the sender's マイリスト shows %s while the approver decides", id)
+	}
+	if l := w.sender.Get("/contracts/list"); !strings.Contains(l.Text("#documents"), "工事請負契約書") || !strings.Contains(l.Text("#documents"), "承認待ち") {
+		t.Errorf("the sender's 契約文書照会: %q", l.Text("#documents"))
+	}
+	for name, c := range map[string]*webtest.Client{"receiver before sending": w.partner, "third company": w.third} {
+		if l := c.Get("/contracts/list"); l.Status != http.StatusOK || strings.Contains(l.Text("#documents"), id) {
+			t.Errorf("%s's 契約文書照会 shows %s", name, id)
+		}
+	}
+	a := approver.Get(doc)
+	if !a.Has("#act-approve") || !strings.Contains(a.Text("#route .current"), "承認 一郎") {
+		t.Fatalf("approver's view: approve %v, current %q", a.Has("#act-approve"), a.Text("#route .current"))
+	}
+	v := a.Doc.Find(`#actions input[name=version]`).AttrOr("value", "")
+	if p := approver.Post(doc+"/approve", url.Values{"version": {v}, "comment": {"確認しました"}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("承認: %d %s", p.Status, p.Text(".alert"))
+	}
+	// The sender may not approve in the approver's place.
+	if p := w.sender.Post(doc+"/approve", url.Values{"version": {"0"}}); p.Status != http.StatusUnprocessableEntity {
+		t.Errorf("sender's 承認: %d", p.Status)
+	}
+	if r := w.sender.Get(doc); r.Text("#doc-status") != "署名待ち" || !strings.Contains(r.Text("#route"), "確認しました") {
+		t.Errorf("after 承認: %q %q", r.Text("#doc-status"), r.Text("#route"))
+	}
+	if top := approver.Get("/"); strings.Contains(top.Text("#mylist"), id) {
+		t.Errorf("the approver's マイリスト still shows %s", id)
+	}
+	if l := approver.Get("/contracts/list"); !strings.Contains(l.Text("#documents"), id) {
+		t.Errorf("the approver's 契約文書照会 lacks %s they approved", id)
+	}
+	if top := w.sender.Get("/"); !strings.Contains(top.Text("#mylist"), id) {
+		t.Errorf("the signer's マイリスト lacks %s", id)
+	}
+}
+
+func TestContractRegisterRefusals(t *testing.T) {
+	w := newContractWorld(t)
+	bothID, _, _ := w.env.AddCompany(t, "双方建設株式会社", company.PlanBothSides)
+	plainUser, _ := w.env.AddUser(t, webtest.DemoCompanyID, account.RoleGeneral, "一般 太郎")
+	with := func(k, v string) url.Values { f := w.form(); f.Set(k, v); return f }
+	pdf := contractPDF(t)
+	if n := w.sender.Get("/contracts/partner?partner_id=C999999"); !strings.Contains(n.Body, "ありません") {
+		t.Errorf("unknown partner's name: %q", n.Body)
+	}
+	tests := []struct {
+		name     string
+		client   *webtest.Client
+		form     url.Values
+		file     []byte
+		field    string
+		contains string
+	}{
+		{"not a PDF", w.sender, w.form(), []byte("hello, this is text"), "pdf", "PDFファイルではありません"},
+		{"a broken PDF", w.sender, w.form(), []byte("%PDF-1.7\n1 0 obj garbage"), "pdf", "PDFファイルとして読み取れません"},
+		{"no file", w.sender, w.form(), nil, "pdf", "PDF）を指定してください"},
+		{"no title", w.sender, with("title", ""), pdf, "title", "必須項目です"},
+		{"a control character", w.sender, with("title", "契約\x01書"), pdf, "title", ""},
+		{"bad amount", w.sender, with("amount", "十万"), pdf, "amount", "0以上の数字"},
+		{"unknown partner", w.sender, with("partner_id", "C999999"), pdf, "partner_id", "この企業IDの取引先企業はありません"},
+		{"recipient of another company", w.sender, with("recipient_id", w.env.Creds.AdminID), pdf, "recipient_id", "利用中の利用者はいません"},
+		{"unknown signer", w.sender, with("signer", "U999999"), pdf, "signer", "利用中の利用者はいません"},
+		{"signer without certificate", w.sender, with("signer", plainUser), pdf, "signer", "署名できる電子証明書"},
+		{"approver of another company", w.sender, with("approver", w.partnerAdmin), pdf, "approver", "利用中の自社の利用者IDではない"},
+		{"plan matrix: a 取引先専用 sender with a 双方課金 partner", w.partner, with("partner_id", bothID), pdf, "partner_id", "ご利用いただけません"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.client.Get("/contracts/new")
+			r := tt.client.PostFile("/contracts/confirm", tt.form, "pdf", "a.pdf", tt.file)
+			if r.Status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d", r.Status)
+			}
+			msg := r.Doc.Find(`[name=` + tt.field + `]`).Closest(".field").Text()
+			if !strings.Contains(msg, tt.contains) {
+				t.Errorf("message %q, want %q", msg, tt.contains)
+			}
+		})
+	}
+}
+
+func TestContractSaveDraft(t *testing.T) {
+	w := newContractWorld(t)
+	w.sender.Get("/contracts/new")
+	f := url.Values{"title": {"下書きの契約書"}}
+	r := w.sender.PostFile("/contracts/save", f, "pdf", "a.pdf", contractPDF(t))
+	loc := r.Header.Get("Location")
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(loc, "/documents/") {
+		t.Fatalf("下書き保存: %d %s", r.Status, r.Doc.Find(".error, .alert").Text())
+	}
+	d := w.sender.Get(loc)
+	if d.Text("#doc-status") != "下書き" || !d.Has("#act-submit") {
+		t.Errorf("draft: %q", d.Text("#doc-status"))
+	}
+	// 申請 of an incomplete draft is refused with the reason.
+	v := d.Doc.Find(`#actions input[name=version]`).AttrOr("value", "")
+	if p := w.sender.Post(loc+"/submit", url.Values{"version": {v}}); p.Status != http.StatusUnprocessableEntity || !strings.Contains(p.Text(".alert"), "入力されていません") {
+		t.Errorf("申請 of an incomplete draft: %d %q", p.Status, p.Text(".alert"))
+	}
+	// Only its 担当者 edits it; the partner and a third company do not see it.
+	if !d.Has("#act-edit") {
+		t.Fatal("the draft's detail offers no 編集")
+	}
+	for name, c := range map[string]*webtest.Client{"receiver": w.partner, "third company": w.third} {
+		if g := c.Get(loc + "/edit"); g.Status != http.StatusNotFound {
+			t.Errorf("%s GET edit: %d", name, g.Status)
+		}
+	}
+	edit := w.sender.Get(loc + "/edit")
+	if edit.Status != http.StatusOK || edit.Doc.Find(`input[name=title]`).AttrOr("value", "") != "下書きの契約書" {
+		t.Fatalf("edit: %d", edit.Status)
+	}
+	f = w.form()
+	f.Set("document", strings.TrimPrefix(loc, "/documents/"))
+	f.Set("version", edit.Doc.Find(`input[name=version]`).AttrOr("value", ""))
+	r = w.sender.PostFile("/contracts/confirm", f, "", "", nil)
+	push := r.Header.Get("HX-Push-Url")
+	if r.Status != http.StatusOK || !strings.HasPrefix(push, "/contracts/confirm?draft=") {
+		t.Fatalf("確認 of the edited draft: %d %s", r.Status, r.Doc.Find(".error, .alert").Text())
+	}
+	token, _ := url.ParseQuery(strings.TrimPrefix(push, "/contracts/confirm?"))
+	r = w.sender.Post("/contracts/commit", url.Values{"draft": {token.Get("draft")}})
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != loc {
+		t.Fatalf("確定 of the edited draft: %d %q %s", r.Status, r.Header.Get("Location"), r.Text(".alert"))
+	}
+	if got := w.sender.Get(loc); got.Text("#doc-status") != "署名待ち" || got.Text("#doc-title") != "工事請負契約書" {
+		t.Errorf("after 確定 of the edit: %q %q", got.Text("#doc-status"), got.Text("#doc-title"))
+	}
+	if g := w.sender.Get(loc + "/edit"); g.Status != http.StatusNotFound {
+		t.Errorf("edit of a document on its route: %d", g.Status)
+	}
+}
+
+// TestContractWholeLifeThroughTheScreens: 登録 → 署名 (sent) → 受領 with an approver →
+// 受領前承認 → the receiver's 署名 → 完了, each through the detail's forms.
+func TestContractWholeLifeThroughTheScreens(t *testing.T) {
+	w := newContractWorld(t)
+	var number, pin string
+	err := w.env.Server.Store.Update(func(tx *data.Tx) error {
+		subject := company.DemoCertificateSubject
+		subject.DisplayName, subject.CompanyJa, subject.Company = "受注工務店株式会社 管理 次郎", "受注工務店株式会社", "Juchu Komuten Co. Ltd."
+		c, p, err := w.env.Server.Certs.Issue(tx, w.partnerID, certificate.Application{Subject: subject, UserIDs: []string{w.partnerAdmin}, PINRecipient: "管理 次郎", PINEmail: "user@example.com"})
+		number, pin = c.Number, p
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.partner.Get("/certificates/check")
+	if r := w.partner.Post("/certificates/check", url.Values{"cert": {number}, "pin": {pin}, "password": {newPassword}}); r.Status != http.StatusOK {
+		t.Fatalf("the partner's 証明書有効性確認: %d", r.Status)
+	}
+	approverID, approverPW := w.env.AddUser(t, w.partnerID, account.RoleGeneral, "受領 承認者")
+	approver, _ := loggedIn(t, w.env, approverID, approverPW)
+
+	doc := w.register(t, w.form())
+	act := func(c *webtest.Client, action string, f url.Values, want string) {
+		t.Helper()
+		page := c.Get(doc)
+		if f == nil {
+			f = url.Values{}
+		}
+		f.Set("version", page.Doc.Find(`#actions input[name=version]`).AttrOr("value", ""))
+		if r := c.Post(doc+"/"+action, f); r.Status != http.StatusSeeOther {
+			t.Fatalf("%s: %d %s", action, r.Status, r.Text(".alert"))
+		}
+		if got := c.Get(doc).Text("#doc-status"); got != want {
+			t.Fatalf("after %s: %q, want %q", action, got, want)
+		}
+	}
+	act(w.sender, "sign", url.Values{"password": {w.signingPassword(t)}}, "受領前承認待ち")
+	act(w.partner, "receive", url.Values{"approver": {approverID}, "signer": {w.partnerAdmin}}, "受領前承認待ち")
+	if r := approver.Get(doc); !r.Has("#act-approve") || !strings.Contains(r.Text("#act-approve"), "受領前承認") {
+		t.Fatalf("the receiver's approver sees no 受領前承認: %q", r.Text("#actions"))
+	}
+	act(approver, "approve_receipt", url.Values{"comment": {"確認済み"}}, "署名待ち")
+	act(w.partner, "sign", url.Values{"password": {w.signingPassword(t)}}, "完了待ち")
+	act(w.sender, "complete", nil, "完了")
+	r := w.sender.Get(doc)
+	if n := r.Doc.Find("#signatures tbody tr").Length(); n != 3 || strings.Contains(r.Text("#signatures"), "無効") {
+		t.Errorf("signatures after 完了: %d rows %q", n, r.Text("#signatures"))
+	}
+	if !strings.Contains(r.Text("#document"), "保管期限") || !r.Has("#no-actions") {
+		t.Errorf("stored document: %q", r.Text("#document"))
+	}
+	if p := w.partner.Get(doc); p.Status != http.StatusOK || p.Text("#doc-status") != "完了" {
+		t.Errorf("receiver's view of the stored document: %d %q", p.Status, p.Text("#doc-status"))
+	}
+	// The downloaded PDF passes qpdf --check, and pdfsig finds both signatures valid.
+	file := filepath.Join(t.TempDir(), "signed.pdf")
+	if err := os.WriteFile(file, []byte(w.partner.Get(doc+"/pdf?download=1").Body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(tooltest.Need(t, "qpdf"), "--check", file).CombinedOutput(); err != nil {
+		t.Errorf("qpdf --check: %v\n%s", err, out)
+	}
+	out, _ := exec.Command(tooltest.Need(t, "pdfsig"), file).CombinedOutput()
+	if n := strings.Count(string(out), "Signature is Valid"); n < 2 {
+		t.Errorf("pdfsig finds %d valid signatures:\n%s", n, out)
+	}
+}
+
+// TestContractReturnedByTheApproverThenCancelled: the sender's approver returns the
+// document with a reason; its 担当者 sees 差戻し with the reason and withdraws it (取消);
+// the partner never saw it.
+func TestContractReturnedByTheApproverThenCancelled(t *testing.T) {
+	w := newContractWorld(t)
+	approverID, approverPW := w.env.AddUser(t, webtest.DemoCompanyID, account.RoleGeneral, "承認 一郎")
+	approver, _ := loggedIn(t, w.env, approverID, approverPW)
+	doc := w.register(t, w.form(approverID))
+	a := approver.Get(doc)
+	v := a.Doc.Find(`#actions input[name=version]`).AttrOr("value", "")
+	if p := approver.Post(doc+"/return", url.Values{"version": {v}, "comment": {"契約金額が違います"}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("差戻し: %d %s", p.Status, p.Text(".alert"))
+	}
+	r := w.sender.Get(doc)
+	if r.Text("#doc-status") != "差戻し" || !strings.Contains(r.Text("#history"), "契約金額が違います") || !r.Has("#act-edit") || !r.Has("#act-cancel") {
+		t.Fatalf("after 差戻し: %q %q", r.Text("#doc-status"), r.Text("#history"))
+	}
+	if top := w.sender.Get("/"); !strings.Contains(top.Text("#mylist"), strings.TrimPrefix(doc, "/documents/")) {
+		t.Error("the returned document is not in its 担当者's マイリスト")
+	}
+	v = r.Doc.Find(`#actions input[name=version]`).AttrOr("value", "")
+	if p := w.sender.Post(doc+"/cancel", url.Values{"version": {v}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("取消: %d %s", p.Status, p.Text(".alert"))
+	}
+	if r := w.sender.Get(doc); r.Text("#doc-status") != "取消" || !r.Has("#no-actions") {
+		t.Errorf("after 取消: %q", r.Text("#doc-status"))
+	}
+	if g := w.partner.Get(doc); g.Status != http.StatusNotFound {
+		t.Errorf("the partner sees a document never sent: %d", g.Status)
+	}
+}

@@ -1,0 +1,300 @@
+package web
+
+import (
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"inkan/app/domain/account"
+	"inkan/app/domain/company"
+	"inkan/app/domain/contract"
+	"inkan/app/domain/form"
+	"inkan/app/trust/pades"
+	"inkan/data"
+)
+
+// routeRow is one step of a party's route on the detail screen.
+type routeRow struct {
+	Role    string // catalog key
+	UserID  string
+	Name    string
+	DoneAt  *time.Time
+	Comment string
+	Current bool
+}
+
+// signatureRow is one signature or document timestamp as the verifier sees it.
+type signatureRow struct {
+	Timestamp bool
+	Signer    string
+	Time      time.Time
+	TSTime    time.Time
+	Level     string
+	Valid     bool
+	Trusted   bool
+	Problems  []string
+}
+
+// historyRow is one step of the history.
+type historyRow struct {
+	At      time.Time
+	Who     string
+	Action  string // catalog key
+	Status  string // catalog key
+	Comment string
+}
+
+// documentView is the document detail.
+type documentView struct {
+	page
+	Doc           data.Document
+	Sender        bool // the viewer's company sent it
+	SenderName    string
+	ReceiverName  string
+	Recipient     string
+	StatusLabel   string
+	TurnLabel     string
+	TurnUser      string
+	SenderRoute   []routeRow
+	ReceiverRoute []routeRow
+	Signatures    []signatureRow
+	VerifyError   string
+	History       []historyRow
+	// May holds the actions the viewer may take now, by their name.
+	May map[string]bool
+	// Approvers are maxApprovers slots for the 受領 form.
+	Approvers []string
+}
+
+func (h *handler) documentID(c *fiber.Ctx) string { return c.Params("id") }
+
+// documentShow is the document detail: 404 for a document the viewer's company does
+// not see (a third company, the receiver before it was sent).
+func (h *handler) documentShow(c *fiber.Ctx) error {
+	v, err := h.documentView(c, h.documentID(c))
+	if err != nil {
+		return err
+	}
+	return render(c, fiber.StatusOK, "contracts/document", v, layoutMain)
+}
+
+func (h *handler) documentView(c *fiber.Ctx, id string) (*documentView, error) {
+	st := stateOf(c)
+	by := contractActor(st)
+	v := &documentView{page: h.page(c, "contract.document_title", "menu.contracts"), May: map[string]bool{}, Approvers: make([]string, maxApprovers)}
+	var pdfBytes []byte
+	err := h.Store.View(func(tx *data.Tx) error {
+		b, d, err := h.Contracts.PDF(tx, by, id)
+		if err != nil {
+			return err
+		}
+		if !mayView(st, d) {
+			return data.ErrNotFound
+		}
+		pdfBytes, v.Doc = b, d
+		v.Sender = d.Sender.CompanyID == st.Company.ID
+		v.SenderName, v.ReceiverName = companyName(tx, d.Sender.CompanyID), companyName(tx, d.Receiver.CompanyID)
+		sender, receiver := tx.Tenant(d.Sender.CompanyID), tx.Tenant(d.Receiver.CompanyID)
+		v.Recipient = userName(receiver, d.Receiver.UserID)
+		status := contract.Status(d.Status)
+		v.StatusLabel = v.L.T(status.LabelKey())
+		turn, hasTurn := contract.TurnOf(d)
+		if k := status.TurnKey(); k != "" {
+			v.TurnLabel = v.L.T(k)
+		}
+		if hasTurn {
+			v.TurnUser = userName(tx.Tenant(turn.CompanyID), turn.UserID)
+		}
+		v.SenderRoute = routeRows(sender, d.Sender.Route, hasTurn && turn.Side == contract.Sender, turn)
+		v.ReceiverRoute = routeRows(receiver, d.Receiver.Route, hasTurn && turn.Side == contract.Receiver, turn)
+		for _, e := range d.History {
+			v.History = append(v.History, historyRow{
+				At: e.At, Who: companyName(tx, e.CompanyID) + " " + userName(tx.Tenant(e.CompanyID), e.UserID),
+				Action: "doc.action." + e.Action, Status: contract.Status(e.Status).LabelKey(), Comment: e.Comment,
+			})
+		}
+		plans, err := h.documentPlans(tx, d)
+		if err != nil {
+			return err
+		}
+		for _, a := range contract.Actions {
+			v.May[string(a)] = contract.May(d, by, a, plans) == nil
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	h.verifyInto(v, pdfBytes)
+	return v, nil
+}
+
+func (h *handler) documentPlans(tx *data.Tx, d data.Document) (contract.Plans, error) {
+	var p contract.Plans
+	s, err := tx.Company(d.Sender.CompanyID)
+	if err != nil {
+		return p, err
+	}
+	p.Sender = companyPlan(s)
+	if d.Receiver.CompanyID != "" {
+		if r, err := tx.Company(d.Receiver.CompanyID); err == nil {
+			p.Receiver = companyPlan(r)
+		}
+	}
+	return p, nil
+}
+
+func routeRows(t data.Tenant, r *data.Route, active bool, turn contract.Turn) []routeRow {
+	if r == nil {
+		return nil
+	}
+	var rows []routeRow
+	for i, s := range r.Approvers {
+		rows = append(rows, routeRow{Role: "contract.approver", UserID: s.UserID, Name: userName(t, s.UserID), DoneAt: s.DoneAt, Comment: s.Comment,
+			Current: active && turn.Role == contract.RoleApprover && turn.Step == i})
+	}
+	rows = append(rows, routeRow{Role: "contract.signer", UserID: r.Signer.UserID, Name: userName(t, r.Signer.UserID), DoneAt: r.Signer.DoneAt,
+		Current: active && turn.Role == contract.RoleSigner})
+	return rows
+}
+
+// verifyInto puts the signatures and timestamps of the PDF, as the verifier sees
+// them, into the view.
+func (h *handler) verifyInto(v *documentView, b []byte) {
+	rep, err := h.Certs.VerifyPDF(v.Doc.ID, b)
+	if err != nil {
+		v.VerifyError = err.Error()
+		return
+	}
+	for i := range rep.Signatures {
+		s := &rep.Signatures[i]
+		v.Signatures = append(v.Signatures, signatureRow{
+			Timestamp: s.Kind == pades.KindDocTimestamp, Signer: s.Signer, Time: s.SigningTime, TSTime: s.TimestampTime,
+			Level: s.Level, Valid: s.Valid(), Trusted: s.Trusted, Problems: s.Problems,
+		})
+	}
+}
+
+// documentPDF serves the newest revision of the PDF, inline for the frame of the
+// detail, or as a download with ?download=1.
+func (h *handler) documentPDF(c *fiber.Ctx) error {
+	var b []byte
+	var d data.Document
+	err := h.Store.View(func(tx *data.Tx) (err error) {
+		b, d, err = h.Contracts.PDF(tx, contractActor(stateOf(c)), h.documentID(c))
+		if err == nil && !mayView(stateOf(c), d) {
+			err = data.ErrNotFound
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	disposition := "inline"
+	if c.Query("download") != "" {
+		disposition = "attachment"
+	}
+	name := d.Latest().File.Name
+	if name == "" {
+		name = d.ID + ".pdf"
+	}
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, disposition+`; filename="`+d.ID+`.pdf"; filename*=UTF-8''`+url.PathEscape(name))
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	c.Set("X-Content-Type-Options", "nosniff")
+	// The frame of the detail (same origin) may show it; nothing else may frame it.
+	c.Set(fiber.HeaderXFrameOptions, "SAMEORIGIN")
+	c.Set(fiber.HeaderContentSecurityPolicy, "frame-ancestors 'self'")
+	return c.Send(b)
+}
+
+// documentAct runs one action of the detail and shows the detail again (303), or the
+// detail with the refusal.
+func (h *handler) documentAct(c *fiber.Ctx) error {
+	st := stateOf(c)
+	by := contractActor(st)
+	id := h.documentID(c)
+	version, _ := strconv.ParseUint(c.FormValue("version"), 10, 64)
+	comment := strings.TrimSpace(c.FormValue("comment"))
+	var errs form.Errors = form.Errors{}
+	errs.Lines("comment", comment)
+	if len(errs) > 0 {
+		return h.documentRefused(c, id, errs)
+	}
+	update := func(fn func(tx *data.Tx) (data.Document, error)) error {
+		return h.Store.Update(func(tx *data.Tx) error { _, err := fn(tx); return err })
+	}
+	var err error
+	switch contract.Action(c.Params("action")) {
+	case contract.ActSubmit:
+		err = update(func(tx *data.Tx) (data.Document, error) { return h.Contracts.Submit(tx, by, id, version) })
+	case contract.ActApprove:
+		err = update(func(tx *data.Tx) (data.Document, error) { return h.Contracts.Approve(tx, by, id, version, comment) })
+	case contract.ActApproveReceipt:
+		err = update(func(tx *data.Tx) (data.Document, error) {
+			return h.Contracts.ApproveReceipt(tx, by, id, version, comment)
+		})
+	case contract.ActReturn:
+		err = update(func(tx *data.Tx) (data.Document, error) { return h.Contracts.Return(tx, by, id, version, comment) })
+	case contract.ActCancel:
+		err = update(func(tx *data.Tx) (data.Document, error) { return h.Contracts.Cancel(tx, by, id, version, comment) })
+	case contract.ActReceive:
+		var approvers []string
+		for _, a := range c.Request().PostArgs().PeekMulti("approver") {
+			if s := strings.TrimSpace(string(a)); s != "" {
+				approvers = append(approvers, s)
+			}
+		}
+		signer := strings.TrimSpace(c.FormValue("signer"))
+		err = update(func(tx *data.Tx) (data.Document, error) {
+			return h.Contracts.Receive(tx, by, id, version, approvers, signer)
+		})
+	case contract.ActSign:
+		_, err = h.Contracts.Sign(c.Context(), by, id, version, c.FormValue("password"))
+	case contract.ActComplete:
+		_, err = h.Contracts.Complete(c.Context(), by, id, version)
+	case "reissue":
+		err = h.Store.Update(func(tx *data.Tx) error { return h.Contracts.ReissueSigningPassword(tx, by, id) })
+	default:
+		return fiber.ErrNotFound
+	}
+	if err != nil {
+		if errors.Is(err, data.ErrNotFound) {
+			return err
+		}
+		key := contract.ReasonKey(err)
+		if key == "" {
+			return err
+		}
+		return h.documentRefused(c, id, form.Errors{"": key})
+	}
+	return redirect(c, documentPath(id))
+}
+
+// documentRefused shows the detail again with the refusal above it, at its GET address.
+func (h *handler) documentRefused(c *fiber.Ctx, id string, errs form.Errors) error {
+	v, err := h.documentView(c, id)
+	if err != nil {
+		return err
+	}
+	replaceURL(c, documentPath(id))
+	return invalid(c, errs, v, "contracts/document", layoutMain)
+}
+
+func (h *handler) documentRoutes(app *fiber.App, user func(...fiber.Handler) []fiber.Handler) {
+	app.Get("/documents/:id", user(h.documentShow)...)
+	app.Get("/documents/:id/pdf", user(h.documentPDF)...)
+	app.Post("/documents/:id/:action", user(h.documentAct)...)
+}
+
+func companyPlan(c data.Company) company.Plan { return company.Plan(c.Plan) }
+
+// mayView: an admin sees every document of the company; a general user those they take
+// part in. Anyone else gets 404, as for another company's document.
+func mayView(st *state, d data.Document) bool {
+	return st.User.Role == account.RoleAdmin || contract.TakesPart(d, contractActor(st))
+}
