@@ -74,9 +74,9 @@ func TestContractBetweenTwoCompaniesInTheBrowser(t *testing.T) {
 		login(site.base, site.env.Creds.AdminID, site.env.Creds.AdminPassword),
 		changePassword(site.env.Creds.AdminPassword, pw),
 		checkValidity("DJC-00001", mailedPIN(t, site, "DJC-00001", "admin@demo-kensetsu.example"), pw),
-		chromedp.Click(link("契約締結 ▼")),
+		click(link("契約締結 ▼")),
 		heading("契約締結"),
-		chromedp.Click(`//main//a[normalize-space()="契約文書登録"]`),
+		click(`//main//a[normalize-space()="契約文書登録"]`),
 		heading("契約文書登録"),
 		chromedp.SetUploadFiles(`input[name="pdf"]`, []string{pdf}),
 		chromedp.SendKeys(`input[name="title"]`, "工事請負契約書"),
@@ -86,7 +86,7 @@ func TestContractBetweenTwoCompaniesInTheBrowser(t *testing.T) {
 		chromedp.WaitVisible(`//output[@id="partner-name" and normalize-space()="受注工務店株式会社"]`),
 		chromedp.SendKeys(`#approvers li:first-child input`, approverID),
 		chromedp.SendKeys(`input[name="signer"]`, site.env.Creds.AdminID),
-		chromedp.Click(button("確認")),
+		click(button("確認")),
 		heading("契約文書登録（確認）"),
 	)
 	if err != nil {
@@ -96,7 +96,7 @@ func TestContractBetweenTwoCompaniesInTheBrowser(t *testing.T) {
 	// The confirm screen has a GET address: reload shows it again.
 	reloadShows(t, sender, "契約文書登録（確認）")
 	err = chromedp.Do(sender,
-		chromedp.Click(button("確定")),
+		click(button("確定")),
 		heading("契約文書詳細"),
 		chromedp.WaitVisible(`//td[@id="doc-status" and normalize-space()="承認待ち"]`),
 	)
@@ -120,10 +120,10 @@ func TestContractBetweenTwoCompaniesInTheBrowser(t *testing.T) {
 			login(site.base, id, initial),
 			changePassword(initial, pw),
 			chromedp.WaitVisible(`//div[@id="mylist"]//a[normalize-space()="`+docID+`"]`),
-			chromedp.Click(`//div[@id="mylist"]//a[normalize-space()="`+docID+`"]`),
+			click(`//div[@id="mylist"]//a[normalize-space()="`+docID+`"]`),
 			heading("契約文書詳細"),
 			chromedp.SendKeys(`#actions textarea[name="comment"]`, "内容を確認しました"),
-			chromedp.Click(`//button[normalize-space()="`+button+`"]`),
+			click(`//button[normalize-space()="`+button+`"]`),
 			chromedp.WaitVisible(`//td[@id="doc-status" and normalize-space()="`+wantStatus+`"]`),
 		)
 		if err != nil {
@@ -136,7 +136,7 @@ func TestContractBetweenTwoCompaniesInTheBrowser(t *testing.T) {
 		chromedp.Reload(),
 		chromedp.WaitVisible(`//td[@id="doc-status" and normalize-space()="署名待ち"]`),
 		chromedp.SendKeys(`#sign input[name="password"]`, signingPassword(t, site)),
-		chromedp.Click(button("署名")),
+		click(button("署名")),
 		chromedp.WaitVisible(`//td[@id="doc-status" and normalize-space()="受領前承認待ち"]`),
 		chromedp.WaitVisible(`//table[@id="signatures"]//td[contains(., "有効")]`),
 	)
@@ -161,13 +161,13 @@ func TestContractBetweenTwoCompaniesInTheBrowser(t *testing.T) {
 	}
 	t.Log("receiver checked")
 	err = chromedp.Do(receiver,
-		chromedp.Click(link("トップページ")),
+		click(link("トップページ")),
 		chromedp.WaitVisible(`//div[@id="mylist"]//a[normalize-space()="`+docID+`"]`),
-		chromedp.Click(`//div[@id="mylist"]//a[normalize-space()="`+docID+`"]`),
+		click(`//div[@id="mylist"]//a[normalize-space()="`+docID+`"]`),
 		heading("契約文書詳細"),
 		chromedp.SendKeys(`#receive li:first-child input[name="approver"]`, rApproverID),
 		chromedp.SendKeys(`#receive input[name="signer"]`, partnerAdmin),
-		chromedp.Click(button("受領")),
+		click(button("受領")),
 		chromedp.WaitVisible(`//td[@id="doc-status" and normalize-space()="受領前承認待ち"]`),
 	)
 	if err != nil {
@@ -180,7 +180,7 @@ func TestContractBetweenTwoCompaniesInTheBrowser(t *testing.T) {
 		chromedp.Reload(),
 		chromedp.WaitVisible(`//td[@id="doc-status" and normalize-space()="署名待ち"]`),
 		chromedp.SendKeys(`#sign input[name="password"]`, signingPassword(t, site)),
-		chromedp.Click(button("署名")),
+		click(button("署名")),
 		chromedp.WaitVisible(`//td[@id="doc-status" and normalize-space()="完了待ち"]`),
 	)
 	if err != nil {
@@ -190,7 +190,7 @@ func TestContractBetweenTwoCompaniesInTheBrowser(t *testing.T) {
 	err = chromedp.Do(sender,
 		chromedp.Reload(),
 		chromedp.WaitVisible(`//td[@id="doc-status" and normalize-space()="完了待ち"]`),
-		chromedp.Click(button("完了")),
+		click(button("完了")),
 		chromedp.WaitVisible(`//td[@id="doc-status" and normalize-space()="完了"]`),
 	)
 	if err != nil {
