@@ -155,17 +155,7 @@ func TestCertificateLifecycleInTheBrowser(t *testing.T) {
 
 	operator := newBrowser(t)
 	err = chromedp.Do(operator,
-		chromedp.Navigate(site.base+"/operator/login"),
-		heading("ログイン"),
-		chromedp.SendKeys(field("運営者ID"), site.env.Creds.OperatorLogin),
-		chromedp.SendKeys(field("パスワード"), site.env.Creds.OperatorPassword),
-		click(button("ログイン")),
-		heading("パスワード変更"),
-		chromedp.SendKeys(field("現在のパスワード"), site.env.Creds.OperatorPassword),
-		chromedp.SendKeys(field("新しいパスワード"), "Operator-2nd#1"),
-		chromedp.SendKeys(field("新しいパスワード(確認)"), "Operator-2nd#1"),
-		click(button("確定")),
-		heading("企業一覧"),
+		operatorFirstLogin(site),
 		click(link("電子証明書申請一覧")),
 		heading("電子証明書申請一覧"),
 		click(`#applications tbody a`),

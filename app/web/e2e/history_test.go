@@ -166,16 +166,7 @@ func TestReloadAndBackInTheOperatorFlows(t *testing.T) {
 	site := startSite(t)
 	b := newBrowser(t)
 	err := chromedp.Do(b,
-		chromedp.Navigate(site.base+"/operator/login"),
-		chromedp.SendKeys(field("運営者ID"), site.env.Creds.OperatorLogin),
-		chromedp.SendKeys(field("パスワード"), site.env.Creds.OperatorPassword),
-		click(button("ログイン")),
-		heading("パスワード変更"),
-		chromedp.SendKeys(field("現在のパスワード"), site.env.Creds.OperatorPassword),
-		chromedp.SendKeys(field("新しいパスワード"), "Operator-2nd#1"),
-		chromedp.SendKeys(field("新しいパスワード(確認)"), "Operator-2nd#1"),
-		click(button("確定")),
-		heading("企業一覧"),
+		operatorFirstLogin(site),
 		click(link("企業登録")),
 		heading("企業登録"),
 	)

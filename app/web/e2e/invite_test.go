@@ -125,17 +125,7 @@ func TestInviteFromExcelToANewCompany(t *testing.T) {
 
 	// The operator reads the partner's mail in the outbox.
 	err = chromedp.Do(ctx,
-		chromedp.Navigate(site.base+"/operator/login"),
-		heading("ログイン"),
-		chromedp.SendKeys(field("運営者ID"), site.env.Creds.OperatorLogin),
-		chromedp.SendKeys(field("パスワード"), site.env.Creds.OperatorPassword),
-		click(button("ログイン")),
-		heading("パスワード変更"),
-		chromedp.SendKeys(field("現在のパスワード"), site.env.Creds.OperatorPassword),
-		chromedp.SendKeys(field("新しいパスワード"), "Operator-2nd#1"),
-		chromedp.SendKeys(field("新しいパスワード(確認)"), "Operator-2nd#1"),
-		click(button("確定")),
-		heading("企業一覧"),
+		operatorFirstLogin(site),
 	)
 	if err != nil {
 		t.Fatal(err)

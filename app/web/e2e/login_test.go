@@ -20,6 +20,24 @@ func login(base, id, pw string) chromedp.Action[chromedp.Void] {
 	)
 }
 
+// operatorFirstLogin logs the operator in on the console for the first time, answering
+// the forced change of the printed password, and waits for 企業一覧.
+func operatorFirstLogin(s *site) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(s.base+"/operator/login"),
+		heading("ログイン"),
+		chromedp.SendKeys(field("運営者ID"), s.env.Creds.OperatorLogin),
+		chromedp.SendKeys(field("パスワード"), s.env.Creds.OperatorPassword),
+		click(button("ログイン")),
+		heading("パスワード変更"),
+		chromedp.SendKeys(field("現在のパスワード"), s.env.Creds.OperatorPassword),
+		chromedp.SendKeys(field("新しいパスワード"), "Operator-2nd#1"),
+		chromedp.SendKeys(field("新しいパスワード(確認)"), "Operator-2nd#1"),
+		click(button("確定")),
+		heading("企業一覧"),
+	)
+}
+
 func changePassword(current, next string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
 		heading("パスワード変更"),

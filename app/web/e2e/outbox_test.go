@@ -41,18 +41,7 @@ func TestOperatorResendsAFailedMailAfterConfirming(t *testing.T) {
 	}()
 
 	err = chromedp.Do(ctx,
-		chromedp.Navigate(site.base+"/operator/login"),
-		heading("ログイン"),
-		chromedp.SendKeys(field("運営者ID"), site.env.Creds.OperatorLogin),
-		chromedp.SendKeys(field("パスワード"), site.env.Creds.OperatorPassword),
-		click(button("ログイン")),
-		// The printed password of the first start is changed first.
-		heading("パスワード変更"),
-		chromedp.SendKeys(field("現在のパスワード"), site.env.Creds.OperatorPassword),
-		chromedp.SendKeys(field("新しいパスワード"), "Operator-2nd#1"),
-		chromedp.SendKeys(field("新しいパスワード(確認)"), "Operator-2nd#1"),
-		click(button("確定")),
-		heading("企業一覧"),
+		operatorFirstLogin(site),
 		click(link("送信メール")),
 		heading("送信メール"),
 		chromedp.WaitVisible(`#outbox-failed`),
