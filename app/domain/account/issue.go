@@ -60,8 +60,8 @@ func (in UserInput) Validate() form.Errors {
 	for field, v := range map[string]string{"name": in.Name, "kana": in.Kana, "dept": in.Dept, "title": in.Title} {
 		errs.Line(field, v)
 	}
-	requiredMax(errs, "name", in.Name, MaxNameLength)
-	requiredMax(errs, "kana", in.Kana, MaxNameLength)
+	errs.Required("name", in.Name, MaxNameLength)
+	errs.Required("kana", in.Kana, MaxNameLength)
 	if _, ok := kana.Katakana(in.Kana); in.Kana != "" && !ok {
 		errs.Add("kana", "error.kana")
 	}
@@ -83,18 +83,9 @@ func validateContact(errs form.Errors, tel, email string) {
 	if tel != "" && (!telPattern.MatchString(tel) || len(tel) > 20) {
 		errs.Add("tel", "error.tel")
 	}
-	requiredMax(errs, "email", email, 254)
+	errs.Required("email", email, 254)
 	if email != "" && !validEmail(email) {
 		errs.Add("email", "error.email")
-	}
-}
-
-func requiredMax(errs form.Errors, field, v string, max int) {
-	switch {
-	case v == "":
-		errs.Add(field, "error.required")
-	case utf8.RuneCountInString(v) > max:
-		errs.Add(field, "error.too_long")
 	}
 }
 
@@ -174,7 +165,7 @@ func ValidTel(s string) bool { return telPattern.MatchString(s) && len(s) <= 20 
 // address with a dotted domain, no control characters.
 func CheckEmail(errs form.Errors, field, email string) {
 	errs.Line(field, email)
-	requiredMax(errs, field, email, 254)
+	errs.Required(field, email, 254)
 	if email != "" && !validEmail(email) {
 		errs.Add(field, "error.email")
 	}

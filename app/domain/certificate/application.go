@@ -70,7 +70,7 @@ func (in ApplicationInput) Validate() form.Errors {
 		errs.Add("user_id", "error.required")
 	}
 	errs.Line("pin_name", in.PINName)
-	required(errs, "pin_name", in.PINName, account.MaxNameLength)
+	errs.Required("pin_name", in.PINName, account.MaxNameLength)
 	account.CheckEmail(errs, "pin_email", in.PINEmail)
 	a := in.Applicant
 	for f, k := range (account.UserInput{Role: account.RoleGeneral, Name: a.Name, Kana: a.Kana, Dept: a.Dept, Title: a.Title, Tel: a.Tel, Email: a.Email}).Validate() {
@@ -96,7 +96,7 @@ func (in ApplicationInput) validateSubject(all bool) form.Errors {
 	}{{"org_ja", in.OrgJa, true}, {"dept_ja", in.DeptJa, all}, {"title_ja", in.TitleJa, all}} {
 		errs.Line(f.name, f.v)
 		if f.req || f.v != "" {
-			required(errs, f.name, f.v, MaxJapanese)
+			errs.Required(f.name, f.v, MaxJapanese)
 		}
 	}
 	for _, f := range []struct {
@@ -125,15 +125,6 @@ func (in ApplicationInput) validateSubject(all bool) form.Errors {
 		errs.Add("title_ja", "error.required")
 	}
 	return errs
-}
-
-func required(errs form.Errors, field, v string, max int) {
-	switch {
-	case v == "":
-		errs.Add(field, "error.required")
-	case utf8.RuneCountInString(v) > max:
-		errs.Add(field, "error.too_long")
-	}
 }
 
 // DefaultDisplayName is the 表示名 the operator's 発行 proposes: 部署名 役職名.

@@ -31,7 +31,7 @@ func subjectOf(in ApplicationInput, displayName string) pki.Subject {
 func checkDisplayName(name string) form.Errors {
 	errs := form.Errors{}
 	errs.Line("display_name", name)
-	required(errs, "display_name", name, MaxDisplayName)
+	errs.Required("display_name", name, MaxDisplayName)
 	return errs
 }
 
@@ -140,7 +140,7 @@ func (s *Service) Reject(tx *data.Tx, id, reason, actor string) error {
 	reason = strings.TrimSpace(reason)
 	errs := form.Errors{}
 	errs.Lines("reason", reason)
-	required(errs, "reason", reason, MaxReason)
+	errs.Required("reason", reason, MaxReason)
 	if err := errs.Err(); err != nil {
 		return err
 	}
@@ -164,7 +164,7 @@ func (s *Service) RevokeFor(tx *data.Tx, number string, reason int, note, actor 
 	note = strings.TrimSpace(note)
 	errs := form.Errors{}
 	errs.Lines("note", note)
-	required(errs, "note", note, MaxReason)
+	errs.Required("note", note, MaxReason)
 	if err := errs.Err(); err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ package form
 import (
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Errors maps a field name to the i18n key of its message. An empty Errors means the
@@ -34,6 +35,17 @@ func (e Errors) Error() string {
 	}
 	sort.Strings(parts)
 	return "invalid input: " + strings.Join(parts, ", ")
+}
+
+// Required refuses, with error.required, an empty field, and with error.too_long one
+// of more than max characters.
+func (e Errors) Required(field, v string, max int) {
+	switch {
+	case v == "":
+		e.Add(field, "error.required")
+	case utf8.RuneCountInString(v) > max:
+		e.Add(field, "error.too_long")
+	}
 }
 
 // Line refuses, with error.control_chars, a one-line field (a name, a title) that holds

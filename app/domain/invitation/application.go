@@ -54,17 +54,17 @@ func (a Application) Validate() form.Errors {
 	for f, v := range map[string]string{"company_name": a.CompanyName, "company_kana": a.CompanyKana, "address": a.Address, "postal_code": a.PostalCode, "company_tel": a.CompanyTel} {
 		errs.Line(f, v)
 	}
-	required(errs, "company_name", a.CompanyName, MaxCompanyLength)
-	required(errs, "company_kana", a.CompanyKana, MaxCompanyLength)
+	errs.Required("company_name", a.CompanyName, MaxCompanyLength)
+	errs.Required("company_kana", a.CompanyKana, MaxCompanyLength)
 	if _, ok := kana.Katakana(a.CompanyKana); a.CompanyKana != "" && !ok {
 		errs.Add("company_kana", "error.kana")
 	}
-	required(errs, "postal_code", a.PostalCode, 8)
+	errs.Required("postal_code", a.PostalCode, 8)
 	if a.PostalCode != "" && !postalPattern.MatchString(a.PostalCode) {
 		errs.Add("postal_code", "error.postal_code")
 	}
-	required(errs, "address", a.Address, 200)
-	required(errs, "company_tel", a.CompanyTel, 20)
+	errs.Required("address", a.Address, 200)
+	errs.Required("company_tel", a.CompanyTel, 20)
 	if a.CompanyTel != "" && !account.ValidTel(a.CompanyTel) {
 		errs.Add("company_tel", "error.tel")
 	}

@@ -4,7 +4,6 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -58,9 +57,9 @@ func (e Entry) Validate() form.Errors {
 	errs.Line("company", e.Company)
 	errs.Line("contact", e.Contact)
 	errs.Line("email", e.Email)
-	required(errs, "company", e.Company, MaxCompanyLength)
-	required(errs, "contact", e.Contact, MaxContactLength)
-	required(errs, "email", e.Email, MaxEmailLength)
+	errs.Required("company", e.Company, MaxCompanyLength)
+	errs.Required("contact", e.Contact, MaxContactLength)
+	errs.Required("email", e.Email, MaxEmailLength)
 	for _, h := range honorifics {
 		if strings.HasSuffix(e.Contact, h) {
 			errs.Add("contact", "error.honorific")
@@ -70,15 +69,6 @@ func (e Entry) Validate() form.Errors {
 		errs.Add("email", "error.email")
 	}
 	return errs
-}
-
-func required(errs form.Errors, field, v string, max int) {
-	switch {
-	case v == "":
-		errs.Add(field, "error.required")
-	case utf8.RuneCountInString(v) > max:
-		errs.Add(field, "error.too_long")
-	}
 }
 
 // emailKey is an address as compared for duplicates: mail servers take the domain in

@@ -309,7 +309,7 @@ func (s *Service) Cancel(tx *data.Tx, id, reason, actor string) (data.Invitation
 	reason = strings.TrimSpace(reason)
 	errs := form.Errors{}
 	errs.Lines("reason", reason)
-	required(errs, "reason", reason, MaxReasonLength)
+	errs.Required("reason", reason, MaxReasonLength)
 	if len(errs) > 0 {
 		return data.Invitation{}, errs
 	}
