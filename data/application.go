@@ -162,6 +162,12 @@ func (f Files) Put(b []byte) (string, error) {
 	name := hex.EncodeToString(sum[:])
 	path := f.path(name)
 	if _, err := os.Stat(path); err == nil {
+		// The same bytes again (a second upload): the file now waits for this commit
+		// too, so SweepFiles counts its age from now.
+		now := time.Now()
+		if err := os.Chtimes(path, now, now); err != nil {
+			return "", fmt.Errorf("data: file %s: %w", name, err)
+		}
 		return name, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {

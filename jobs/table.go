@@ -35,6 +35,11 @@ func Table(d Deps) []Job {
 			_, err := draft.Purge(d.Store, d.Now())
 			return err
 		})},
+		// Files no record names, a day past the oldest draft that could still name one.
+		{Name: "sweep files", Schedule: "30 3 * * *", Run: unlessCancelled(func() error {
+			_, err := d.Store.SweepFiles(d.Now().Add(-2 * draft.MaxAge))
+			return err
+		})},
 		{Name: "publish CRLs", Schedule: "@every 24h", Run: unlessCancelled(d.Certs.PublishCRLs)},
 		{Name: "expire invitations", Schedule: "@every 10m", Run: unlessCancelled(func() error {
 			_, err := d.Invites.Expire(d.Store)
