@@ -45,7 +45,13 @@ var templateSamples = map[string]func(p page) any{
 	"partials/user_fields":       func(p page) any { return sampleRegister(p) },
 	"partials/user_confirm_rows": func(p page) any { return sampleRegisterConfirm(p) },
 	"partials/user_hidden":       func(p page) any { return sampleRegisterConfirm(p) },
-	"partials/login_form":        func(p page) any { return sampleLogin(p, "auth/login") },
+	"partials/pager": func(p page) any {
+		return &userListView{page: p, PageLinks: []pageLink{{Number: 1, URL: "/admin/users?page=1", Current: true}, {Number: 2, URL: "/admin/users?page=2"}}}
+	},
+	"partials/exports": func(p page) any {
+		return &userListView{page: p, Exports: exportLinks(p.L, map[string][]string{})}
+	},
+	"partials/login_form": func(p page) any { return sampleLogin(p, "auth/login") },
 	"partials/passkeys": func(p page) any {
 		return &settingsView{page: p, Passkeys: samplePasskeys("/settings/passkeys")}
 	},
