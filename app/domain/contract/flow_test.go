@@ -22,6 +22,7 @@ import (
 	"inkan/app/domain/mail"
 	"inkan/app/domain/password"
 	"inkan/app/locale/jst"
+	"inkan/app/testkit/pdftest"
 	"inkan/app/trust/pki"
 	"inkan/data"
 	"inkan/views"
@@ -521,7 +522,7 @@ func TestTwoSignsAtOnceLeaveOneSignature(t *testing.T) {
 // write commits then (were Sign holding the store, the write would wait for it, and
 // the hook would report the timeout).
 func TestSigningDoesNotHoldTheStore(t *testing.T) {
-	w := newWorld(t, bigPDF(1<<20))
+	w := newWorld(t, pdftest.Big(1<<20))
 	d := w.register(t)
 	d = w.update(t, func(tx *data.Tx) (data.Document, error) {
 		return w.svc.Approve(tx, w.as(sApprover), d.ID, d.Version, "")

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"inkan/app/testkit/pdftest"
 	"inkan/app/trust/pades"
 )
 
@@ -17,7 +18,7 @@ import (
 
 func benchSign(b *testing.B, size int) {
 	e := newEnv(b)
-	doc := bigPDF(size)
+	doc := pdftest.Big(size)
 	b.SetBytes(int64(len(doc)))
 	b.ResetTimer()
 	for b.Loop() {
@@ -36,7 +37,7 @@ func BenchmarkSign20MB(b *testing.B) { benchSign(b, 20<<20) }
 // BenchmarkVerify20MB verifies a 20 MB PDF with one B-T signature.
 func BenchmarkVerify20MB(b *testing.B) {
 	e := newEnv(b)
-	doc, err := pades.Sign(bigPDF(20<<20), e.sender, e.tsa, pades.SignOptions{})
+	doc, err := pades.Sign(pdftest.Big(20<<20), e.sender, e.tsa, pades.SignOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -55,7 +56,7 @@ func BenchmarkVerify20MB(b *testing.B) {
 // with the signer's key and one timestamp from the TSA.
 func BenchmarkBaseline20MB(b *testing.B) {
 	e := newEnv(b)
-	doc := bigPDF(20 << 20)
+	doc := pdftest.Big(20 << 20)
 	b.SetBytes(int64(len(doc)))
 	b.ResetTimer()
 	for b.Loop() {
