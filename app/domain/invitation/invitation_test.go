@@ -112,15 +112,7 @@ func TestEntryRules(t *testing.T) {
 		e := ok
 		tt.edit(&e)
 		errs := e.Normalize().Validate()
-		if tt.field == "" {
-			if len(errs) > 0 {
-				t.Errorf("%s: refused %v", tt.name, errs)
-			}
-			continue
-		}
-		if errs[tt.field] != tt.key {
-			t.Errorf("%s: %s = %q, want %q (%v)", tt.name, tt.field, errs[tt.field], tt.key, errs)
-		}
+		wantRefusal(t, tt.name, errs, tt.field, tt.key)
 	}
 	if got := (invitation.Entry{Email: " ｏｉｓｈｉ＠ａｂｃ．ｅｘａｍｐｌｅ "}).Normalize().Email; got != "oishi@abc.example" {
 		t.Errorf("normalised address %q", got)
@@ -455,17 +447,24 @@ func TestApplicationRules(t *testing.T) {
 		a := partnerApp
 		tt.edit(&a)
 		errs := a.Normalize().Validate()
-		if tt.field == "" {
-			if len(errs) > 0 {
-				t.Errorf("%s: refused %v", tt.name, errs)
-			}
-			continue
-		}
-		if errs[tt.field] != tt.key {
-			t.Errorf("%s: %s = %q, want %q (%v)", tt.name, tt.field, errs[tt.field], tt.key, errs)
-		}
+		wantRefusal(t, tt.name, errs, tt.field, tt.key)
 	}
 	if got := (invitation.Application{PostalCode: "１０００００１"}).Normalize().PostalCode; got != "100-0001" {
 		t.Errorf("postal code %q", got)
+	}
+}
+
+// wantRefusal checks a table case of a validation: no message when field is "", else
+// the message key on field.
+func wantRefusal(t *testing.T, name string, errs form.Errors, field, key string) {
+	t.Helper()
+	if field == "" {
+		if len(errs) > 0 {
+			t.Errorf("%s: refused %v", name, errs)
+		}
+		return
+	}
+	if errs[field] != key {
+		t.Errorf("%s: %s = %q, want %q (%v)", name, field, errs[field], key, errs)
 	}
 }
