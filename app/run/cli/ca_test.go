@@ -3,8 +3,6 @@ package cli_test
 import (
 	"io"
 	"log/slog"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,7 +10,6 @@ import (
 	"inkan/app/domain/company"
 	"inkan/app/run/config"
 	"inkan/app/run/server"
-	"inkan/app/testkit/tooltest"
 	"inkan/data"
 )
 
@@ -82,22 +79,9 @@ func TestCAIssueForASecondCompanySignsTrusted(t *testing.T) {
 	if code != 0 {
 		t.Fatal("export-root")
 	}
-	pdfsig, certutil := tooltest.Need(t, "pdfsig"), tooltest.Need(t, "certutil")
-	root := filepath.Join(dir, "root.pem")
-	os.WriteFile(root, []byte(pem), 0o644)
-	nss := "sql:" + filepath.Join(dir, "nss")
-	os.Mkdir(filepath.Join(dir, "nss"), 0o700)
-	for _, args := range [][]string{{"-N", "-d", nss, "--empty-password"}, {"-A", "-d", nss, "-n", "inkan", "-t", "CT,C,C", "-i", root}} {
-		if out, err := exec.Command(certutil, args...).CombinedOutput(); err != nil {
-			t.Fatalf("certutil %v: %v\n%s", args, err, out)
-		}
-	}
-	report, err := exec.Command(pdfsig, "-nssdir", nss, "-no-ocsp", signed).CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdfsig: %v\n%s", err, report)
-	}
+	report := pdfsigTrusting(t, dir, pem, signed)
 	for _, want := range []string{"Signature is Valid.", "Certificate is Trusted.", "工事部 部長"} {
-		if !strings.Contains(string(report), want) {
+		if !strings.Contains(report, want) {
 			t.Errorf("pdfsig lacks %q:\n%s", want, report)
 		}
 	}
