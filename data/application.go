@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 )
 
@@ -216,6 +218,60 @@ func (f Files) Get(sum string) ([]byte, error) {
 		return nil, fmt.Errorf("data: file %s: its bytes changed on disk", sum)
 	}
 	return b, nil
+}
+
+// Join reads the files of parts, one after the other, into one slice (a document's
+// PDF from its Parts), each checked against its hash and size.
+func (f Files) Join(parts []FileRef) ([]byte, error) {
+	var size int64
+	for _, p := range parts {
+		size += p.Size
+	}
+	out := make([]byte, 0, size)
+	for _, p := range parts {
+		var err error
+		if out, err = f.appendFile(out, p); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// appendFile reads the file of p onto the end of out, which has room for it.
+func (f Files) appendFile(out []byte, p FileRef) ([]byte, error) {
+	if len(p.SHA256) != 64 {
+		return nil, ErrNotFound
+	}
+	if _, err := hex.DecodeString(p.SHA256); err != nil {
+		return nil, ErrNotFound
+	}
+	fh, err := os.Open(f.path(p.SHA256))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("data: file %s: %w", p.SHA256, err)
+	}
+	defer fh.Close()
+	start := len(out)
+	out = slices.Grow(out, int(p.Size))
+	n, err := io.ReadFull(fh, out[start:start+int(p.Size)])
+	if err == nil {
+		// The file must end where its size says.
+		var one [1]byte
+		if m, _ := fh.Read(one[:]); m > 0 {
+			err = errors.New("longer than recorded")
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("data: file %s (%d of %d bytes): %w", p.SHA256, n, p.Size, err)
+	}
+	out = out[:start+n]
+	got := sha256.Sum256(out[start:])
+	if hex.EncodeToString(got[:]) != p.SHA256 {
+		return nil, fmt.Errorf("data: file %s: its bytes changed on disk", p.SHA256)
+	}
+	return out, nil
 }
 
 func (f Files) path(sum string) string { return filepath.Join(f.dir, sum[:2], sum) }

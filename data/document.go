@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -45,8 +46,9 @@ type Document struct {
 	// click or a replayed form leave one result.
 	Version uint64 `json:"version"`
 	// Revisions are the PDF's successive versions, oldest first, kept in Files: the
-	// uploaded original, then one per signature or timestamp, each the previous bytes
-	// with an incremental update appended. The list only grows.
+	// uploaded original, then one per signature or timestamp, each an incremental
+	// update appended to the previous bytes, kept as a file of its own (Increment).
+	// The list only grows.
 	Revisions []Revision `json:"revisions,omitempty"`
 	// History is every step taken on the document, oldest first. It only grows.
 	History []HistoryEvent `json:"history,omitempty"`
@@ -62,7 +64,12 @@ const (
 
 // Revision is one version of a document's PDF.
 type Revision struct {
-	File      FileRef   `json:"file"`
+	File FileRef `json:"file"`
+	// Increment says File holds only the bytes this revision appended to the previous
+	// one; otherwise File is the whole PDF as of this revision (an original, or a
+	// revision written before increments were kept apart). A 20 MB contract signed
+	// twice and completed takes 20 MB of files, not 80.
+	Increment bool      `json:"increment,omitempty"`
 	Kind      string    `json:"kind"`
 	At        time.Time `json:"at"`
 	CompanyID string    `json:"company_id,omitempty"`
@@ -75,6 +82,21 @@ func (d Document) Latest() Revision {
 		return Revision{}
 	}
 	return d.Revisions[len(d.Revisions)-1]
+}
+
+// Parts are the files whose bytes, one after the other, make the newest revision of
+// the PDF: the last whole file and the increments after it (none before the first
+// revision).
+func (d Document) Parts() []FileRef {
+	var parts []FileRef
+	for i := len(d.Revisions) - 1; i >= 0; i-- {
+		parts = append(parts, d.Revisions[i].File)
+		if !d.Revisions[i].Increment {
+			break
+		}
+	}
+	slices.Reverse(parts)
+	return parts
 }
 
 // HistoryEvent is one step on a document: who did what when, the status it led to and

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -28,6 +29,24 @@ type fixture struct {
 	svc      *certificate.Service
 	now      time.Time
 	pdf      []byte // an unsigned document to sign
+}
+
+// sign is doc with the signature SignPDF makes for it appended.
+func (f *fixture) sign(req certificate.SignRequest, doc []byte) ([]byte, error) {
+	inc, err := f.svc.SignPDF(context.Background(), req, doc)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Concat(doc, inc), nil
+}
+
+// timestamp is doc with the increments TimestampPDF makes for it appended.
+func (f *fixture) timestamp(name string, doc []byte) ([]byte, error) {
+	inc, err := f.svc.TimestampPDF(context.Background(), name, doc)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Concat(doc, inc), nil
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -125,7 +144,7 @@ func TestIssueSignRevoke(t *testing.T) {
 		t.Error("the store holds the PIN in plain text")
 	}
 	user := certificate.SignRequest{Number: rec.Number, CompanyID: "C000001", UserID: "U000001", Document: "契約書.pdf"}
-	if _, err := f.svc.SignPDF(context.Background(), user, f.pdf); !errors.Is(err, certificate.ErrPINNotChecked) {
+	if _, err := f.sign(user, f.pdf); !errors.Is(err, certificate.ErrPINNotChecked) {
 		t.Errorf("signing before the PIN check: %v", err)
 	}
 	check := func(company, user, p string) (bool, error) {
@@ -162,7 +181,7 @@ func TestIssueSignRevoke(t *testing.T) {
 
 	// Once the PIN is checked the user signs, and the signature verifies with the
 	// certificate; nobody else signs with it.
-	signed, err := f.svc.SignPDF(context.Background(), user, f.pdf)
+	signed, err := f.sign(user, f.pdf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +203,7 @@ func TestIssueSignRevoke(t *testing.T) {
 		{"nobody", certificate.SignRequest{Number: rec.Number}, nil},
 	}
 	for _, r := range refused {
-		_, err := f.svc.SignPDF(context.Background(), r.req, f.pdf)
+		_, err := f.sign(r.req, f.pdf)
 		if err == nil || (r.want != nil && !errors.Is(err, r.want)) {
 			t.Errorf("%s signed: %v", r.name, err)
 		}
@@ -199,7 +218,7 @@ func TestIssueSignRevoke(t *testing.T) {
 		t.Errorf("published CRL after revocation: %v", err)
 	}
 	console := certificate.SignRequest{Number: rec.Number, Console: true}
-	if _, err := f.svc.SignPDF(context.Background(), console, f.pdf); err == nil || !strings.Contains(err.Error(), "revoked") {
+	if _, err := f.sign(console, f.pdf); err == nil || !strings.Contains(err.Error(), "revoked") {
 		t.Errorf("signing with a revoked certificate: %v", err)
 	}
 }

@@ -1,7 +1,6 @@
 package certificate_test
 
 import (
-	"context"
 	"crypto/x509"
 	"errors"
 	"os"
@@ -60,13 +59,13 @@ func TestTimestampEmbedsCRLsIssuedAfterTheLatestTimestamp(t *testing.T) {
 	f := newFixture(t)
 	rec, _ := f.issue(t, "C000001", "U000001")
 	f.now = f.now.Add(time.Hour)
-	signed, err := f.svc.SignPDF(context.Background(), certificate.SignRequest{Number: rec.Number, Console: true, Document: "契約書.pdf"}, f.pdf)
+	signed, err := f.sign(certificate.SignRequest{Number: rec.Number, Console: true, Document: "契約書.pdf"}, f.pdf)
 	if err != nil {
 		t.Fatal(err)
 	}
 	signedAt := f.now
 	f.now = f.now.Add(time.Minute)
-	lta, err := f.svc.TimestampPDF(context.Background(), "契約書.pdf", signed)
+	lta, err := f.timestamp("契約書.pdf", signed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +76,7 @@ func TestTimestampEmbedsCRLsIssuedAfterTheLatestTimestamp(t *testing.T) {
 	}
 	ltaAt := f.now
 	f.now = f.now.AddDate(0, 0, 3) // the daily CRLs of the days between are older still
-	ext, err := f.svc.TimestampPDF(context.Background(), "契約書.pdf", lta)
+	ext, err := f.timestamp("契約書.pdf", lta)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +110,7 @@ func TestUseTSAPolicy(t *testing.T) {
 	if err := f.svc.UseTSAPolicy("1.2.392.200999.1.1"); err != nil {
 		t.Fatal(err)
 	}
-	signed, err := f.svc.SignPDF(context.Background(), certificate.SignRequest{Number: rec.Number, Console: true, Document: "契約書.pdf"}, f.pdf)
+	signed, err := f.sign(certificate.SignRequest{Number: rec.Number, Console: true, Document: "契約書.pdf"}, f.pdf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,12 +142,12 @@ func TestRestrictedPDFIsExplained(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = f.svc.SignPDF(context.Background(), certificate.SignRequest{Number: rec.Number, Console: true, Document: tc.file}, doc)
+		_, err = f.sign(certificate.SignRequest{Number: rec.Number, Console: true, Document: tc.file}, doc)
 		var de *certificate.DocumentError
 		if !errors.As(err, &de) || !strings.Contains(de.Message, tc.want) || !errors.Is(err, pdf.ErrEncrypted) {
 			t.Errorf("%s: %v", tc.file, err)
 		}
-		if _, err := f.svc.TimestampPDF(context.Background(), tc.file, doc); !errors.As(err, &de) {
+		if _, err := f.timestamp(tc.file, doc); !errors.As(err, &de) {
 			t.Errorf("%s: timestamp: %v", tc.file, err)
 		}
 	}
@@ -167,7 +166,7 @@ func TestFreshCRLsAreFromALaterSecond(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec, _ := f.issue(t, "C000001", "U000001")
-	signed, err := f.svc.SignPDF(context.Background(), certificate.SignRequest{Number: rec.Number, Console: true, Document: "契約書.pdf"}, f.pdf)
+	signed, err := f.sign(certificate.SignRequest{Number: rec.Number, Console: true, Document: "契約書.pdf"}, f.pdf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +174,7 @@ func TestFreshCRLsAreFromALaterSecond(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lta, err := f.svc.TimestampPDF(context.Background(), "契約書.pdf", signed)
+	lta, err := f.timestamp("契約書.pdf", signed)
 	if err != nil {
 		t.Fatal(err)
 	}

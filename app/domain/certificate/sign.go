@@ -30,9 +30,9 @@ type SignRequest struct {
 	Document string
 }
 
-// SignPDF appends a PAdES B-T signature with the request's certificate to doc and
-// returns the new file, signed at the service's clock and timestamped by the
-// installation's TSA. The store is only read; the signing itself runs outside any
+// SignPDF makes a PAdES B-T signature of doc with the request's certificate, signed
+// at the service's clock and timestamped by the installation's TSA, and returns the
+// incremental update to append to doc (to doc from its %PDF- header: pdf.File.Bytes). The store is only read; the signing itself runs outside any
 // transaction.
 func (s *Service) SignPDF(ctx context.Context, req SignRequest, doc []byte) ([]byte, error) {
 	rec, err := s.signingCertificate(req)
@@ -46,7 +46,7 @@ func (s *Service) SignPDF(ctx context.Context, req SignRequest, doc []byte) ([]b
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sign %s: %w", req.Document, err)
 	}
-	out, err := pades.Sign(doc, pades.Signer{Key: k.Signer, Certificate: k.Certificate, Chain: k.Chain}, s.tsa,
+	out, err := pades.SignIncrement(doc, pades.Signer{Key: k.Signer, Certificate: k.Certificate, Chain: k.Chain}, s.tsa,
 		pades.SignOptions{Time: s.now(), Name: rec.DisplayName})
 	if err != nil {
 		return nil, fmt.Errorf("sign %s: %w", req.Document, explainDocument(err))
@@ -107,7 +107,8 @@ func (s *Service) Validation() (pades.Validation, error) {
 // TimestampPDF makes doc B-LTA (or extends its archive timestamps): the validation data
 // goes into the document's DSS, with CRLs issued then (after every timestamp already in
 // doc, see freshValidation), then a document timestamp of the installation's TSA covers
-// the whole file. name says what doc is, in errors.
+// the whole file. It returns the increments to append to doc, as SignPDF does. name
+// says what doc is, in errors.
 func (s *Service) TimestampPDF(ctx context.Context, name string, doc []byte) ([]byte, error) {
 	v, err := s.freshValidation(ctx, name, doc)
 	if err != nil {
@@ -116,7 +117,7 @@ func (s *Service) TimestampPDF(ctx context.Context, name string, doc []byte) ([]
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("timestamp %s: %w", name, err)
 	}
-	out, err := pades.Timestamp(doc, s.tsa, v, s.now())
+	out, err := pades.TimestampIncrement(doc, s.tsa, v, s.now())
 	if err != nil {
 		return nil, fmt.Errorf("timestamp %s: %w", name, explainDocument(err))
 	}

@@ -3,7 +3,6 @@ package contract_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -56,7 +55,13 @@ func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 
 func newWorld(t testing.TB, doc []byte) *world {
 	t.Helper()
-	store, err := data.Open(t.TempDir())
+	return newWorldIn(t, t.TempDir(), doc)
+}
+
+// newWorldIn is newWorld with its store in dir.
+func newWorldIn(t testing.TB, dir string, doc []byte) *world {
+	t.Helper()
+	store, err := data.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,6 +233,8 @@ func TestTheWholeLife(t *testing.T) {
 	if d.Sender.Route.Approvers[0].Comment != "確認しました" || d.Sender.Route.Approvers[0].DoneAt == nil || d.Receiver.Route.Signer.DoneAt == nil {
 		t.Errorf("routes %+v %+v", d.Sender.Route, d.Receiver.Route)
 	}
+	// The original is the uploaded file and every later revision only the bytes it
+	// appended: the files, one after the other, are the signed PDF.
 	files := w.store.Files()
 	var prev []byte
 	for i, r := range d.Revisions {
@@ -235,10 +242,14 @@ func TestTheWholeLife(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sha256.Sum256(b) != [32]byte(mustHex(t, r.File.SHA256)) || !bytes.HasPrefix(b, prev) {
-			t.Errorf("revision %d (%s) does not extend the previous", i, r.Kind)
+		if r.Increment != (i > 0) || r.File.Size != int64(len(b)) {
+			t.Errorf("revision %d (%s): increment %v, %d bytes recorded, %d stored", i, r.Kind, r.Increment, r.File.Size, len(b))
 		}
-		prev = b
+		prev = append(prev, b...)
+	}
+	joined, err := files.Join(d.Parts())
+	if err != nil || !bytes.Equal(joined, prev) {
+		t.Errorf("the document's parts do not join to its revisions: %v", err)
 	}
 	if kinds := fmt.Sprint(kindsOf(d)); kinds != "[original signature signature timestamp]" {
 		t.Errorf("revisions %s", kinds)

@@ -52,11 +52,14 @@ type Input struct {
 
 // PutPDF checks that b is a PDF the trust engine reads and keeps it in the store's
 // files, written and fsynced, before any transaction refers to it. Call it before the
-// transaction of Register or SaveDraft.
+// transaction of Register or SaveDraft. Bytes before the %PDF- header (a mail
+// program's leftovers) are not kept: signatures append to the PDF itself.
 func (s *Service) PutPDF(name string, b []byte) (data.FileRef, error) {
-	if _, err := pdf.Open(b); err != nil {
+	f, err := pdf.Open(b)
+	if err != nil {
 		return data.FileRef{}, fmt.Errorf("%w: %s: %v", ErrNotPDF, name, err)
 	}
+	b = f.Bytes()
 	sum, err := s.files.Put(b)
 	if err != nil {
 		return data.FileRef{}, err
@@ -64,14 +67,14 @@ func (s *Service) PutPDF(name string, b []byte) (data.FileRef, error) {
 	return data.FileRef{SHA256: sum, Name: name, Size: int64(len(b))}, nil
 }
 
-// PDF reads the newest revision of a document the actor's company sees, checked
-// against its hash.
+// PDF reads the newest revision of a document the actor's company sees, each file
+// checked against its hash.
 func (s *Service) PDF(tx *data.Tx, by Actor, id string) ([]byte, data.Document, error) {
 	d, err := tx.Tenant(by.CompanyID).Document(id)
 	if err != nil {
 		return nil, data.Document{}, err
 	}
-	b, err := s.files.Get(d.Latest().File.SHA256)
+	b, err := s.files.Join(d.Parts())
 	if err != nil {
 		return nil, data.Document{}, fmt.Errorf("document %s: %w", id, err)
 	}

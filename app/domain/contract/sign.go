@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -66,7 +65,7 @@ func (s *Service) Sign(ctx context.Context, by Actor, id string, version uint64,
 			return err
 		}
 		turn, _ := TurnOf(cur)
-		cur.Revisions = append(cur.Revisions, data.Revision{File: ref, Kind: data.RevisionSignature, At: now, CompanyID: by.CompanyID, UserID: by.UserID})
+		cur.Revisions = append(cur.Revisions, data.Revision{File: ref, Increment: true, Kind: data.RevisionSignature, At: now, CompanyID: by.CompanyID, UserID: by.UserID})
 		if turn.Side == Sender {
 			cur.Sender.Route.Signer.DoneAt = &now
 			cur.Status = string(StatusReceipt)
@@ -114,7 +113,7 @@ func (s *Service) Complete(ctx context.Context, by Actor, id string, version uin
 			return err
 		}
 		now := s.now()
-		cur.Revisions = append(cur.Revisions, data.Revision{File: ref, Kind: data.RevisionTimestamp, At: now, CompanyID: by.CompanyID, UserID: by.UserID})
+		cur.Revisions = append(cur.Revisions, data.Revision{File: ref, Increment: true, Kind: data.RevisionTimestamp, At: now, CompanyID: by.CompanyID, UserID: by.UserID})
 		cur.Status = string(StatusDone)
 		cur.StorageStart, cur.StorageEnd = storageDates(now)
 		out, err = s.store1(tx, by, cur, ActComplete, "", now)
@@ -126,15 +125,14 @@ func (s *Service) Complete(ctx context.Context, by Actor, id string, version uin
 	return out, nil
 }
 
-// extend reads the document's newest revision, makes the next with fn, checks that
-// the earlier bytes are a prefix of the new ones (nothing rewritten), and writes the
-// new file, fsynced, before the caller's transaction refers to it.
+// extend reads the document's newest revision, has fn make the incremental update
+// to append (nothing before is rewritten: fn only returns new bytes), and writes it,
+// fsynced, as a file of its own before the caller's transaction refers to it.
 func (s *Service) extend(d data.Document, fn func([]byte) ([]byte, error)) (data.FileRef, error) {
 	if s.signing != nil {
 		s.signing()
 	}
-	last := d.Latest()
-	in, err := s.files.Get(last.File.SHA256)
+	in, err := s.files.Join(d.Parts())
 	if err != nil {
 		return data.FileRef{}, fmt.Errorf("document %s: %w", d.ID, err)
 	}
@@ -142,14 +140,11 @@ func (s *Service) extend(d data.Document, fn func([]byte) ([]byte, error)) (data
 	if err != nil {
 		return data.FileRef{}, fmt.Errorf("document %s: %w", d.ID, err)
 	}
-	if !bytes.HasPrefix(next, in) {
-		return data.FileRef{}, fmt.Errorf("document %s: the new revision rewrites earlier bytes", d.ID)
-	}
 	sum, err := s.files.Put(next)
 	if err != nil {
 		return data.FileRef{}, err
 	}
-	return data.FileRef{SHA256: sum, Name: last.File.Name, Size: int64(len(next))}, nil
+	return data.FileRef{SHA256: sum, Name: d.Latest().File.Name, Size: int64(len(next))}, nil
 }
 
 // recordUsage charges the document, sent now, to the companies the plan matrix makes

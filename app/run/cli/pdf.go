@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"inkan/app/run/server"
 	"inkan/app/trust/evidence"
 	"inkan/app/trust/pades"
+	"inkan/app/trust/pdf"
 	"inkan/app/trust/pki"
 	"inkan/data"
 )
@@ -97,11 +99,11 @@ func pdfSign(env Env, args []string) error {
 		}
 		req = certificate.SignRequest{Number: number, CompanyID: u.CompanyID, UserID: u.ID, Document: rest[0]}
 	}
-	out, err := s.Certs.SignPDF(context.Background(), req, in)
+	inc, err := s.Certs.SignPDF(context.Background(), req, in)
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(rest[1], out)
+	return writeFileAtomic(rest[1], appended(in, inc))
 }
 
 func pdfTimestamp(env Env, args []string) error {
@@ -117,11 +119,21 @@ func pdfTimestamp(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.Certs.TimestampPDF(context.Background(), rest[0], in)
+	inc, err := s.Certs.TimestampPDF(context.Background(), rest[0], in)
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(rest[1], out)
+	return writeFileAtomic(rest[1], appended(in, inc))
+}
+
+// appended is the PDF in followed by an increment the certificate service made for
+// it: increments extend the PDF from its %PDF- header, so bytes before it are left
+// out (in was read by the service, so it opens).
+func appended(in, inc []byte) []byte {
+	if f, err := pdf.Open(in); err == nil {
+		in = f.Bytes()
+	}
+	return slices.Concat(in, inc)
 }
 
 func pdfVerify(env Env, args []string) error {

@@ -3,6 +3,7 @@ package pades_test
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,14 +60,19 @@ func TestContractChain(t *testing.T) {
 				{"sender signs", func(doc []byte) ([]byte, error) {
 					return pades.Sign(doc, e.sender, e.tsa, pades.SignOptions{Time: signTime, Reason: "契約締結", Location: "東京", Name: "Yamada Taro"})
 				}, []string{pades.KindSignature}},
+				// The receiver's signature and the archive extension are made as
+				// increments alone (SignIncrement, TimestampIncrement), the way the
+				// contract flow keeps revisions: appended, they must pass the same checks.
 				{"receiver signs", func(doc []byte) ([]byte, error) {
-					return pades.Sign(doc, e.receiver, e.tsa, pades.SignOptions{Time: signTime.Add(30 * time.Second), Reason: "契約締結"})
+					inc, err := pades.SignIncrement(doc, e.receiver, e.tsa, pades.SignOptions{Time: signTime.Add(30 * time.Second), Reason: "契約締結"})
+					return slices.Concat(doc, inc), err
 				}, []string{pades.KindSignature, pades.KindSignature}},
 				{"B-LTA", func(doc []byte) ([]byte, error) {
 					return pades.Timestamp(doc, e.tsa, e.validationNow(t), time.Now())
 				}, []string{pades.KindSignature, pades.KindSignature, pades.KindDocTimestamp}},
 				{"archive extension", func(doc []byte) ([]byte, error) {
-					return pades.Timestamp(doc, e.tsa, pades.Validation{CRLs: e.crls(t, nil)}, time.Now())
+					inc, err := pades.TimestampIncrement(doc, e.tsa, pades.Validation{CRLs: e.crls(t, nil)}, time.Now())
+					return slices.Concat(doc, inc), err
 				}, []string{pades.KindSignature, pades.KindSignature, pades.KindDocTimestamp, pades.KindDocTimestamp}},
 			}
 			signers := []string{"Yamada Taro", "Suzuki Hanako"}

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"inkan/app/trust/cms"
@@ -41,50 +42,70 @@ type Validation struct {
 // so the caller issues fresh CRLs first (both times are whole seconds; one
 // from the same second counts as after).
 func Timestamp(doc []byte, ts Timestamper, v Validation, now time.Time) ([]byte, error) {
+	base, tail, err := timestamp(doc, ts, v, now)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Concat(base, tail), nil
+}
+
+// TimestampIncrement is Timestamp returning only the bytes to append to doc
+// (to doc from its %PDF- header: see pdf.File.HeaderOffset): the DSS increment
+// and the document timestamp's.
+func TimestampIncrement(doc []byte, ts Timestamper, v Validation, now time.Time) ([]byte, error) {
+	_, tail, err := timestamp(doc, ts, v, now)
+	return tail, err
+}
+
+// timestamp returns doc's bytes from its header and the increments to append.
+func timestamp(doc []byte, ts Timestamper, v Validation, now time.Time) (base, tail []byte, err error) {
 	if ts == nil {
-		return nil, errors.New("pades: timestamp: a timestamper is required")
+		return nil, nil, errors.New("pades: timestamp: a timestamper is required")
 	}
 	if now.IsZero() {
 		now = time.Now()
 	}
 	f, err := pdf.Open(doc)
 	if err != nil {
-		return nil, fmt.Errorf("pades: timestamp: %w", err)
+		return nil, nil, fmt.Errorf("pades: timestamp: %w", err)
 	}
+	base = f.Bytes()
 	latest, err := latestTimestamp(f)
 	if err != nil {
-		return nil, fmt.Errorf("pades: timestamp: %w", err)
+		return nil, nil, fmt.Errorf("pades: timestamp: %w", err)
 	}
 	dss, err := validationData(f, v, now, latest)
 	if err != nil {
-		return nil, fmt.Errorf("pades: timestamp: %w", err)
+		return nil, nil, fmt.Errorf("pades: timestamp: %w", err)
 	}
-	withDSS, err := f.AddDSS(dss)
+	dssTail, err := f.AppendDSS(dss)
 	if err != nil {
-		return nil, fmt.Errorf("pades: timestamp: add DSS: %w", err)
+		return nil, nil, fmt.Errorf("pades: timestamp: add DSS: %w", err)
 	}
-	if len(withDSS) != len(doc) {
-		if f, err = pdf.Open(withDSS); err != nil {
-			return nil, fmt.Errorf("pades: timestamp: reopen after DSS: %w", err)
+	if len(dssTail) > 0 {
+		// The timestamp's increment is written on top of the DSS one, so the
+		// file is read again with it.
+		if f, err = pdf.Open(slices.Concat(base, dssTail)); err != nil {
+			return nil, nil, fmt.Errorf("pades: timestamp: reopen after DSS: %w", err)
 		}
 	}
 	p, err := f.PrepareDocTimestamp(pdf.TimestampOptions{ContentsSize: minContentsSize})
 	if err != nil {
-		return nil, fmt.Errorf("pades: timestamp: prepare document timestamp: %w", err)
+		return nil, nil, fmt.Errorf("pades: timestamp: prepare document timestamp: %w", err)
 	}
 	h := sha256.New()
 	if _, err := p.WriteSignedTo(h); err != nil {
-		return nil, fmt.Errorf("pades: timestamp: hash byte range: %w", err)
+		return nil, nil, fmt.Errorf("pades: timestamp: hash byte range: %w", err)
 	}
 	token, err := stamp(ts, h.Sum(nil))
 	if err != nil {
-		return nil, fmt.Errorf("pades: timestamp: document timestamp: %w", err)
+		return nil, nil, fmt.Errorf("pades: timestamp: document timestamp: %w", err)
 	}
-	out, err := p.Embed(token)
+	tsTail, err := p.EmbedIncrement(token)
 	if err != nil {
-		return nil, fmt.Errorf("pades: timestamp: embed token (%d bytes): %w", len(token), err)
+		return nil, nil, fmt.Errorf("pades: timestamp: embed token (%d bytes): %w", len(token), err)
 	}
-	return out, nil
+	return base, slices.Concat(dssTail, tsTail), nil
 }
 
 // validationData gathers the DSS content: the caller's certificates and

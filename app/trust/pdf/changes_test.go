@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -105,11 +106,11 @@ func TestChangesAfterSigning(t *testing.T) {
 				f, sig := signed(t, name)
 				inc := f.newIncrement()
 				tc.edit(t, f, inc)
-				out, err := inc.write()
+				tail, err := inc.write()
 				if err != nil {
 					t.Fatal(err)
 				}
-				g, err := Open(out)
+				g, err := Open(slices.Concat(f.data, tail))
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -1,8 +1,6 @@
 package pdf
 
 import (
-	"bytes"
-	"compress/zlib"
 	"crypto/sha256"
 	"fmt"
 )
@@ -21,11 +19,25 @@ type DSS struct {
 // the catalog also declares the ESIC extension. When nothing new is to be
 // written, the original bytes are returned unchanged.
 func (f *File) AddDSS(v DSS) ([]byte, error) {
-	out, err := f.addDSS(v)
+	tail, err := f.AppendDSS(v)
+	if err != nil {
+		return nil, err
+	}
+	if len(tail) == 0 {
+		return f.data, nil
+	}
+	out := make([]byte, 0, len(f.data)+len(tail))
+	return append(append(out, f.data...), tail...), nil
+}
+
+// AppendDSS is AddDSS returning only the increment to append to the file's
+// bytes; nothing (a nil slice) when there is nothing new to write.
+func (f *File) AppendDSS(v DSS) ([]byte, error) {
+	tail, err := f.addDSS(v)
 	if err != nil {
 		return nil, fmt.Errorf("pdf: add DSS: %w", err)
 	}
-	return out, nil
+	return tail, nil
 }
 
 func (f *File) addDSS(v DSS) ([]byte, error) {
@@ -60,7 +72,7 @@ func (f *File) addDSS(v DSS) ([]byte, error) {
 		}
 	}
 	if !added {
-		return f.data, nil
+		return nil, nil
 	}
 	if r, ok := cat.dict["DSS"].(Ref); ok && old != nil {
 		inc.set(r, dss)
@@ -109,15 +121,10 @@ func (f *File) mergeDSSArray(inc *increment, old Dict, key Name, items [][]byte)
 			continue
 		}
 		have[h] = true
-		var z bytes.Buffer
-		zw := zlib.NewWriter(&z)
-		if _, err := zw.Write(item); err != nil {
-			return nil, 0, fmt.Errorf("compress DSS entry: %w", err)
-		}
-		if err := zw.Close(); err != nil {
-			return nil, 0, fmt.Errorf("compress DSS entry: %w", err)
-		}
-		arr = append(arr, inc.add(&Stream{Dict: Dict{"Filter": Name("FlateDecode")}, Data: z.Bytes()}))
+		// Stored as they are: DER certificates and CRLs are mostly keys,
+		// signatures and serial numbers, which do not compress, and a
+		// deflater's set-up cost more than the signature it stores.
+		arr = append(arr, inc.add(&Stream{Dict: Dict{}, Data: item}))
 		added++
 	}
 	return arr, added, nil

@@ -50,18 +50,19 @@ var trailerSkip = map[Name]bool{
 	"F": true, "FFilter": true, "FDecodeParms": true, "DL": true,
 }
 
-// write returns the original file followed by the increment. The xref
+// write returns the increment alone: the bytes to append to the file's data
+// (f.data), with every offset counted from the start of that data. The xref
 // flavour follows the section the last startxref points at.
 func (inc *increment) write() ([]byte, error) {
 	f := inc.f
 	var out bytes.Buffer
-	out.Grow(len(f.data) + 4096 + inc.estimate())
-	out.Write(f.data)
+	out.Grow(4096 + inc.estimate())
 	if n := len(f.data); n == 0 || (f.data[n-1] != '\n' && f.data[n-1] != '\r') {
 		// "%%EOF" directly followed by our first object would glue two
 		// tokens together; the earlier bytes themselves stay as they are.
 		out.WriteByte('\n')
 	}
+	base := int64(len(f.data))
 	useStream := f.sections[0].stream
 	var xrefNum uint32
 	if useStream {
@@ -77,7 +78,7 @@ func (inc *increment) write() ([]byte, error) {
 	w := writer{&out}
 	for _, n := range nums {
 		o := inc.objs[n]
-		offsets[n] = int64(out.Len())
+		offsets[n] = base + int64(out.Len())
 		fmt.Fprintf(&out, "%d %d obj\n", o.ref.Num, o.ref.Gen)
 		if err := w.object(o.obj); err != nil {
 			return nil, fmt.Errorf("write object %v: %w", o.ref, err)
@@ -96,7 +97,7 @@ func (inc *increment) write() ([]byte, error) {
 	}
 	trailer["Size"] = Int(size)
 	trailer["Prev"] = Int(f.sections[0].offset)
-	xrefPos := int64(out.Len())
+	xrefPos := base + int64(out.Len())
 	if useStream {
 		nums = append(nums, xrefNum)
 		offsets[xrefNum] = xrefPos

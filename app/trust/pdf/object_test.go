@@ -131,7 +131,7 @@ func TestEmbed(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(out) != len(p.data) {
+			if len(out) != len(p.base)+len(p.tail) {
 				t.Fatalf("embedding changed the file length")
 			}
 			g, err := Open(out)
@@ -144,7 +144,7 @@ func TestEmbed(t *testing.T) {
 			}
 		})
 	}
-	if !bytes.Equal(p.data[p.byteRange[1]:p.byteRange[1]+3], []byte("<00")) {
+	if at := p.byteRange[1] - int64(len(p.base)); !bytes.Equal(p.tail[at:at+3], []byte("<00")) {
 		t.Error("Embed modified the prepared bytes")
 	}
 	if _, err := f.PrepareSignature(SignatureOptions{ContentsSize: -1}); err == nil {

@@ -59,11 +59,15 @@ type TimestampOptions struct {
 
 // Prepared is a file with a new signature or document timestamp increment
 // whose /Contents is still zero. The caller hashes the bytes of the byte
-// range (WriteSignedTo), builds the CMS or timestamp token, and calls Embed.
+// range (WriteSignedTo), builds the CMS or timestamp token, and calls Embed
+// (the whole new file) or EmbedIncrement (only the bytes to append).
 type Prepared struct {
-	data      []byte
-	byteRange [4]int64
-	reserved  int
+	// base is the file's data, which the increment extends, and tail the
+	// increment: the new file is base followed by tail. They stay apart so
+	// that a large document is not copied to be signed.
+	base, tail []byte
+	byteRange  [4]int64
+	reserved   int
 }
 
 // PrepareSignature appends a PAdES signature field (SubFilter
@@ -217,16 +221,17 @@ func (f *File) prepareField(sig Dict, fieldName, prefix string, reserve int, app
 	}
 	cat.commit(inc)
 
-	out, err := inc.write()
+	tail, err := inc.write()
 	if err != nil {
 		return nil, err
 	}
-	start := int64(ctPH.at)
+	base := int64(len(f.data))
+	start := base + int64(ctPH.at)
 	end := start + int64(len(ctPH.text))
-	br := [4]int64{0, start, end, int64(len(out)) - end}
+	br := [4]int64{0, start, end, base + int64(len(tail)) - end}
 	text := fmt.Sprintf("[0 %d %d %d", br[1], br[2], br[3])
-	copy(out[brPH.at:], text)
-	return &Prepared{data: out, byteRange: br, reserved: reserve}, nil
+	copy(tail[brPH.at:], text)
+	return &Prepared{base: f.data, tail: tail, byteRange: br, reserved: reserve}, nil
 }
 
 // acroForm returns the interactive form dictionary and, when it is an
@@ -298,21 +303,36 @@ func (f *File) fillField(inc *increment, name string, entry Object, sigRef Ref) 
 // WriteSignedTo writes the bytes covered by the byte range to w, typically
 // a hash.Hash, without copying the file.
 func (p *Prepared) WriteSignedTo(w io.Writer) (int64, error) {
-	n1, err := w.Write(p.data[p.byteRange[0] : p.byteRange[0]+p.byteRange[1]])
-	if err != nil {
-		return int64(n1), fmt.Errorf("pdf: write signed bytes: %w", err)
+	// The byte range is the base, the tail up to /Contents, and the tail
+	// after it: /Contents always lies in the tail.
+	cut := p.byteRange[1] - int64(len(p.base))
+	var n int64
+	for _, b := range [][]byte{p.base, p.tail[:cut], p.tail[cut+p.byteRange[2]-p.byteRange[1]:]} {
+		m, err := w.Write(b)
+		n += int64(m)
+		if err != nil {
+			return n, fmt.Errorf("pdf: write signed bytes: %w", err)
+		}
 	}
-	n2, err := w.Write(p.data[p.byteRange[2] : p.byteRange[2]+p.byteRange[3]])
-	if err != nil {
-		return int64(n1 + n2), fmt.Errorf("pdf: write signed bytes: %w", err)
-	}
-	return int64(n1 + n2), nil
+	return n, nil
 }
 
-// Embed returns a copy of the prepared file with der written as hex into
-// /Contents, zero-padded to the reservation. der must be one complete DER
-// value; it fails with ErrContentsOverflow when der does not fit.
+// Embed returns the new file: a copy of the original bytes followed by the
+// increment, with der written as hex into /Contents, zero-padded to the
+// reservation. der must be one complete DER value; it fails with
+// ErrContentsOverflow when der does not fit.
 func (p *Prepared) Embed(der []byte) ([]byte, error) {
+	tail, err := p.EmbedIncrement(der)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(p.base)+len(tail))
+	return append(append(out, p.base...), tail...), nil
+}
+
+// EmbedIncrement is Embed returning only the increment, the bytes to append
+// to the original file: a caller keeping revisions apart stores just these.
+func (p *Prepared) EmbedIncrement(der []byte) ([]byte, error) {
 	if len(der) == 0 {
 		return nil, fmt.Errorf("pdf: embed: empty signature value")
 	}
@@ -322,8 +342,8 @@ func (p *Prepared) Embed(der []byte) ([]byte, error) {
 	if len(der) > p.reserved {
 		return nil, fmt.Errorf("%w: %d bytes of DER, %d reserved", ErrContentsOverflow, len(der), p.reserved)
 	}
-	out := bytes.Clone(p.data)
-	hex.Encode(out[p.byteRange[1]+1:], der)
+	out := bytes.Clone(p.tail)
+	hex.Encode(out[p.byteRange[1]+1-int64(len(p.base)):], der)
 	return out, nil
 }
 

@@ -1,0 +1,62 @@
+package data
+
+import (
+	"errors"
+	"os"
+	"testing"
+)
+
+// A document's PDF is its last whole file and the increments after it, joined; a part
+// that changed on disk, or whose size is not the one recorded, is refused.
+func TestDocumentPartsJoin(t *testing.T) {
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	files := s.Files()
+	put := func(b string) FileRef {
+		sum, err := files.Put([]byte(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return FileRef{SHA256: sum, Size: int64(len(b))}
+	}
+	first, replaced, signed, stamped := put("%PDF first"), put("%PDF replaced"), put(" signed"), put(" stamped")
+	legacy := put("%PDF replaced signed stamped") // a revision kept whole, before increments
+	cases := []struct {
+		name string
+		revs []Revision
+		want string
+	}{
+		{"no revision", nil, ""},
+		{"the original", []Revision{{File: first}}, "%PDF first"},
+		{"signed and stamped", []Revision{{File: first}, {File: signed, Increment: true}, {File: stamped, Increment: true}}, "%PDF first signed stamped"},
+		{"a replaced original restarts", []Revision{{File: first}, {File: replaced}, {File: signed, Increment: true}}, "%PDF replaced signed"},
+		{"a whole revision restarts", []Revision{{File: replaced}, {File: signed, Increment: true}, {File: legacy}, {File: stamped, Increment: true}}, "%PDF replaced signed stamped stamped"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := files.Join(Document{Revisions: tc.revs}.Parts())
+			if err != nil || string(got) != tc.want {
+				t.Errorf("Join = %q, %v; want %q", got, err, tc.want)
+			}
+		})
+	}
+
+	if _, err := files.Join([]FileRef{first, {SHA256: signed.SHA256, Size: signed.Size - 1}}); err == nil {
+		t.Error("a part longer than recorded was read")
+	}
+	if _, err := files.Join([]FileRef{{SHA256: signed.SHA256, Size: signed.Size + 1}}); err == nil {
+		t.Error("a part shorter than recorded was read")
+	}
+	if err := os.WriteFile(files.path(stamped.SHA256), []byte(" STAMPED"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := files.Join([]FileRef{first, stamped}); err == nil {
+		t.Error("a part whose bytes changed was read")
+	}
+	if _, err := files.Join([]FileRef{{SHA256: "00" + first.SHA256[2:], Size: first.Size}}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing part: %v", err)
+	}
+}
