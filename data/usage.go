@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -53,4 +54,46 @@ func (tx *Tx) UsageOf(companyID, month string) ([]Usage, error) {
 		out = append(out, u)
 	}
 	return out, nil
+}
+
+// UsageCounts counts the documents charged to each of the companies in every month from
+// to ("2006-01", both included): counts[companyID][month], a company or a month without
+// usage left out. The records are keyed company/month/document, so a company's range is
+// one seek and a run of adjacent keys, and no record is decoded: the cost follows the
+// usage inside the range, not all the usage ever recorded.
+func (tx *Tx) UsageCounts(companyIDs []string, from, to string) (map[string]map[string]int, error) {
+	counts := map[string]map[string]int{}
+	c := tx.bucket(bucketUsage).Cursor()
+	for _, id := range companyIDs {
+		prefix := []byte(id + "/")
+		var month []byte // the month of the run of keys being counted
+		n := 0
+		flush := func() {
+			if n == 0 {
+				return
+			}
+			if counts[id] == nil {
+				counts[id] = map[string]int{}
+			}
+			counts[id][string(month)] = n
+		}
+		for k, _ := c.Seek([]byte(id + "/" + from)); k != nil && hasPrefix(k, prefix); k, _ = c.Next() {
+			rest := k[len(prefix):]
+			end := bytes.IndexByte(rest, '/')
+			if end < 0 {
+				return nil, fmt.Errorf("data: usage key %q has no month", k)
+			}
+			if string(rest[:end]) > to {
+				break
+			}
+			if !bytes.Equal(rest[:end], month) {
+				flush()
+				// k is valid only until the cursor moves: keep a copy.
+				month, n = bytes.Clone(rest[:end]), 0
+			}
+			n++
+		}
+		flush()
+	}
+	return counts, nil
 }

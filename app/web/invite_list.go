@@ -3,7 +3,6 @@ package web
 import (
 	"bufio"
 	"errors"
-	"net/url"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -101,11 +100,7 @@ func (h *handler) renderInviteList(c *fiber.Ctx, done string) error {
 	}
 	q := f.Values()
 	v.PageLinks = pageLinksAt("/admin/invitations", q, found.Number, found.Pages)
-	for _, e := range exportLinks(l, q) {
-		u, _ := url.Parse(e.URL)
-		e.URL = "/admin/invitations/export?" + u.RawQuery
-		v.Exports = append(v.Exports, e)
-	}
+	v.Exports = exportLinksAt("/admin/invitations/export", l, q)
 	return render(c, fiber.StatusOK, "admin/invite_list", v, layoutMain)
 }
 

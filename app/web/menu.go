@@ -77,6 +77,7 @@ var menu = []section{
 var operatorMenu = []section{
 	{Key: "operator.companies", Path: "/operator"},
 	{Key: "operator.onboard", Path: "/operator/companies/new"},
+	{Key: "operator.usage", Path: "/operator/usage"},
 	{Key: "operator.applications", Path: "/operator/applications"},
 	{Key: "operator.certificates", Path: "/operator/certificates"},
 	{Key: "operator.notices", Path: "/operator/notices"},

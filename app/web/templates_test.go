@@ -263,6 +263,19 @@ var templateSamples = map[string]func(p page) any{
 		return &operatorCertificateView{page: *op, Cert: operatorCertificateRow{Certificate: sampleCertificate(), CompanyName: "株式会社サンプル", StatusKey: "cert.status.valid"},
 			Reasons: []fieldOption{{Name: "reason", Value: "0", Label: "x", Checked: true}}, Note: "n", Done: "cert.new_pin_done", LockedUsers: 1}
 	},
+	"operator/usage": func(p page) any {
+		op := operatorPage(p)
+		op.Errors = form.Errors{"to": "error.month_range"}
+		f, err := fieldFunc(op, "from", "usage.from", "type", "month", "value", "2026-04")
+		if err != nil {
+			panic(err)
+		}
+		return &usageView{page: *op, Search: []formField{f}, Months: []string{"2026年3月", "2026年4月"}, Columns: 6,
+			Rows:        []usageRow{{ID: "C000001", Name: "株式会社サンプル", Plan: "片方課金", Counts: []int{2, 0}, Total: 2}},
+			MonthTotals: []int{2, 0}, GrandTotal: 2, Count: "1件中1～1件目を表示",
+			PageLinks: []pageLink{{Number: 1, URL: "/operator/usage?page=1", Current: true}, {Number: 2, URL: "/operator/usage?page=2"}},
+			Exports:   exportLinksAt("/operator/usage/export", p.L, map[string][]string{})}
+	},
 	"operator/mail_show": func(p page) any {
 		m := sampleMail()
 		return &outboxView{page: *operatorPage(p), Mail: &m, Note: "outbox.resent"}

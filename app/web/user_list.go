@@ -190,8 +190,14 @@ type exportLink struct {
 
 // exportLinks repeat the search on screen, so the file holds exactly the result shown.
 func exportLinks(l i18n.Localizer, q url.Values) []exportLink {
+	return exportLinksAt("/admin/users/export", l, q)
+}
+
+// exportLinksAt are the download buttons of the export at path, each repeating the
+// search q: CSV (UTF-8 with BOM), CSV (Shift_JIS) and Excel.
+func exportLinksAt(path string, l i18n.Localizer, q url.Values) []exportLink {
 	link := func(key, format string, secondary bool) exportLink {
-		return exportLink{Label: l.T(key), URL: "/admin/users/export?" + withParam(q, "format", format), Secondary: secondary}
+		return exportLink{Label: l.T(key), URL: path + "?" + withParam(q, "format", format), Secondary: secondary}
 	}
 	return []exportLink{
 		link("common.csv_export", "csv", false),

@@ -168,6 +168,8 @@ func (h *handler) routes(app *fiber.App) {
 	app.Post("/operator/companies/confirm", operator(h.companyConfirm)...)
 	app.Post("/operator/companies/back", operator(h.companyBack)...)
 	app.Post("/operator/companies/commit", operator(h.companyCommit)...)
+	app.Get("/operator/usage", operator(h.usageList)...)
+	app.Get("/operator/usage/export", operator(h.usageExport)...)
 	app.Get("/operator/notices", operator(h.noticeList)...)
 	app.Post("/operator/notices", operator(h.noticePost)...)
 	app.Get("/operator/outbox", operator(h.outboxList)...)

@@ -12,6 +12,9 @@ import (
 	"inkan/data"
 )
 
+// MaxNameLength bounds a 企業名 in characters.
+const MaxNameLength = 100
+
 // Application is what the operator types to onboard a company that applied on paper.
 type Application struct {
 	Name    string
@@ -45,7 +48,7 @@ func (a Application) Validate() form.Errors {
 	switch {
 	case a.Name == "":
 		errs.Add("name", "error.required")
-	case utf8.RuneCountInString(a.Name) > 100:
+	case utf8.RuneCountInString(a.Name) > MaxNameLength:
 		errs.Add("name", "error.too_long")
 	}
 	if !a.Plan.Valid() {

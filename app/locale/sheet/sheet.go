@@ -22,14 +22,40 @@ type Writer interface {
 
 // New starts a list in format f on w and writes its header row, the screen's column labels.
 // sheetName names the worksheet of a workbook (DefaultSheetName when empty); CSV has none.
-func New(w io.Writer, f Format, sheetName string, header []string) (Writer, error) {
+func New(w io.Writer, f Format, sheetName string, header []string, opts ...Option) (Writer, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	switch f {
 	case CSV:
 		return newCSV(w, false, header)
 	case CSVShiftJIS:
 		return newCSV(w, true, header)
 	case XLSX:
-		return newXLSX(w, sheetName, header)
+		return newXLSX(w, sheetName, header, o)
 	}
 	return nil, fmt.Errorf("sheet: unknown format %d", f)
+}
+
+// Option changes how New writes a list.
+type Option func(*options)
+
+type options struct {
+	numeric map[int]bool // columns, from 0, whose integers are numbers in a workbook
+}
+
+// Numeric makes the cells of the columns (counted from 0) that hold an integer numbers
+// in a workbook, so that Excel sums them; any other cell, and the header, stays text.
+// Only for columns of counts the service computes: an ID or a phone number of digits
+// must stay text, or Excel drops its leading zeros. CSV has no types and is unchanged.
+func Numeric(cols ...int) Option {
+	return func(o *options) {
+		if o.numeric == nil {
+			o.numeric = map[int]bool{}
+		}
+		for _, c := range cols {
+			o.numeric[c] = true
+		}
+	}
 }

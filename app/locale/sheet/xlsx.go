@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -28,13 +29,15 @@ type xlsxWriter struct {
 	text  int   // style of data cells
 	row   int   // rows written
 	cells []any // the row as written, reused
+	// numeric are the columns written as numbers where they hold an integer (Numeric).
+	numeric map[int]bool
 }
 
-func newXLSX(w io.Writer, sheetName string, header []string) (*xlsxWriter, error) {
+func newXLSX(w io.Writer, sheetName string, header []string, o options) (*xlsxWriter, error) {
 	if sheetName == "" {
 		sheetName = DefaultSheetName
 	}
-	x := &xlsxWriter{out: w, file: excelize.NewFile()}
+	x := &xlsxWriter{out: w, file: excelize.NewFile(), numeric: o.numeric}
 	if err := x.start(sheetName, header); err != nil {
 		if cerr := x.file.Close(); cerr != nil {
 			err = errors.Join(err, fmt.Errorf("sheet: close workbook: %w", cerr))
@@ -64,7 +67,7 @@ func (x *xlsxWriter) start(sheetName string, header []string) error {
 	if err := x.sw.SetPanes(panes); err != nil {
 		return fmt.Errorf("sheet: freeze header: %w", err)
 	}
-	if err := x.write(header, bold); err != nil {
+	if err := x.write(header, bold, false); err != nil {
 		return fmt.Errorf("sheet: write header: %w", err)
 	}
 	return nil
@@ -72,12 +75,20 @@ func (x *xlsxWriter) start(sheetName string, header []string) error {
 
 // Write adds one row below the last.
 func (x *xlsxWriter) Write(row []string) error {
-	return x.write(row, x.text)
+	return x.write(row, x.text, true)
 }
 
-func (x *xlsxWriter) write(row []string, style int) error {
+// write adds row in style; with numbers, the integers of the Numeric columns are
+// written as numbers in the General format instead.
+func (x *xlsxWriter) write(row []string, style int, numbers bool) error {
 	x.cells = x.cells[:0]
-	for _, v := range row {
+	for i, v := range row {
+		if numbers && x.numeric[i] {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				x.cells = append(x.cells, excelize.Cell{Value: n})
+				continue
+			}
+		}
 		x.cells = append(x.cells, excelize.Cell{StyleID: style, Value: v})
 	}
 	ref, err := excelize.CoordinatesToCellName(1, x.row+1)

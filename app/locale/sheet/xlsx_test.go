@@ -135,3 +135,58 @@ func TestXLSXSheetName(t *testing.T) {
 		f.Close()
 	}
 }
+
+// Numeric columns hold numbers Excel sums, where the cell is an integer; the header,
+// other columns and a cell that is no integer stay Text; CSV is the same either way.
+func TestNumericColumns(t *testing.T) {
+	header := []string{"企業ID", "件数", "合計"}
+	rows := [][]string{{"0012", "3", "-4"}, {"C000002", "", "1.5"}}
+	var buf bytes.Buffer
+	w, err := New(&buf, XLSX, "", header, Numeric(1, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if err := w.Write(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tests := []struct {
+		cell, value string
+		number      bool
+	}{
+		{"B1", "件数", false}, {"A2", "0012", false}, {"B2", "3", true}, {"C2", "-4", true},
+		{"A3", "C000002", false}, {"C3", "1.5", false},
+	}
+	for _, tt := range tests {
+		v, _ := f.GetCellValue(DefaultSheetName, tt.cell)
+		typ, _ := f.GetCellType(DefaultSheetName, tt.cell)
+		// A number cell carries no type attribute (unset means number to Excel).
+		if v != tt.value || (typ != excelize.CellTypeInlineString) != tt.number {
+			t.Errorf("%s = %q of type %v, want %q (number %v)", tt.cell, v, typ, tt.value, tt.number)
+		}
+	}
+
+	var plain, numeric bytes.Buffer
+	for buf, opts := range map[*bytes.Buffer][]Option{&plain: nil, &numeric: {Numeric(1, 2)}} {
+		w, err := New(buf, CSV, "", header, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			w.Write(r)
+		}
+		w.Close()
+	}
+	if plain.String() != numeric.String() {
+		t.Errorf("Numeric changed the CSV:\n%q\n%q", plain.String(), numeric.String())
+	}
+}

@@ -1,0 +1,154 @@
+package web
+
+import (
+	"bufio"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"inkan/app/domain/account"
+	"inkan/app/domain/company"
+	"inkan/app/domain/roster"
+	"inkan/app/locale/jst"
+	"inkan/app/locale/sheet"
+	"inkan/data"
+)
+
+func parseUsageFilter(c *fiber.Ctx, now time.Time) company.UsageFilter {
+	return company.UsageFilter{From: c.Query("from"), To: c.Query("to"), CompanyID: c.Query("id"), CompanyName: c.Query("name")}.Normalize(now)
+}
+
+// usageRow is one company of 利用状況 as the table shows it.
+type usageRow struct {
+	ID, Name, Plan string
+	Counts         []int
+	Total          int
+}
+
+// usageView is the operator's 利用状況: the search (a month range, a company) and one
+// page of the company × month table.
+type usageView struct {
+	page
+	Search      []formField
+	Months      []string
+	Rows        []usageRow
+	MonthTotals []int
+	GrandTotal  int
+	// Columns is the width of the table: 企業ID, 企業名, プラン, the months, 合計.
+	Columns   int
+	Count     string
+	PageLinks []pageLink
+	Exports   []exportLink
+}
+
+// usageList is 利用状況. The form and the pager fetch the result part by htmx and push
+// the URL, as the other searches do.
+func (h *handler) usageList(c *fiber.Ctx) error {
+	f := parseUsageFilter(c, h.Accounts.Now())
+	v := &usageView{page: h.page(c, "operator.usage", "operator.usage"), Columns: 4}
+	l := v.L
+	errs := f.Validate()
+	v.Errors = errs
+	specs := []struct {
+		name, label string
+		opts        []any
+	}{
+		{"from", "usage.from", []any{"type", "month", "value", f.From, "placeholder", "2026-04"}},
+		{"to", "usage.to", []any{"type", "month", "value", f.To, "placeholder", "2026-04"}},
+		{"id", "company.id", []any{"value", f.CompanyID, "placeholder", "C000001", "maxlength", account.MaxIDLength}},
+		{"name", "company.name", []any{"value", f.CompanyName, "maxlength", company.MaxNameLength}},
+	}
+	for _, sp := range specs {
+		ff, err := fieldFunc(v, sp.name, sp.label, sp.opts...)
+		if err != nil {
+			return err
+		}
+		v.Search = append(v.Search, ff)
+	}
+	if len(errs) > 0 {
+		// The message inside the result part too: the htmx search swaps only that part.
+		for _, field := range []string{"from", "to", "id", "name"} {
+			if errs[field] != "" {
+				v.Alert = errs[field]
+				break
+			}
+		}
+		return render(c, fiber.StatusUnprocessableEntity, "operator/usage", v, layoutOperator)
+	}
+	var found company.UsageReport
+	err := h.Store.View(func(tx *data.Tx) (err error) {
+		found, err = company.FindUsage(tx, f, roster.ParsePage(c.Query("page")))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, m := range found.Months {
+		v.Months = append(v.Months, company.MonthLabel(l, m))
+	}
+	plans := map[string]string{}
+	for _, r := range found.Rows {
+		plan, ok := plans[r.Company.Plan]
+		if !ok {
+			plan = l.T(company.Plan(r.Company.Plan).LabelKey())
+			plans[r.Company.Plan] = plan
+		}
+		v.Rows = append(v.Rows, usageRow{ID: r.Company.ID, Name: r.Company.Name, Plan: plan, Counts: r.Counts, Total: r.Total})
+	}
+	v.MonthTotals, v.GrandTotal, v.Columns = found.MonthTotals, found.GrandTotal, len(found.Months)+4
+	if found.Total > 0 {
+		v.Count = l.T("common.range", found.Total, found.From, found.To)
+	}
+	q := f.Values()
+	v.PageLinks = pageLinksAt("/operator/usage", q, found.Number, found.Pages)
+	v.Exports = exportLinksAt("/operator/usage/export", l, q)
+	return render(c, fiber.StatusOK, "operator/usage", v, layoutOperator)
+}
+
+// usageExport downloads 利用状況 as CSV (UTF-8 with BOM, or Shift_JIS) or Excel, the
+// counts as numbers in the workbook; the rows are read in one short transaction and
+// written after the handler returns.
+func (h *handler) usageExport(c *fiber.Ctx) error {
+	st := stateOf(c)
+	format, err := sheet.ParseFormat(c.Query("format"))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, "error.bad_request")
+	}
+	now := h.Accounts.Now()
+	f := parseUsageFilter(c, now)
+	if len(f.Validate()) > 0 {
+		return fiber.NewError(fiber.StatusBadRequest, "error.search_invalid")
+	}
+	l := h.Catalogs.For(st.Lang)
+	stamp := jst.Day(now)
+	c.Set(fiber.HeaderContentType, format.ContentType())
+	c.Set(fiber.HeaderContentDisposition, format.ContentDisposition(l.T("usage.export_name")+"_"+stamp, "usage_"+stamp))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	header := company.UsageHeader(l, f)
+	// The month and 合計 columns, after 企業ID, 企業名 and プラン.
+	var counts []int
+	for i := 3; i < len(header); i++ {
+		counts = append(counts, i)
+	}
+	// The writer runs after fiber has recycled c: it uses only what is captured here.
+	log, store := h.Log, h.Store
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		started := time.Now()
+		sw, err := sheet.New(w, format, l.T("usage.export_name"), header, sheet.Numeric(counts...))
+		if err == nil {
+			err = company.ExportUsage(store, f, l, sw)
+			if cerr := sw.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err == nil {
+			err = w.Flush()
+		}
+		if err != nil {
+			log.Error("usage export failed", "from", f.From, "to", f.To, "err", err)
+			return
+		}
+		log.Info("usage export", "from", f.From, "to", f.To, "format", format.String(), "took", time.Since(started))
+	})
+	return nil
+}
