@@ -9,11 +9,15 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"inkan/app/domain/certificate"
 	"inkan/app/run/config"
 	"inkan/app/run/server"
+	"inkan/app/trust/pki"
 	"inkan/data"
 )
 
@@ -180,4 +184,101 @@ func TestRestoreRefusesACorruptBackup(t *testing.T) {
 	if _, err := os.Stat(restored); err == nil {
 		t.Error("a refused restore left its directory")
 	}
+}
+
+// A restored installation verifies every stored document: a contract signed and made
+// B-LTA, its revisions kept as the original and the increments, is backed up, restored
+// with the master key, and its PDF read back from the restored files verifies there.
+func TestRestoredInstallationVerifiesItsDocuments(t *testing.T) {
+	dir := t.TempDir()
+	cfg, _, err := config.Parse("serve", []string{"--data", dir}, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Bootstrap(); err != nil {
+		t.Fatal(err)
+	}
+	id := storeSignedDocument(t, s)
+	s.Close()
+
+	backup := filepath.Join(t.TempDir(), "b.tar")
+	if code, _, errOut := run(t, "backup", "--data", dir, backup); code != 0 {
+		t.Fatalf("backup: %d %s", code, errOut)
+	}
+	restored := filepath.Join(t.TempDir(), "restored")
+	if code, _, errOut := run(t, "restore", backup, "--data", restored); code != 0 {
+		t.Fatalf("restore: %d %s", code, errOut)
+	}
+	key, _ := os.ReadFile(filepath.Join(dir, server.MasterKeyName))
+	os.WriteFile(filepath.Join(restored, server.MasterKeyName), key, 0o600)
+	cfg, _, _ = config.Parse("serve", []string{"--data", restored}, func(string) string { return "" })
+	r, err := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	if err != nil {
+		t.Fatalf("restored installation does not start: %v", err)
+	}
+	defer r.Close()
+	var d data.Document
+	r.Store.View(func(tx *data.Tx) (err error) { d, err = tx.Tenant("C000001").Document(id); return err })
+	doc, err := r.Store.Files().Join(d.Parts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := r.Certs.VerifyPDF(id, doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Signatures) != 2 || !rep.Valid() || !rep.Trusted() {
+		t.Errorf("restored document %s: %d entries, valid %v, trusted %v: %+v", id, len(rep.Signatures), rep.Valid(), rep.Trusted(), rep)
+	}
+}
+
+// storeSignedDocument stores a completed document of the demo company: the original,
+// its signature by a console certificate and the B-LTA timestamp, each an increment.
+func storeSignedDocument(t *testing.T, s *server.Server) string {
+	t.Helper()
+	var number string
+	err := s.Store.Update(func(tx *data.Tx) error {
+		rec, _, err := s.Certs.Issue(tx, "C000001", certificate.Application{
+			Subject: pki.Subject{DisplayName: "Yamada Taro", Company: "Demo Kensetsu", CompanyJa: "デモ建設株式会社"}, PINRecipient: "山田", PINEmail: "pin@example.jp"})
+		number = rec.Number
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	original, err := os.ReadFile(filepath.Join("..", "..", "..", "testdata", "pdf", "qpdf-objstm.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := s.Store.Files()
+	put := func(b []byte) data.FileRef {
+		sum, err := files.Put(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data.FileRef{SHA256: sum, Name: "契約書.pdf", Size: int64(len(b))}
+	}
+	ctx := context.Background()
+	signed, err := s.Certs.SignPDF(ctx, certificate.SignRequest{Number: number, Console: true, Document: "契約書.pdf"}, original)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stamped, err := s.Certs.TimestampPDF(ctx, "契約書.pdf", slices.Concat(original, signed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	d := data.Document{Title: "工事請負契約書", Status: "完了", CreatedAt: now, UpdatedAt: now, Revisions: []data.Revision{
+		{File: put(original), Kind: data.RevisionOriginal, At: now},
+		{File: put(signed), Increment: true, Kind: data.RevisionSignature, At: now},
+		{File: put(stamped), Increment: true, Kind: data.RevisionTimestamp, At: now},
+	}}
+	if err := s.Store.Update(func(tx *data.Tx) error { return tx.Tenant("C000001").CreateDocument(&d) }); err != nil {
+		t.Fatal(err)
+	}
+	return d.ID
 }

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 )
@@ -287,6 +288,15 @@ func (p *parser) literalString() (Object, error) {
 
 func (p *parser) hexString() (Object, error) {
 	p.pos++ // '<'
+	// The common case, a signature's /Contents of thousands of digits among them,
+	// is one unbroken even run: encoding/hex decodes it at once.
+	if n := bytes.IndexByte(p.b[p.pos:], '>'); n > 0 && n%2 == 0 {
+		out := make([]byte, n/2)
+		if _, err := hex.Decode(out, p.b[p.pos:p.pos+n]); err == nil {
+			p.pos += n + 1
+			return String{Value: out, Hex: true}, nil
+		}
+	}
 	var out []byte
 	var hi byte
 	half := false
