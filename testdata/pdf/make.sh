@@ -42,6 +42,11 @@ go run ./mkfixture hybrid > hybrid.pdf
 go run ./mkfixture form > form-classic-1.3.pdf
 # The same form with its /Annots array inside an object stream.
 qpdf --object-streams=generate form-classic-1.3.pdf form-objstm.pdf
+# A two-page form asking viewers to rebuild field appearances
+# (/NeedAppearances true), and three pages whose last is turned by an inherited
+# /Rotate 90 and cut by a /CropBox: where visible signatures must still show.
+go run ./mkfixture needappearances > form-needappearances.pdf
+go run ./mkfixture rotated > rotated.pdf
 
 # Signed by another producer: MuPDF signs the empty field (object 6) of a
 # hand-laid-out file, with a throwaway self-signed RSA key (mutool cannot
@@ -61,7 +66,8 @@ mutool sign -s "$tmp/signer.p12" -P fixture -o mupdf-signed.pdf "$tmp/sigfield.p
 # tokens carry the old 2.25.<UUID> policy, which must keep verifying.
 
 for f in gs-classic-1.4.pdf qpdf-objstm.pdf qpdf-linearized.pdf qpdf-linearized-objstm.pdf \
-	qpdf-classic-1.4.pdf qpdf-2.0.pdf header-offset.pdf hybrid.pdf form-classic-1.3.pdf form-objstm.pdf mupdf-signed.pdf; do
+	qpdf-classic-1.4.pdf qpdf-2.0.pdf header-offset.pdf hybrid.pdf form-classic-1.3.pdf form-objstm.pdf \
+	form-needappearances.pdf rotated.pdf mupdf-signed.pdf; do
 	qpdf --check "$f" >/dev/null
 done
 ls -l ./*.pdf

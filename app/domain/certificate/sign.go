@@ -6,8 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
+	"time"
 
+	"inkan/app/locale/jst"
 	"inkan/app/trust/pades"
+	"inkan/app/trust/pdf"
 	"inkan/data"
 )
 
@@ -32,10 +36,12 @@ type SignRequest struct {
 
 // SignPDF makes a PAdES B-T signature of doc with the request's certificate, signed
 // at the service's clock and timestamped by the installation's TSA, and returns the
-// incremental update to append to doc (to doc from its %PDF- header: pdf.File.Bytes). The store is only read; the signing itself runs outside any
-// transaction.
+// incremental update to append to doc (to doc from its %PDF- header: pdf.File.Bytes).
+// A user's signature shows its seal on the last page (see seal); the console's stays
+// invisible. The store is only read; the signing itself runs outside any transaction.
 func (s *Service) SignPDF(ctx context.Context, req SignRequest, doc []byte) ([]byte, error) {
-	rec, err := s.signingCertificate(req)
+	now := s.now()
+	rec, app, err := s.signingCertificate(req, now)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +53,7 @@ func (s *Service) SignPDF(ctx context.Context, req SignRequest, doc []byte) ([]b
 		return nil, fmt.Errorf("sign %s: %w", req.Document, err)
 	}
 	out, err := pades.SignIncrement(doc, pades.Signer{Key: k.Signer, Certificate: k.Certificate, Chain: k.Chain}, s.tsa,
-		pades.SignOptions{Time: s.now(), Name: rec.DisplayName})
+		pades.SignOptions{Time: now, Name: rec.DisplayName, Appearance: app})
 	if err != nil {
 		return nil, fmt.Errorf("sign %s: %w", req.Document, explainDocument(err))
 	}
@@ -55,12 +61,14 @@ func (s *Service) SignPDF(ctx context.Context, req SignRequest, doc []byte) ([]b
 }
 
 // signingCertificate reads the request's certificate and asks MaySign whether its
-// signer may use it now (the console: whether the certificate itself can sign).
-func (s *Service) signingCertificate(req SignRequest) (rec data.Certificate, err error) {
+// signer may use it now (the console: whether the certificate itself can sign). For a
+// user it also makes the seal of the signature.
+func (s *Service) signingCertificate(req SignRequest, now time.Time) (rec data.Certificate, app *pdf.Appearance, err error) {
 	if !req.Console && (req.CompanyID == "" || req.UserID == "") {
-		return data.Certificate{}, fmt.Errorf("certificate %s: a signature needs a company and a user, or the console", req.Number)
+		return data.Certificate{}, nil, fmt.Errorf("certificate %s: a signature needs a company and a user, or the console", req.Number)
 	}
 	var u data.User
+	var c data.Company
 	err = s.store.View(func(tx *data.Tx) (err error) {
 		if req.Console {
 			rec, err = tx.CertificateByNumber(req.Number)
@@ -75,20 +83,36 @@ func (s *Service) signingCertificate(req SignRequest) (rec data.Certificate, err
 			// A user of another company is no user of this certificate.
 			return ErrNotLinked
 		}
+		if err != nil {
+			return err
+		}
+		c, err = t.Company()
 		return err
 	})
 	if err != nil {
-		return data.Certificate{}, fmt.Errorf("certificate %s: %w", req.Number, err)
+		return data.Certificate{}, nil, fmt.Errorf("certificate %s: %w", req.Number, err)
 	}
 	if req.Console {
-		err = Usable(rec, s.now())
+		err = Usable(rec, now)
 	} else {
-		err = MaySign(rec, u, s.now())
+		err = MaySign(rec, u, now)
+		app = seal(c, u, now)
 	}
 	if err != nil {
-		return data.Certificate{}, fmt.Errorf("certificate %s: user %q: %w", req.Number, req.UserID, err)
+		return data.Certificate{}, nil, fmt.Errorf("certificate %s: user %q: %w", req.Number, req.UserID, err)
 	}
-	return rec, nil
+	return rec, app, nil
+}
+
+// seal is the visible seal of u's signature at time at, on the document's last page
+// where a contract is sealed: the company's name, the signer's title (役職, when the
+// user record has one) and name, and the date in Japan time. The console signs for no
+// person, so its signatures carry none.
+func seal(c data.Company, u data.User, at time.Time) *pdf.Appearance {
+	return &pdf.Appearance{
+		Page:  pdf.LastPage,
+		Lines: []string{c.Name, strings.TrimSpace(u.Title + " " + u.Name), jst.Date(at)},
+	}
 }
 
 // Validation is what a verifier needs later to check the installation's signatures

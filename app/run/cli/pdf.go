@@ -24,7 +24,8 @@ import (
 
 const pdfUsage = `usage:
   inkan pdf sign --cert DJC-nnnnn [--user U000001] IN.pdf OUT.pdf
-                                                   sign (PAdES B-T) with that certificate's key (as that user: only when they may sign)
+                                                   sign (PAdES B-T) with that certificate's key (as that user: only when they may sign,
+                                                   with their seal on the last page; the console's signature is invisible)
   inkan pdf timestamp IN.pdf OUT.pdf               add validation data and a document timestamp (B-LTA, or an archive extension)
   inkan pdf verify FILE.pdf                        list every signature and its PAdES level; exit 1 when any is invalid
   inkan pdf evidence FILE.pdf OUT.zip              write the offline evidence kit (certificates, CRLs, README, check.sh)

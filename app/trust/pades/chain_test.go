@@ -27,14 +27,17 @@ var chainFixtures = []struct {
 	{"hybrid.pdf", 0},
 	{"form-classic-1.3.pdf", 0},
 	{"form-objstm.pdf", 0},
+	{"form-needappearances.pdf", 0},
+	{"rotated.pdf", 0},
 	{"mupdf-signed.pdf", 1},
 	{"header-offset.pdf", 0},
 }
 
 // TestContractChain runs the contract's life on every fixture: the sender
-// signs (B-T), the receiver countersigns, the file is made B-LTA, then
-// extended with an archive timestamp. After each step our verifier and
-// the independent tools must agree that every signature holds.
+// signs (B-T) with a seal on the last page, the receiver countersigns with
+// another, the file is made B-LTA, then extended with an archive timestamp.
+// After each step our verifier and the independent tools must agree that
+// every signature holds.
 func TestContractChain(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -58,13 +61,15 @@ func TestContractChain(t *testing.T) {
 				kinds []string // our entries after the step, in order
 			}{
 				{"sender signs", func(doc []byte) ([]byte, error) {
-					return pades.Sign(doc, e.sender, e.tsa, pades.SignOptions{Time: signTime, Reason: "契約締結", Location: "東京", Name: "Yamada Taro"})
+					return pades.Sign(doc, e.sender, e.tsa, pades.SignOptions{Time: signTime, Reason: "契約締結", Location: "東京", Name: "Yamada Taro",
+						Appearance: &pdf.Appearance{Page: pdf.LastPage, Lines: []string{"送信商事株式会社", "代表取締役 山田 太郎", "2026/12/02"}}})
 				}, []string{pades.KindSignature}},
 				// The receiver's signature and the archive extension are made as
 				// increments alone (SignIncrement, TimestampIncrement), the way the
 				// contract flow keeps revisions: appended, they must pass the same checks.
 				{"receiver signs", func(doc []byte) ([]byte, error) {
-					inc, err := pades.SignIncrement(doc, e.receiver, e.tsa, pades.SignOptions{Time: signTime.Add(30 * time.Second), Reason: "契約締結"})
+					inc, err := pades.SignIncrement(doc, e.receiver, e.tsa, pades.SignOptions{Time: signTime.Add(30 * time.Second), Reason: "契約締結",
+						Appearance: &pdf.Appearance{Page: pdf.LastPage, Lines: []string{"受信工業株式会社", "鈴木 花子", "2026/12/03"}}})
 					return slices.Concat(doc, inc), err
 				}, []string{pades.KindSignature, pades.KindSignature}},
 				{"B-LTA", func(doc []byte) ([]byte, error) {

@@ -46,8 +46,8 @@ type SignOptions struct {
 	// "Signature1", "Signature2", …, and the name of an existing empty
 	// signature field signs that field.
 	FieldName string
-	// Appearance, when set, makes the signature visible on the first
-	// page; invisible by default.
+	// Appearance, when set, makes the signature visible, a seal on the
+	// page it chooses; invisible by default.
 	Appearance *pdf.Appearance
 }
 

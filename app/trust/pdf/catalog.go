@@ -17,7 +17,13 @@ func (f *File) rootRef() (Ref, error) {
 
 // FirstPage returns the reference and dictionary of the first page, found
 // by descending the page tree through the first kid at each level.
-func (f *File) FirstPage() (Ref, Dict, error) {
+func (f *File) FirstPage() (Ref, Dict, error) { return f.edgePage(false) }
+
+// LastPage returns the reference and dictionary of the last page, found by
+// descending the page tree through the last kid at each level.
+func (f *File) LastPage() (Ref, Dict, error) { return f.edgePage(true) }
+
+func (f *File) edgePage(last bool) (Ref, Dict, error) {
 	cat, err := f.Catalog()
 	if err != nil {
 		return Ref{}, nil, err
@@ -51,13 +57,98 @@ func (f *File) FirstPage() (Ref, Dict, error) {
 		if len(kids) == 0 {
 			return Ref{}, nil, fmt.Errorf("%w: document has no pages", ErrMalformed)
 		}
-		next, ok := kids[0].(Ref)
+		kid := kids[0]
+		if last {
+			kid = kids[len(kids)-1]
+		}
+		next, ok := kid.(Ref)
 		if !ok {
 			return Ref{}, nil, fmt.Errorf("%w: page tree kid of %v is not a reference", ErrMalformed, node)
 		}
 		node = next
 	}
 	return Ref{}, nil, fmt.Errorf("%w: page tree deeper than 64 levels", ErrMalformed)
+}
+
+// pageView is how a page is shown: its visible area (the crop box, within
+// the media box) in default user space, and the clockwise turn /Rotate
+// gives it, 0, 90, 180 or 270.
+type pageView struct {
+	box    [4]float64
+	rotate int
+}
+
+// view reads page's inheritable /MediaBox, /CropBox and /Rotate (ISO
+// 32000-1 7.7.3.4), looking up the page tree for the ones it lacks.
+func (f *File) view(page Dict) (pageView, error) {
+	attr := func(key Name) (Object, error) {
+		d := page
+		for depth := 0; d != nil && depth < 64; depth++ {
+			if v, ok := d[key]; ok {
+				return f.Resolve(v)
+			}
+			o, err := f.Resolve(d["Parent"])
+			if err != nil {
+				return nil, fmt.Errorf("read page tree parent: %w", err)
+			}
+			d, _ = o.(Dict)
+		}
+		return Null{}, nil
+	}
+	var v pageView
+	media, err := attr("MediaBox")
+	if err != nil {
+		return v, err
+	}
+	var ok bool
+	if v.box, ok = f.rectangle(media); !ok {
+		// Readers default a missing or broken media box to US Letter.
+		v.box = [4]float64{0, 0, 612, 792}
+	}
+	crop, err := attr("CropBox")
+	if err != nil {
+		return v, err
+	}
+	if c, ok := f.rectangle(crop); ok {
+		// The crop box shows only what lies within the media box.
+		c = [4]float64{max(c[0], v.box[0]), max(c[1], v.box[1]), min(c[2], v.box[2]), min(c[3], v.box[3])}
+		if c[0] < c[2] && c[1] < c[3] {
+			v.box = c
+		}
+	}
+	rot, err := attr("Rotate")
+	if err != nil {
+		return v, err
+	}
+	if r, ok := rot.(Int); ok {
+		v.rotate = int((r%360 + 360) % 360 / 90 * 90)
+	}
+	return v, nil
+}
+
+// rectangle reads a PDF rectangle (ISO 32000-1 7.9.5), its corners
+// normalised to lower-left, upper-right.
+func (f *File) rectangle(o Object) ([4]float64, bool) {
+	arr, err := f.resolveArray(o)
+	if err != nil || len(arr) != 4 {
+		return [4]float64{}, false
+	}
+	var r [4]float64
+	for i, e := range arr {
+		n, err := f.Resolve(e)
+		if err != nil {
+			return [4]float64{}, false
+		}
+		switch v := n.(type) {
+		case Int:
+			r[i] = float64(v)
+		case Real:
+			r[i] = float64(v)
+		default:
+			return [4]float64{}, false
+		}
+	}
+	return [4]float64{min(r[0], r[2]), min(r[1], r[3]), max(r[0], r[2]), max(r[1], r[3])}, true
 }
 
 // EffectiveVersion returns the PDF version the document declares: the
@@ -152,17 +243,17 @@ func (f *File) declareESIC(inc *increment, c *catalogEdit) error {
 	return nil
 }
 
-// appendToArray adds item to the array held in container[key], which may
+// appendToArray adds items to the array held in container[key], which may
 // be missing, a direct array, or a reference to an array object. A
 // referenced array is rewritten in place so that the container itself need
 // not change. It reports whether container was changed.
-func (f *File) appendToArray(inc *increment, container Dict, key Name, item Object) (bool, error) {
+func (f *File) appendToArray(inc *increment, container Dict, key Name, items ...Object) (bool, error) {
 	switch v := container[key].(type) {
 	case nil:
-		container[key] = Array{item}
+		container[key] = append(Array{}, items...)
 		return true, nil
 	case Array:
-		container[key] = append(append(Array{}, v...), item)
+		container[key] = append(append(Array{}, v...), items...)
 		return true, nil
 	case Ref:
 		o, err := f.Resolve(v)
@@ -171,10 +262,10 @@ func (f *File) appendToArray(inc *increment, container Dict, key Name, item Obje
 		}
 		switch arr := o.(type) {
 		case Array:
-			inc.set(v, append(append(Array{}, arr...), item))
+			inc.set(v, append(append(Array{}, arr...), items...))
 			return false, nil
 		case Null:
-			container[key] = Array{item}
+			container[key] = append(Array{}, items...)
 			return true, nil
 		default:
 			return false, fmt.Errorf("%w: /%s %v is %T, not an array", ErrMalformed, key, v, o)

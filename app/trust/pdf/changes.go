@@ -29,7 +29,9 @@ const (
 	// ChangeDSS is Document Security Store content.
 	ChangeDSS ChangeKind = "dss"
 	// ChangeAppearance is an appearance stream or resource of a new
-	// signature widget (a visible stamp).
+	// signature widget (a visible stamp), or the stamp annotation grouped
+	// with a new signature widget that shows its seal in a form with
+	// /NeedAppearances.
 	ChangeAppearance ChangeKind = "appearance"
 	// ChangeStructure is a cross-reference or object stream.
 	ChangeStructure ChangeKind = "structure"
@@ -179,7 +181,7 @@ func (f *File) newChangeCtx(rev int) (*changeCtx, error) {
 		if err != nil {
 			continue
 		}
-		if d, ok := o.(Dict); ok && c.isSigField(d) {
+		if d, ok := o.(Dict); ok && (c.f.isSigField(d) || c.isSealStamp(d)) {
 			if err := f.reach(d["AP"], c.appearance); err != nil {
 				return nil, fmt.Errorf("read appearance of %d: %w", num, err)
 			}
@@ -232,14 +234,14 @@ func (f *File) reach(o Object, set map[Ref]bool) error {
 }
 
 // isSigField reports a signature field or a widget of one.
-func (c *changeCtx) isSigField(d Dict) bool {
+func (f *File) isSigField(d Dict) bool {
 	if d.Name("FT") == "Sig" {
 		return true
 	}
 	if d.Name("Subtype") != "Widget" {
 		return false
 	}
-	p, err := c.f.Resolve(d["Parent"])
+	p, err := f.Resolve(d["Parent"])
 	if err != nil {
 		return false
 	}
@@ -253,7 +255,30 @@ func (c *changeCtx) isSigFieldObj(o Object) bool {
 		return false
 	}
 	d, ok := r.(Dict)
-	return ok && c.isSigField(d)
+	return ok && c.f.isSigField(d)
+}
+
+// isSealStamp reports the stamp annotation that shows the seal of a
+// signature widget added after the examined revision (see sealStamp): it is
+// grouped with that widget, so it comes and goes with the signature.
+func (c *changeCtx) isSealStamp(d Dict) bool {
+	irt, ok := d["IRT"].(Ref)
+	if !ok || !c.f.isSealStamp(d) {
+		return false
+	}
+	_, old := c.f.lookup(irt.Num, c.rev)
+	return !old
+}
+
+// isSigAnnotObj reports a signature field or widget, or a seal stamp of a
+// new one: what a page's /Annots may gain after a signature.
+func (c *changeCtx) isSigAnnotObj(o Object) bool {
+	if c.isSigFieldObj(o) {
+		return true
+	}
+	r, err := c.f.Resolve(o)
+	d, _ := r.(Dict)
+	return err == nil && c.isSealStamp(d)
 }
 
 func (c *changeCtx) classify(num uint32) (Change, bool, error) {
@@ -317,7 +342,7 @@ func (c *changeCtx) classifyNew(ref Ref, o Object) Change {
 			return Change{Ref: ref, Kind: ChangeDSS, Allowed: true, Detail: "DSS array"}
 		}
 		for _, e := range v {
-			if !c.isSigFieldObj(e) {
+			if !c.isSigAnnotObj(e) {
 				ch.Detail = "new array"
 				return ch
 			}
@@ -331,8 +356,10 @@ func (c *changeCtx) classifyNew(ref Ref, o Object) Change {
 		return ch
 	case d.Name("Type") == "Sig" || d.Name("Type") == "DocTimeStamp":
 		return Change{Ref: ref, Kind: ChangeSignature, Allowed: true, Detail: "new /" + string(d.Name("Type")) + " dictionary"}
-	case c.isSigField(d):
+	case c.f.isSigField(d):
 		return Change{Ref: ref, Kind: ChangeSigField, Allowed: true, Detail: "new signature field or widget"}
+	case c.isSealStamp(d):
+		return Change{Ref: ref, Kind: ChangeAppearance, Allowed: true, Detail: "seal stamp grouped with a new signature widget"}
 	case c.dss[ref]:
 		return Change{Ref: ref, Kind: ChangeDSS, Allowed: true, Detail: "DSS content"}
 	case c.appearance[ref]:
@@ -423,7 +450,7 @@ func (c *changeCtx) classifyChanged(ref Ref, oldObj, newObj Object) Change {
 			return bad(ChangeForm, detail)
 		}
 		return good(ChangeForm, "form gained signature fields")
-	case c.isSigField(od) && od["V"] == nil:
+	case c.f.isSigField(od) && od["V"] == nil:
 		for _, k := range keys {
 			if k != "V" && k != "AP" {
 				return bad(ChangeSigField, "empty signature field changed in "+joinNames(keys))
@@ -461,7 +488,7 @@ func (c *changeCtx) growth(old, new Array) (string, bool) {
 			i++
 			continue
 		}
-		if !c.isSigFieldObj(e) {
+		if !c.isSigAnnotObj(e) {
 			return fmt.Sprintf("array gained %s, which is not a signature field", string(canonical(e))), false
 		}
 	}

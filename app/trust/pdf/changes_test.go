@@ -46,6 +46,24 @@ func TestChangesAfterSigning(t *testing.T) {
 			inc.set(ref, p)
 		}
 	}
+	// addAnnots adds annotations to the first page.
+	addAnnots := func(t *testing.T, f *File, inc *increment, annots ...Object) {
+		ref, page, _ := f.FirstPage()
+		p := page.Clone()
+		if _, err := f.appendToArray(inc, p, "Annots", annots...); err != nil {
+			t.Fatal(err)
+		}
+		inc.set(ref, p)
+	}
+	// stamp is a stamp annotation grouped with the annotation irt when it is
+	// set, as the seal of a signature in a form with /NeedAppearances is.
+	stamp := func(inc *increment, irt Object) Ref {
+		d := Dict{"Type": Name("Annot"), "Subtype": Name("Stamp"), "Rect": Array{Int(0), Int(0), Int(100), Int(40)}, "F": Int(4)}
+		if irt != nil {
+			d["IRT"], d["RT"] = irt, Name("Group")
+		}
+		return inc.add(d)
+	}
 	catalogEdit := func(change func(Dict)) edit {
 		return func(t *testing.T, f *File, inc *increment) {
 			ref, _ := f.rootRef()
@@ -88,6 +106,18 @@ func TestChangesAfterSigning(t *testing.T) {
 		{"unreferenced new object", func(t *testing.T, f *File, inc *increment) {
 			inc.add(Dict{"Note": String{Value: []byte("nobody points here")}})
 		}, ChangeNewObject, true},
+		{"stamp on page", func(t *testing.T, f *File, inc *increment) { addAnnots(t, f, inc, stamp(inc, nil)) }, ChangeAnnots, false},
+		{"stamp grouped with the signed widget", func(t *testing.T, f *File, inc *increment) {
+			// A later signature's seal is grouped with that signature's own
+			// widget; one grouped with the earlier signature is forged.
+			_, page, _ := f.FirstPage()
+			annots, _ := f.resolveArray(page["Annots"])
+			addAnnots(t, f, inc, stamp(inc, annots[len(annots)-1]))
+		}, ChangeAnnots, false},
+		{"stamp grouped with a new signature widget", func(t *testing.T, f *File, inc *increment) {
+			w := inc.add(Dict{"Type": Name("Annot"), "Subtype": Name("Widget"), "FT": Name("Sig"), "T": String{Value: []byte("Later")}, "Rect": Array{Int(0), Int(0), Int(100), Int(40)}})
+			addAnnots(t, f, inc, w, stamp(inc, w))
+		}, ChangeAppearance, true},
 		{"unsigned field signed later", func(t *testing.T, f *File, inc *increment) {
 			// The form fixture's field is a text field; a page's own widget
 			// list gaining an unrelated widget must stay disallowed.

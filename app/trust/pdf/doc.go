@@ -5,7 +5,9 @@
 // and appends incremental updates to it: a signature or document timestamp
 // field with fixed-size /ByteRange and /Contents placeholders, and a
 // Document Security Store. The bytes of the original file are never
-// rewritten, because every earlier signature covers them.
+// rewritten, because every earlier signature covers them. A signature may
+// be visible: a seal on a page, its text drawn as outlines of an embedded
+// Japanese font, so that every viewer shows it (Appearance).
 //
 // It also supports verification: it lists every signature value in the
 // file, checks that a /ByteRange covers a whole revision except for its own

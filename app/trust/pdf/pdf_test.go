@@ -33,6 +33,8 @@ var fixtures = []fixture{
 	{name: "hybrid", file: "hybrid.pdf", version: "1.5", hybrid: true},
 	{name: "form with text field", file: "form-classic-1.3.pdf", version: "1.3"},
 	{name: "form in object streams", file: "form-objstm.pdf", version: "1.5", xrefStream: true},
+	{name: "form with NeedAppearances", file: "form-needappearances.pdf", version: "1.4"},
+	{name: "inherited boxes and rotation", file: "rotated.pdf", version: "1.4"},
 	{name: "signed by MuPDF", file: "mupdf-signed.pdf", version: "1.6", revisions: 2, signatures: 1},
 	{name: "encrypted", file: "encrypted.pdf", wantErr: ErrEncrypted},
 	{name: "truncated", file: "broken-truncated.pdf", wantErr: ErrMalformed},

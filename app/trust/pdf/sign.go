@@ -40,9 +40,9 @@ type SignatureOptions struct {
 	// ContentsSize is the number of DER bytes reserved in /Contents;
 	// zero means DefaultContentsSize.
 	ContentsSize int
-	// Appearance, when set, makes a new field visible on the first page;
-	// by default the signature is invisible. It cannot be combined with
-	// signing an existing field, which has its own widget.
+	// Appearance, when set, makes a new field visible on the page it
+	// chooses; by default the signature is invisible. It cannot be combined
+	// with signing an existing field, which has its own widget.
 	Appearance *Appearance
 }
 
@@ -71,7 +71,8 @@ type Prepared struct {
 }
 
 // PrepareSignature appends a PAdES signature field (SubFilter
-// ETSI.CAdES.detached) with an invisible widget on the first page.
+// ETSI.CAdES.detached) with an invisible widget on the first page, or the
+// visible one of opts.Appearance.
 func (f *File) PrepareSignature(opts SignatureOptions) (*Prepared, error) {
 	t := opts.Time
 	if t.IsZero() {
@@ -129,6 +130,9 @@ func (f *File) prepareField(sig Dict, fieldName, prefix string, reserve int, app
 	sig["Contents"] = ctPH
 
 	pageRef, page, err := f.FirstPage()
+	if app != nil && app.Page == LastPage {
+		pageRef, page, err = f.LastPage()
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +173,8 @@ func (f *File) prepareField(sig Dict, fieldName, prefix string, reserve int, app
 		// One dictionary serves as both field and widget (ISO 32000-1
 		// 12.5.6.19 allows merging them when the field has a single
 		// widget). Rect [0 0 0 0] and the Print flag make it the
-		// invisible signature that PAdES verifiers and viewers expect.
+		// invisible signature that PAdES verifiers and viewers expect;
+		// an Appearance gives it a box and a seal drawn in it instead.
 		widget := Dict{
 			"Type":    Name("Annot"),
 			"Subtype": Name("Widget"),
@@ -180,17 +185,30 @@ func (f *File) prepareField(sig Dict, fieldName, prefix string, reserve int, app
 			"F":       Int(4),
 			"P":       pageRef,
 		}
+		// The increment keeps the dictionary itself: what is filled in
+		// below is written too.
+		widgetRef := inc.add(widget)
+		annots := []Object{widgetRef}
 		if app != nil {
-			ap, err := inc.appearanceStream(app)
+			v, err := f.placeAppearance(inc, app, page)
 			if err != nil {
 				return nil, err
 			}
-			widget["Rect"] = Array{Real(app.Rect[0]), Real(app.Rect[1]), Real(app.Rect[2]), Real(app.Rect[3])}
-			widget["AP"] = Dict{"N": ap}
+			widget["Rect"] = v.rect
+			widget["AP"] = Dict{"N": v.ap}
+			if f.needAppearances(newAF) {
+				// The widget keeps the box, which viewers tie to the
+				// signature, with nothing drawn; the stamp shows the seal.
+				blank, err := inc.blank(v)
+				if err != nil {
+					return nil, err
+				}
+				widget["AP"] = Dict{"N": blank}
+				annots = append(annots, inc.add(sealStamp(v, pageRef, widgetRef, app.Lines)))
+			}
 		}
-		widgetRef := inc.add(widget)
 		newPage := page.Clone()
-		pageChanged, err := f.appendToArray(inc, newPage, "Annots", widgetRef)
+		pageChanged, err := f.appendToArray(inc, newPage, "Annots", annots...)
 		if err != nil {
 			return nil, fmt.Errorf("add widget to page %v: %w", pageRef, err)
 		}

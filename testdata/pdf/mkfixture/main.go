@@ -3,8 +3,9 @@
 // trailer points with /XRefStm at a cross-reference stream for objects kept
 // in an object stream), and a classic file that already has a text form
 // field, with /AcroForm inline in the catalog and page /Annots as an
-// indirect array; and a file with an empty signature field (object 6) for
-// mutool to sign, giving a fixture signed by another producer. It is run by
+// indirect array; a file with an empty signature field (object 6) for
+// mutool to sign, giving a fixture signed by another producer; a form with
+// /NeedAppearances; and pages with inherited boxes and rotation. It is run by
 // make.sh; the outputs are committed.
 //
 // It deliberately does not use inkan/app/pdf: the fixtures must not share
@@ -20,7 +21,7 @@ import (
 
 func main() {
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: mkfixture hybrid|form|sigfield > out.pdf")
+		fmt.Fprintln(os.Stderr, "usage: mkfixture hybrid|form|sigfield|needappearances|rotated > out.pdf")
 		os.Exit(2)
 	}
 	var out []byte
@@ -31,6 +32,10 @@ func main() {
 		out = form()
 	case "sigfield":
 		out = sigField()
+	case "needappearances":
+		out = needAppearances()
+	case "rotated":
+		out = rotated()
 	default:
 		fmt.Fprintf(os.Stderr, "mkfixture: unknown fixture %q\n", os.Args[1])
 		os.Exit(2)
@@ -147,5 +152,44 @@ func sigField() []byte {
 	b.obj(6, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (MuPDF1) /Rect [0 0 0 0] /F 4 /P 3 0 R >>")
 	pos := b.table()
 	fmt.Fprintf(&b.buf, "trailer\n<< /Size 7 /Root 1 0 R /ID [%s %s] >>\nstartxref\n%d\n%%%%EOF\n", id, id, pos)
+	return b.buf.Bytes()
+}
+
+// needAppearances is a two-page form whose filled text field (on page 1)
+// has no appearance stream and whose /AcroForm sets /NeedAppearances true,
+// as forms filled by simple tools are: viewers are asked to build the
+// appearances of the fields themselves.
+func needAppearances() []byte {
+	b := newBuilder("1.4")
+	b.obj(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [8 0 R] /NeedAppearances true /DA (/Helv 0 Tf 0 g) /DR << /Font << /Helv 5 0 R >> >> >> >>")
+	b.obj(2, "<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 2 >>")
+	b.obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> /Annots [8 0 R] >>")
+	b.stream(4, "", []byte(content))
+	b.obj(5, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+	b.obj(6, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 7 0 R /Resources << /Font << /F1 5 0 R >> >> >>")
+	b.stream(7, "", []byte("BT /F1 18 Tf 72 720 Td (Inkan fixture, last page) Tj ET\n"))
+	b.obj(8, "<< /Type /Annot /Subtype /Widget /FT /Tx /T (Company) /V (Filled without appearance) /DA (/Helv 12 Tf 0 g) /Rect [72 600 372 620] /F 4 /P 3 0 R >>")
+	pos := b.table()
+	fmt.Fprintf(&b.buf, "trailer\n<< /Size 9 /Root 1 0 R /ID [%s %s] >>\nstartxref\n%d\n%%%%EOF\n", id, id, pos)
+	return b.buf.Bytes()
+}
+
+// rotated has three pages whose /MediaBox is inherited from the page tree;
+// the last page, under an intermediate /Pages node, is shown turned by
+// /Rotate 90 (inherited too) and cut by a /CropBox that does not start at
+// the origin, so that a stamp placed on it must honour all three.
+func rotated() []byte {
+	b := newBuilder("1.4")
+	b.obj(1, "<< /Type /Catalog /Pages 2 0 R >>")
+	b.obj(2, "<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 3 /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> >>")
+	b.obj(3, "<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>")
+	b.stream(4, "", []byte(content))
+	b.obj(5, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+	b.obj(6, "<< /Type /Pages /Parent 2 0 R /Kids [7 0 R 8 0 R] /Count 2 /Rotate 90 >>")
+	b.obj(7, "<< /Type /Page /Parent 6 0 R /Contents 4 0 R /Rotate 0 >>")
+	b.obj(8, "<< /Type /Page /Parent 6 0 R /Contents 9 0 R /CropBox [30 40 565 800] >>")
+	b.stream(9, "", []byte("BT /F1 18 Tf 72 720 Td (Inkan fixture, last page turned) Tj ET\n"))
+	pos := b.table()
+	fmt.Fprintf(&b.buf, "trailer\n<< /Size 10 /Root 1 0 R /ID [%s %s] >>\nstartxref\n%d\n%%%%EOF\n", id, id, pos)
 	return b.buf.Bytes()
 }
