@@ -488,3 +488,41 @@ func TestContractReturnedByTheApproverThenCancelled(t *testing.T) {
 		t.Errorf("the partner sees a document never sent: %d", g.Status)
 	}
 }
+
+// TestContractMailLinkOpensTheDocument: the link of a flow mail (here the 受取担当者's
+// 契約文書受信のお知らせ) opens the document: at once for a person logged in, after the
+// login for one who is not.
+func TestContractMailLinkOpensTheDocument(t *testing.T) {
+	w := newContractWorld(t)
+	doc := w.register(t, w.form())
+	v := w.sender.Get(doc).Doc.Find(`#sign input[name=version]`).AttrOr("value", "")
+	if r := w.sender.Post(doc+"/sign", url.Values{"version": {v}, "password": {w.signingPassword(t)}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("署名: %d %s", r.Status, r.Text(".alert"))
+	}
+	var link string
+	w.env.Server.Store.View(func(tx *data.Tx) error {
+		mails, _ := tx.RecentMails(1)
+		if len(mails) == 1 && mails[0].Template == "doc_received" {
+			_, rest, _ := strings.Cut(mails[0].Text, w.env.Server.Config.BaseURL)
+			link, _, _ = strings.Cut(rest, "\n")
+		}
+		return nil
+	})
+	if !strings.HasPrefix(link, "/login?") {
+		t.Fatalf("the received mail links to %q", link)
+	}
+	if r := w.partner.Get(link); r.Status != http.StatusSeeOther || r.Header.Get("Location") != doc {
+		t.Errorf("logged in, the link: %d %q", r.Status, r.Header.Get("Location"))
+	}
+	c := w.env.Client(t)
+	if r := c.Get(link); r.Doc.Find(`form input[name="next"]`).AttrOr("value", "") != doc {
+		t.Fatalf("the login of the link does not carry the document: %d", r.Status)
+	}
+	r := c.Post("/login", url.Values{"login": {w.partnerAdmin}, "password": {newPassword}, "next": {doc}})
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != doc {
+		t.Fatalf("login from the link: %d %q", r.Status, r.Header.Get("Location"))
+	}
+	if got := c.Follow(r); got.Text("#doc-id") != strings.TrimPrefix(doc, "/documents/") {
+		t.Errorf("the link did not open the document: %q", got.Text("#doc-id"))
+	}
+}

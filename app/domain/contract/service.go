@@ -346,7 +346,7 @@ func (s *Service) store1(tx *data.Tx, by Actor, d data.Document, a Action, comme
 	if err != nil {
 		return data.Document{}, fmt.Errorf("document %s: %s: %w", d.ID, a, err)
 	}
-	if err := s.notify(tx, out, a, comment, now); err != nil {
+	if err := s.notify(tx, out, by, a, comment, now); err != nil {
 		return data.Document{}, fmt.Errorf("document %s: %s: %w", d.ID, a, err)
 	}
 	return out, tx.Audit(data.Event{Time: now, CompanyID: by.CompanyID, Actor: "user:" + by.UserID, Action: "document." + string(a), Target: d.ID, Detail: d.Status})
