@@ -426,7 +426,28 @@ func TestContractWholeLifeThroughTheScreens(t *testing.T) {
 		}
 	}
 	act(w.sender, "sign", url.Values{"password": {w.signingPassword(t)}}, "受領前承認待ち")
-	act(w.partner, "receive", url.Values{"approver": {approverID}, "signer": {w.partnerAdmin}}, "受領前承認待ち")
+	// 受領 sets the receiver's own グループタグ and 自社の受発注区分: the other side of the
+	// sender's 発注側, shown, not chosen; the sender's side is refused beside the field,
+	// the form as typed.
+	rr := w.partner.Get(doc)
+	if got := rr.Text("#receiver-side"); got != "受注側" {
+		t.Errorf("the 受領 form's 自社の受発注区分: %q", got)
+	}
+	rv := rr.Doc.Find(`#receive input[name=version]`).AttrOr("value", "")
+	bad := w.partner.Post(doc+"/receive", url.Values{"version": {rv}, "approver": {approverID}, "signer": {w.partnerAdmin}, "group_tag": {"受注工事"}, "order_side": {data.OrderSideBuyer}})
+	if bad.Status != http.StatusUnprocessableEntity || !strings.Contains(bad.Doc.Find("#receiver-side").Closest(".field").Text(), "反対") ||
+		bad.Doc.Find(`#receive input[name=signer]`).AttrOr("value", "") != w.partnerAdmin || bad.Doc.Find(`#receive input[name=approver]`).First().AttrOr("value", "") != approverID {
+		t.Errorf("受領 as the sender's side: %d %q", bad.Status, bad.Doc.Find("#receive").Text())
+	}
+	act(w.partner, "receive", url.Values{"approver": {approverID}, "signer": {w.partnerAdmin}, "group_tag": {"受注工事"}}, "受領前承認待ち")
+	for name, tc := range map[string]struct {
+		c          *webtest.Client
+		side, tags string
+	}{"receiver": {w.partner, "受注側", "受注工事"}, "sender": {w.sender, "発注側", "本社"}} {
+		if r := tc.c.Get(doc); r.Text("#own-side") != tc.side || r.Text("#own-tag") != tc.tags {
+			t.Errorf("the %s's own fields: %q %q", name, r.Text("#own-side"), r.Text("#own-tag"))
+		}
+	}
 	if r := approver.Get(doc); !r.Has("#act-approve") || !strings.Contains(r.Text("#act-approve"), "受領前承認") {
 		t.Fatalf("the receiver's approver sees no 受領前承認: %q", r.Text("#actions"))
 	}

@@ -42,7 +42,7 @@ func TestEveryStepMailsItsPeople(t *testing.T) {
 		}
 	}
 	receive := update(func(tx *data.Tx) (data.Document, error) {
-		return w.svc.Receive(tx, w.as(rRecipient), d.ID, d.Version, []string{w.as(rApprover).UserID}, w.as(rSigner).UserID)
+		return w.svc.Receive(tx, w.as(rRecipient), d.ID, d.Version, contract.Receipt{Approvers: []string{w.as(rApprover).UserID}, Signer: w.as(rSigner).UserID})
 	})
 	password := mailWant{"署名用パスワード発行のお知らせ", sSigner, "署名用パスワード："}
 	steps := []struct {
