@@ -16,6 +16,7 @@ import (
 	"inkan/app/domain/draft"
 	"inkan/app/domain/form"
 	"inkan/app/locale/jst"
+	"inkan/app/locale/yen"
 	"inkan/data"
 )
 
@@ -55,8 +56,8 @@ func (e contractEntry) input() (contract.Input, form.Errors) {
 		PartnerDept: e.PartnerDept, RecipientID: e.RecipientID, Approvers: e.Approvers, Signer: e.Signer,
 	}
 	if e.Amount != "" {
-		n, err := strconv.ParseInt(strings.ReplaceAll(e.Amount, ",", ""), 10, 64)
-		if err != nil || n < 0 {
+		n, err := yen.Parse(e.Amount)
+		if err != nil {
 			errs.Add("amount", "contract.amount_invalid")
 		} else {
 			in.Amount = &n
@@ -297,6 +298,8 @@ type contractConfirmView struct {
 	ApproverNames  []string
 	SignerName     string
 	Draft          string
+	// Amount is 契約金額 as the detail shows it (1,234,567円), whatever its typing.
+	Amount string
 }
 
 func (h *handler) renderContractConfirm(c *fiber.Ctx, e contractEntry, token string) error {
@@ -304,6 +307,9 @@ func (h *handler) renderContractConfirm(c *fiber.Ctx, e contractEntry, token str
 	v := &contractConfirmView{page: h.page(c, "contract.confirm_title", "menu.contracts"), Form: e, Draft: token}
 	if e.OrderSide != "" {
 		v.OrderSideLabel = v.L.T(orderSideKey(e.OrderSide))
+	}
+	if n, err := yen.Parse(e.Amount); err == nil {
+		v.Amount = v.L.T("contract.amount_yen", yen.Digits(n))
 	}
 	err := h.Store.View(func(tx *data.Tx) error {
 		v.PartnerName = companyName(tx, e.PartnerID)
@@ -473,7 +479,7 @@ func entryOf(d data.Document) contractEntry {
 		PartnerDept: d.Receiver.Dept, RecipientID: d.Receiver.UserID, DocID: d.ID, Version: d.Version,
 	}
 	if d.Amount != nil {
-		e.Amount = strconv.FormatInt(*d.Amount, 10)
+		e.Amount = yen.Digits(*d.Amount)
 	}
 	if !d.ContractDate.IsZero() {
 		e.ContractDate = jst.In(d.ContractDate).Format("2006-01-02")

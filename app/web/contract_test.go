@@ -133,6 +133,9 @@ func TestContractRegisterSignAndReceive(t *testing.T) {
 	if r.Status != http.StatusOK || r.Text("#doc-status") != "署名待ち" || !r.Has("#act-sign") || !r.Has("#act-cancel") {
 		t.Fatalf("detail: %d status %q sign %v", r.Status, r.Text("#doc-status"), r.Has("#act-sign"))
 	}
+	if got := r.Text("#doc-amount"); got != "1,200,000円" {
+		t.Errorf("契約金額 on the detail: %q", got)
+	}
 	if !r.Has("iframe.pdf") || !r.Has("#pdf-download") || !r.Has("#no-signatures") {
 		t.Error("detail without the PDF frame, the download or the empty signature list")
 	}
@@ -314,6 +317,8 @@ func TestContractRegisterRefusals(t *testing.T) {
 		{"no title", w.sender, with("title", ""), pdf, "title", "必須項目です"},
 		{"a control character", w.sender, with("title", "契約\x01書"), pdf, "title", ""},
 		{"bad amount", w.sender, with("amount", "十万"), pdf, "amount", "0以上の数字"},
+		{"a comma out of place", w.sender, with("amount", "12,34"), pdf, "amount", "0以上の数字"},
+		{"a negative amount", w.sender, with("amount", "-1"), pdf, "amount", "0以上の数字"},
 		{"unknown partner", w.sender, with("partner_id", "C999999"), pdf, "partner_id", "この企業IDの取引先企業はありません"},
 		{"recipient of another company", w.sender, with("recipient_id", w.env.Creds.AdminID), pdf, "recipient_id", "利用中の利用者はいません"},
 		{"unknown signer", w.sender, with("signer", "U999999"), pdf, "signer", "利用中の利用者はいません"},
@@ -545,5 +550,20 @@ func TestContractMailLinkOpensTheDocument(t *testing.T) {
 	}
 	if got := c.Follow(r); got.Text("#doc-id") != strings.TrimPrefix(doc, "/documents/") {
 		t.Errorf("the link did not open the document: %q", got.Text("#doc-id"))
+	}
+}
+
+// TestContractAmountAsTyped: 契約金額 typed with full-width digits and commas (and 円) is
+// taken, and the confirm screen shows it as the detail does, 1,234,567円.
+func TestContractAmountAsTyped(t *testing.T) {
+	w := newContractWorld(t)
+	for _, typed := range []string{"１，２３４，５６７", "1234567円", "１２３４５６７"} {
+		f := w.form()
+		f.Set("amount", typed)
+		w.sender.Get("/contracts/new")
+		r := w.sender.PostFile("/contracts/confirm", f, "pdf", "a.pdf", contractPDF(t))
+		if r.Status != http.StatusOK || r.Text("#amount") != "1,234,567円" {
+			t.Errorf("%q: %d %q %s", typed, r.Status, r.Text("#amount"), r.Doc.Find(".error").Text())
+		}
 	}
 }

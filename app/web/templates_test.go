@@ -473,7 +473,7 @@ func sampleContractRegister(p page) *contractRegisterView {
 
 func sampleContractConfirm(p page) *contractConfirmView {
 	return &contractConfirmView{page: p, Form: sampleContractEntry(), OrderSideLabel: "発注側", PartnerName: "受注工務店", RecipientName: "受取 太郎",
-		ApproverNames: []string{"U000002 承認 一郎"}, SignerName: "署名 花子", Draft: "token"}
+		ApproverNames: []string{"U000002 承認 一郎"}, SignerName: "署名 花子", Draft: "token", Amount: "1,200,000円"}
 }
 
 func sampleDocument(p page) *documentView {

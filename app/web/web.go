@@ -23,6 +23,7 @@ import (
 	"inkan/app/domain/passkey"
 	"inkan/app/locale/i18n"
 	"inkan/app/locale/jst"
+	"inkan/app/locale/yen"
 	"inkan/app/run/config"
 	"inkan/data"
 	"inkan/static"
@@ -59,7 +60,17 @@ func (h *handler) templateFuncs() map[string]any {
 		"date":     jst.Date,
 		"join":     strings.Join,
 		"field":    fieldFunc,
+		"yen":      amountDigits,
 	}
+}
+
+// amountDigits is the template function yen: an amount of yen with its thousands
+// grouped (1,234,567), for the catalog's contract.amount_yen to add the unit.
+func amountDigits(n *int64) string {
+	if n == nil {
+		return ""
+	}
+	return yen.Digits(*n)
 }
 
 // contentSecurityPolicy allows only our own files: no inline script or style anywhere.
