@@ -20,9 +20,6 @@ import (
 	"inkan/data"
 )
 
-// maxContractPDF is the largest contract PDF taken.
-const maxContractPDF = 20 << 20
-
 // contractRegisterPath is where 契約文書登録's 確認 and 下書き保存 post the PDF.
 const (
 	contractConfirmPath = "/contracts/confirm"
@@ -104,10 +101,12 @@ type contractRegisterView struct {
 	FileDraft string
 	// PartnerName is the name of the company the 取引先企業ID names.
 	PartnerName string
+	// PDFMax is the largest PDF taken, in bytes (config.ContractPDFMax).
+	PDFMax int
 }
 
 func (h *handler) contractRegisterView(c *fiber.Ctx, e contractEntry, fileDraft string) *contractRegisterView {
-	v := &contractRegisterView{page: h.page(c, "menu.contracts.register", "menu.contracts"), Form: e, FileDraft: fileDraft}
+	v := &contractRegisterView{page: h.page(c, "menu.contracts.register", "menu.contracts"), Form: e, FileDraft: fileDraft, PDFMax: h.Config.ContractPDFMax}
 	v.Approvers = make([]string, maxApprovers)
 	copy(v.Approvers, e.Approvers)
 	if e.PartnerID != "" {
@@ -117,6 +116,28 @@ func (h *handler) contractRegisterView(c *fiber.Ctx, e contractEntry, fileDraft 
 		v.OrderSides = append(v.OrderSides, fieldOption{Name: "order_side", Value: s, Label: v.L.T(orderSideKey(s)), Checked: s == e.OrderSide})
 	}
 	return v
+}
+
+// PDFField is the file field of 契約文書登録, drawn in Go rather than by the template's
+// field: its hint and its refusal say the configured limit, which the input also
+// carries for the page's script (static/upload.js), so that a larger file is refused
+// before it is sent. A method, so that it sees the refusals put in after the view.
+func (v *contractRegisterView) PDFField() (formField, error) {
+	f, err := fieldFunc(v, "pdf", "contract.pdf", "type", "file", "required", true, "wide", true)
+	if err != nil {
+		return f, err
+	}
+	mb := v.PDFMax >> 20
+	f.Hint = v.L.T("contract.pdf_hint", mb)
+	if v.FileDraft != "" || v.Form.DocID != "" {
+		f.Hint = v.L.T("contract.pdf_kept")
+	}
+	f.MaxBytes, f.TooLarge = v.PDFMax, v.L.T("contract.pdf_too_large", mb)
+	if v.Errors["pdf"] == "contract.pdf_too_large" {
+		f.Error = f.TooLarge
+	}
+	f.settle(v.L)
+	return f, nil
 }
 
 func orderSideKey(s string) string {
@@ -135,9 +156,10 @@ func contractActor(st *state) contract.Actor {
 	return contract.Actor{CompanyID: st.Company.ID, UserID: st.User.ID}
 }
 
-// readContractPDF takes the uploaded PDF: by its bytes, at most maxContractPDF, read by
-// the trust engine and kept in the files. With no file it falls back on the PDF of
-// the draft the form names (after 戻る), or returns a zero ref.
+// readContractPDF takes the uploaded PDF: by its bytes, at most the configured limit
+// (config.ContractPDFMax), read by the trust engine and kept in the files. With no
+// file it falls back on the PDF of the draft the form names (after 戻る), or returns
+// a zero ref.
 func (h *handler) readContractPDF(c *fiber.Ctx, owner string) (data.FileRef, form.Errors, error) {
 	mf, err := c.MultipartForm()
 	if err != nil {
@@ -151,9 +173,9 @@ func (h *handler) readContractPDF(c *fiber.Ctx, owner string) (data.FileRef, for
 		}
 		return e.File, nil, nil
 	}
-	fh := files[0]
+	fh, limit := files[0], h.Config.ContractPDFMax
 	tooLarge := form.Errors{"pdf": "contract.pdf_too_large"}
-	if fh.Size > maxContractPDF {
+	if fh.Size > int64(limit) {
 		return data.FileRef{}, tooLarge, nil
 	}
 	f, err := fh.Open()
@@ -161,11 +183,11 @@ func (h *handler) readContractPDF(c *fiber.Ctx, owner string) (data.FileRef, for
 		return data.FileRef{}, nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxContractPDF+1))
+	b, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
 	if err != nil {
 		return data.FileRef{}, nil, err
 	}
-	if len(b) > maxContractPDF {
+	if len(b) > limit {
 		return data.FileRef{}, tooLarge, nil
 	}
 	if http.DetectContentType(b) != "application/pdf" {

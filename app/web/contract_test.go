@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
 	"os"
@@ -564,6 +565,35 @@ func TestContractAmountAsTyped(t *testing.T) {
 		r := w.sender.PostFile("/contracts/confirm", f, "pdf", "a.pdf", contractPDF(t))
 		if r.Status != http.StatusOK || r.Text("#amount") != "1,234,567円" {
 			t.Errorf("%q: %d %q %s", typed, r.Status, r.Text("#amount"), r.Doc.Find(".error").Text())
+		}
+	}
+}
+
+// TestContractPDFLimitIsConfigured: the limit of --contract-pdf-max-mb (1 MB here) is
+// on the input for the page's script and in the hint; a file over it is refused on
+// the same screen with the limit in the message, the typed fields kept; only a body
+// beyond twice the limit is cut off from its header (the 413 page, in Japanese).
+func TestContractPDFLimitIsConfigured(t *testing.T) {
+	cfg := webtest.Config(t)
+	cfg.ContractPDFMax = 1 << 20
+	env := webtest.New(t, cfg)
+	sender, _ := loggedIn(t, env, env.Creds.AdminID, env.Creds.AdminPassword)
+	page := sender.Get("/contracts/new")
+	input := page.Doc.Find(`input[name=pdf]`)
+	if input.AttrOr("data-max-bytes", "") != "1048576" || !strings.Contains(input.AttrOr("data-too-large", ""), "1MBまで") ||
+		!strings.Contains(input.Closest(".field").Find(".hint").Text(), "1MBまで") {
+		t.Errorf("the file field: %s / %q", input.AttrOr("data-max-bytes", ""), input.Closest(".field").Text())
+	}
+	over := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("x"), 3<<19)...) // 1.5 MB
+	r := sender.PostFile("/contracts/confirm", url.Values{"title": {"大きな契約書"}}, "pdf", "big.pdf", over)
+	msg := r.Doc.Find(`input[name=pdf]`).Closest(".field").Find(".error").Text()
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(msg, "ファイルが大きすぎます。1MBまで") ||
+		r.Doc.Find(`input[name=title]`).AttrOr("value", "") != "大きな契約書" {
+		t.Errorf("1.5 MB: %d %q", r.Status, msg)
+	}
+	for _, path := range []string{"/contracts/confirm", "/contracts/save"} {
+		if got := announceBody(t, env, path, 3<<20); got != http.StatusRequestEntityTooLarge {
+			t.Errorf("3 MB to %s: %d, want 413", path, got)
 		}
 	}
 }
