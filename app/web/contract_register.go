@@ -196,7 +196,8 @@ func (h *handler) readContractPDF(c *fiber.Ctx, owner string) (data.FileRef, for
 	name := fileName(fh.Filename)
 	ref, err := h.Contracts.PutPDF(name, b)
 	if errors.Is(err, contract.ErrNotPDF) {
-		return data.FileRef{}, form.Errors{"pdf": contract.ErrNotPDF.Key}, nil
+		// Encrypted and restricted files say so, others that they are unreadable.
+		return data.FileRef{}, form.Errors{"pdf": contract.ReasonKey(err)}, nil
 	}
 	return ref, nil, err
 }

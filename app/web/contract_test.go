@@ -20,7 +20,13 @@ import (
 
 func contractPDF(t *testing.T) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "pdf", "qpdf-objstm.pdf"))
+	return testPDF(t, "qpdf-objstm.pdf")
+}
+
+// testPDF is a file of testdata/pdf.
+func testPDF(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "pdf", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,6 +320,8 @@ func TestContractRegisterRefusals(t *testing.T) {
 	}{
 		{"not a PDF", w.sender, w.form(), []byte("hello, this is text"), "pdf", "PDFファイルではありません"},
 		{"a broken PDF", w.sender, w.form(), []byte("%PDF-1.7\n1 0 obj garbage"), "pdf", "PDFファイルとして読み取れません"},
+		{"an encrypted PDF", w.sender, w.form(), testPDF(t, "encrypted.pdf"), "pdf", "パスワードで暗号化されていて"},
+		{"a restricted PDF", w.sender, w.form(), testPDF(t, "restricted-aes256.pdf"), "pdf", "「保護されたPDF」です"},
 		{"no file", w.sender, w.form(), nil, "pdf", "PDF）を指定してください"},
 		{"no title", w.sender, with("title", ""), pdf, "title", "必須項目です"},
 		{"a control character", w.sender, with("title", "契約\x01書"), pdf, "title", ""},

@@ -210,6 +210,9 @@ func (h *handler) verifyInto(v *documentView, b []byte) {
 	rep, err := h.Certs.VerifyPDF(v.Doc.ID, b)
 	if err != nil {
 		v.VerifyError = err.Error()
+		if key := contract.ReasonKey(err); key != "" {
+			v.VerifyError = v.L.T(key)
+		}
 		return
 	}
 	for i := range rep.Signatures {

@@ -49,7 +49,7 @@ func (s *Service) SignPDF(ctx context.Context, req SignRequest, doc []byte) ([]b
 	out, err := pades.Sign(doc, pades.Signer{Key: k.Signer, Certificate: k.Certificate, Chain: k.Chain}, s.tsa,
 		pades.SignOptions{Time: s.now(), Name: rec.DisplayName})
 	if err != nil {
-		return nil, fmt.Errorf("sign %s: %w", req.Document, explainDocument(err))
+		return nil, fmt.Errorf("sign %s: %w", req.Document, ExplainDocument(err))
 	}
 	return out, nil
 }
@@ -118,7 +118,7 @@ func (s *Service) TimestampPDF(ctx context.Context, name string, doc []byte) ([]
 	}
 	out, err := pades.Timestamp(doc, s.tsa, v, s.now())
 	if err != nil {
-		return nil, fmt.Errorf("timestamp %s: %w", name, explainDocument(err))
+		return nil, fmt.Errorf("timestamp %s: %w", name, ExplainDocument(err))
 	}
 	return out, nil
 }

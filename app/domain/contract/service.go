@@ -52,12 +52,14 @@ type Input struct {
 	Signer       string    // 署名者
 }
 
-// PutPDF checks that b is a PDF the trust engine reads and keeps it in the store's
+// PutPDF checks that b is a PDF the trust engine reads (ErrNotPDF, or for an encrypted
+// or restricted one also a certificate.DocumentError) and keeps it in the store's
 // files, written and fsynced, before any transaction refers to it. Call it before the
 // transaction of Register or SaveDraft.
 func (s *Service) PutPDF(name string, b []byte) (data.FileRef, error) {
 	if _, err := pdf.Open(b); err != nil {
-		return data.FileRef{}, fmt.Errorf("%w: %s: %v", ErrNotPDF, name, err)
+		// An encrypted or restricted file gets its own message (ReasonKey).
+		return data.FileRef{}, fmt.Errorf("%w: %s: %w", ErrNotPDF, name, certificate.ExplainDocument(err))
 	}
 	sum, err := s.files.Put(b)
 	if err != nil {
