@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"mime"
 	"net/http"
 	"net/url"
 	"os"
@@ -146,13 +147,29 @@ func TestContractRegisterSignAndReceive(t *testing.T) {
 	if !r.Has("iframe.pdf") || !r.Has("#pdf-download") || !r.Has("#no-signatures") {
 		t.Error("detail without the PDF frame, the download or the empty signature list")
 	}
-	pdf := w.sender.Get(doc + "/pdf")
-	if pdf.Status != http.StatusOK || pdf.Header.Get("Content-Type") != "application/pdf" ||
-		!strings.HasPrefix(pdf.Header.Get("Content-Disposition"), "inline") || pdf.Header.Get("X-Frame-Options") != "SAMEORIGIN" {
-		t.Errorf("PDF: %d %q %q %q", pdf.Status, pdf.Header.Get("Content-Type"), pdf.Header.Get("Content-Disposition"), pdf.Header.Get("X-Frame-Options"))
+	// The PDF is shown in a frame of the page, sandboxed by its own response (the
+	// frame has no sandbox attribute, which would stop the browser's PDF viewer), and
+	// the page frames nothing but this site and embeds no object.
+	if frame := r.Doc.Find("iframe.pdf"); frame.AttrOr("src", "") != doc+"/pdf" || frame.Is("[sandbox]") {
+		t.Errorf("the PDF frame: src %q sandbox attribute %v", frame.AttrOr("src", ""), frame.Is("[sandbox]"))
 	}
-	if dl := w.sender.Get(doc + "/pdf?download=1"); !strings.HasPrefix(dl.Header.Get("Content-Disposition"), "attachment") {
-		t.Errorf("download: %q", dl.Header.Get("Content-Disposition"))
+	if csp := r.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-src 'self'") || !strings.Contains(csp, "object-src 'none'") {
+		t.Errorf("the detail's CSP: %q", csp)
+	}
+	for _, tc := range []struct{ path, disposition string }{{doc + "/pdf", "inline"}, {doc + "/pdf?download=1", "attachment"}} {
+		pdf := w.sender.Get(tc.path)
+		disposition, params, err := mime.ParseMediaType(pdf.Header.Get("Content-Disposition"))
+		csp := pdf.Header.Get("Content-Security-Policy")
+		switch {
+		case pdf.Status != http.StatusOK || pdf.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf.Body, "%PDF-"):
+			t.Errorf("%s: %d %q", tc.path, pdf.Status, pdf.Header.Get("Content-Type"))
+		case err != nil || disposition != tc.disposition || params["filename"] != "契約書.pdf":
+			t.Errorf("%s: Content-Disposition %q (%v)", tc.path, pdf.Header.Get("Content-Disposition"), err)
+		case !strings.HasPrefix(csp, "sandbox;") || !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "frame-ancestors 'self'"):
+			t.Errorf("%s: Content-Security-Policy %q", tc.path, csp)
+		case pdf.Header.Get("X-Content-Type-Options") != "nosniff" || pdf.Header.Get("X-Frame-Options") != "SAMEORIGIN" || !strings.Contains(pdf.Header.Get("Cache-Control"), "no-store"):
+			t.Errorf("%s: nosniff %q, frame %q, cache %q", tc.path, pdf.Header.Get("X-Content-Type-Options"), pdf.Header.Get("X-Frame-Options"), pdf.Header.Get("Cache-Control"))
+		}
 	}
 	// Before it is sent the receiver does not see it; a third company never.
 	for name, c := range map[string]*webtest.Client{"receiver before sending": w.partner, "third company": w.third} {

@@ -74,6 +74,8 @@ func amountDigits(n *int64) string {
 }
 
 // contentSecurityPolicy allows only our own files: no inline script or style anywhere.
+// The one thing framed is a PDF of this site (frame-src 'self', served sandboxed by
+// sendPDF); nothing is embedded as an object (object-src 'none').
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"form-action 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
