@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"inkan/app/domain/contract"
 	"inkan/app/domain/draft"
@@ -420,31 +421,62 @@ func (h *handler) contractRoutes(app *fiber.App, user func(...fiber.Handler) []f
 	app.Post("/contracts/back", user(h.contractBack)...)
 	app.Post("/contracts/commit", user(h.contractCommit)...)
 	app.Get("/contracts/list", user(h.contractList)...)
-	app.Get("/contracts/partner", user(h.contractPartner)...)
+	app.Get("/contracts/partner", user(h.partnerLookupLimiter(), h.contractPartner)...)
 	app.Get("/documents/:id/edit", user(h.documentEdit)...)
 	h.documentRoutes(app, user)
 }
 
 // contractPartner answers the name of the company a 取引先企業ID names, as typed on
-// 契約文書登録 (the partner told its ID beforehand), or that there is none.
+// 契約文書登録 (the partner told its ID beforehand): only a company the plan matrix
+// lets ours exchange documents with, else why not in the words Check uses at 確認.
+// partnerLookupLimiter bounds how many one user may ask, so that the names cannot be
+// read out by trying every ID.
 func (h *handler) contractPartner(c *fiber.Ctx) error {
+	st := stateOf(c)
 	id := strings.TrimSpace(c.Query("partner_id"))
-	var name string
-	err := h.Store.View(func(tx *data.Tx) error {
-		if id != stateOf(c).Company.ID {
-			name = companyName(tx, id)
+	var answer string
+	if id != "" {
+		err := h.Store.View(func(tx *data.Tx) error {
+			partner, key := contract.PartnerOf(tx, st.Company, id)
+			answer = partner.Name
+			if key != "" {
+				answer = h.Catalogs.For(st.Lang).T(key)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		return nil
-	})
-	if err != nil {
-		return err
 	}
-	if name == "" && id != "" {
-		name = h.Catalogs.For(stateOf(c).Lang).T("contract.partner_unknown")
-	}
-	// htmx swaps it in as HTML: the name is escaped.
+	return sendFragment(c, fiber.StatusOK, answer)
+}
+
+// sendFragment answers text for htmx to swap in as HTML, escaped.
+func sendFragment(c *fiber.Ctx, status int, text string) error {
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.SendString(html.EscapeString(name))
+	return c.Status(status).SendString(html.EscapeString(text))
+}
+
+// partnerLookupsPerMinute bounds the 取引先企業ID lookups of one user: far above a
+// person correcting a typed ID, far below reading the companies' names out by trying
+// every ID (a million of them).
+const partnerLookupsPerMinute = 10
+
+// partnerLookupLimiter throttles contractPartner per logged-in user, with a message
+// where the name would show.
+func (h *handler) partnerLookupLimiter() fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max:        partnerLookupsPerMinute,
+		Expiration: time.Minute,
+		KeyGenerator: func(c *fiber.Ctx) string {
+			st := stateOf(c)
+			return st.Company.ID + "/" + st.User.ID
+		},
+		LimitReached: func(c *fiber.Ctx) error {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(60))
+			return sendFragment(c, fiber.StatusTooManyRequests, h.Catalogs.For(stateOf(c).Lang).T("contract.partner_throttled"))
+		},
+	})
 }
 
 // saveEntry registers a new document as 下書き, or saves the edited one (下書き保存),

@@ -622,3 +622,58 @@ func TestContractPDFLimitIsConfigured(t *testing.T) {
 		}
 	}
 }
+
+// TestContractPartnerLookup: the 取引先企業ID lookup of 契約文書登録 names only a company
+// the plan matrix lets ours exchange documents with, says why not for any other in the
+// words of 確認, and answers one user at most partnerLookupsPerMinute times a minute (a
+// message where the name would show, 429), so that names cannot be read out ID by ID;
+// another user of the same company is not held back.
+func TestContractPartnerLookup(t *testing.T) {
+	w := newContractWorld(t)
+	otherPartnerID, _, _ := w.env.AddCompany(t, "別の取引先株式会社", company.PlanPartnerOnly)
+	bothID, bothAdmin, bothPW := w.env.AddCompany(t, "双方建設株式会社", company.PlanBothSides)
+	both, _ := loggedIn(t, w.env, bothAdmin, bothPW)
+	lookup := func(c *webtest.Client, id string) *webtest.Response {
+		return c.Get("/contracts/partner?partner_id=" + url.QueryEscape(id))
+	}
+	for _, tt := range []struct {
+		name   string
+		client *webtest.Client
+		id     string
+		want   string
+	}{
+		{"片方課金 → 取引先専用", w.sender, w.partnerID, "受注工務店株式会社"},
+		{"取引先専用 → 片方課金", w.partner, webtest.DemoCompanyID, "デモ建設株式会社"},
+		{"取引先専用 → 取引先専用: our plan must change", w.partner, otherPartnerID, "(注) ご利用いただけません 片方課金プラン"},
+		{"取引先専用 → 双方課金: our plan must change", w.partner, bothID, "(注) ご利用いただけません 片方課金プラン"},
+		{"双方課金 → 取引先専用: the partner's must", both, w.partnerID, "(注) ご利用いただけません お取引先が"},
+		{"双方課金 → 片方課金", both, webtest.DemoCompanyID, "デモ建設株式会社"},
+		{"no such company", w.sender, "C999999", "この企業IDの取引先企業はありません"},
+		{"our own", w.sender, webtest.DemoCompanyID, "この企業IDの取引先企業はありません"},
+		{"nothing typed", both, "", ""},
+	} {
+		r := lookup(tt.client, tt.id)
+		if r.Status != http.StatusOK || !strings.HasPrefix(r.Body, tt.want) || (tt.want == "" && r.Body != "") {
+			t.Errorf("%s: %d %q, want %q", tt.name, r.Status, r.Body, tt.want)
+		}
+		if strings.Contains(tt.want, "ご利用いただけません") && (strings.Contains(r.Body, "株式会社")) {
+			t.Errorf("%s: the name of a company no document could go to: %q", tt.name, r.Body)
+		}
+	}
+	busyID, busyAdmin, busyPW := w.env.AddCompany(t, "照会建設株式会社", company.PlanOneSide)
+	busy, _ := loggedIn(t, w.env, busyAdmin, busyPW)
+	for i := 1; i <= 10; i++ {
+		if r := lookup(busy, webtest.DemoCompanyID); r.Status != http.StatusOK || r.Body != "デモ建設株式会社" {
+			t.Fatalf("lookup %d: %d %q", i, r.Status, r.Body)
+		}
+	}
+	r := lookup(busy, webtest.DemoCompanyID)
+	if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" || !strings.Contains(r.Body, "しばらく企業名を表示できません") {
+		t.Errorf("the 11th lookup in a minute: %d %q", r.Status, r.Body)
+	}
+	otherID, otherPW := w.env.AddUser(t, busyID, account.RoleGeneral, "別の 利用者")
+	other, _ := loggedIn(t, w.env, otherID, otherPW)
+	if r := lookup(other, webtest.DemoCompanyID); r.Status != http.StatusOK || r.Body != "デモ建設株式会社" {
+		t.Errorf("another user of the company: %d %q", r.Status, r.Body)
+	}
+}
