@@ -11,16 +11,15 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"inkan/app/domain/contract"
 	"inkan/app/domain/draft"
 	"inkan/app/domain/form"
 	"inkan/app/locale/jst"
+	"inkan/app/locale/yen"
 	"inkan/data"
 )
-
-// maxContractPDF is the largest contract PDF taken.
-const maxContractPDF = 20 << 20
 
 // contractRegisterPath is where 契約文書登録's 確認 and 下書き保存 post the PDF.
 const (
@@ -55,8 +54,8 @@ func (e contractEntry) input() (contract.Input, form.Errors) {
 		PartnerDept: e.PartnerDept, RecipientID: e.RecipientID, Approvers: e.Approvers, Signer: e.Signer,
 	}
 	if e.Amount != "" {
-		n, err := strconv.ParseInt(strings.ReplaceAll(e.Amount, ",", ""), 10, 64)
-		if err != nil || n < 0 {
+		n, err := yen.Parse(e.Amount)
+		if err != nil {
 			errs.Add("amount", "contract.amount_invalid")
 		} else {
 			in.Amount = &n
@@ -103,10 +102,12 @@ type contractRegisterView struct {
 	FileDraft string
 	// PartnerName is the name of the company the 取引先企業ID names.
 	PartnerName string
+	// PDFMax is the largest PDF taken, in bytes (config.ContractPDFMax).
+	PDFMax int
 }
 
 func (h *handler) contractRegisterView(c *fiber.Ctx, e contractEntry, fileDraft string) *contractRegisterView {
-	v := &contractRegisterView{page: h.page(c, "menu.contracts.register", "menu.contracts"), Form: e, FileDraft: fileDraft}
+	v := &contractRegisterView{page: h.page(c, "menu.contracts.register", "menu.contracts"), Form: e, FileDraft: fileDraft, PDFMax: h.Config.ContractPDFMax}
 	v.Approvers = make([]string, maxApprovers)
 	copy(v.Approvers, e.Approvers)
 	if e.PartnerID != "" {
@@ -116,6 +117,28 @@ func (h *handler) contractRegisterView(c *fiber.Ctx, e contractEntry, fileDraft 
 		v.OrderSides = append(v.OrderSides, fieldOption{Name: "order_side", Value: s, Label: v.L.T(orderSideKey(s)), Checked: s == e.OrderSide})
 	}
 	return v
+}
+
+// PDFField is the file field of 契約文書登録, drawn in Go rather than by the template's
+// field: its hint and its refusal say the configured limit, which the input also
+// carries for the page's script (static/upload.js), so that a larger file is refused
+// before it is sent. A method, so that it sees the refusals put in after the view.
+func (v *contractRegisterView) PDFField() (formField, error) {
+	f, err := fieldFunc(v, "pdf", "contract.pdf", "type", "file", "required", true, "wide", true)
+	if err != nil {
+		return f, err
+	}
+	mb := v.PDFMax >> 20
+	f.Hint = v.L.T("contract.pdf_hint", mb)
+	if v.FileDraft != "" || v.Form.DocID != "" {
+		f.Hint = v.L.T("contract.pdf_kept")
+	}
+	f.MaxBytes, f.TooLarge = v.PDFMax, v.L.T("contract.pdf_too_large", mb)
+	if v.Errors["pdf"] == "contract.pdf_too_large" {
+		f.Error = f.TooLarge
+	}
+	f.settle(v.L)
+	return f, nil
 }
 
 func orderSideKey(s string) string {
@@ -134,9 +157,10 @@ func contractActor(st *state) contract.Actor {
 	return contract.Actor{CompanyID: st.Company.ID, UserID: st.User.ID}
 }
 
-// readContractPDF takes the uploaded PDF: by its bytes, at most maxContractPDF, read by
-// the trust engine and kept in the files. With no file it falls back on the PDF of
-// the draft the form names (after 戻る), or returns a zero ref.
+// readContractPDF takes the uploaded PDF: by its bytes, at most the configured limit
+// (config.ContractPDFMax), read by the trust engine and kept in the files. With no
+// file it falls back on the PDF of the draft the form names (after 戻る), or returns
+// a zero ref.
 func (h *handler) readContractPDF(c *fiber.Ctx, owner string) (data.FileRef, form.Errors, error) {
 	mf, err := c.MultipartForm()
 	if err != nil {
@@ -150,9 +174,9 @@ func (h *handler) readContractPDF(c *fiber.Ctx, owner string) (data.FileRef, for
 		}
 		return e.File, nil, nil
 	}
-	fh := files[0]
+	fh, limit := files[0], h.Config.ContractPDFMax
 	tooLarge := form.Errors{"pdf": "contract.pdf_too_large"}
-	if fh.Size > maxContractPDF {
+	if fh.Size > int64(limit) {
 		return data.FileRef{}, tooLarge, nil
 	}
 	f, err := fh.Open()
@@ -160,11 +184,11 @@ func (h *handler) readContractPDF(c *fiber.Ctx, owner string) (data.FileRef, for
 		return data.FileRef{}, nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxContractPDF+1))
+	b, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
 	if err != nil {
 		return data.FileRef{}, nil, err
 	}
-	if len(b) > maxContractPDF {
+	if len(b) > limit {
 		return data.FileRef{}, tooLarge, nil
 	}
 	if http.DetectContentType(b) != "application/pdf" {
@@ -173,7 +197,8 @@ func (h *handler) readContractPDF(c *fiber.Ctx, owner string) (data.FileRef, for
 	name := fileName(fh.Filename)
 	ref, err := h.Contracts.PutPDF(name, b)
 	if errors.Is(err, contract.ErrNotPDF) {
-		return data.FileRef{}, form.Errors{"pdf": contract.ErrNotPDF.Key}, nil
+		// Encrypted and restricted files say so, others that they are unreadable.
+		return data.FileRef{}, form.Errors{"pdf": contract.ReasonKey(err)}, nil
 	}
 	return ref, nil, err
 }
@@ -297,6 +322,8 @@ type contractConfirmView struct {
 	ApproverNames  []string
 	SignerName     string
 	Draft          string
+	// Amount is 契約金額 as the detail shows it (1,234,567円), whatever its typing.
+	Amount string
 }
 
 func (h *handler) renderContractConfirm(c *fiber.Ctx, e contractEntry, token string) error {
@@ -304,6 +331,9 @@ func (h *handler) renderContractConfirm(c *fiber.Ctx, e contractEntry, token str
 	v := &contractConfirmView{page: h.page(c, "contract.confirm_title", "menu.contracts"), Form: e, Draft: token}
 	if e.OrderSide != "" {
 		v.OrderSideLabel = v.L.T(orderSideKey(e.OrderSide))
+	}
+	if n, err := yen.Parse(e.Amount); err == nil {
+		v.Amount = v.L.T("contract.amount_yen", yen.Digits(n))
 	}
 	err := h.Store.View(func(tx *data.Tx) error {
 		v.PartnerName = companyName(tx, e.PartnerID)
@@ -391,31 +421,62 @@ func (h *handler) contractRoutes(app *fiber.App, user func(...fiber.Handler) []f
 	app.Post("/contracts/back", user(h.contractBack)...)
 	app.Post("/contracts/commit", user(h.contractCommit)...)
 	app.Get("/contracts/list", user(h.contractList)...)
-	app.Get("/contracts/partner", user(h.contractPartner)...)
+	app.Get("/contracts/partner", user(h.partnerLookupLimiter(), h.contractPartner)...)
 	app.Get("/documents/:id/edit", user(h.documentEdit)...)
 	h.documentRoutes(app, user)
 }
 
 // contractPartner answers the name of the company a 取引先企業ID names, as typed on
-// 契約文書登録 (the partner told its ID beforehand), or that there is none.
+// 契約文書登録 (the partner told its ID beforehand): only a company the plan matrix
+// lets ours exchange documents with, else why not in the words Check uses at 確認.
+// partnerLookupLimiter bounds how many one user may ask, so that the names cannot be
+// read out by trying every ID.
 func (h *handler) contractPartner(c *fiber.Ctx) error {
+	st := stateOf(c)
 	id := strings.TrimSpace(c.Query("partner_id"))
-	var name string
-	err := h.Store.View(func(tx *data.Tx) error {
-		if id != stateOf(c).Company.ID {
-			name = companyName(tx, id)
+	var answer string
+	if id != "" {
+		err := h.Store.View(func(tx *data.Tx) error {
+			partner, key := contract.PartnerOf(tx, st.Company, id)
+			answer = partner.Name
+			if key != "" {
+				answer = h.Catalogs.For(st.Lang).T(key)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		return nil
-	})
-	if err != nil {
-		return err
 	}
-	if name == "" && id != "" {
-		name = h.Catalogs.For(stateOf(c).Lang).T("contract.partner_unknown")
-	}
-	// htmx swaps it in as HTML: the name is escaped.
+	return sendFragment(c, fiber.StatusOK, answer)
+}
+
+// sendFragment answers text for htmx to swap in as HTML, escaped.
+func sendFragment(c *fiber.Ctx, status int, text string) error {
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.SendString(html.EscapeString(name))
+	return c.Status(status).SendString(html.EscapeString(text))
+}
+
+// partnerLookupsPerMinute bounds the 取引先企業ID lookups of one user: far above a
+// person correcting a typed ID, far below reading the companies' names out by trying
+// every ID (a million of them).
+const partnerLookupsPerMinute = 10
+
+// partnerLookupLimiter throttles contractPartner per logged-in user, with a message
+// where the name would show.
+func (h *handler) partnerLookupLimiter() fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max:        partnerLookupsPerMinute,
+		Expiration: time.Minute,
+		KeyGenerator: func(c *fiber.Ctx) string {
+			st := stateOf(c)
+			return st.Company.ID + "/" + st.User.ID
+		},
+		LimitReached: func(c *fiber.Ctx) error {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(60))
+			return sendFragment(c, fiber.StatusTooManyRequests, h.Catalogs.For(stateOf(c).Lang).T("contract.partner_throttled"))
+		},
+	})
 }
 
 // saveEntry registers a new document as 下書き, or saves the edited one (下書き保存),
@@ -473,7 +534,7 @@ func entryOf(d data.Document) contractEntry {
 		PartnerDept: d.Receiver.Dept, RecipientID: d.Receiver.UserID, DocID: d.ID, Version: d.Version,
 	}
 	if d.Amount != nil {
-		e.Amount = strconv.FormatInt(*d.Amount, 10)
+		e.Amount = yen.Digits(*d.Amount)
 	}
 	if !d.ContractDate.IsZero() {
 		e.ContractDate = jst.In(d.ContractDate).Format("2006-01-02")

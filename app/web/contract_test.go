@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"bytes"
+	"mime"
 	"net/http"
 	"net/url"
 	"os"
@@ -19,7 +21,13 @@ import (
 
 func contractPDF(t *testing.T) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "pdf", "qpdf-objstm.pdf"))
+	return testPDF(t, "qpdf-objstm.pdf")
+}
+
+// testPDF is a file of testdata/pdf.
+func testPDF(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "pdf", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,16 +141,35 @@ func TestContractRegisterSignAndReceive(t *testing.T) {
 	if r.Status != http.StatusOK || r.Text("#doc-status") != "署名待ち" || !r.Has("#act-sign") || !r.Has("#act-cancel") {
 		t.Fatalf("detail: %d status %q sign %v", r.Status, r.Text("#doc-status"), r.Has("#act-sign"))
 	}
+	if got := r.Text("#doc-amount"); got != "1,200,000円" {
+		t.Errorf("契約金額 on the detail: %q", got)
+	}
 	if !r.Has("iframe.pdf") || !r.Has("#pdf-download") || !r.Has("#no-signatures") {
 		t.Error("detail without the PDF frame, the download or the empty signature list")
 	}
-	pdf := w.sender.Get(doc + "/pdf")
-	if pdf.Status != http.StatusOK || pdf.Header.Get("Content-Type") != "application/pdf" ||
-		!strings.HasPrefix(pdf.Header.Get("Content-Disposition"), "inline") || pdf.Header.Get("X-Frame-Options") != "SAMEORIGIN" {
-		t.Errorf("PDF: %d %q %q %q", pdf.Status, pdf.Header.Get("Content-Type"), pdf.Header.Get("Content-Disposition"), pdf.Header.Get("X-Frame-Options"))
+	// The PDF is shown in a frame of the page, sandboxed by its own response (the
+	// frame has no sandbox attribute, which would stop the browser's PDF viewer), and
+	// the page frames nothing but this site and embeds no object.
+	if frame := r.Doc.Find("iframe.pdf"); frame.AttrOr("src", "") != doc+"/pdf" || frame.Is("[sandbox]") {
+		t.Errorf("the PDF frame: src %q sandbox attribute %v", frame.AttrOr("src", ""), frame.Is("[sandbox]"))
 	}
-	if dl := w.sender.Get(doc + "/pdf?download=1"); !strings.HasPrefix(dl.Header.Get("Content-Disposition"), "attachment") {
-		t.Errorf("download: %q", dl.Header.Get("Content-Disposition"))
+	if csp := r.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-src 'self'") || !strings.Contains(csp, "object-src 'none'") {
+		t.Errorf("the detail's CSP: %q", csp)
+	}
+	for _, tc := range []struct{ path, disposition string }{{doc + "/pdf", "inline"}, {doc + "/pdf?download=1", "attachment"}} {
+		pdf := w.sender.Get(tc.path)
+		disposition, params, err := mime.ParseMediaType(pdf.Header.Get("Content-Disposition"))
+		csp := pdf.Header.Get("Content-Security-Policy")
+		switch {
+		case pdf.Status != http.StatusOK || pdf.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf.Body, "%PDF-"):
+			t.Errorf("%s: %d %q", tc.path, pdf.Status, pdf.Header.Get("Content-Type"))
+		case err != nil || disposition != tc.disposition || params["filename"] != "契約書.pdf":
+			t.Errorf("%s: Content-Disposition %q (%v)", tc.path, pdf.Header.Get("Content-Disposition"), err)
+		case !strings.HasPrefix(csp, "sandbox;") || !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "frame-ancestors 'self'"):
+			t.Errorf("%s: Content-Security-Policy %q", tc.path, csp)
+		case pdf.Header.Get("X-Content-Type-Options") != "nosniff" || pdf.Header.Get("X-Frame-Options") != "SAMEORIGIN" || !strings.Contains(pdf.Header.Get("Cache-Control"), "no-store"):
+			t.Errorf("%s: nosniff %q, frame %q, cache %q", tc.path, pdf.Header.Get("X-Content-Type-Options"), pdf.Header.Get("X-Frame-Options"), pdf.Header.Get("Cache-Control"))
+		}
 	}
 	// Before it is sent the receiver does not see it; a third company never.
 	for name, c := range map[string]*webtest.Client{"receiver before sending": w.partner, "third company": w.third} {
@@ -310,10 +337,14 @@ func TestContractRegisterRefusals(t *testing.T) {
 	}{
 		{"not a PDF", w.sender, w.form(), []byte("hello, this is text"), "pdf", "PDFファイルではありません"},
 		{"a broken PDF", w.sender, w.form(), []byte("%PDF-1.7\n1 0 obj garbage"), "pdf", "PDFファイルとして読み取れません"},
+		{"an encrypted PDF", w.sender, w.form(), testPDF(t, "encrypted.pdf"), "pdf", "パスワードで暗号化されていて"},
+		{"a restricted PDF", w.sender, w.form(), testPDF(t, "restricted-aes256.pdf"), "pdf", "「保護されたPDF」です"},
 		{"no file", w.sender, w.form(), nil, "pdf", "PDF）を指定してください"},
 		{"no title", w.sender, with("title", ""), pdf, "title", "必須項目です"},
 		{"a control character", w.sender, with("title", "契約\x01書"), pdf, "title", ""},
 		{"bad amount", w.sender, with("amount", "十万"), pdf, "amount", "0以上の数字"},
+		{"a comma out of place", w.sender, with("amount", "12,34"), pdf, "amount", "0以上の数字"},
+		{"a negative amount", w.sender, with("amount", "-1"), pdf, "amount", "0以上の数字"},
 		{"unknown partner", w.sender, with("partner_id", "C999999"), pdf, "partner_id", "この企業IDの取引先企業はありません"},
 		{"recipient of another company", w.sender, with("recipient_id", w.env.Creds.AdminID), pdf, "recipient_id", "利用中の利用者はいません"},
 		{"unknown signer", w.sender, with("signer", "U999999"), pdf, "signer", "利用中の利用者はいません"},
@@ -426,7 +457,28 @@ func TestContractWholeLifeThroughTheScreens(t *testing.T) {
 		}
 	}
 	act(w.sender, "sign", url.Values{"password": {w.signingPassword(t)}}, "受領前承認待ち")
-	act(w.partner, "receive", url.Values{"approver": {approverID}, "signer": {w.partnerAdmin}}, "受領前承認待ち")
+	// 受領 sets the receiver's own グループタグ and 自社の受発注区分: the other side of the
+	// sender's 発注側, shown, not chosen; the sender's side is refused beside the field,
+	// the form as typed.
+	rr := w.partner.Get(doc)
+	if got := rr.Text("#receiver-side"); got != "受注側" {
+		t.Errorf("the 受領 form's 自社の受発注区分: %q", got)
+	}
+	rv := rr.Doc.Find(`#receive input[name=version]`).AttrOr("value", "")
+	bad := w.partner.Post(doc+"/receive", url.Values{"version": {rv}, "approver": {approverID}, "signer": {w.partnerAdmin}, "group_tag": {"受注工事"}, "order_side": {data.OrderSideBuyer}})
+	if bad.Status != http.StatusUnprocessableEntity || !strings.Contains(bad.Doc.Find("#receiver-side").Closest(".field").Text(), "反対") ||
+		bad.Doc.Find(`#receive input[name=signer]`).AttrOr("value", "") != w.partnerAdmin || bad.Doc.Find(`#receive input[name=approver]`).First().AttrOr("value", "") != approverID {
+		t.Errorf("受領 as the sender's side: %d %q", bad.Status, bad.Doc.Find("#receive").Text())
+	}
+	act(w.partner, "receive", url.Values{"approver": {approverID}, "signer": {w.partnerAdmin}, "group_tag": {"受注工事"}}, "受領前承認待ち")
+	for name, tc := range map[string]struct {
+		c          *webtest.Client
+		side, tags string
+	}{"receiver": {w.partner, "受注側", "受注工事"}, "sender": {w.sender, "発注側", "本社"}} {
+		if r := tc.c.Get(doc); r.Text("#own-side") != tc.side || r.Text("#own-tag") != tc.tags {
+			t.Errorf("the %s's own fields: %q %q", name, r.Text("#own-side"), r.Text("#own-tag"))
+		}
+	}
 	if r := approver.Get(doc); !r.Has("#act-approve") || !strings.Contains(r.Text("#act-approve"), "受領前承認") {
 		t.Fatalf("the receiver's approver sees no 受領前承認: %q", r.Text("#actions"))
 	}
@@ -486,5 +538,142 @@ func TestContractReturnedByTheApproverThenCancelled(t *testing.T) {
 	}
 	if g := w.partner.Get(doc); g.Status != http.StatusNotFound {
 		t.Errorf("the partner sees a document never sent: %d", g.Status)
+	}
+}
+
+// TestContractMailLinkOpensTheDocument: the link of a flow mail (here the 受取担当者's
+// 契約文書受信のお知らせ) opens the document: at once for a person logged in, after the
+// login for one who is not.
+func TestContractMailLinkOpensTheDocument(t *testing.T) {
+	w := newContractWorld(t)
+	doc := w.register(t, w.form())
+	v := w.sender.Get(doc).Doc.Find(`#sign input[name=version]`).AttrOr("value", "")
+	if r := w.sender.Post(doc+"/sign", url.Values{"version": {v}, "password": {w.signingPassword(t)}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("署名: %d %s", r.Status, r.Text(".alert"))
+	}
+	var link string
+	w.env.Server.Store.View(func(tx *data.Tx) error {
+		mails, _ := tx.RecentMails(1)
+		if len(mails) == 1 && mails[0].Template == "doc_received" {
+			_, rest, _ := strings.Cut(mails[0].Text, w.env.Server.Config.BaseURL)
+			link, _, _ = strings.Cut(rest, "\n")
+		}
+		return nil
+	})
+	if !strings.HasPrefix(link, "/login?") {
+		t.Fatalf("the received mail links to %q", link)
+	}
+	if r := w.partner.Get(link); r.Status != http.StatusSeeOther || r.Header.Get("Location") != doc {
+		t.Errorf("logged in, the link: %d %q", r.Status, r.Header.Get("Location"))
+	}
+	c := w.env.Client(t)
+	if r := c.Get(link); r.Doc.Find(`form input[name="next"]`).AttrOr("value", "") != doc {
+		t.Fatalf("the login of the link does not carry the document: %d", r.Status)
+	}
+	r := c.Post("/login", url.Values{"login": {w.partnerAdmin}, "password": {newPassword}, "next": {doc}})
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != doc {
+		t.Fatalf("login from the link: %d %q", r.Status, r.Header.Get("Location"))
+	}
+	if got := c.Follow(r); got.Text("#doc-id") != strings.TrimPrefix(doc, "/documents/") {
+		t.Errorf("the link did not open the document: %q", got.Text("#doc-id"))
+	}
+}
+
+// TestContractAmountAsTyped: 契約金額 typed with full-width digits and commas (and 円) is
+// taken, and the confirm screen shows it as the detail does, 1,234,567円.
+func TestContractAmountAsTyped(t *testing.T) {
+	w := newContractWorld(t)
+	for _, typed := range []string{"１，２３４，５６７", "1234567円", "１２３４５６７"} {
+		f := w.form()
+		f.Set("amount", typed)
+		w.sender.Get("/contracts/new")
+		r := w.sender.PostFile("/contracts/confirm", f, "pdf", "a.pdf", contractPDF(t))
+		if r.Status != http.StatusOK || r.Text("#amount") != "1,234,567円" {
+			t.Errorf("%q: %d %q %s", typed, r.Status, r.Text("#amount"), r.Doc.Find(".error").Text())
+		}
+	}
+}
+
+// TestContractPDFLimitIsConfigured: the limit of --contract-pdf-max-mb (1 MB here) is
+// on the input for the page's script and in the hint; a file over it is refused on
+// the same screen with the limit in the message, the typed fields kept; only a body
+// beyond twice the limit is cut off from its header (the 413 page, in Japanese).
+func TestContractPDFLimitIsConfigured(t *testing.T) {
+	cfg := webtest.Config(t)
+	cfg.ContractPDFMax = 1 << 20
+	env := webtest.New(t, cfg)
+	sender, _ := loggedIn(t, env, env.Creds.AdminID, env.Creds.AdminPassword)
+	page := sender.Get("/contracts/new")
+	input := page.Doc.Find(`input[name=pdf]`)
+	if input.AttrOr("data-max-bytes", "") != "1048576" || !strings.Contains(input.AttrOr("data-too-large", ""), "1MBまで") ||
+		!strings.Contains(input.Closest(".field").Find(".hint").Text(), "1MBまで") {
+		t.Errorf("the file field: %s / %q", input.AttrOr("data-max-bytes", ""), input.Closest(".field").Text())
+	}
+	over := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("x"), 3<<19)...) // 1.5 MB
+	r := sender.PostFile("/contracts/confirm", url.Values{"title": {"大きな契約書"}}, "pdf", "big.pdf", over)
+	msg := r.Doc.Find(`input[name=pdf]`).Closest(".field").Find(".error").Text()
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(msg, "ファイルが大きすぎます。1MBまで") ||
+		r.Doc.Find(`input[name=title]`).AttrOr("value", "") != "大きな契約書" {
+		t.Errorf("1.5 MB: %d %q", r.Status, msg)
+	}
+	for _, path := range []string{"/contracts/confirm", "/contracts/save"} {
+		if got := announceBody(t, env, path, 3<<20); got != http.StatusRequestEntityTooLarge {
+			t.Errorf("3 MB to %s: %d, want 413", path, got)
+		}
+	}
+}
+
+// TestContractPartnerLookup: the 取引先企業ID lookup of 契約文書登録 names only a company
+// the plan matrix lets ours exchange documents with, says why not for any other in the
+// words of 確認, and answers one user at most partnerLookupsPerMinute times a minute (a
+// message where the name would show, 429), so that names cannot be read out ID by ID;
+// another user of the same company is not held back.
+func TestContractPartnerLookup(t *testing.T) {
+	w := newContractWorld(t)
+	otherPartnerID, _, _ := w.env.AddCompany(t, "別の取引先株式会社", company.PlanPartnerOnly)
+	bothID, bothAdmin, bothPW := w.env.AddCompany(t, "双方建設株式会社", company.PlanBothSides)
+	both, _ := loggedIn(t, w.env, bothAdmin, bothPW)
+	lookup := func(c *webtest.Client, id string) *webtest.Response {
+		return c.Get("/contracts/partner?partner_id=" + url.QueryEscape(id))
+	}
+	for _, tt := range []struct {
+		name   string
+		client *webtest.Client
+		id     string
+		want   string
+	}{
+		{"片方課金 → 取引先専用", w.sender, w.partnerID, "受注工務店株式会社"},
+		{"取引先専用 → 片方課金", w.partner, webtest.DemoCompanyID, "デモ建設株式会社"},
+		{"取引先専用 → 取引先専用: our plan must change", w.partner, otherPartnerID, "(注) ご利用いただけません 片方課金プラン"},
+		{"取引先専用 → 双方課金: our plan must change", w.partner, bothID, "(注) ご利用いただけません 片方課金プラン"},
+		{"双方課金 → 取引先専用: the partner's must", both, w.partnerID, "(注) ご利用いただけません お取引先が"},
+		{"双方課金 → 片方課金", both, webtest.DemoCompanyID, "デモ建設株式会社"},
+		{"no such company", w.sender, "C999999", "この企業IDの取引先企業はありません"},
+		{"our own", w.sender, webtest.DemoCompanyID, "この企業IDの取引先企業はありません"},
+		{"nothing typed", both, "", ""},
+	} {
+		r := lookup(tt.client, tt.id)
+		if r.Status != http.StatusOK || !strings.HasPrefix(r.Body, tt.want) || (tt.want == "" && r.Body != "") {
+			t.Errorf("%s: %d %q, want %q", tt.name, r.Status, r.Body, tt.want)
+		}
+		if strings.Contains(tt.want, "ご利用いただけません") && (strings.Contains(r.Body, "株式会社")) {
+			t.Errorf("%s: the name of a company no document could go to: %q", tt.name, r.Body)
+		}
+	}
+	busyID, busyAdmin, busyPW := w.env.AddCompany(t, "照会建設株式会社", company.PlanOneSide)
+	busy, _ := loggedIn(t, w.env, busyAdmin, busyPW)
+	for i := 1; i <= 10; i++ {
+		if r := lookup(busy, webtest.DemoCompanyID); r.Status != http.StatusOK || r.Body != "デモ建設株式会社" {
+			t.Fatalf("lookup %d: %d %q", i, r.Status, r.Body)
+		}
+	}
+	r := lookup(busy, webtest.DemoCompanyID)
+	if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" || !strings.Contains(r.Body, "しばらく企業名を表示できません") {
+		t.Errorf("the 11th lookup in a minute: %d %q", r.Status, r.Body)
+	}
+	otherID, otherPW := w.env.AddUser(t, busyID, account.RoleGeneral, "別の 利用者")
+	other, _ := loggedIn(t, w.env, otherID, otherPW)
+	if r := lookup(other, webtest.DemoCompanyID); r.Status != http.StatusOK || r.Body != "デモ建設株式会社" {
+		t.Errorf("another user of the company: %d %q", r.Status, r.Body)
 	}
 }

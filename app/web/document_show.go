@@ -2,7 +2,7 @@ package web
 
 import (
 	"errors"
-	"net/url"
+	"mime"
 	"strconv"
 	"strings"
 	"time"
@@ -51,23 +51,31 @@ type historyRow struct {
 // documentView is the document detail.
 type documentView struct {
 	page
-	Doc           data.Document
-	Sender        bool // the viewer's company sent it
-	SenderName    string
-	ReceiverName  string
-	Recipient     string
-	StatusLabel   string
-	TurnLabel     string
-	TurnUser      string
-	SenderRoute   []routeRow
-	ReceiverRoute []routeRow
-	Signatures    []signatureRow
-	VerifyError   string
-	History       []historyRow
+	Doc    data.Document
+	Sender bool // the viewer's company sent it
+	// OwnSide and OwnTag are the viewer's company's 自社の受発注区分 (its label) and
+	// グループタグ: the sender's, or the receiver's once it received the document.
+	OwnSide, OwnTag string
+	SenderName      string
+	ReceiverName    string
+	Recipient       string
+	StatusLabel     string
+	TurnLabel       string
+	TurnUser        string
+	SenderRoute     []routeRow
+	ReceiverRoute   []routeRow
+	Signatures      []signatureRow
+	VerifyError     string
+	History         []historyRow
 	// May holds the actions the viewer may take now, by their name.
 	May map[string]bool
-	// Approvers are maxApprovers slots for the 受領 form.
-	Approvers []string
+	// Receipt is the 受領 form: as typed after a refusal, else the receiver's current
+	// fields; Approvers has maxApprovers slots.
+	Receipt contract.Receipt
+	// OrderSides are the radios of the receiver's 自社の受発注区分 when the sender gave
+	// none; ReceiverSide the label of the side the sender's makes it otherwise.
+	OrderSides   []fieldOption
+	ReceiverSide string
 }
 
 func (h *handler) documentID(c *fiber.Ctx) string { return c.Params("id") }
@@ -75,17 +83,19 @@ func (h *handler) documentID(c *fiber.Ctx) string { return c.Params("id") }
 // documentShow is the document detail: 404 for a document the viewer's company does
 // not see (a third company, the receiver before it was sent).
 func (h *handler) documentShow(c *fiber.Ctx) error {
-	v, err := h.documentView(c, h.documentID(c))
+	v, err := h.documentView(c, h.documentID(c), nil)
 	if err != nil {
 		return err
 	}
 	return render(c, fiber.StatusOK, "contracts/document", v, layoutMain)
 }
 
-func (h *handler) documentView(c *fiber.Ctx, id string) (*documentView, error) {
+// documentView builds the detail; typed is the 受領 form as typed, to show again with
+// its refusal (nil otherwise).
+func (h *handler) documentView(c *fiber.Ctx, id string, typed *contract.Receipt) (*documentView, error) {
 	st := stateOf(c)
 	by := contractActor(st)
-	v := &documentView{page: h.page(c, "contract.document_title", "menu.contracts"), May: map[string]bool{}, Approvers: make([]string, maxApprovers)}
+	v := &documentView{page: h.page(c, "contract.document_title", "menu.contracts"), May: map[string]bool{}}
 	var pdfBytes []byte
 	err := h.Store.View(func(tx *data.Tx) error {
 		b, d, err := h.Contracts.PDF(tx, by, id)
@@ -97,6 +107,14 @@ func (h *handler) documentView(c *fiber.Ctx, id string) (*documentView, error) {
 		}
 		pdfBytes, v.Doc = b, d
 		v.Sender = d.Sender.CompanyID == st.Company.ID
+		own := d.Receiver
+		if v.Sender {
+			own = d.Sender
+		}
+		if own.OrderSide != "" {
+			v.OwnSide = v.L.T(orderSideKey(own.OrderSide))
+		}
+		v.OwnTag = own.GroupTag
 		v.SenderName, v.ReceiverName = companyName(tx, d.Sender.CompanyID), companyName(tx, d.Receiver.CompanyID)
 		sender, receiver := tx.Tenant(d.Sender.CompanyID), tx.Tenant(d.Receiver.CompanyID)
 		v.Recipient = userName(receiver, d.Receiver.UserID)
@@ -129,8 +147,32 @@ func (h *handler) documentView(c *fiber.Ctx, id string) (*documentView, error) {
 	if err != nil {
 		return nil, err
 	}
+	if v.May[string(contract.ActReceive)] {
+		v.receiptForm(typed)
+	}
 	h.verifyInto(v, pdfBytes)
 	return v, nil
+}
+
+// receiptForm fills the 受領 form: what was typed (after a refusal), else the
+// receiver's own fields as they stand, its side preset to the other of the sender's.
+func (v *documentView) receiptForm(typed *contract.Receipt) {
+	d := v.Doc
+	r := contract.Receipt{GroupTag: d.Receiver.GroupTag, OrderSide: d.Receiver.OrderSide}
+	if typed != nil {
+		r = *typed
+	}
+	slots := make([]string, maxApprovers)
+	copy(slots, r.Approvers)
+	r.Approvers = slots
+	v.Receipt = r
+	if other := contract.OtherSide(d.Sender.OrderSide); other != "" {
+		v.ReceiverSide = v.L.T(orderSideKey(other))
+		return
+	}
+	for _, s := range []string{data.OrderSideBuyer, data.OrderSideSeller} {
+		v.OrderSides = append(v.OrderSides, fieldOption{Name: "order_side", Value: s, Label: v.L.T(orderSideKey(s)), Checked: s == r.OrderSide})
+	}
 }
 
 func (h *handler) documentPlans(tx *data.Tx, d data.Document) (contract.Plans, error) {
@@ -168,6 +210,9 @@ func (h *handler) verifyInto(v *documentView, b []byte) {
 	rep, err := h.Certs.VerifyPDF(v.Doc.ID, b)
 	if err != nil {
 		v.VerifyError = err.Error()
+		if key := contract.ReasonKey(err); key != "" {
+			v.VerifyError = v.L.T(key)
+		}
 		return
 	}
 	for i := range rep.Signatures {
@@ -194,21 +239,43 @@ func (h *handler) documentPDF(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	disposition := "inline"
-	if c.Query("download") != "" {
-		disposition = "attachment"
-	}
 	name := d.Latest().File.Name
 	if name == "" {
 		name = d.ID + ".pdf"
 	}
+	return sendPDF(c, b, name, c.Query("download") != "")
+}
+
+// pdfContentSecurityPolicy is the policy of a PDF this site serves. The document is
+// sandboxed (an opaque origin, no script, no forms, no plugins of its own: whatever a
+// viewer or a browser makes of the bytes, it reaches neither this site's cookies nor
+// its pages), loads nothing, and only this site's pages may frame it. The sandbox is
+// the response's rather than the frame's sandbox attribute, which makes Chromium (and
+// Firefox) refuse to start their PDF viewers at all; under the response's sandbox
+// Chromium's viewer still shows the file, framed or not (checked with Chromium 156).
+// Safari does not show a framed PDF under a sandbox: the download is the way there.
+// style-src 'unsafe-inline' is for the page some browsers build around the viewer.
+const pdfContentSecurityPolicy = "sandbox; default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+
+// sendPDF answers with the PDF b, named name: inline (for a frame of this site's pages)
+// or, for download, as an attachment. It is never cached, never sniffed as anything
+// but a PDF, and sandboxed (pdfContentSecurityPolicy).
+func sendPDF(c *fiber.Ctx, b []byte, name string, download bool) error {
+	disposition := "inline"
+	if download {
+		disposition = "attachment"
+	}
+	// RFC 6266: an ASCII name is quoted, any other is RFC 2231 encoded (filename*).
+	header := mime.FormatMediaType(disposition, map[string]string{"filename": name})
+	if header == "" {
+		header = disposition + `; filename="document.pdf"`
+	}
 	c.Set(fiber.HeaderContentType, "application/pdf")
-	c.Set(fiber.HeaderContentDisposition, disposition+`; filename="`+d.ID+`.pdf"; filename*=UTF-8''`+url.PathEscape(name))
+	c.Set(fiber.HeaderContentDisposition, header)
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	c.Set("X-Content-Type-Options", "nosniff")
-	// The frame of the detail (same origin) may show it; nothing else may frame it.
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set(fiber.HeaderXFrameOptions, "SAMEORIGIN")
-	c.Set(fiber.HeaderContentSecurityPolicy, "frame-ancestors 'self'")
+	c.Set(fiber.HeaderContentSecurityPolicy, pdfContentSecurityPolicy)
 	return c.Send(b)
 }
 
@@ -223,12 +290,13 @@ func (h *handler) documentAct(c *fiber.Ctx) error {
 	var errs form.Errors = form.Errors{}
 	errs.Lines("comment", comment)
 	if len(errs) > 0 {
-		return h.documentRefused(c, id, errs)
+		return h.documentRefused(c, id, errs, nil)
 	}
 	update := func(fn func(tx *data.Tx) (data.Document, error)) error {
 		return h.Store.Update(func(tx *data.Tx) error { _, err := fn(tx); return err })
 	}
 	var err error
+	var receipt *contract.Receipt // the 受領 form, shown again as typed when refused
 	switch contract.Action(c.Params("action")) {
 	case contract.ActSubmit:
 		err = update(func(tx *data.Tx) (data.Document, error) { return h.Contracts.Submit(tx, by, id, version) })
@@ -243,16 +311,9 @@ func (h *handler) documentAct(c *fiber.Ctx) error {
 	case contract.ActCancel:
 		err = update(func(tx *data.Tx) (data.Document, error) { return h.Contracts.Cancel(tx, by, id, version, comment) })
 	case contract.ActReceive:
-		var approvers []string
-		for _, a := range c.Request().PostArgs().PeekMulti("approver") {
-			if s := strings.TrimSpace(string(a)); s != "" {
-				approvers = append(approvers, s)
-			}
-		}
-		signer := strings.TrimSpace(c.FormValue("signer"))
-		err = update(func(tx *data.Tx) (data.Document, error) {
-			return h.Contracts.Receive(tx, by, id, version, approvers, signer)
-		})
+		r := parseReceipt(c)
+		receipt = &r
+		err = update(func(tx *data.Tx) (data.Document, error) { return h.Contracts.Receive(tx, by, id, version, r) })
 	case contract.ActSign:
 		_, err = h.Contracts.Sign(c.Context(), by, id, version, c.FormValue("password"))
 	case contract.ActComplete:
@@ -266,18 +327,37 @@ func (h *handler) documentAct(c *fiber.Ctx) error {
 		if errors.Is(err, data.ErrNotFound) {
 			return err
 		}
+		var fields form.Errors
+		if errors.As(err, &fields) {
+			return h.documentRefused(c, id, fields, receipt)
+		}
 		key := contract.ReasonKey(err)
 		if key == "" {
 			return err
 		}
-		return h.documentRefused(c, id, form.Errors{"": key})
+		return h.documentRefused(c, id, form.Errors{"": key}, receipt)
 	}
 	return redirect(c, documentPath(id))
 }
 
-// documentRefused shows the detail again with the refusal above it, at its GET address.
-func (h *handler) documentRefused(c *fiber.Ctx, id string, errs form.Errors) error {
-	v, err := h.documentView(c, id)
+// parseReceipt reads the 受領 form: the approvers in order without the empty slots.
+func parseReceipt(c *fiber.Ctx) contract.Receipt {
+	r := contract.Receipt{
+		Signer: strings.TrimSpace(c.FormValue("signer")), GroupTag: strings.TrimSpace(c.FormValue("group_tag")),
+		OrderSide: strings.TrimSpace(c.FormValue("order_side")),
+	}
+	for _, a := range c.Request().PostArgs().PeekMulti("approver") {
+		if s := strings.TrimSpace(string(a)); s != "" {
+			r.Approvers = append(r.Approvers, s)
+		}
+	}
+	return r
+}
+
+// documentRefused shows the detail again with the refusal above it (or beside the
+// fields of the 受領 form, typed as they were), at its GET address.
+func (h *handler) documentRefused(c *fiber.Ctx, id string, errs form.Errors, typed *contract.Receipt) error {
+	v, err := h.documentView(c, id, typed)
 	if err != nil {
 		return err
 	}

@@ -35,6 +35,10 @@ type formField struct {
 	Options []fieldOption
 	Error   string
 	Hint    string
+	// MaxBytes, on a file input, is the largest file taken and TooLarge what to say of
+	// a larger one: static/upload.js refuses it before sending.
+	MaxBytes int
+	TooLarge string
 
 	// What the partial draws, worked out once by settle: the template then reads a
 	// few fields instead of calling eq and or and sub-templates, which cost it far more
@@ -79,6 +83,10 @@ func (f formField) attrs() template.HTMLAttr {
 	}
 	attr("inputmode", f.InputMode)
 	attr("autocomplete", f.Autocomplete)
+	if f.MaxBytes > 0 {
+		attr("data-max-bytes", strconv.Itoa(f.MaxBytes))
+		attr("data-too-large", f.TooLarge)
+	}
 	for _, on := range []struct {
 		set  bool
 		attr string

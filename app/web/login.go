@@ -24,8 +24,10 @@ func (h *handler) loginView(c *fiber.Ctx, id string) *loginView {
 }
 
 func (h *handler) loginShow(c *fiber.Ctx) error {
+	// Someone already logged in goes on at once: a mail's link to a document is the
+	// login with next, and must open the document whether or not a session is live.
 	if stateOf(c).User != nil {
-		return redirect(c, "/")
+		return redirect(c, orTop(nextOf(c)))
 	}
 	v := h.loginView(c, "")
 	v.Next = nextOf(c)

@@ -79,6 +79,10 @@ func TestLoginRefusesOpenRedirects(t *testing.T) {
 			if loc := r.Header.Get("Location"); r.Status != http.StatusSeeOther || loc != "/" {
 				t.Errorf("login with next %q: %d %q", next, r.Status, loc)
 			}
+			// Logged in, the login screen sends on at once: still only to this site.
+			if r := c.Get("/login?next=" + url.QueryEscape(next)); r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/" {
+				t.Errorf("logged in, login with next %q: %d %q", next, r.Status, r.Header.Get("Location"))
+			}
 		})
 	}
 }

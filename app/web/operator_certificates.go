@@ -139,9 +139,9 @@ func (h *handler) applicationSeal(c *fiber.Ctx) error {
 	return h.sendSeal(c, a)
 }
 
-// sendSeal answers with the 印鑑証明書 of a, read back and checked against its SHA-256.
-// The frame headers let only this origin show it (the page's CSP is narrowed to that:
-// a browser's PDF viewer runs under the response's policy); it is never cached.
+// sendSeal answers with the 印鑑証明書 of a, read back and checked against its SHA-256,
+// for the frame of the application's page, as sendPDF serves every PDF: sandboxed,
+// only this origin may frame it, never cached.
 func (h *handler) sendSeal(c *fiber.Ctx, a data.CertApplication) error {
 	if a.Seal.SHA256 == "" {
 		return fiber.ErrNotFound
@@ -150,12 +150,7 @@ func (h *handler) sendSeal(c *fiber.Ctx, a data.CertApplication) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "application/pdf")
-	c.Set(fiber.HeaderContentDisposition, `inline; filename="seal.pdf"; filename*=UTF-8''`+url.PathEscape(a.Seal.Name))
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderXFrameOptions, "SAMEORIGIN")
-	c.Set(fiber.HeaderContentSecurityPolicy, "frame-ancestors 'self'")
-	return c.Send(b)
+	return sendPDF(c, b, a.Seal.Name, false)
 }
 
 // applicationIssue is 発行: the certificate and its two mails, then the detail again.

@@ -11,6 +11,7 @@ import (
 	"inkan/app/domain/account"
 	"inkan/app/domain/certificate"
 	"inkan/app/domain/company"
+	"inkan/app/domain/contract"
 	"inkan/app/domain/form"
 	"inkan/app/domain/roster"
 	"inkan/app/locale/i18n"
@@ -485,7 +486,7 @@ func sampleContractRegister(p page) *contractRegisterView {
 
 func sampleContractConfirm(p page) *contractConfirmView {
 	return &contractConfirmView{page: p, Form: sampleContractEntry(), OrderSideLabel: "発注側", PartnerName: "受注工務店", RecipientName: "受取 太郎",
-		ApproverNames: []string{"U000002 承認 一郎"}, SignerName: "署名 花子", Draft: "token"}
+		ApproverNames: []string{"U000002 承認 一郎"}, SignerName: "署名 花子", Draft: "token", Amount: "1,200,000円"}
 }
 
 func sampleDocument(p page) *documentView {
@@ -502,7 +503,9 @@ func sampleDocument(p page) *documentView {
 		VerifyError:   "verify: broken",
 		History:       []historyRow{{At: at, Who: "デモ建設 署名 花子", Action: "doc.action.register", Status: "doc.status.draft", Comment: "差戻し理由"}},
 		May:           map[string]bool{"approve": true, "return": true, "receive": true, "sign": true, "submit": true, "cancel": true, "complete": true},
-		Approvers:     make([]string, maxApprovers),
+		Receipt:       contract.Receipt{Approvers: make([]string, maxApprovers), Signer: "U000010", GroupTag: "工事"},
+		OrderSides:    []fieldOption{{Name: "order_side", Value: data.OrderSideBuyer, Label: "発注側"}, {Name: "order_side", Value: data.OrderSideSeller, Label: "受注側", Checked: true}},
+		OwnSide:       "発注側", OwnTag: "本社",
 	}
 }
 

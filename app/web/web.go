@@ -23,6 +23,7 @@ import (
 	"inkan/app/domain/passkey"
 	"inkan/app/locale/i18n"
 	"inkan/app/locale/jst"
+	"inkan/app/locale/yen"
 	"inkan/app/run/config"
 	"inkan/data"
 	"inkan/static"
@@ -59,10 +60,22 @@ func (h *handler) templateFuncs() map[string]any {
 		"date":     jst.Date,
 		"join":     strings.Join,
 		"field":    fieldFunc,
+		"yen":      amountDigits,
 	}
 }
 
+// amountDigits is the template function yen: an amount of yen with its thousands
+// grouped (1,234,567), for the catalog's contract.amount_yen to add the unit.
+func amountDigits(n *int64) string {
+	if n == nil {
+		return ""
+	}
+	return yen.Digits(*n)
+}
+
 // contentSecurityPolicy allows only our own files: no inline script or style anywhere.
+// The one thing framed is a PDF of this site (frame-src 'self', served sandboxed by
+// sendPDF); nothing is embedded as an object (object-src 'none').
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"form-action 'self'; frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
@@ -70,23 +83,30 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 const formBodyLimit = 64 << 10
 
 // uploadLimits are the routes that take a file, each with the largest body it takes:
-// the file and the form around it. Every other route takes formBodyLimit.
-var uploadLimits = map[string]int{
-	"/admin/certificates/apply/confirm": maxUploadSize + formBodyLimit,
-	inviteUploadPath:                    invitation.MaxFileSize + formBodyLimit,
-	contractConfirmPath:                 maxContractPDF + formBodyLimit,
-	contractSavePath:                    maxContractPDF + formBodyLimit,
+// the file and the form around it. Every other route takes formBodyLimit. A contract
+// PDF's route takes twice the configured limit: a file up to that much too large still
+// reaches the screen, which says so beside the field (the page's script says it before
+// sending, whatever the size); only a body beyond gets the 413 page.
+func uploadLimits(cfg config.Config) map[string]int {
+	return map[string]int{
+		"/admin/certificates/apply/confirm": maxUploadSize + formBodyLimit,
+		inviteUploadPath:                    invitation.MaxFileSize + formBodyLimit,
+		contractConfirmPath:                 2*cfg.ContractPDFMax + formBodyLimit,
+		contractSavePath:                    2*cfg.ContractPDFMax + formBodyLimit,
+	}
 }
 
 // bodyLimitOf raises the body limit for the upload routes, from the request's header,
 // before fasthttp reads the body: every other route keeps formBodyLimit, and a body
 // over its route's limit is answered 413 from the header alone.
-func bodyLimitOf(header *fasthttp.RequestHeader) fasthttp.RequestConfig {
-	path, _, _ := strings.Cut(string(header.RequestURI()), "?")
-	if limit, ok := uploadLimits[path]; ok && header.IsPost() {
-		return fasthttp.RequestConfig{MaxRequestBodySize: limit}
+func bodyLimitOf(limits map[string]int) func(header *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	return func(header *fasthttp.RequestHeader) fasthttp.RequestConfig {
+		path, _, _ := strings.Cut(string(header.RequestURI()), "?")
+		if limit, ok := limits[path]; ok && header.IsPost() {
+			return fasthttp.RequestConfig{MaxRequestBodySize: limit}
+		}
+		return fasthttp.RequestConfig{}
 	}
-	return fasthttp.RequestConfig{}
 }
 
 // New builds the fiber app with every route.
@@ -123,7 +143,7 @@ func New(d Deps) (*fiber.App, error) {
 		// No ProxyHeader: fiber would take the whole header as the address;
 		// clientAddress reads it as proxies write it.
 	})
-	app.Server().HeaderReceived = bodyLimitOf
+	app.Server().HeaderReceived = bodyLimitOf(uploadLimits(d.Config))
 	app.Use(recover.New())
 	app.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy:     contentSecurityPolicy,

@@ -27,39 +27,34 @@ func (s *Service) UseTSAPolicy(policy string) error {
 	return nil
 }
 
-// DocumentError is a PDF the installation cannot sign or timestamp, with a message in
-// Japanese that says what the file is and what the user can do about it; Error gives
-// the message followed by the technical reason.
+// DocumentError is a PDF the installation cannot sign or timestamp. Key is the catalog
+// key of the message for the user, which says what the file is and what they can do
+// about it (the screens and the command line say it in their language); Err is the
+// technical reason (pdf.ErrRestricted, pdf.ErrEncrypted).
 type DocumentError struct {
-	// Message is for the user, in Japanese.
-	Message string
-	// Err is the technical reason (pdf.ErrRestricted, pdf.ErrEncrypted).
+	Key string
 	Err error
 }
 
-func (e *DocumentError) Error() string { return e.Message + "（" + e.Err.Error() + "）" }
+func (e *DocumentError) Error() string { return "certificate: " + e.Key + ": " + e.Err.Error() }
 
 func (e *DocumentError) Unwrap() error { return e.Err }
 
-// Messages of DocumentError.
+// The catalog keys of DocumentError.
 const (
-	msgRestrictedPDF = "このPDFは、所有者パスワードで印刷・編集などが制限された「保護されたPDF」です。" +
-		"パスワードなしで開けますが、制限を保ったまま署名を加えることはできないため、署名できません。" +
-		"制限のないコピーを保存してから、そのファイルで登録し直してください" +
-		"（例: Adobe Acrobat で ファイル → プロパティ → セキュリティ → セキュリティ方式「セキュリティなし」にして別名で保存、" +
-		"または qpdf --decrypt 元のファイル.pdf 新しいファイル.pdf）。"
-	msgEncryptedPDF = "このPDFはパスワードで暗号化されていて、開くのにパスワードが必要なため、署名できません。" +
-		"作成元のアプリケーションでパスワードを外したコピーを保存してから、そのファイルで登録し直してください。"
+	KeyRestrictedPDF = "certificate.pdf_restricted"
+	KeyEncryptedPDF  = "certificate.pdf_encrypted"
 )
 
-// explainDocument turns the refusal of a restricted or encrypted PDF into a
-// DocumentError; other errors pass unchanged.
-func explainDocument(err error) error {
+// ExplainDocument turns the refusal of a restricted or encrypted PDF (by pdf.Open or
+// anything reading one) into a DocumentError; other errors pass unchanged. It is the
+// one owner of which message a refused PDF gets, at upload as at signing.
+func ExplainDocument(err error) error {
 	switch {
 	case errors.Is(err, pdf.ErrRestricted):
-		return &DocumentError{Message: msgRestrictedPDF, Err: err}
+		return &DocumentError{Key: KeyRestrictedPDF, Err: err}
 	case errors.Is(err, pdf.ErrEncrypted):
-		return &DocumentError{Message: msgEncryptedPDF, Err: err}
+		return &DocumentError{Key: KeyEncryptedPDF, Err: err}
 	}
 	return err
 }
@@ -72,7 +67,7 @@ func explainDocument(err error) error {
 func (s *Service) freshValidation(ctx context.Context, name string, doc []byte) (pades.Validation, error) {
 	latest, err := pades.LatestTimestamp(doc)
 	if err != nil {
-		return pades.Validation{}, fmt.Errorf("timestamp %s: %w", name, explainDocument(err))
+		return pades.Validation{}, fmt.Errorf("timestamp %s: %w", name, ExplainDocument(err))
 	}
 	// CRL times are whole seconds, like the timestamps': a CRL of the timestamp's own
 	// second cannot be told apart from one issued just before it, so when the file was
@@ -104,7 +99,7 @@ func (s *Service) freshValidation(ctx context.Context, name string, doc []byte) 
 func (s *Service) WriteEvidence(name string, doc []byte, w io.Writer) error {
 	rep, err := s.VerifyPDF(name, doc)
 	if err != nil {
-		return fmt.Errorf("evidence for %s: %w", name, explainDocument(err))
+		return fmt.Errorf("evidence for %s: %w", name, ExplainDocument(err))
 	}
 	if !rep.Valid() {
 		return fmt.Errorf("evidence for %s: the document does not verify (inkan pdf verify says why)", name)

@@ -11,6 +11,7 @@ import (
 
 	"inkan/app/domain/certificate"
 	"inkan/app/domain/mail"
+	"inkan/app/locale/i18n"
 	"inkan/app/trust/cms"
 	"inkan/app/trust/pades"
 	"inkan/app/trust/pdf"
@@ -130,13 +131,18 @@ func TestUseTSAPolicy(t *testing.T) {
 }
 
 // TestRestrictedPDFIsExplained: a PDF restricted by an owner password is refused with
-// a Japanese message that says what it is and how to save an unrestricted copy.
+// the catalog key of a message that says what it is and how to save an unrestricted
+// copy (in Japanese, and in English), an encrypted one with its own.
 func TestRestrictedPDFIsExplained(t *testing.T) {
 	f := newFixture(t)
 	rec, _ := f.issue(t, "C000001", "U000001")
-	for _, tc := range []struct{ file, want string }{
-		{"restricted-aes128.pdf", "保護されたPDF"},
-		{"encrypted.pdf", "開くのにパスワードが必要"},
+	catalogs, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ file, key, ja, en string }{
+		{"restricted-aes128.pdf", certificate.KeyRestrictedPDF, "保護されたPDF", "qpdf --decrypt"},
+		{"encrypted.pdf", certificate.KeyEncryptedPDF, "開くのにパスワードが必要", "needs a password"},
 	} {
 		doc, err := os.ReadFile(filepath.Join("..", "..", "..", "testdata", "pdf", tc.file))
 		if err != nil {
@@ -144,8 +150,14 @@ func TestRestrictedPDFIsExplained(t *testing.T) {
 		}
 		_, err = f.sign(certificate.SignRequest{Number: rec.Number, Console: true, Document: tc.file}, doc)
 		var de *certificate.DocumentError
-		if !errors.As(err, &de) || !strings.Contains(de.Message, tc.want) || !errors.Is(err, pdf.ErrEncrypted) {
+		if !errors.As(err, &de) || de.Key != tc.key || !errors.Is(err, pdf.ErrEncrypted) {
 			t.Errorf("%s: %v", tc.file, err)
+		}
+		if ja, _ := catalogs.For("ja").Lookup(tc.key); !strings.Contains(ja, tc.ja) {
+			t.Errorf("%s: the Japanese message %q", tc.key, ja)
+		}
+		if en, _ := catalogs.For("en").Lookup(tc.key); !strings.Contains(en, tc.en) {
+			t.Errorf("%s: the English message %q", tc.key, en)
 		}
 		if _, err := f.timestamp(tc.file, doc); !errors.As(err, &de) {
 			t.Errorf("%s: timestamp: %v", tc.file, err)

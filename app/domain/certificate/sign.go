@@ -55,7 +55,7 @@ func (s *Service) SignPDF(ctx context.Context, req SignRequest, doc []byte) ([]b
 	out, err := pades.SignIncrement(doc, pades.Signer{Key: k.Signer, Certificate: k.Certificate, Chain: k.Chain}, s.tsa,
 		pades.SignOptions{Time: now, Name: rec.DisplayName, Appearance: app})
 	if err != nil {
-		return nil, fmt.Errorf("sign %s: %w", req.Document, explainDocument(err))
+		return nil, fmt.Errorf("sign %s: %w", req.Document, ExplainDocument(err))
 	}
 	return out, nil
 }
@@ -143,7 +143,7 @@ func (s *Service) TimestampPDF(ctx context.Context, name string, doc []byte) ([]
 	}
 	out, err := pades.TimestampIncrement(doc, s.tsa, v, s.now())
 	if err != nil {
-		return nil, fmt.Errorf("timestamp %s: %w", name, explainDocument(err))
+		return nil, fmt.Errorf("timestamp %s: %w", name, ExplainDocument(err))
 	}
 	return out, nil
 }

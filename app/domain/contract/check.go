@@ -63,17 +63,9 @@ func (s *Service) Check(tx *data.Tx, by Actor, in Input, draft bool) form.Errors
 		return errs
 	}
 	if in.PartnerID != "" && errs[FieldPartner] == "" {
-		partner, err := tx.Company(in.PartnerID)
-		switch {
-		case err != nil || in.PartnerID == by.CompanyID:
-			errs.Add(FieldPartner, "contract.partner_unknown")
-		case !company.BillingFor(company.Plan(own.Plan), company.Plan(partner.Plan)).Allowed:
-			if company.Plan(own.Plan) == company.PlanPartnerOnly {
-				errs.Add(FieldPartner, "contract.plan_own")
-			} else {
-				errs.Add(FieldPartner, "contract.plan_partner")
-			}
-		case in.RecipientID != "" && activeUser(tx.Tenant(in.PartnerID), in.RecipientID) != nil:
+		if _, key := PartnerOf(tx, own, in.PartnerID); key != "" {
+			errs.Add(FieldPartner, key)
+		} else if in.RecipientID != "" && activeUser(tx.Tenant(in.PartnerID), in.RecipientID) != nil {
 			errs.Add(FieldRecipient, "contract.recipient_unknown")
 		}
 	}
@@ -94,4 +86,23 @@ func (s *Service) Check(tx *data.Tx, by Actor, in Input, draft bool) form.Errors
 		}
 	}
 	return errs
+}
+
+// PartnerOf is the company partnerID names as own's 取引先企業ID, when the plan matrix
+// of manual A2 lets the two exchange documents; else the catalog key of why not:
+// contract.partner_unknown (no such company, or own itself), or the manual's wording
+// for the side whose plan must change. 契約文書登録 shows a partner's name only then,
+// so that the name of a company no document could go to is never told.
+func PartnerOf(tx *data.Tx, own data.Company, partnerID string) (data.Company, string) {
+	partner, err := tx.Company(partnerID)
+	switch {
+	case err != nil || partnerID == own.ID:
+		return data.Company{}, "contract.partner_unknown"
+	case !company.BillingFor(company.Plan(own.Plan), company.Plan(partner.Plan)).Allowed:
+		if company.Plan(own.Plan) == company.PlanPartnerOnly {
+			return data.Company{}, "contract.plan_own"
+		}
+		return data.Company{}, "contract.plan_partner"
+	}
+	return partner, ""
 }

@@ -80,3 +80,29 @@ func TestCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckReceipt: the receiver's own fields at 受領: a tag of one line and at most
+// MaxText characters; an order side that is 発注側 or 受注側, and, when the sender gave
+// its own, the other one (or none, which Receive takes as the other).
+func TestCheckReceipt(t *testing.T) {
+	buyer := data.Document{Sender: data.Party{OrderSide: data.OrderSideBuyer}}
+	tests := []struct {
+		name string
+		d    data.Document
+		in   contract.Receipt
+		want map[string]string
+	}{
+		{"nothing of its own", buyer, contract.Receipt{}, map[string]string{}},
+		{"the other side", buyer, contract.Receipt{OrderSide: data.OrderSideSeller, GroupTag: "工事"}, map[string]string{}},
+		{"the sender's side", buyer, contract.Receipt{OrderSide: data.OrderSideBuyer}, map[string]string{contract.FieldOrderSide: "contract.order_side_other"}},
+		{"no such side", buyer, contract.Receipt{OrderSide: "両方"}, map[string]string{contract.FieldOrderSide: "error.required"}},
+		{"either, when the sender gave none", data.Document{}, contract.Receipt{OrderSide: data.OrderSideBuyer}, map[string]string{}},
+		{"a long tag", buyer, contract.Receipt{GroupTag: strings.Repeat("タ", contract.MaxText+1)}, map[string]string{contract.FieldGroupTag: "error.too_long"}},
+		{"a control character", buyer, contract.Receipt{GroupTag: "a\u202eb"}, map[string]string{contract.FieldGroupTag: "error.control_chars"}},
+	}
+	for _, tt := range tests {
+		if got := contract.CheckReceipt(tt.d, tt.in); !maps.Equal(got, tt.want) {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

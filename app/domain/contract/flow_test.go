@@ -178,7 +178,7 @@ func (w *world) live(t testing.TB, d data.Document) data.Document {
 		t.Fatal(err)
 	}
 	d = w.update(t, func(tx *data.Tx) (data.Document, error) {
-		return w.svc.Receive(tx, w.as(rRecipient), d.ID, d.Version, []string{w.as(rApprover).UserID}, w.as(rSigner).UserID)
+		return w.svc.Receive(tx, w.as(rRecipient), d.ID, d.Version, contract.Receipt{Approvers: []string{w.as(rApprover).UserID}, Signer: w.as(rSigner).UserID, GroupTag: " 工事部 "})
 	})
 	d = w.update(t, func(tx *data.Tx) (data.Document, error) {
 		return w.svc.ApproveReceipt(tx, w.as(rApprover), d.ID, d.Version, "")
@@ -229,6 +229,10 @@ func TestTheWholeLife(t *testing.T) {
 	}
 	if fmt.Sprint(actions) != "[register submit approve sign receive approve_receipt sign complete]" {
 		t.Errorf("history %v", actions)
+	}
+	// 受領 set the receiver's own fields: its tag, and the other side of the sender's.
+	if d.Receiver.GroupTag != "工事部" || d.Receiver.OrderSide != data.OrderSideSeller || d.Sender.GroupTag != "" {
+		t.Errorf("the receiver's own fields: %+v, the sender's %+v", d.Receiver, d.Sender)
 	}
 	if d.Sender.Route.Approvers[0].Comment != "確認しました" || d.Sender.Route.Approvers[0].DoneAt == nil || d.Receiver.Route.Signer.DoneAt == nil {
 		t.Errorf("routes %+v %+v", d.Sender.Route, d.Receiver.Route)
@@ -377,7 +381,7 @@ func TestReturnOnEachSideAndCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	d = w.update(t, func(tx *data.Tx) (data.Document, error) {
-		return w.svc.Receive(tx, w.as(rRecipient), d.ID, d.Version, []string{w.as(rApprover).UserID}, w.as(rSigner).UserID)
+		return w.svc.Receive(tx, w.as(rRecipient), d.ID, d.Version, contract.Receipt{Approvers: []string{w.as(rApprover).UserID}, Signer: w.as(rSigner).UserID})
 	})
 	d = w.update(t, func(tx *data.Tx) (data.Document, error) {
 		return w.svc.Return(tx, w.as(rApprover), d.ID, d.Version, "署名者を変更します")
@@ -621,7 +625,7 @@ func TestSigningPasswordIsOneTimeExpiresAndLocks(t *testing.T) {
 		t.Errorf("received mail:\n%s", text)
 	}
 	d = w.update(t, func(tx *data.Tx) (data.Document, error) {
-		return w.svc.Receive(tx, w.as(rRecipient), d.ID, d.Version, nil, w.as(rSigner).UserID)
+		return w.svc.Receive(tx, w.as(rRecipient), d.ID, d.Version, contract.Receipt{Signer: w.as(rSigner).UserID})
 	})
 	d = w.update(t, func(tx *data.Tx) (data.Document, error) {
 		return w.svc.Return(tx, w.as(rSigner), d.ID, d.Version, "押印欄の誤り")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 
+	"inkan/app/domain/certificate"
 	"inkan/app/domain/company"
 	"inkan/data"
 )
@@ -133,8 +134,14 @@ var (
 	ErrUser           = &Refusal{"contract.refused.user"}            // the actor is not an active user
 )
 
-// ReasonKey is the catalog key of err's refusal, or "" when err is none.
+// ReasonKey is the catalog key of err's refusal, or "" when err is none: a PDF the
+// installation cannot sign says why (certificate.DocumentError), before the refusal
+// that carries it.
 func ReasonKey(err error) string {
+	var pdfErr *certificate.DocumentError
+	if errors.As(err, &pdfErr) {
+		return pdfErr.Key
+	}
 	var r *Refusal
 	if errors.As(err, &r) {
 		return r.Key

@@ -28,18 +28,19 @@ var (
 	ErrPasswordExpired = &Refusal{"contract.refused.sign_password_expired"}
 )
 
-// notify queues, in the step's transaction, the mails the step causes: to the next
-// approver (承認依頼), to the next signer (署名用パスワード発行のお知らせ, with a fresh
-// one-time password), to the 受取担当者 when the document arrives, to the sender's 担当者
-// when it comes back (差戻し, with the reason), to both 担当者 at 完了, and to the
-// receiver at 取消 once it had the document.
-func (s *Service) notify(tx *data.Tx, d data.Document, a Action, comment string, now time.Time) error {
+// notify queues, in the step's transaction, the mails the step by by causes: to the
+// next approver (承認依頼), to the next signer (署名用パスワード発行のお知らせ, with a
+// fresh one-time password), to the 受取担当者 when the document arrives, to the
+// sender's 担当者 when it comes back (差戻し, with the reason and who returned it) and
+// when both have signed (完了待ち), to both 担当者 at 完了, and to the receiver at 取消
+// once it had the document. Each mail links to the document (DocumentLink).
+func (s *Service) notify(tx *data.Tx, d data.Document, by Actor, a Action, comment string, now time.Time) error {
 	if s.mail == nil {
 		return nil
 	}
 	senderName := s.companyName(tx, d.Sender.CompanyID)
 	base := func(extra map[string]any) map[string]any {
-		m := map[string]any{"Number": d.ID, "Title": d.Title, "Sender": senderName}
+		m := map[string]any{"Number": d.ID, "Title": d.Title, "Sender": senderName, "Link": DocumentLink(d.ID)}
 		for k, v := range extra {
 			m[k] = v
 		}
@@ -47,7 +48,7 @@ func (s *Service) notify(tx *data.Tx, d data.Document, a Action, comment string,
 	}
 	switch a {
 	case ActReturn:
-		return s.mailTo(tx, d.Sender.CompanyID, d.Sender.UserID, "doc_returned", base(map[string]any{"Reason": comment, "By": s.companyName(tx, d.Sender.CompanyID)}), now)
+		return s.mailTo(tx, d.Sender.CompanyID, d.Sender.UserID, "doc_returned", base(map[string]any{"Reason": comment, "By": s.actorName(tx, by)}), now)
 	case ActComplete:
 		start, end := jst.Date(d.StorageStart), jst.Date(d.StorageEnd)
 		for _, p := range []data.Party{d.Sender, d.Receiver} {
@@ -73,8 +74,24 @@ func (s *Service) notify(tx *data.Tx, d data.Document, a Action, comment string,
 		return s.issueSigningPassword(tx, d, turn, now)
 	case turn.Role == RoleRecipient:
 		return s.mailTo(tx, turn.CompanyID, turn.UserID, "doc_received", base(nil), now)
+	case turn.Role == RoleRegistrant && Status(d.Status) == StatusCompletion:
+		return s.mailTo(tx, turn.CompanyID, turn.UserID, "doc_completion", base(map[string]any{"Receiver": s.companyName(tx, d.Receiver.CompanyID)}), now)
 	}
 	return nil
+}
+
+// DocumentLink is the address, from the site's root, a mail about document id links
+// to: the login, which then opens the document's detail (at once for someone already
+// logged in). The ID is ten digits, so the path needs no escaping in the query.
+func DocumentLink(id string) string { return "/login?next=/documents/" + id }
+
+// actorName is who acted, as a mail names them: the company and the user's name.
+func (s *Service) actorName(tx *data.Tx, by Actor) string {
+	name := s.companyName(tx, by.CompanyID)
+	if u, err := tx.Tenant(by.CompanyID).User(by.UserID); err == nil {
+		name += " " + u.Name
+	}
+	return name
 }
 
 func (s *Service) companyName(tx *data.Tx, id string) string {
@@ -106,7 +123,7 @@ func (s *Service) issueSigningPassword(tx *data.Tx, d data.Document, turn Turn, 
 		return err
 	}
 	return s.mailTo(tx, turn.CompanyID, turn.UserID, "doc_sign_password", map[string]any{
-		"Number": d.ID, "Title": d.Title, "Password": mail.Secret(pw), "Expires": jst.DateTime(p.ExpiresAt),
+		"Number": d.ID, "Title": d.Title, "Password": mail.Secret(pw), "Expires": jst.DateTime(p.ExpiresAt), "Link": DocumentLink(d.ID),
 	}, now)
 }
 

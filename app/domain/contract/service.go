@@ -6,10 +6,12 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"inkan/app/domain/account"
 	"inkan/app/domain/certificate"
 	"inkan/app/domain/company"
+	"inkan/app/domain/form"
 	"inkan/app/domain/mail"
 	"inkan/app/locale/jst"
 	"inkan/app/trust/pdf"
@@ -50,14 +52,16 @@ type Input struct {
 	Signer       string    // 署名者
 }
 
-// PutPDF checks that b is a PDF the trust engine reads and keeps it in the store's
+// PutPDF checks that b is a PDF the trust engine reads (ErrNotPDF, or for an encrypted
+// or restricted one also a certificate.DocumentError) and keeps it in the store's
 // files, written and fsynced, before any transaction refers to it. Call it before the
 // transaction of Register or SaveDraft. Bytes before the %PDF- header (a mail
 // program's leftovers) are not kept: signatures append to the PDF itself.
 func (s *Service) PutPDF(name string, b []byte) (data.FileRef, error) {
 	f, err := pdf.Open(b)
 	if err != nil {
-		return data.FileRef{}, fmt.Errorf("%w: %s: %v", ErrNotPDF, name, err)
+		// An encrypted or restricted file gets its own message (ReasonKey).
+		return data.FileRef{}, fmt.Errorf("%w: %s: %w", ErrNotPDF, name, certificate.ExplainDocument(err))
 	}
 	b = f.Bytes()
 	sum, err := s.files.Put(b)
@@ -261,16 +265,62 @@ func (s *Service) Return(tx *data.Tx, by Actor, id string, version uint64, reaso
 	})
 }
 
+// Receipt is what the receiver's 受取担当者 enters at 受領.
+type Receipt struct {
+	Approvers []string // the receiver's 社内承認者 (none or more, in order)
+	Signer    string   // the receiver's 署名者
+	GroupTag  string   // グループタグ: the receiver's own
+	// OrderSide is the receiver's 自社の受発注区分. When the sender gave its own, the
+	// receiver is the other side (OtherSide), so it may be left empty; only a sender
+	// who gave none leaves the choice to the receiver.
+	OrderSide string
+}
+
+// OtherSide is the 受発注区分 of the other party of a contract where one party is side
+// (発注側 ↔ 受注側), or "" when side is not given.
+func OtherSide(side string) string {
+	switch side {
+	case data.OrderSideBuyer:
+		return data.OrderSideSeller
+	case data.OrderSideSeller:
+		return data.OrderSideBuyer
+	}
+	return ""
+}
+
+// CheckReceipt checks the receiver's own fields of in for d, field by field: the
+// グループタグ (one line, at most MaxText) and the 自社の受発注区分 (発注側 or 受注側, and
+// the other side of the sender's when the sender gave one). The route is Receive's to
+// check, in its transaction.
+func CheckReceipt(d data.Document, in Receipt) form.Errors {
+	errs := form.Errors{}
+	errs.Line(FieldGroupTag, in.GroupTag)
+	if utf8.RuneCountInString(in.GroupTag) > MaxText {
+		errs.Add(FieldGroupTag, "error.too_long")
+	}
+	switch other := OtherSide(d.Sender.OrderSide); {
+	case in.OrderSide != "" && OtherSide(in.OrderSide) == "":
+		errs.Add(FieldOrderSide, "error.required")
+	case other != "" && in.OrderSide != "" && in.OrderSide != other:
+		errs.Add(FieldOrderSide, "contract.order_side_other")
+	}
+	return errs
+}
+
 // Receive is 受領: the receiver's 受取担当者 sets the receiver's approvers (none or
-// more, in order) and signer, who must be able to sign now.
-func (s *Service) Receive(tx *data.Tx, by Actor, id string, version uint64, approvers []string, signer string) (data.Document, error) {
+// more, in order) and signer, who must be able to sign now, and the receiver's own
+// グループタグ and 自社の受発注区分 (CheckReceipt; its messages come back as form.Errors).
+func (s *Service) Receive(tx *data.Tx, by Actor, id string, version uint64, in Receipt) (data.Document, error) {
 	return s.act(tx, by, id, version, ActReceive, "", func(d *data.Document, now time.Time) error {
-		r := &data.Route{Signer: data.Step{UserID: signer}}
-		for _, a := range approvers {
+		r := &data.Route{Signer: data.Step{UserID: in.Signer}}
+		for _, a := range in.Approvers {
 			r.Approvers = append(r.Approvers, data.Step{UserID: a})
 		}
-		if signer == "" {
+		if in.Signer == "" {
 			return ErrIncomplete
+		}
+		if errs := CheckReceipt(*d, in); len(errs) > 0 {
+			return errs
 		}
 		if err := s.checkRoute(tx.Tenant(d.Receiver.CompanyID), r); err != nil {
 			return err
@@ -278,6 +328,10 @@ func (s *Service) Receive(tx *data.Tx, by Actor, id string, version uint64, appr
 		d.Receiver.Route, d.Status = r, string(StatusSigning)
 		if len(r.Approvers) > 0 {
 			d.Status = string(StatusReceipt)
+		}
+		d.Receiver.GroupTag, d.Receiver.OrderSide = strings.TrimSpace(in.GroupTag), in.OrderSide
+		if other := OtherSide(d.Sender.OrderSide); other != "" {
+			d.Receiver.OrderSide = other
 		}
 		return nil
 	})
@@ -349,7 +403,7 @@ func (s *Service) store1(tx *data.Tx, by Actor, d data.Document, a Action, comme
 	if err != nil {
 		return data.Document{}, fmt.Errorf("document %s: %s: %w", d.ID, a, err)
 	}
-	if err := s.notify(tx, out, a, comment, now); err != nil {
+	if err := s.notify(tx, out, by, a, comment, now); err != nil {
 		return data.Document{}, fmt.Errorf("document %s: %s: %w", d.ID, a, err)
 	}
 	return out, tx.Audit(data.Event{Time: now, CompanyID: by.CompanyID, Actor: "user:" + by.UserID, Action: "document." + string(a), Target: d.ID, Detail: d.Status})

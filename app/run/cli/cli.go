@@ -4,6 +4,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,6 +13,8 @@ import (
 	"os/signal"
 	"syscall"
 
+	"inkan/app/domain/certificate"
+	"inkan/app/locale/i18n"
 	"inkan/app/run/config"
 	"inkan/app/run/server"
 )
@@ -80,10 +83,24 @@ func Run(env Env) int {
 		return 2
 	}
 	if err != nil {
-		fmt.Fprintln(env.Stderr, "inkan:", err)
+		fmt.Fprintln(env.Stderr, "inkan:", message(err))
 		return 1
 	}
 	return 0
+}
+
+// message is err as the command line says it: a PDF the installation cannot sign in
+// the words the screens use (the Japanese catalog), then the technical reason.
+func message(err error) string {
+	var refused *certificate.DocumentError
+	if !errors.As(err, &refused) {
+		return err.Error()
+	}
+	catalogs, lerr := i18n.Load()
+	if lerr != nil {
+		return err.Error()
+	}
+	return catalogs.For(i18n.Default).T(refused.Key) + "（" + err.Error() + "）"
 }
 
 func build(env Env, name string, args []string) (*server.Server, []string, error) {

@@ -36,7 +36,13 @@ type Config struct {
 	SMTP      delivery.SMTP
 	// InviteValidity is how long an invitation URL (利用申請URL) can be used.
 	InviteValidity time.Duration
+	// ContractPDFMax is the largest contract PDF 契約文書登録 takes, in bytes.
+	ContractPDFMax int
 }
+
+// MaxContractPDFMB is the most contract-pdf-max-mb may be: an upload is held in memory
+// while it is read and checked, and a document is signed whole.
+const MaxContractPDFMB = 100
 
 // Setting describes one setting, for flags and for the README's table.
 type Setting struct {
@@ -64,6 +70,7 @@ var Settings = []Setting{
 	{Flag: "smtp-from", Env: "INKAN_SMTP_FROM", Default: "inkan@localhost", Usage: "sender address of every mail"},
 	{Flag: "smtp-tls", Env: "INKAN_SMTP_TLS", Default: "starttls", Usage: "starttls, tls or none"},
 	{Flag: "invite-validity", Env: "INKAN_INVITE_VALIDITY", Default: "720h", Usage: "how long an invitation URL (利用申請URL) can be used"},
+	{Flag: "contract-pdf-max-mb", Env: "INKAN_CONTRACT_PDF_MAX_MB", Default: "20", Usage: "largest contract PDF 契約文書登録 takes, in MB (1 to 100)"},
 }
 
 // Parse reads the settings for a subcommand from args and the environment, and returns
@@ -136,6 +143,11 @@ func build(v func(string) string) (Config, error) {
 	if c.InviteValidity, err = time.ParseDuration(v("invite-validity")); err != nil || c.InviteValidity < time.Hour {
 		return c, fmt.Errorf("config: invite-validity %q must be a duration of at least 1h (e.g. 720h for 30 days)", v("invite-validity"))
 	}
+	mb, err := strconv.Atoi(v("contract-pdf-max-mb"))
+	if err != nil || mb < 1 || mb > MaxContractPDFMB {
+		return c, fmt.Errorf("config: contract-pdf-max-mb %q must be a whole number of MB from 1 to %d", v("contract-pdf-max-mb"), MaxContractPDFMB)
+	}
+	c.ContractPDFMax = mb << 20
 	return c, c.validate()
 }
 
