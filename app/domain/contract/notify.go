@@ -47,7 +47,10 @@ func (s *Service) notify(tx *data.Tx, d data.Document, a Action, comment string,
 	}
 	switch a {
 	case ActReturn:
-		return s.mailTo(tx, d.Sender.CompanyID, d.Sender.UserID, "doc_returned", base(map[string]any{"Reason": comment, "By": s.companyName(tx, d.Sender.CompanyID)}), now)
+		// 差戻し元 is the company of whoever returned it (the step just recorded): the
+		// sender's own approver or signer, or the receiver.
+		by := d.History[len(d.History)-1].CompanyID
+		return s.mailTo(tx, d.Sender.CompanyID, d.Sender.UserID, "doc_returned", base(map[string]any{"Reason": comment, "By": s.companyName(tx, by)}), now)
 	case ActComplete:
 		start, end := jst.Date(d.StorageStart), jst.Date(d.StorageEnd)
 		for _, p := range []data.Party{d.Sender, d.Receiver} {
