@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"inkan/app/domain/account"
 	"inkan/app/domain/certificate"
 	"inkan/app/domain/company"
@@ -436,6 +438,15 @@ func TestEveryTemplateRenders(t *testing.T) {
 				if strings.Contains(out.String(), "<no value>") {
 					t.Errorf("%s shows <no value>", name)
 				}
+				// htmx boosts every same-origin link, a download too: it would fetch
+				// the file into the page instead of saving it.
+				doc, err := goquery.NewDocumentFromReader(strings.NewReader(out.String()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				doc.Find("a[download]").Not(`[hx-boost="false"]`).Each(func(_ int, a *goquery.Selection) {
+					t.Errorf("%s: the download link %s is boosted (add hx-boost=\"false\")", name, a.AttrOr("href", ""))
+				})
 			})
 		}
 	}

@@ -633,6 +633,9 @@ func TestSigningPasswordIsOneTimeExpiresAndLocks(t *testing.T) {
 	if w.newestMail(t, sRegistrant, "doc_returned", "差戻し理由　：") != "押印欄の誤り" {
 		t.Error("the returned mail lacks the reason")
 	}
+	if by := w.newestMail(t, sRegistrant, "doc_returned", "差戻し元　　："); !strings.HasPrefix(by, "企業2 ") {
+		t.Errorf("the returned mail names %q as 差戻し元, not the receiver", by)
+	}
 	// The password used once does not sign again (the document came back for a new round).
 	d = w.update(t, func(tx *data.Tx) (data.Document, error) { return w.svc.Submit(tx, w.as(sRegistrant), d.ID, d.Version) })
 	d = w.update(t, func(tx *data.Tx) (data.Document, error) {

@@ -10,6 +10,7 @@ import (
 	"inkan/app/domain/company"
 	"inkan/app/run/config"
 	"inkan/app/run/server"
+	"inkan/app/testkit/tooltest"
 	"inkan/data"
 )
 
@@ -79,7 +80,7 @@ func TestCAIssueForASecondCompanySignsTrusted(t *testing.T) {
 	if code != 0 {
 		t.Fatal("export-root")
 	}
-	report := pdfsigTrusting(t, dir, pem, signed)
+	report := tooltest.PDFSigTrusting(t, pem, signed)
 	for _, want := range []string{"Signature is Valid.", "Certificate is Trusted.", "工事部 部長"} {
 		if !strings.Contains(report, want) {
 			t.Errorf("pdfsig lacks %q:\n%s", want, report)

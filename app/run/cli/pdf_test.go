@@ -71,7 +71,7 @@ func TestPDFCommandsSignTimestampVerify(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(pem, "-----BEGIN CERTIFICATE-----") {
 		t.Fatalf("ca export-root: %d %q", code, pem)
 	}
-	report := pdfsigTrusting(t, dir, pem, lta)
+	report := tooltest.PDFSigTrusting(t, pem, lta)
 	for _, want := range []string{"Signature is Valid.", "Certificate is Trusted.", "デモ建設株式会社 管理 太郎"} {
 		if !strings.Contains(report, want) {
 			t.Errorf("pdfsig lacks %q:\n%s", want, report)
@@ -241,29 +241,4 @@ func TestPDFSignWithOwnTSAPolicy(t *testing.T) {
 	if code, _, errOut := run(t, "pdf", "sign", "--data", data, "--tsa-policy", "2.25.44053190891876977409054278534333426403", "--cert", "DJC-00001", in, signed); code == 0 || !strings.Contains(errOut, "tsa-policy") {
 		t.Errorf("a 128-bit arc: %d %q", code, errOut)
 	}
-}
-
-// pdfsigTrusting runs pdfsig on file with an NSS database in dir that trusts only the
-// root certificate pem, and returns its report.
-func pdfsigTrusting(t *testing.T, dir, pem, file string) string {
-	t.Helper()
-	pdfsig, certutil := tooltest.Need(t, "pdfsig"), tooltest.Need(t, "certutil")
-	root := filepath.Join(dir, "root.pem")
-	if err := os.WriteFile(root, []byte(pem), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	nss := "sql:" + filepath.Join(dir, "nss")
-	if err := os.Mkdir(filepath.Join(dir, "nss"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	for _, args := range [][]string{{"-N", "-d", nss, "--empty-password"}, {"-A", "-d", nss, "-n", "inkan", "-t", "CT,C,C", "-i", root}} {
-		if out, err := exec.Command(certutil, args...).CombinedOutput(); err != nil {
-			t.Fatalf("certutil %v: %v\n%s", args, err, out)
-		}
-	}
-	report, err := exec.Command(pdfsig, "-nssdir", nss, "-no-ocsp", file).CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdfsig: %v\n%s", err, report)
-	}
-	return string(report)
 }

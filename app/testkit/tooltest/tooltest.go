@@ -1,7 +1,8 @@
 // Package tooltest finds the outside programs that tests check our output with
 // (openssl, pdfsig, qpdf, chromium …). A missing tool skips the test on a developer's
 // machine but fails it when CI=true, because .ci/setup installs every one of them and CI
-// must never pass by skipping.
+// must never pass by skipping. PDFSigTrusting and VerifyPDFWithOpenSSL run them on a
+// signed PDF, trusting nothing but the installation's root.
 package tooltest
 
 import (
