@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -136,6 +137,42 @@ func (d Document) Parties() []string {
 		return []string{d.Sender.CompanyID}
 	}
 	return []string{d.Sender.CompanyID, d.Receiver.CompanyID}
+}
+
+// Participants are the users of company who take part in the document, each once:
+// the company's 担当者 on it (the sender's registering user, the receiver's 受取担当者)
+// and those on its route (approvers in order, then the signer). A company that does not
+// see the document (the receiver before it was sent, any third company) has none.
+// This is the one definition of taking part: the lists of a user's documents, the
+// search index and the screens' access rules all read it.
+func (d Document) Participants(company string) []string {
+	if company == "" || !slices.Contains(d.Parties(), company) {
+		return nil
+	}
+	var out []string
+	add := func(user string) {
+		if user != "" && !slices.Contains(out, user) {
+			out = append(out, user)
+		}
+	}
+	for _, p := range []Party{d.Sender, d.Receiver} {
+		if p.CompanyID != company {
+			continue
+		}
+		add(p.UserID)
+		if p.Route != nil {
+			for _, a := range p.Route.Approvers {
+				add(a.UserID)
+			}
+			add(p.Route.Signer.UserID)
+		}
+	}
+	return out
+}
+
+// TakesPart reports whether user of company is one of the document's Participants.
+func (d Document) TakesPart(company, user string) bool {
+	return user != "" && slices.Contains(d.Participants(company), user)
 }
 
 // documentVersion 2 added Version, Revisions, History and the parties' routes; a
