@@ -133,10 +133,18 @@ func (d Document) LongTerm() bool { return !d.StorageStart.IsZero() }
 // Parties lists the companies that see the document: the sender, and the receiver once
 // it was sent.
 func (d Document) Parties() []string {
-	if d.SentAt == nil || d.Receiver.CompanyID == "" {
+	if !d.reachedReceiver() {
 		return []string{d.Sender.CompanyID}
 	}
 	return []string{d.Sender.CompanyID, d.Receiver.CompanyID}
+}
+
+func (d Document) reachedReceiver() bool { return d.SentAt != nil && d.Receiver.CompanyID != "" }
+
+// seenBy reports whether company is one of Parties, without making the list (the
+// indexer asks it of every entry).
+func (d Document) seenBy(company string) bool {
+	return company != "" && (company == d.Sender.CompanyID || d.reachedReceiver() && company == d.Receiver.CompanyID)
 }
 
 // Participants are the users of company who take part in the document, each once:
@@ -146,16 +154,26 @@ func (d Document) Parties() []string {
 // This is the one definition of taking part: the lists of a user's documents, the
 // search index and the screens' access rules all read it.
 func (d Document) Participants(company string) []string {
-	if company == "" || !slices.Contains(d.Parties(), company) {
+	if !d.seenBy(company) {
 		return nil
 	}
-	var out []string
+	sides := [...]Party{d.Sender, d.Receiver}
+	n := 0
+	for _, p := range sides {
+		if p.CompanyID == company {
+			n += 2
+			if p.Route != nil {
+				n += len(p.Route.Approvers)
+			}
+		}
+	}
+	out := make([]string, 0, n) // one allocation: the indexer calls this for every entry
 	add := func(user string) {
 		if user != "" && !slices.Contains(out, user) {
 			out = append(out, user)
 		}
 	}
-	for _, p := range []Party{d.Sender, d.Receiver} {
+	for _, p := range sides {
 		if p.CompanyID != company {
 			continue
 		}
