@@ -25,6 +25,7 @@ import (
 	"inkan/app/locale/jst"
 	"inkan/app/run/config"
 	"inkan/data"
+	"inkan/search"
 	"inkan/static"
 	"inkan/views"
 )
@@ -39,6 +40,7 @@ type Deps struct {
 	Passkeys  *passkey.Service
 	Invites   *invitation.Service
 	Contracts *contract.Service
+	Search    *search.Engine
 	Delivery  *delivery.Worker // nil without an SMTP server
 	Mail      *mail.Composer
 	Catalogs  *i18n.Catalogs
