@@ -154,10 +154,64 @@ func (d Document) LongTerm() bool { return !d.StorageStart.IsZero() }
 // Parties lists the companies that see the document: the sender, and the receiver once
 // it was sent.
 func (d Document) Parties() []string {
-	if d.SentAt == nil || d.Receiver.CompanyID == "" {
+	if !d.reachedReceiver() {
 		return []string{d.Sender.CompanyID}
 	}
 	return []string{d.Sender.CompanyID, d.Receiver.CompanyID}
+}
+
+func (d Document) reachedReceiver() bool { return d.SentAt != nil && d.Receiver.CompanyID != "" }
+
+// seenBy reports whether company is one of Parties, without making the list (the
+// indexer asks it of every entry).
+func (d Document) seenBy(company string) bool {
+	return company != "" && (company == d.Sender.CompanyID || d.reachedReceiver() && company == d.Receiver.CompanyID)
+}
+
+// Participants are the users of company who take part in the document, each once:
+// the company's 担当者 on it (the sender's registering user, the receiver's 受取担当者)
+// and those on its route (approvers in order, then the signer). A company that does not
+// see the document (the receiver before it was sent, any third company) has none.
+// This is the one definition of taking part: the lists of a user's documents, the
+// search index and the screens' access rules all read it.
+func (d Document) Participants(company string) []string {
+	if !d.seenBy(company) {
+		return nil
+	}
+	sides := [...]Party{d.Sender, d.Receiver}
+	n := 0
+	for _, p := range sides {
+		if p.CompanyID == company {
+			n += 2
+			if p.Route != nil {
+				n += len(p.Route.Approvers)
+			}
+		}
+	}
+	out := make([]string, 0, n) // one allocation: the indexer calls this for every entry
+	add := func(user string) {
+		if user != "" && !slices.Contains(out, user) {
+			out = append(out, user)
+		}
+	}
+	for _, p := range sides {
+		if p.CompanyID != company {
+			continue
+		}
+		add(p.UserID)
+		if p.Route != nil {
+			for _, a := range p.Route.Approvers {
+				add(a.UserID)
+			}
+			add(p.Route.Signer.UserID)
+		}
+	}
+	return out
+}
+
+// TakesPart reports whether user of company is one of the document's Participants.
+func (d Document) TakesPart(company, user string) bool {
+	return user != "" && slices.Contains(d.Participants(company), user)
 }
 
 // documentVersion 2 added Version, Revisions, History and the parties' routes; a

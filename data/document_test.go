@@ -57,6 +57,53 @@ func TestDocumentIsSeenByItsPartiesOnly(t *testing.T) {
 	}
 }
 
+func TestParticipantsAreEachRoleOfTheCompanysSide(t *testing.T) {
+	sent := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	route := func(signer string, approvers ...string) *Route {
+		r := &Route{Signer: Step{UserID: signer}}
+		for _, a := range approvers {
+			r.Approvers = append(r.Approvers, Step{UserID: a})
+		}
+		return r
+	}
+	draft := Document{
+		Sender:   Party{CompanyID: "C1", UserID: "U1", Route: route("U3", "U2", "U1")},
+		Receiver: Party{CompanyID: "C2", UserID: "U7"},
+	}
+	received := draft
+	received.SentAt = &sent
+	received.Receiver.Route = route("U9", "U8")
+	tests := []struct {
+		name    string
+		d       Document
+		company string
+		want    []string
+	}{
+		{"the sender's 担当者, approvers and signer, each once", draft, "C1", []string{"U1", "U2", "U3"}},
+		{"the receiver before it was sent", draft, "C2", nil},
+		{"the receiver's 受取担当者 once sent", Document{Sender: draft.Sender, Receiver: draft.Receiver, SentAt: &sent}, "C2", []string{"U7"}},
+		{"the receiver's route once received", received, "C2", []string{"U7", "U8", "U9"}},
+		{"the sender's side of a received document", received, "C1", []string{"U1", "U2", "U3"}},
+		{"a third company", received, "C3", nil},
+		{"no company", received, "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.d.Participants(tt.company); !slices.Equal(got, tt.want) {
+				t.Errorf("Participants(%s) = %v, want %v", tt.company, got, tt.want)
+			}
+			for _, u := range []string{"U1", "U2", "U3", "U7", "U8", "U9"} {
+				if got, want := tt.d.TakesPart(tt.company, u), slices.Contains(tt.want, u); got != want {
+					t.Errorf("TakesPart(%s, %s) = %v", tt.company, u, got)
+				}
+			}
+			if tt.d.TakesPart(tt.company, "") {
+				t.Error("an empty user takes part")
+			}
+		})
+	}
+}
+
 func TestIndexMarkSurvivesUntilTheIndexCaughtUp(t *testing.T) {
 	s := openTemp(t)
 	var co Company

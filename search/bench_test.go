@@ -94,6 +94,10 @@ func BenchmarkAdminQueriesAtScale(b *testing.B) {
 		// a range on a date that no screen searches (day terms only, see dateKeys).
 		{"name-by-counterparty", Query{Storage: LongTerm, Title: "ビル", Sort: Sort{Column: ByCounterparty}}},
 		{"updated-3-years", Query{Storage: LongTerm, Updated: DateRange{From: jstDate(2019, 1, 1), To: jstDate(2021, 12, 31)}}},
+		// 契約文書照会: one user's documents (the generator's users of the largest
+		// company are U000001 to U000005), the empty form and with a title.
+		{"participant", Query{Storage: Active, Participant: "U000001"}},
+		{"participant-name", Query{Storage: Active, Participant: "U000001", Title: "工事"}},
 	}
 	ctx := context.Background()
 	for _, tt := range queries {

@@ -12,7 +12,9 @@
 // for smaller companies, in a shared group index under a company term that every query
 // there carries. A document has an entry per company that sees it: the sender's, and
 // the receiver's once sent, each with that company's side (発信/受信), グループタグ,
-// 受発注区分 and 担当者, and the other party's 部署名 and 企業ID.
+// 受発注区分 and 担当者, its users who take part (data.Document.Participants: 担当者,
+// approvers and signer, so that a user's own list is one term), and the other party's
+// 部署名 and 企業ID.
 //
 // # Normalisation
 //

@@ -160,6 +160,9 @@ func addEntry(doc *document.Document, e Entry) {
 	s.keyword(keyStatus, e.Status)
 	s.keyword(keyOrderSide, e.OrderSide)
 	s.keyword(keyUser, e.UserID)
+	for _, u := range e.Participants {
+		s.keyword(keyParticipant, u)
+	}
 	if e.Amount != nil {
 		first, _ := amountBucket(*e.Amount)
 		s.keyword(keyAmount, amountTerm(*e.Amount))

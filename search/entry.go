@@ -27,6 +27,10 @@ type Entry struct {
 	Status       string
 	OrderSide    string // the company's 受発注区分
 	UserID       string // 自社担当者ID
+	// Participants are the company's users who take part in the document (its
+	// 担当者, approvers and signer: data.Document.Participants), for the lists of one
+	// user's documents.
+	Participants []string
 	Amount       *int64 // 契約金額 (yen)
 	ContractDate time.Time
 	StorageStart time.Time // 保管開始日
@@ -52,7 +56,7 @@ func Entries(d data.Document) []Entry {
 			Company: c, ID: d.ID, Side: side,
 			Title: d.Title, GroupTag: self.GroupTag, Dept: other.Dept,
 			Counterparty: other.CompanyID, Status: d.Status, OrderSide: self.OrderSide, UserID: self.UserID,
-			Amount: d.Amount, ContractDate: d.ContractDate,
+			Participants: d.Participants(c), Amount: d.Amount, ContractDate: d.ContractDate,
 			StorageStart: d.StorageStart, StorageEnd: d.StorageEnd, Updated: d.UpdatedAt,
 			LongTerm: d.LongTerm(), normTitle: title, normFrom: d.Title,
 		})

@@ -150,6 +150,7 @@ func matches(e Entry, q Query) bool {
 		exact(e.Counterparty, q.Counterparty) &&
 		(len(q.Statuses) == 0 || slices.Contains(q.Statuses, e.Status)) &&
 		exact(e.OrderSide, q.OrderSide) && exact(e.UserID, q.UserID) &&
+		(q.Participant == "" || slices.Contains(e.Participants, q.Participant)) &&
 		inDays(e.ContractDate, q.ContractDate) && amountOK &&
 		inDays(e.StorageStart, q.StorageStart) && inDays(e.StorageEnd, q.StorageEnd) && inDays(e.Updated, q.Updated)
 }
@@ -280,6 +281,15 @@ func randomDocument(r *rand.Rand, n int, companies []string) data.Document {
 	if r.IntN(4) != 0 {
 		sent := randomDate(r)
 		d.SentAt = &sent
+	}
+	// Routes of none to two approvers and a signer, sometimes repeating the 担当者.
+	for _, p := range []*data.Party{&d.Sender, &d.Receiver} {
+		if r.IntN(3) != 0 {
+			p.Route = &data.Route{Signer: data.Step{UserID: pick(r, users)}}
+			for range r.IntN(3) {
+				p.Route.Approvers = append(p.Route.Approvers, data.Step{UserID: pick(r, users)})
+			}
+		}
 	}
 	if r.IntN(2) == 0 {
 		d.StorageStart = randomDate(r)
@@ -414,6 +424,9 @@ func randomQuery(r *rand.Rand, entries []Entry) Query {
 	}
 	if r.IntN(8) == 0 {
 		q.UserID = pick(r, users)
+	}
+	if r.IntN(5) == 0 {
+		q.Participant = pick(r, users)
 	}
 	if r.IntN(5) == 0 {
 		q.ContractDate = randomDateRange(r)

@@ -31,6 +31,7 @@ type Query struct {
 	Statuses     []string // ステータス, any of them
 	OrderSide    string   // 受発注区分, exact
 	UserID       string   // 自社担当者ID, exact
+	Participant  string   // a 利用者ID: only documents this user of the company takes part in
 	ContractDate DateRange
 	Amount       AmountRange
 	StorageStart DateRange

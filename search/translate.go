@@ -80,6 +80,7 @@ func conditions(company string, q Query) []query.Query {
 	}
 	term(keyOrderSide, q.OrderSide)
 	term(keyUser, q.UserID)
+	term(keyParticipant, q.Participant)
 	out = appendDateRange(out, dateContract, q.ContractDate)
 	out = appendAmountRange(out, q.Amount.Min, q.Amount.Max)
 	out = appendDateRange(out, dateStorageStart, q.StorageStart)

@@ -105,6 +105,27 @@ func (w *contractWorld) register(t *testing.T, f url.Values) string {
 	return loc
 }
 
+// certifyPartnerAdmin issues the partner a certificate linked to its admin and checks
+// it (証明書有効性確認), so that the admin may sign as the receiver's 署名者.
+func (w *contractWorld) certifyPartnerAdmin(t *testing.T) {
+	t.Helper()
+	var number, pin string
+	err := w.env.Server.Store.Update(func(tx *data.Tx) error {
+		subject := company.DemoCertificateSubject
+		subject.DisplayName, subject.CompanyJa, subject.Company = "受注工務店株式会社 管理 次郎", "受注工務店株式会社", "Juchu Komuten Co. Ltd."
+		c, p, err := w.env.Server.Certs.Issue(tx, w.partnerID, certificate.Application{Subject: subject, UserIDs: []string{w.partnerAdmin}, PINRecipient: "管理 次郎", PINEmail: "user@example.com"})
+		number, pin = c.Number, p
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.partner.Get("/certificates/check")
+	if r := w.partner.Post("/certificates/check", url.Values{"cert": {number}, "pin": {pin}, "password": {newPassword}}); r.Status != http.StatusOK {
+		t.Fatalf("the partner's 証明書有効性確認: %d", r.Status)
+	}
+}
+
 func (w *contractWorld) signingPassword(t *testing.T) string {
 	t.Helper()
 	var pw string
@@ -423,21 +444,7 @@ func TestContractSaveDraft(t *testing.T) {
 // 受領前承認 → the receiver's 署名 → 完了, each through the detail's forms.
 func TestContractWholeLifeThroughTheScreens(t *testing.T) {
 	w := newContractWorld(t)
-	var number, pin string
-	err := w.env.Server.Store.Update(func(tx *data.Tx) error {
-		subject := company.DemoCertificateSubject
-		subject.DisplayName, subject.CompanyJa, subject.Company = "受注工務店株式会社 管理 次郎", "受注工務店株式会社", "Juchu Komuten Co. Ltd."
-		c, p, err := w.env.Server.Certs.Issue(tx, w.partnerID, certificate.Application{Subject: subject, UserIDs: []string{w.partnerAdmin}, PINRecipient: "管理 次郎", PINEmail: "user@example.com"})
-		number, pin = c.Number, p
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.partner.Get("/certificates/check")
-	if r := w.partner.Post("/certificates/check", url.Values{"cert": {number}, "pin": {pin}, "password": {newPassword}}); r.Status != http.StatusOK {
-		t.Fatalf("the partner's 証明書有効性確認: %d", r.Status)
-	}
+	w.certifyPartnerAdmin(t)
 	approverID, approverPW := w.env.AddUser(t, w.partnerID, account.RoleGeneral, "受領 承認者")
 	approver, _ := loggedIn(t, w.env, approverID, approverPW)
 

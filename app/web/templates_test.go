@@ -97,7 +97,14 @@ var templateSamples = map[string]func(p page) any{
 	"contracts/register_confirm": func(p page) any { return sampleContractConfirm(p) },
 	"contracts/document":         func(p page) any { return sampleDocument(p) },
 	"contracts/list": func(p page) any {
-		return &contractListView{page: p, Rows: sampleDocumentRows(), Empty: "contract.list_empty"}
+		p.Errors, p.Alert = form.Errors{"title": "error.too_long"}, "contract.search_too_long"
+		v := &contractListView{page: p, Rows: sampleDocumentRows(), Empty: "contract.list_empty", Count: "1件中1～1件目を表示", Partial: true,
+			PageLinks: []pageLink{{Number: 1, URL: "/contracts/list?page=1", Current: true}, {Number: 2, URL: "/contracts/list?page=2"}}}
+		var err error
+		if v.Search, err = contractSearchFields(v, contract.Filter{Title: "工事", Status: contract.StatusSigning}); err != nil {
+			panic(err)
+		}
+		return v
 	},
 	"partials/document_rows":      func(p page) any { return &contractListView{page: p, Empty: "top.mylist_empty"} },
 	"admin/user_register":         func(p page) any { return sampleRegister(p) },

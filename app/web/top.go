@@ -18,7 +18,7 @@ func (h *handler) topShow(c *fiber.Ctx) error {
 			return err
 		}
 		v["Empty"] = "top.mylist_empty"
-		v["Rows"], err = h.documentRows(c, tx, true)
+		v["Rows"], err = h.myListRows(c, tx)
 		return err
 	})
 	if err != nil {

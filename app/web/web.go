@@ -26,6 +26,7 @@ import (
 	"inkan/app/locale/yen"
 	"inkan/app/run/config"
 	"inkan/data"
+	"inkan/search"
 	"inkan/static"
 	"inkan/views"
 )
@@ -40,6 +41,7 @@ type Deps struct {
 	Passkeys  *passkey.Service
 	Invites   *invitation.Service
 	Contracts *contract.Service
+	Search    *search.Engine
 	Delivery  *delivery.Worker // nil without an SMTP server
 	Mail      *mail.Composer
 	Catalogs  *i18n.Catalogs

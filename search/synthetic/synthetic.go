@@ -134,6 +134,20 @@ func (g *Generator) Document(id string) data.Document {
 	} else {
 		d.Status = pick(r, actives)
 	}
+	// Every registered document has the sender's route: none to two approvers and a
+	// signer among the company's users; the receiver's is set when it received the
+	// document, so about half the documents on their way and every completed one has it.
+	route := func(company int) *data.Route {
+		rt := &data.Route{Signer: data.Step{UserID: userOf(company)}}
+		for range r.IntN(3) {
+			rt.Approvers = append(rt.Approvers, data.Step{UserID: userOf(company)})
+		}
+		return rt
+	}
+	d.Sender.Route = route(sender)
+	if d.SentAt != nil && (d.LongTerm() || r.IntN(2) == 0) {
+		d.Receiver.Route = route(receiver)
+	}
 	return d
 }
 

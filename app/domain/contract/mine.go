@@ -1,8 +1,8 @@
 package contract
 
-// Added by the contract screens (branch contract-screens): the documents a user takes
-// part in, for 契約文書照会 and マイリスト, read from the records until the search
-// engine learns who takes part.
+// The documents a user takes part in, for マイリスト, read from the records: the page
+// shows those whose turn is the user's, which changes with every step (契約文書照会 asks
+// the search engine instead, see Find).
 
 import (
 	"errors"
@@ -25,7 +25,7 @@ func Mine(tx *data.Tx, by Actor) ([]data.Document, error) {
 		if err != nil {
 			return nil, fmt.Errorf("documents of %s in %s: %w", by.UserID, by.CompanyID, err)
 		}
-		if takesPart(d, by.CompanyID, by.UserID) {
+		if d.TakesPart(by.CompanyID, by.UserID) {
 			out = append(out, d)
 		}
 	}
@@ -39,7 +39,7 @@ func WaitsFor(d data.Document, by Actor) bool {
 	return ok && turn.CompanyID == by.CompanyID && turn.UserID == by.UserID
 }
 
-// TakesPart reports whether by is their company's 担当者 on d or on its route (an
-// approver or the signer): a general user sees only such documents; an admin sees every
-// document of the company (契約文書照会（自社分全て）).
-func TakesPart(d data.Document, by Actor) bool { return takesPart(d, by.CompanyID, by.UserID) }
+// TakesPart reports whether by is one of d's participants on their company's side
+// (data.Document.Participants): a general user sees only such documents; an admin sees
+// every document of the company (契約文書照会（自社分全て）).
+func TakesPart(d data.Document, by Actor) bool { return d.TakesPart(by.CompanyID, by.UserID) }

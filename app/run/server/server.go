@@ -84,19 +84,18 @@ func New(cfg config.Config, log *slog.Logger, now func() time.Time) (*Server, er
 		store.Close()
 		return nil, err
 	}
-	s, err := build(cfg, log, now, store)
+	s, err := build(cfg, log, now, store, engine)
 	if err != nil {
 		engine.Close()
 		store.Close()
 		return nil, err
 	}
-	s.Search = engine
 	return s, nil
 }
 
 // build wires everything on top of the open store, in dependency order.
-func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *data.Store) (*Server, error) {
-	s := &Server{Config: cfg, Log: log, Store: store}
+func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *data.Store, engine *search.Engine) (*Server, error) {
+	s := &Server{Config: cfg, Log: log, Store: store, Search: engine}
 	var err error
 	master, err := masterKey(cfg, log, store)
 	if err != nil {
@@ -139,7 +138,7 @@ func build(cfg config.Config, log *slog.Logger, now func() time.Time, store *dat
 			log.Warn("catalog key missing", "lang", lang, "key", key)
 		}
 	})
-	s.Web, err = web.New(web.Deps{Config: cfg, Store: s.Store, Accounts: s.Accounts, Onboarder: s.Onboarder, Certs: s.Certs, Passkeys: s.Passkeys, Invites: s.Invites, Contracts: s.Contracts, Delivery: s.Delivery, Mail: s.Mail, Catalogs: catalogs, Log: log})
+	s.Web, err = web.New(web.Deps{Config: cfg, Store: s.Store, Accounts: s.Accounts, Onboarder: s.Onboarder, Certs: s.Certs, Passkeys: s.Passkeys, Invites: s.Invites, Contracts: s.Contracts, Search: s.Search, Delivery: s.Delivery, Mail: s.Mail, Catalogs: catalogs, Log: log})
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ package webtest
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -72,6 +73,11 @@ func New(t testing.TB, cfg config.Config) *Env {
 	creds, ok, err := s.Bootstrap()
 	if err != nil || !ok {
 		t.Fatalf("bootstrap: ok=%v err=%v", ok, err)
+	}
+	// Serving starts by building the search index (Engine.Run); tests call the app
+	// without serving, so they build it here.
+	if err := s.Search.Rebuild(context.Background()); err != nil {
+		t.Fatalf("search index: %v", err)
 	}
 	return &Env{Server: s, Creds: creds, Clock: clock}
 }

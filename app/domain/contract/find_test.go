@@ -1,0 +1,47 @@
+package contract_test
+
+import (
+	"testing"
+
+	"inkan/app/domain/contract"
+	"inkan/data"
+)
+
+func TestOrderSidesAsEachPartySeesThem(t *testing.T) {
+	doc := func(sender, receiver string) data.Document {
+		return data.Document{Sender: data.Party{CompanyID: "C1", OrderSide: sender}, Receiver: data.Party{CompanyID: "C2", OrderSide: receiver}}
+	}
+	tests := []struct {
+		name         string
+		d            data.Document
+		company      string
+		own, partner string
+	}{
+		{"the sender orders: the receiver takes the order", doc(data.OrderSideBuyer, ""), "C1", data.OrderSideBuyer, data.OrderSideSeller},
+		{"the receiver sees the sender's side as its partner's", doc(data.OrderSideBuyer, ""), "C2", data.OrderSideSeller, data.OrderSideBuyer},
+		{"the sender takes the order", doc(data.OrderSideSeller, ""), "C2", data.OrderSideBuyer, data.OrderSideSeller},
+		{"none entered", doc("", ""), "C1", "", ""},
+	}
+	for _, tt := range tests {
+		if own, partner := contract.OrderSides(tt.d, tt.company); own != tt.own || partner != tt.partner {
+			t.Errorf("%s: %q %q, want %q %q", tt.name, own, partner, tt.own, tt.partner)
+		}
+	}
+}
+
+func TestFilterNormalizesAndRefusesOverLongConditions(t *testing.T) {
+	f := contract.Filter{Number: " 12 ", Partner: "ｃ０００００２", Status: "bogus", Title: " 工事 "}.Normalize()
+	if f.Number != "12" || f.Partner != "C000002" || f.Status != "" || f.Title != "工事" {
+		t.Errorf("normalized %+v", f)
+	}
+	if v := f.Values().Encode(); v != "number=12&partner=C000002&title=%E5%B7%A5%E4%BA%8B" {
+		t.Errorf("values %q", v)
+	}
+	long := contract.Filter{GroupTag: string(make([]rune, contract.MaxText+1))}
+	if errs := long.Validate(); errs[contract.SearchGroupTag] != "error.too_long" || len(errs) != 1 {
+		t.Errorf("over-long グループタグ: %v", errs)
+	}
+	if errs := (contract.Filter{Status: contract.StatusDone}).Validate(); len(errs) != 0 {
+		t.Errorf("a status refused: %v", errs)
+	}
+}
