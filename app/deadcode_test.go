@@ -38,6 +38,12 @@ var exportedOnPurpose = map[string]string{
 
 	// pades tests build incremental updates on a parsed file's trailer.
 	"inkan/app/trust/pdf File.Trailer": "pades test fixtures",
+
+	// The whole-file form of SignIncrement and TimestampIncrement (the program keeps
+	// revisions apart and appends): the trust engine's tests sign and stamp files with
+	// it for the independent verifiers (pdfsig, qpdf, openssl, pdfcpu).
+	"inkan/app/trust/pades Sign":      "whole-file signing for the verifier tests",
+	"inkan/app/trust/pades Timestamp": "whole-file B-LTA for the verifier tests",
 }
 
 // TestNoDeadCode runs deadcode (golang.org/x/tools, a tool pinned in go.mod) twice:

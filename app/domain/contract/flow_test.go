@@ -3,7 +3,6 @@ package contract_test
 import (
 	"bytes"
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -333,14 +332,6 @@ func kindsOf(d data.Document) []string {
 		out = append(out, r.Kind)
 	}
 	return out
-}
-
-func mustHex(t testing.TB, s string) []byte {
-	b, err := hex.DecodeString(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // TestReturnOnEachSideAndCancel: a 差戻し needs a reason; the sender's approver and the

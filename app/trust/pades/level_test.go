@@ -2,6 +2,7 @@ package pades_test
 
 import (
 	"crypto/sha256"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -31,11 +32,11 @@ func signWithoutTimestamp(t *testing.T, doc []byte, s pades.Signer) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := p.Embed(sd)
+	inc, err := p.EmbedIncrement(sd)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return out
+	return slices.Concat(f.Bytes(), inc)
 }
 
 // addDSS appends a DSS holding crls (and no document timestamp).
@@ -45,11 +46,11 @@ func addDSS(t *testing.T, doc []byte, crls [][]byte) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := f.AddDSS(pdf.DSS{CRLs: crls})
+	inc, err := f.AppendDSS(pdf.DSS{CRLs: crls})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return out
+	return slices.Concat(f.Bytes(), inc)
 }
 
 // TestLevels: the report names the PAdES level each signature reaches and what the

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"inkan/app/trust/cms"
@@ -69,15 +70,11 @@ const tokenAllowance = 8 << 10
 // Encrypted and unreadable files are refused with errors wrapping
 // pdf.ErrEncrypted and pdf.ErrMalformed.
 func Sign(doc []byte, s Signer, ts Timestamper, opt SignOptions) ([]byte, error) {
-	p, sd, err := sign(doc, s, ts, opt)
+	base, inc, err := signIncrement(doc, s, ts, opt)
 	if err != nil {
 		return nil, err
 	}
-	out, err := p.Embed(sd)
-	if err != nil {
-		return nil, fmt.Errorf("pades: sign: embed CMS (%d bytes): %w", len(sd), err)
-	}
-	return out, nil
+	return slices.Concat(base, inc), nil
 }
 
 // SignIncrement is Sign returning only the incremental update, the bytes to
@@ -85,24 +82,31 @@ func Sign(doc []byte, s Signer, ts Timestamper, opt SignOptions) ([]byte, error)
 // caller that keeps a document's revisions as separate files stores just these,
 // and a large document is never copied to be signed.
 func SignIncrement(doc []byte, s Signer, ts Timestamper, opt SignOptions) ([]byte, error) {
-	p, sd, err := sign(doc, s, ts, opt)
-	if err != nil {
-		return nil, err
-	}
-	out, err := p.EmbedIncrement(sd)
-	if err != nil {
-		return nil, fmt.Errorf("pades: sign: embed CMS (%d bytes): %w", len(sd), err)
-	}
-	return out, nil
+	_, inc, err := signIncrement(doc, s, ts, opt)
+	return inc, err
 }
 
-// sign prepares the signature field of doc and builds its CMS, timestamped.
-func sign(doc []byte, s Signer, ts Timestamper, opt SignOptions) (*pdf.Prepared, []byte, error) {
+// signIncrement returns doc from its header and the signed increment to append.
+func signIncrement(doc []byte, s Signer, ts Timestamper, opt SignOptions) (base, inc []byte, err error) {
+	p, sd, base, err := sign(doc, s, ts, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	inc, err = p.EmbedIncrement(sd)
+	if err != nil {
+		return nil, nil, fmt.Errorf("pades: sign: embed CMS (%d bytes): %w", len(sd), err)
+	}
+	return base, inc, nil
+}
+
+// sign prepares the signature field of doc and builds its CMS, timestamped; base is
+// doc from its header, which the increment extends.
+func sign(doc []byte, s Signer, ts Timestamper, opt SignOptions) (p *pdf.Prepared, sd, base []byte, err error) {
 	if s.Key == nil || s.Certificate == nil {
-		return nil, nil, errors.New("pades: sign: signer key and certificate are required")
+		return nil, nil, nil, errors.New("pades: sign: signer key and certificate are required")
 	}
 	if ts == nil {
-		return nil, nil, errors.New("pades: sign: a timestamper is required for a B-T signature")
+		return nil, nil, nil, errors.New("pades: sign: a timestamper is required for a B-T signature")
 	}
 	if opt.Time.IsZero() {
 		opt.Time = time.Now()
@@ -112,18 +116,18 @@ func sign(doc []byte, s Signer, ts Timestamper, opt SignOptions) (*pdf.Prepared,
 	// result anyway and the caller deserves the reason rather than a file
 	// that does not validate.
 	if opt.Time.Before(cert.NotBefore) || opt.Time.After(cert.NotAfter) {
-		return nil, nil, fmt.Errorf("pades: sign: certificate %s is valid from %s to %s, not at %s",
+		return nil, nil, nil, fmt.Errorf("pades: sign: certificate %s is valid from %s to %s, not at %s",
 			cert.Subject, cert.NotBefore.Format(time.RFC3339), cert.NotAfter.Format(time.RFC3339), opt.Time.Format(time.RFC3339))
 	}
 	if cert.KeyUsage != 0 && cert.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment) == 0 {
-		return nil, nil, fmt.Errorf("pades: sign: certificate %s does not allow digital signatures", cert.Subject)
+		return nil, nil, nil, fmt.Errorf("pades: sign: certificate %s does not allow digital signatures", cert.Subject)
 	}
 
 	f, err := pdf.Open(doc)
 	if err != nil {
-		return nil, nil, fmt.Errorf("pades: sign: %w", err)
+		return nil, nil, nil, fmt.Errorf("pades: sign: %w", err)
 	}
-	p, err := f.PrepareSignature(pdf.SignatureOptions{
+	p, err = f.PrepareSignature(pdf.SignatureOptions{
 		FieldName:    opt.FieldName,
 		Time:         opt.Time,
 		Name:         opt.Name,
@@ -133,21 +137,21 @@ func sign(doc []byte, s Signer, ts Timestamper, opt SignOptions) (*pdf.Prepared,
 		ContentsSize: contentsSize(s),
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("pades: sign: prepare signature field: %w", err)
+		return nil, nil, nil, fmt.Errorf("pades: sign: prepare signature field: %w", err)
 	}
 	h := sha256.New()
 	if _, err := p.WriteSignedTo(h); err != nil {
-		return nil, nil, fmt.Errorf("pades: sign: hash byte range: %w", err)
+		return nil, nil, nil, fmt.Errorf("pades: sign: hash byte range: %w", err)
 	}
-	sd, err := cms.Sign(h.Sum(nil), s.Key, cert, s.Chain)
+	sd, err = cms.Sign(h.Sum(nil), s.Key, cert, s.Chain)
 	if err != nil {
-		return nil, nil, fmt.Errorf("pades: sign: build CMS: %w", err)
+		return nil, nil, nil, fmt.Errorf("pades: sign: build CMS: %w", err)
 	}
 	sd, err = addSignatureTimestamp(sd, ts)
 	if err != nil {
-		return nil, nil, fmt.Errorf("pades: sign: %w", err)
+		return nil, nil, nil, fmt.Errorf("pades: sign: %w", err)
 	}
-	return p, sd, nil
+	return p, sd, f.Bytes(), nil
 }
 
 // contentsSize reserves room for the CMS: the certificates it embeds, the

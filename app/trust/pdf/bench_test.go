@@ -96,7 +96,7 @@ func BenchmarkPrepareSignature(b *testing.B) {
 				if _, err := p.WriteSignedTo(h); err != nil {
 					b.Fatal(err)
 				}
-				if _, err := p.Embed(der); err != nil {
+				if _, err := embedWhole(p, der); err != nil {
 					b.Fatal(err)
 				}
 			}

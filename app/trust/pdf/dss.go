@@ -11,27 +11,14 @@ type DSS struct {
 	Certs, CRLs, OCSPs [][]byte
 }
 
-// AddDSS appends an increment whose catalog /DSS holds the given
+// AppendDSS returns an increment whose catalog /DSS holds the given
 // validation data together with everything earlier DSS dictionaries held:
 // the catalog points only at the newest DSS, so content left out would be
 // lost to verifiers. Values already present are not stored twice; /VRI
 // and other entries of an existing DSS are kept. For files below PDF 2.0
-// the catalog also declares the ESIC extension. When nothing new is to be
-// written, the original bytes are returned unchanged.
-func (f *File) AddDSS(v DSS) ([]byte, error) {
-	tail, err := f.AppendDSS(v)
-	if err != nil {
-		return nil, err
-	}
-	if len(tail) == 0 {
-		return f.data, nil
-	}
-	out := make([]byte, 0, len(f.data)+len(tail))
-	return append(append(out, f.data...), tail...), nil
-}
-
-// AppendDSS is AddDSS returning only the increment to append to the file's
-// bytes; nothing (a nil slice) when there is nothing new to write.
+// the catalog also declares the ESIC extension. The increment is to be
+// appended to the file's bytes (Bytes); when nothing new is to be written it
+// is empty (nil).
 func (f *File) AppendDSS(v DSS) ([]byte, error) {
 	tail, err := f.addDSS(v)
 	if err != nil {

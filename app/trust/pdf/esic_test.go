@@ -55,7 +55,7 @@ func TestDeclareESIC(t *testing.T) {
 				t.Fatal(err)
 			}
 			oldCat, _ := f.Catalog()
-			out, err := f.AddDSS(DSS{Certs: [][]byte{{0x30, 0x00}}})
+			out, err := addDSSWhole(f, DSS{Certs: [][]byte{{0x30, 0x00}}})
 			if err != nil {
 				t.Fatal(err)
 			}

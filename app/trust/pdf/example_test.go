@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"slices"
 	"time"
 
 	"inkan/app/trust/pdf"
@@ -35,12 +36,12 @@ func ExampleFile_PrepareSignature() {
 	}
 	// A real caller builds a CMS SignedData over h.Sum(nil) here.
 	der, _ := asn1.Marshal(h.Sum(nil))
-	out, err := p.Embed(der)
+	inc, err := p.EmbedIncrement(der)
 	if err != nil {
 		log.Fatal(err)
 	}
 
-	signed, err := pdf.Open(out)
+	signed, err := pdf.Open(slices.Concat(f.Bytes(), inc))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -57,7 +58,7 @@ func seal(t testing.TB, p *Prepared) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := p.Embed(der)
+	out, err := embedWhole(p, der)
 	if err != nil {
 		t.Fatalf("embed: %v", err)
 	}
@@ -173,4 +174,23 @@ func testCerts(t testing.TB) (certs [][]byte, crl []byte) {
 		t.Fatal(err)
 	}
 	return certs, crl
+}
+
+// embedWhole is the signed file: the prepared file's bytes followed by the
+// increment EmbedIncrement gives.
+func embedWhole(p *Prepared, der []byte) ([]byte, error) {
+	tail, err := p.EmbedIncrement(der)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Concat(p.base, tail), nil
+}
+
+// addDSSWhole is the file with the increment AppendDSS gives appended.
+func addDSSWhole(f *File, v DSS) ([]byte, error) {
+	tail, err := f.AppendDSS(v)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Concat(f.data, tail), nil
 }

@@ -121,7 +121,7 @@ func TestEmbed(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			out, err := p.Embed(tc.der)
+			out, err := embedWhole(p, tc.der)
 			if tc.anyErr {
 				if err == nil || (tc.wantErr != nil && !errors.Is(err, tc.wantErr)) {
 					t.Fatalf("Embed = %v, want error %v", err, tc.wantErr)

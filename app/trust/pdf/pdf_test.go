@@ -132,7 +132,7 @@ func TestSigningChain(t *testing.T) {
 					}
 					return seal(t, p), nil
 				}, 2},
-				{"dss", func(f *File) ([]byte, error) { return f.AddDSS(DSS{Certs: certs, CRLs: [][]byte{crl}}) }, 2},
+				{"dss", func(f *File) ([]byte, error) { return addDSSWhole(f, DSS{Certs: certs, CRLs: [][]byte{crl}}) }, 2},
 				{"timestamp", func(f *File) ([]byte, error) {
 					p, err := f.PrepareDocTimestamp(TimestampOptions{})
 					if err != nil {
@@ -141,7 +141,7 @@ func TestSigningChain(t *testing.T) {
 					return seal(t, p), nil
 				}, 3},
 				{"dss again", func(f *File) ([]byte, error) {
-					return f.AddDSS(DSS{Certs: append([][]byte{certs[1]}, moreCerts...), OCSPs: [][]byte{crl}})
+					return addDSSWhole(f, DSS{Certs: append([][]byte{certs[1]}, moreCerts...), OCSPs: [][]byte{crl}})
 				}, 3},
 				{"archive timestamp", func(f *File) ([]byte, error) {
 					p, err := f.PrepareDocTimestamp(TimestampOptions{})

@@ -59,8 +59,8 @@ type TimestampOptions struct {
 
 // Prepared is a file with a new signature or document timestamp increment
 // whose /Contents is still zero. The caller hashes the bytes of the byte
-// range (WriteSignedTo), builds the CMS or timestamp token, and calls Embed
-// (the whole new file) or EmbedIncrement (only the bytes to append).
+// range (WriteSignedTo), builds the CMS or timestamp token, and calls
+// EmbedIncrement for the bytes to append.
 type Prepared struct {
 	// base is the file's data, which the increment extends, and tail the
 	// increment: the new file is base followed by tail. They stay apart so
@@ -335,21 +335,11 @@ func (p *Prepared) WriteSignedTo(w io.Writer) (int64, error) {
 	return n, nil
 }
 
-// Embed returns the new file: a copy of the original bytes followed by the
-// increment, with der written as hex into /Contents, zero-padded to the
+// EmbedIncrement returns the increment, the bytes to append to the original
+// file, with der written as hex into /Contents, zero-padded to the
 // reservation. der must be one complete DER value; it fails with
-// ErrContentsOverflow when der does not fit.
-func (p *Prepared) Embed(der []byte) ([]byte, error) {
-	tail, err := p.EmbedIncrement(der)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]byte, 0, len(p.base)+len(tail))
-	return append(append(out, p.base...), tail...), nil
-}
-
-// EmbedIncrement is Embed returning only the increment, the bytes to append
-// to the original file: a caller keeping revisions apart stores just these.
+// ErrContentsOverflow when der does not fit. A caller keeping revisions apart
+// stores just these bytes; the new file is the original followed by them.
 func (p *Prepared) EmbedIncrement(der []byte) ([]byte, error) {
 	if len(der) == 0 {
 		return nil, fmt.Errorf("pdf: embed: empty signature value")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -364,12 +365,20 @@ func open(doc string) chromedp.Action[chromedp.Void] {
 // takes part in.
 func find(doc string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
+		contractList(),
+		click(fmt.Sprintf(`//main//a[normalize-space()=%q]`, doc)),
+		heading("契約文書詳細"),
+	)
+}
+
+// contractList opens 契約文書照会 from the menu: with an empty form, it lists every
+// document the user takes part in that is not yet stored.
+func contractList() chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
 		click(link("契約締結 ▼")),
 		heading("契約締結"),
 		click(`//main//a[normalize-space()="契約文書照会"]`),
-		heading("契約文書照会"),
-		click(fmt.Sprintf(`//main//a[normalize-space()=%q]`, doc)),
-		heading("契約文書詳細"),
+		heading("契約文書検索／一覧"), // the manual's name of the screen behind 契約文書照会
 	)
 }
 
@@ -490,8 +499,21 @@ func TestContractBetweenTwoCompaniesInTheBrowser(t *testing.T) {
 			t.Errorf("signatures after 完了: %s", rows)
 		}
 
-		// The 受取担当者 finds the stored document in 契約文書照会 and downloads it.
-		do(t, w.recipient.b, find(doc), status("完了"))
+		// The stored document has left 契約文書照会 (it is a 長期保管文書 now): the
+		// 受取担当者 opens it from the link of the 完了 mail and downloads it.
+		do(t, w.recipient.b, contractList())
+		if got := text(t, w.recipient.b, "#results"); strings.Contains(got, doc) {
+			t.Errorf("契約文書照会 still lists the stored %s: %s", doc, got)
+		}
+		mail := readMail(t, w.op, w.recipient.email, "契約文書締結完了のお知らせ")
+		_, after, _ := strings.Cut(mail, "契約文書（ログインすると表示されます）：")
+		line, _, _ := strings.Cut(strings.TrimSpace(after), "\n")
+		// The mail names the installation's base URL; the test's server listens elsewhere.
+		link, err := url.Parse(strings.TrimSpace(line))
+		if err != nil || link.Query().Get("next") != "/documents/"+doc {
+			t.Fatalf("the 完了 mail's link %q: %v", line, err)
+		}
+		do(t, w.recipient.b, chromedp.Navigate(w.site.base+link.RequestURI()), heading("契約文書詳細"), status("完了"))
 		if got := text(t, w.recipient.b, "#document"); !strings.Contains(got, "保管期限") || !strings.Contains(got, "2036/04/01") {
 			t.Errorf("the receiver's view of the stored document: %s", got)
 		}
