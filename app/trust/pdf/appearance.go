@@ -2,7 +2,6 @@ package pdf
 
 import (
 	"bytes"
-	"compress/zlib"
 	"fmt"
 	"math"
 	"strconv"
@@ -206,12 +205,8 @@ func (inc *increment) blank(v visible) (Ref, error) { return inc.formXObject(v, 
 // formXObject adds a form XObject of v's size drawing content with
 // resources, compressed.
 func (inc *increment) formXObject(v visible, content []byte, resources Dict) (Ref, error) {
-	var z bytes.Buffer
-	zw := zlib.NewWriter(&z)
-	if _, err := zw.Write(content); err != nil {
-		return Ref{}, fmt.Errorf("compress appearance: %w", err)
-	}
-	if err := zw.Close(); err != nil {
+	z, err := deflate(content)
+	if err != nil {
 		return Ref{}, fmt.Errorf("compress appearance: %w", err)
 	}
 	d := Dict{
@@ -224,7 +219,7 @@ func (inc *increment) formXObject(v visible, content []byte, resources Dict) (Re
 	if v.matrix != nil {
 		d["Matrix"] = v.matrix
 	}
-	return inc.add(&Stream{Dict: d, Data: z.Bytes()}), nil
+	return inc.add(&Stream{Dict: d, Data: z}), nil
 }
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }

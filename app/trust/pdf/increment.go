@@ -162,12 +162,8 @@ func (inc *increment) writeXRefStream(out *bytes.Buffer, trailer Dict, xrefNum u
 			rows.WriteByte(byte(gen))
 		}
 	}
-	var z bytes.Buffer
-	zw := zlib.NewWriter(&z)
-	if _, err := zw.Write(rows.Bytes()); err != nil {
-		return fmt.Errorf("compress xref stream: %w", err)
-	}
-	if err := zw.Close(); err != nil {
+	z, err := deflate(rows.Bytes())
+	if err != nil {
 		return fmt.Errorf("compress xref stream: %w", err)
 	}
 	d := trailer.Clone()
@@ -176,7 +172,7 @@ func (inc *increment) writeXRefStream(out *bytes.Buffer, trailer Dict, xrefNum u
 	d["Index"] = index
 	d["Filter"] = Name("FlateDecode")
 	fmt.Fprintf(out, "%d 0 obj\n", xrefNum)
-	if err := (writer{out}).object(&Stream{Dict: d, Data: z.Bytes()}); err != nil {
+	if err := (writer{out}).object(&Stream{Dict: d, Data: z}); err != nil {
 		return fmt.Errorf("write xref stream: %w", err)
 	}
 	out.WriteString("\nendobj\n")
@@ -195,4 +191,22 @@ func runs(nums []uint32) [][]uint32 {
 		out = append(out, []uint32{n})
 	}
 	return out
+}
+
+// deflate compresses a stream we write for /FlateDecode. The fastest level: our
+// streams are a seal's outlines or an xref table, a few kilobytes, and the default
+// level's set-up alone cost more than a signature.
+func deflate(b []byte) ([]byte, error) {
+	var z bytes.Buffer
+	zw, err := zlib.NewWriterLevel(&z, zlib.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return z.Bytes(), nil
 }
