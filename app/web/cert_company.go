@@ -12,6 +12,7 @@ import (
 	"inkan/app/domain/certificate"
 	"inkan/app/domain/draft"
 	"inkan/app/domain/form"
+	"inkan/app/domain/paging"
 	"inkan/app/domain/roster"
 	"inkan/app/locale/jst"
 	"inkan/data"
@@ -54,7 +55,7 @@ func (h *handler) companyCertList(c *fiber.Ctx) error {
 	}
 	var found certificate.Page
 	err := h.Store.View(func(tx *data.Tx) (err error) {
-		found, err = certificate.Find(tx.Tenant(st.Company.ID), f, roster.ParsePage(c.Query("page")))
+		found, err = certificate.Find(tx.Tenant(st.Company.ID), f, paging.Parse(c.Query("page")))
 		return err
 	})
 	if err != nil {

@@ -5,7 +5,7 @@ import (
 
 	"inkan/app/domain/account"
 	"inkan/app/domain/contract"
-	"inkan/app/domain/roster"
+	"inkan/app/domain/paging"
 	"inkan/app/locale/i18n"
 	"inkan/app/locale/jst"
 	"inkan/data"
@@ -98,7 +98,7 @@ func (h *handler) contractList(c *fiber.Ctx) error {
 		v.Alert = "contract.search_too_long"
 		return render(c, fiber.StatusUnprocessableEntity, "contracts/list", v, layoutMain)
 	}
-	found, err := contract.Find(c.UserContext(), h.Search, h.Store, contractActor(st), f, roster.ParsePage(c.Query("page")))
+	found, err := contract.Find(c.UserContext(), h.Search, h.Store, contractActor(st), f, paging.Parse(c.Query("page")))
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"inkan/app/domain/account"
 	"inkan/app/domain/form"
 	"inkan/app/domain/invitation"
+	"inkan/app/domain/paging"
 	"inkan/app/locale/jst"
 	"inkan/app/locale/sheet"
 	"inkan/data"
@@ -81,7 +82,7 @@ func (h *handler) renderInviteList(c *fiber.Ctx, done string) error {
 	}
 	var found invitation.Page
 	err = h.Store.View(func(tx *data.Tx) (err error) {
-		found, err = invitation.Find(tx, st.Company.ID, f, invitation.ParsePage(c.Query("page")), h.Accounts.Now())
+		found, err = invitation.Find(tx, st.Company.ID, f, paging.Parse(c.Query("page")), h.Accounts.Now())
 		return err
 	})
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 
 	"inkan/app/domain/account"
 	"inkan/app/domain/company"
-	"inkan/app/domain/roster"
+	"inkan/app/domain/paging"
 	"inkan/app/locale/jst"
 	"inkan/app/locale/sheet"
 	"inkan/data"
@@ -77,7 +77,7 @@ func (h *handler) usageList(c *fiber.Ctx) error {
 	}
 	var found company.UsageReport
 	err := h.Store.View(func(tx *data.Tx) (err error) {
-		found, err = company.FindUsage(tx, f, roster.ParsePage(c.Query("page")))
+		found, err = company.FindUsage(tx, f, paging.Parse(c.Query("page")))
 		return err
 	})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"inkan/app/domain/account"
+	"inkan/app/domain/paging"
 	"inkan/app/domain/roster"
 	"inkan/app/locale/i18n"
 	"inkan/app/locale/jst"
@@ -56,7 +57,7 @@ func (h *handler) userList(c *fiber.Ctx) error {
 	}
 	var found roster.Page
 	err = h.Store.View(func(tx *data.Tx) (err error) {
-		found, err = roster.Find(tx, st.Company.ID, f, roster.ParsePage(c.Query("page")), h.Accounts.Now())
+		found, err = roster.Find(tx, st.Company.ID, f, paging.Parse(c.Query("page")), h.Accounts.Now())
 		return err
 	})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"inkan/app/domain/account"
 	"inkan/app/domain/form"
+	"inkan/app/domain/paging"
 	"inkan/app/locale/jst"
 	"inkan/app/locale/kana"
 	"inkan/data"
@@ -84,8 +85,8 @@ type Row struct {
 
 // Page is one page of the result with the figures of "N件中X～Y件目を表示".
 type Page struct {
-	Rows                           []Row
-	Total, From, To, Number, Pages int
+	Rows []Row
+	paging.Window
 }
 
 // Find returns page n (from 1) of the company's certificates matching f, in number
@@ -125,16 +126,11 @@ func Find(t data.Tenant, f Filter, n int) (Page, error) {
 		}
 		hits = append(hits, Row{Cert: c, Linked: len(c.Links)})
 	}
-	p := Page{Total: len(hits), Pages: (len(hits) + PageSize - 1) / PageSize}
-	p.Number = min(max(n, 1), max(p.Pages, 1))
-	start := (p.Number - 1) * PageSize
-	end := min(start+PageSize, len(hits))
-	p.Rows = hits[start:end]
+	p := Page{Window: paging.Of(len(hits), n, PageSize)}
+	start, end := p.Bounds()
+	p.Rows = hits[start:end:end]
 	for i := range p.Rows {
 		p.Rows[i].No = start + i + 1
-	}
-	if p.Total > 0 {
-		p.From, p.To = start+1, end
 	}
 	return p, nil
 }

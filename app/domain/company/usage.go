@@ -12,6 +12,7 @@ import (
 
 	"inkan/app/domain/account"
 	"inkan/app/domain/form"
+	"inkan/app/domain/paging"
 	"inkan/app/locale/i18n"
 	"inkan/app/locale/jst"
 	"inkan/app/locale/kana"
@@ -140,7 +141,7 @@ type UsageReport struct {
 	MonthTotals []int
 	GrandTotal  int
 
-	Total, From, To, Number, Pages int
+	paging.Window
 }
 
 // usageRows reads every company matching f, in 企業ID order, with its counts. Every
@@ -185,20 +186,15 @@ func FindUsage(tx *data.Tx, f UsageFilter, n int) (UsageReport, error) {
 	if err != nil {
 		return UsageReport{}, fmt.Errorf("company: usage %s..%s: %w", f.From, f.To, err)
 	}
-	r := UsageReport{Months: months, MonthTotals: make([]int, len(months)), Total: len(rows), Pages: (len(rows) + UsagePageSize - 1) / UsagePageSize}
+	r := UsageReport{Months: months, MonthTotals: make([]int, len(months)), Window: paging.Of(len(rows), n, UsagePageSize)}
 	for _, row := range rows {
 		for j, c := range row.Counts {
 			r.MonthTotals[j] += c
 		}
 		r.GrandTotal += row.Total
 	}
-	r.Number = min(max(n, 1), max(r.Pages, 1))
-	start := (r.Number - 1) * UsagePageSize
-	end := min(start+UsagePageSize, len(rows))
+	start, end := r.Bounds()
 	r.Rows = rows[start:end:end]
-	if r.Total > 0 {
-		r.From, r.To = start+1, end
-	}
 	return r, nil
 }
 

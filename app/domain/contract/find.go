@@ -10,6 +10,7 @@ import (
 
 	"inkan/app/domain/account"
 	"inkan/app/domain/form"
+	"inkan/app/domain/paging"
 	"inkan/data"
 	"inkan/search"
 )
@@ -103,11 +104,8 @@ func (f Filter) query(by Actor, n int) search.Query {
 
 // Found is one page of 契約文書照会.
 type Found struct {
-	Docs     []data.Document // the page, newest first
-	Total    int
-	From, To int // the page's first and last row, from 1 (0 when none)
-	Number   int // the page shown, from 1
-	Pages    int
+	Docs []data.Document // the page, newest first
+	paging.Window
 	// Partial is set while the index is first built or rebuilt for a new mapping
 	// version: documents may be missing meanwhile.
 	Partial bool
@@ -127,17 +125,15 @@ func Find(ctx context.Context, index *search.Engine, store *data.Store, by Actor
 	}
 	n = max(n, 1)
 	res, err := index.Search(ctx, by.CompanyID, f.query(by, n))
-	if err == nil && len(res.IDs) == 0 && res.Total > 0 && n > 1 {
-		n = (res.Total + PageSize - 1) / PageSize
+	if w := paging.Of(res.Total, n, PageSize); err == nil && w.Number != n {
+		// A page past the end answers the last.
+		n = w.Number
 		res, err = index.Search(ctx, by.CompanyID, f.query(by, n))
 	}
 	if err != nil {
 		return Found{}, fmt.Errorf("contract list of %s: %w", by.UserID, err)
 	}
-	out := Found{Total: res.Total, Number: n, Pages: (res.Total + PageSize - 1) / PageSize, Partial: res.Partial}
-	if len(res.IDs) > 0 {
-		out.From, out.To = (n-1)*PageSize+1, (n-1)*PageSize+len(res.IDs)
-	}
+	out := Found{Window: paging.Of(res.Total, n, PageSize), Partial: res.Partial}
 	err = store.View(func(tx *data.Tx) error {
 		t := tx.Tenant(by.CompanyID)
 		for _, id := range res.IDs {

@@ -3,13 +3,13 @@ package invitation
 import (
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"inkan/app/domain/account"
 	"inkan/app/domain/form"
+	"inkan/app/domain/paging"
 	"inkan/app/locale/i18n"
 	"inkan/app/locale/jst"
 	"inkan/app/locale/kana"
@@ -98,8 +98,8 @@ func (r Row) Resendable() bool { return r.Status == StatusExpired }
 
 // Page is one page of the result with the figures of "N件中X～Y件目を表示".
 type Page struct {
-	Rows                           []Row
-	Total, From, To, Number, Pages int
+	Rows []Row
+	paging.Window
 }
 
 func (f Filter) matches(inv data.Invitation, status Status, company string) bool {
@@ -142,24 +142,10 @@ func Find(tx *data.Tx, companyID string, f Filter, n int, now time.Time) (Page, 
 	if err != nil {
 		return Page{}, fmt.Errorf("invitation: list of %s: %w", companyID, err)
 	}
-	p := Page{Total: len(hits), Pages: (len(hits) + PageSize - 1) / PageSize}
-	p.Number = min(max(n, 1), max(p.Pages, 1))
-	start := (p.Number - 1) * PageSize
-	end := min(start+PageSize, len(hits))
+	p := Page{Window: paging.Of(len(hits), n, PageSize)}
+	start, end := p.Bounds()
 	p.Rows = hits[start:end:end]
-	if p.Total > 0 {
-		p.From, p.To = start+1, end
-	}
 	return p, nil
-}
-
-// ParsePage reads a page number; anything else is page 1.
-func ParsePage(s string) int {
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 {
-		return 1
-	}
-	return n
 }
 
 // Columns are the catalog keys of the list's columns, in the manual's order.

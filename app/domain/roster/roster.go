@@ -7,8 +7,8 @@ import (
 	"unicode/utf8"
 
 	"inkan/app/domain/form"
+	"inkan/app/domain/paging"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -131,12 +131,8 @@ func statusKey(status string, locked bool) string {
 
 // Page is one page of the result with the figures of "N件中X～Y件目を表示".
 type Page struct {
-	Rows   []Row
-	Total  int
-	From   int
-	To     int
-	Number int
-	Pages  int
+	Rows []Row
+	paging.Window
 }
 
 // Find returns page number n (from 1) of the users matching f, in 利用者ID order, with
@@ -161,16 +157,11 @@ func Find(tx *data.Tx, companyID string, f Filter, n int, now time.Time) (Page, 
 	if err != nil {
 		return Page{}, err
 	}
-	p := Page{Total: len(hits), Pages: (len(hits) + PageSize - 1) / PageSize}
-	p.Number = min(max(n, 1), max(p.Pages, 1))
-	start := (p.Number - 1) * PageSize
-	end := min(start+PageSize, len(hits))
+	p := Page{Window: paging.Of(len(hits), n, PageSize)}
+	start, end := p.Bounds()
 	p.Rows = hits[start:end:end]
 	for i := range p.Rows {
 		p.Rows[i].No = start + i + 1
-	}
-	if p.Total > 0 {
-		p.From, p.To = start+1, end
 	}
 	return p, nil
 }
@@ -192,15 +183,6 @@ func certifiedUsers(t data.Tenant) (map[string]bool, error) {
 		}
 	}
 	return out, nil
-}
-
-// ParsePage reads a page number from a query parameter; anything else is page 1.
-func ParsePage(s string) int {
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 {
-		return 1
-	}
-	return n
 }
 
 // Certified tells whether one user is linked to a valid certificate.
