@@ -567,6 +567,38 @@ func TestSigningDoesNotHoldTheStore(t *testing.T) {
 	}
 }
 
+// TestSigningRefusesAChangedOriginal: the PDF's hash is checked while the signature is
+// made; when the stored bytes no longer match, the signature is not kept and the
+// document stays as it was.
+func TestSigningRefusesAChangedOriginal(t *testing.T) {
+	dir := t.TempDir()
+	w := newWorldIn(t, dir, pdftest.Big(64<<10))
+	d := w.register(t)
+	d = w.update(t, func(tx *data.Tx) (data.Document, error) {
+		return w.svc.Approve(tx, w.as(sApprover), d.ID, d.Version, "")
+	})
+	sum := d.Revisions[0].File.SHA256
+	path := filepath.Join(dir, "files", sum[:2], sum)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 1 // the same size, one bit changed
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.Sign(context.Background(), w.as(sSigner), d.ID, d.Version, w.password(t, sSigner)); err == nil || !strings.Contains(err.Error(), "changed on disk") {
+		t.Fatalf("Sign over a changed file: %v", err)
+	}
+	w.store.View(func(tx *data.Tx) error {
+		cur, err := tx.Tenant(w.as(sSigner).CompanyID).Document(d.ID)
+		if err != nil || cur.Version != d.Version || len(cur.Revisions) != 1 {
+			t.Errorf("the document changed: %+v %v", cur, err)
+		}
+		return nil
+	})
+}
+
 // TestSigningPasswordIsOneTimeExpiresAndLocks: 署名用パスワード発行のお知らせ (the subject
 // verbatim after the service name) carries a password kept only sealed and hashed;
 // wrong entries are counted and the fifth locks it; a reissued one works; it expires;

@@ -132,11 +132,15 @@ func (s *Service) extend(d data.Document, fn func([]byte) ([]byte, error)) (data
 	if s.signing != nil {
 		s.signing()
 	}
-	in, err := s.files.Join(d.Parts())
+	in, verified, err := s.files.Read(d.Parts())
 	if err != nil {
 		return data.FileRef{}, fmt.Errorf("document %s: %w", d.ID, err)
 	}
+	// The hashes are checked while fn works; its result is kept only if they hold.
 	next, err := fn(in)
+	if verr := verified(); verr != nil {
+		return data.FileRef{}, fmt.Errorf("document %s: %w", d.ID, verr)
+	}
 	if err != nil {
 		return data.FileRef{}, fmt.Errorf("document %s: %w", d.ID, err)
 	}
