@@ -100,8 +100,6 @@ type contractRegisterView struct {
 	OrderSides []fieldOption
 	// FileDraft names the draft whose PDF is kept when no new file is chosen.
 	FileDraft string
-	// PartnerName is the name of the company the 取引先企業ID names.
-	PartnerName string
 	// PDFMax is the largest PDF taken, in bytes (config.ContractPDFMax).
 	PDFMax int
 }
@@ -110,9 +108,6 @@ func (h *handler) contractRegisterView(c *fiber.Ctx, e contractEntry, fileDraft 
 	v := &contractRegisterView{page: h.page(c, "menu.contracts.register", "menu.contracts"), Form: e, FileDraft: fileDraft, PDFMax: h.Config.ContractPDFMax}
 	v.Approvers = make([]string, maxApprovers)
 	copy(v.Approvers, e.Approvers)
-	if e.PartnerID != "" {
-		_ = h.Store.View(func(tx *data.Tx) error { v.PartnerName = companyName(tx, e.PartnerID); return nil })
-	}
 	for _, s := range []string{data.OrderSideBuyer, data.OrderSideSeller} {
 		v.OrderSides = append(v.OrderSides, fieldOption{Name: "order_side", Value: s, Label: v.L.T(orderSideKey(s)), Checked: s == e.OrderSide})
 	}

@@ -678,6 +678,14 @@ func TestContractPartnerLookup(t *testing.T) {
 	if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" || !strings.Contains(r.Body, "しばらく企業名を表示できません") {
 		t.Errorf("the 11th lookup in a minute: %d %q", r.Status, r.Body)
 	}
+	// The register form redrawn with a refusal names no company: the name comes only
+	// from the limited lookup (the page asks it), so a refused 確認 reads out none.
+	for _, id := range []string{otherPartnerID, webtest.DemoCompanyID} {
+		r := busy.PostFile("/contracts/confirm", url.Values{"partner_id": {id}}, "pdf", "a.pdf", nil)
+		if r.Status != http.StatusUnprocessableEntity || strings.Contains(r.Body, "別の取引先株式会社") || strings.Contains(r.Body, "デモ建設株式会社") {
+			t.Errorf("確認 refused with %s: %d, and the page names the company: %v", id, r.Status, strings.Contains(r.Body, "株式会社"))
+		}
+	}
 	otherID, otherPW := w.env.AddUser(t, busyID, account.RoleGeneral, "別の 利用者")
 	other, _ := loggedIn(t, w.env, otherID, otherPW)
 	if r := lookup(other, webtest.DemoCompanyID); r.Status != http.StatusOK || r.Body != "デモ建設株式会社" {

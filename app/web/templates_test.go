@@ -497,7 +497,7 @@ func sampleContractEntry() contractEntry {
 func sampleContractRegister(p page) *contractRegisterView {
 	p.Errors = form.Errors{"": "contract.refused.plan", "pdf": "contract.refused.pdf", "approvers": "contract.approver_unknown", "partner_id": "contract.plan_partner"}
 	e := sampleContractEntry()
-	v := &contractRegisterView{page: p, Form: e, FileDraft: "token", PartnerName: "受注工務店", Approvers: []string{"U000002", "", "", "", ""}}
+	v := &contractRegisterView{page: p, Form: e, FileDraft: "token", Approvers: []string{"U000002", "", "", "", ""}}
 	v.OrderSides = []fieldOption{{Name: "order_side", Value: data.OrderSideBuyer, Label: "発注側", Checked: true}, {Name: "order_side", Value: data.OrderSideSeller, Label: "受注側"}}
 	return v
 }
