@@ -208,7 +208,7 @@ func TestFileSumsNamesTheRevisionsOfDocuments(t *testing.T) {
 		if err := tx.CreateCompany(&co); err != nil {
 			return err
 		}
-		d := Document{Title: "工事請負契約書", Revisions: []Revision{{File: FileRef{SHA256: original}}, {File: FileRef{SHA256: signed}}}}
+		d := Document{Title: "工事請負契約書", Revisions: []Revision{{Kind: RevisionOriginal, File: FileRef{SHA256: original}}, {Kind: RevisionSignature, File: FileRef{SHA256: signed}, Increment: true}}}
 		return tx.Tenant(co.ID).CreateDocument(&d)
 	})
 	if err != nil {

@@ -252,6 +252,9 @@ func (t Tenant) CreateDocument(d *Document) error {
 	if _, err := t.Company(); err != nil {
 		return fmt.Errorf("data: create document in %s: %w", t.company, err)
 	}
+	if err := checkAppended(nil, d.Revisions); err != nil {
+		return fmt.Errorf("data: create document in %s: %w", t.company, err)
+	}
 	id, err := t.tx.NextID(SeqDocument)
 	if err != nil {
 		return err
@@ -288,6 +291,23 @@ func checkDocumentChange(old, d Document) error {
 	case !grows(old.Revisions, d.Revisions) || !grows(old.History, d.History):
 		return errors.New("revisions and history only grow")
 	}
+	return checkAppended(old.Revisions, d.Revisions)
+}
+
+// checkAppended holds the revisions appended to old to the rule that nothing is
+// rewritten: a signature or timestamp is an increment on the bytes before it, and a
+// new original (a replaced PDF) only comes before the first of them.
+func checkAppended(old, revs []Revision) error {
+	signed := slices.ContainsFunc(old, func(r Revision) bool { return r.Kind != RevisionOriginal })
+	for _, r := range revs[len(old):] {
+		switch {
+		case r.Kind == RevisionOriginal && signed:
+			return errors.New("the PDF cannot be replaced once signed or stamped")
+		case r.Kind != RevisionOriginal && !r.Increment:
+			return fmt.Errorf("a %s revision must be an increment on the PDF before it", r.Kind)
+		}
+		signed = signed || r.Kind != RevisionOriginal
+	}
 	return nil
 }
 
@@ -298,7 +318,7 @@ func checkArchiveOnly(old, d Document) error {
 		return ErrStored
 	}
 	for _, r := range d.Revisions[len(old.Revisions):] {
-		if r.Kind != RevisionArchive {
+		if r.Kind != RevisionArchive || !r.Increment {
 			return ErrStored
 		}
 	}

@@ -197,6 +197,13 @@ func TestDocumentWritesCheckVersionAndGrowOnly(t *testing.T) {
 		"history rewritten":   func(d *Document) { d.History[0].Action = "x" },
 		"revision replaced":   func(d *Document) { d.Revisions = []Revision{{Kind: RevisionOriginal, File: FileRef{SHA256: "bb"}}} },
 		"revisions shortened": func(d *Document) { d.Revisions = nil },
+		"a whole signed file appended": func(d *Document) {
+			d.Revisions = append(d.Revisions, Revision{Kind: RevisionSignature, File: FileRef{SHA256: "cc"}})
+		},
+		"an original after a signature": func(d *Document) {
+			d.Revisions = append(d.Revisions, Revision{Kind: RevisionSignature, File: FileRef{SHA256: "cc"}, Increment: true},
+				Revision{Kind: RevisionOriginal, File: FileRef{SHA256: "dd"}})
+		},
 	} {
 		c := stored
 		c.History, c.Revisions = slices.Clone(stored.History), slices.Clone(stored.Revisions)
@@ -204,6 +211,14 @@ func TestDocumentWritesCheckVersionAndGrowOnly(t *testing.T) {
 		if _, err := put(c); err == nil {
 			t.Errorf("%s: stored", name)
 		}
+	}
+	// What the flow does goes through: a replaced original before any signature, then
+	// a signature appended as an increment.
+	c := stored
+	c.Revisions = append(slices.Clone(stored.Revisions), Revision{Kind: RevisionOriginal, File: FileRef{SHA256: "ee"}},
+		Revision{Kind: RevisionSignature, File: FileRef{SHA256: "ff"}, Increment: true})
+	if _, err := put(c); err != nil {
+		t.Errorf("a replaced original, then a signature: %v", err)
 	}
 }
 
@@ -218,7 +233,7 @@ func TestStoredDocumentRefusesEveryWrite(t *testing.T) {
 	amount := int64(100)
 	d := Document{Title: "工事請負契約書", Amount: &amount, Status: "完了", SentAt: &at, StorageStart: at, StorageEnd: at.AddDate(10, 0, 0),
 		Receiver:  Party{CompanyID: "C000002", UserID: "R1", Route: &Route{Signer: Step{UserID: "R3", DoneAt: &at}}},
-		Revisions: []Revision{{Kind: RevisionOriginal, File: FileRef{SHA256: "aa"}}, {Kind: RevisionTimestamp, File: FileRef{SHA256: "bb"}}},
+		Revisions: []Revision{{Kind: RevisionOriginal, File: FileRef{SHA256: "aa"}}, {Kind: RevisionTimestamp, File: FileRef{SHA256: "bb"}, Increment: true}},
 		History:   []HistoryEvent{{Action: "complete", Status: "完了"}}}
 	d.Sender.Route = &Route{Signer: Step{UserID: "S3", DoneAt: &at}}
 	s.Update(func(tx *Tx) error {
@@ -249,7 +264,7 @@ func TestStoredDocumentRefusesEveryWrite(t *testing.T) {
 		"storage end back": func(d *Document) { d.StorageEnd = at },
 		"created at":       func(d *Document) { d.CreatedAt = later },
 		"revision replaced": func(d *Document) {
-			d.Revisions = []Revision{d.Revisions[0], {Kind: RevisionTimestamp, File: FileRef{SHA256: "cc"}}}
+			d.Revisions = []Revision{d.Revisions[0], {Kind: RevisionTimestamp, File: FileRef{SHA256: "cc"}, Increment: true}}
 		},
 		"revision dropped":   func(d *Document) { d.Revisions = d.Revisions[:1] },
 		"signature appended": func(d *Document) { d.Revisions = append(d.Revisions, Revision{Kind: RevisionSignature}) },
@@ -284,7 +299,7 @@ func TestStoredDocumentRefusesEveryWrite(t *testing.T) {
 		t.Errorf("the stored document changed: %+v", got)
 	}
 	ext := got
-	ext.Revisions = append(slices.Clone(got.Revisions), Revision{Kind: RevisionArchive, File: FileRef{SHA256: "dd"}})
+	ext.Revisions = append(slices.Clone(got.Revisions), Revision{Kind: RevisionArchive, File: FileRef{SHA256: "dd"}, Increment: true})
 	ext.History = append(slices.Clone(got.History), HistoryEvent{Action: "archive"})
 	ext.StorageEnd = got.StorageEnd.AddDate(10, 0, 0)
 	if err := s.Update(func(tx *Tx) error { _, err := tx.Tenant(a.ID).PutDocument(ext); return err }); err != nil {
