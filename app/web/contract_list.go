@@ -102,6 +102,9 @@ func (h *handler) contractList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if found.Stale != nil {
+		h.Log.Warn("contract list answered from a lagging index", "err", found.Stale)
+	}
 	if found.Total > 0 {
 		v.Count = l.T("common.range", found.Total, found.From, found.To)
 	}

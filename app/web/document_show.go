@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"mime"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -98,12 +99,13 @@ func (h *handler) documentView(c *fiber.Ctx, id string, typed *contract.Receipt)
 	v := &documentView{page: h.page(c, "contract.document_title", "menu.contracts"), May: map[string]bool{}}
 	var pdfBytes []byte
 	err := h.Store.View(func(tx *data.Tx) error {
-		b, d, err := h.Contracts.PDF(tx, by, id)
+		d, err := h.viewable(tx, st, id)
 		if err != nil {
 			return err
 		}
-		if !mayView(st, d) {
-			return data.ErrNotFound
+		b, err := h.Contracts.PDF(d)
+		if err != nil {
+			return err
 		}
 		pdfBytes, v.Doc = b, d
 		v.Sender = d.Sender.CompanyID == st.Company.ID
@@ -230,10 +232,10 @@ func (h *handler) documentPDF(c *fiber.Ctx) error {
 	var b []byte
 	var d data.Document
 	err := h.Store.View(func(tx *data.Tx) (err error) {
-		b, d, err = h.Contracts.PDF(tx, contractActor(stateOf(c)), h.documentID(c))
-		if err == nil && !mayView(stateOf(c), d) {
-			err = data.ErrNotFound
+		if d, err = h.viewable(tx, stateOf(c), h.documentID(c)); err != nil {
+			return err
 		}
+		b, err = h.Contracts.PDF(d)
 		return err
 	})
 	if err != nil {
@@ -265,6 +267,11 @@ func sendPDF(c *fiber.Ctx, b []byte, name string, download bool) error {
 	if download {
 		disposition = "attachment"
 	}
+	// The bytes are a PDF whatever the uploaded name said: the saved file ends in .pdf,
+	// so that no desktop opens it as something else.
+	if !strings.EqualFold(filepath.Ext(name), ".pdf") {
+		name = strings.TrimSuffix(name, filepath.Ext(name)) + ".pdf"
+	}
 	// RFC 6266: an ASCII name is quoted, any other is RFC 2231 encoded (filename*).
 	header := mime.FormatMediaType(disposition, map[string]string{"filename": name})
 	if header == "" {
@@ -285,7 +292,12 @@ func (h *handler) documentAct(c *fiber.Ctx) error {
 	st := stateOf(c)
 	by := contractActor(st)
 	id := h.documentID(c)
-	version, _ := strconv.ParseUint(c.FormValue("version"), 10, 64)
+	// The version the screen showed: every action form sends it, and one without it (a
+	// hand-made request) must not act on whatever the document has become.
+	version, perr := strconv.ParseUint(c.FormValue("version"), 10, 64)
+	if perr != nil || version == 0 {
+		return h.documentRefused(c, id, form.Errors{"": contract.ReasonKey(contract.ErrChanged)}, nil)
+	}
 	comment := strings.TrimSpace(c.FormValue("comment"))
 	var errs form.Errors = form.Errors{}
 	errs.Lines("comment", comment)
@@ -373,8 +385,16 @@ func (h *handler) documentRoutes(app *fiber.App, user func(...fiber.Handler) []f
 
 func companyPlan(c data.Company) company.Plan { return company.Plan(c.Plan) }
 
-// mayView: an admin sees every document of the company; a general user those they take
-// part in. Anyone else gets 404, as for another company's document.
-func mayView(st *state, d data.Document) bool {
-	return st.User.Role == account.RoleAdmin || contract.TakesPart(d, contractActor(st))
+// viewable reads a document the viewer may see, before any of its files: an admin sees
+// every document of the company; a general user those they take part in. Anyone else
+// gets 404, as for another company's document.
+func (h *handler) viewable(tx *data.Tx, st *state, id string) (data.Document, error) {
+	d, err := tx.Tenant(st.Company.ID).Document(id)
+	if err != nil {
+		return data.Document{}, err
+	}
+	if st.User.Role != account.RoleAdmin && !contract.TakesPart(d, contractActor(st)) {
+		return data.Document{}, data.ErrNotFound
+	}
+	return d, nil
 }

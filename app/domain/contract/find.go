@@ -107,8 +107,11 @@ type Found struct {
 	Docs []data.Document // the page, newest first
 	paging.Window
 	// Partial is set while the index is first built or rebuilt for a new mapping
-	// version: documents may be missing meanwhile.
+	// version, or could not take the latest changes: documents may be missing meanwhile.
 	Partial bool
+	// Stale is why the latest changes could not be applied before the search, for the
+	// log; nil when they were.
+	Stale error
 }
 
 // Find is page n (from 1) of the documents of by's company that by takes part in (any
@@ -120,8 +123,11 @@ type Found struct {
 // applies in the background; Find applies what is marked first, so that the list
 // shows the user's own last step, whatever wrote it.
 func Find(ctx context.Context, index *search.Engine, store *data.Store, by Actor, f Filter, n int) (Found, error) {
-	if err := index.Sync(); err != nil {
-		return Found{}, fmt.Errorf("contract list of %s: bring the index up to date: %w", by.UserID, err)
+	// Should the marks fail to apply, the list is still answered from the index as it
+	// is (the background loop retries), flagged as possibly incomplete.
+	stale := index.Sync()
+	if stale != nil {
+		stale = fmt.Errorf("contract list of %s: bring the index up to date: %w", by.UserID, stale)
 	}
 	n = max(n, 1)
 	res, err := index.Search(ctx, by.CompanyID, f.query(by, n))
@@ -133,7 +139,7 @@ func Find(ctx context.Context, index *search.Engine, store *data.Store, by Actor
 	if err != nil {
 		return Found{}, fmt.Errorf("contract list of %s: %w", by.UserID, err)
 	}
-	out := Found{Window: paging.Of(res.Total, n, PageSize), Partial: res.Partial}
+	out := Found{Window: paging.Of(res.Total, n, PageSize), Partial: res.Partial || stale != nil, Stale: stale}
 	err = store.View(func(tx *data.Tx) error {
 		t := tx.Tenant(by.CompanyID)
 		for _, id := range res.IDs {
@@ -165,20 +171,10 @@ func OrderSides(d data.Document, company string) (own, partner string) {
 	sender := d.Sender.OrderSide
 	receiver := d.Receiver.OrderSide
 	if receiver == "" {
-		receiver = oppositeSide(sender)
+		receiver = OtherSide(sender)
 	}
 	if company == d.Sender.CompanyID {
 		return sender, receiver
 	}
 	return receiver, sender
-}
-
-func oppositeSide(s string) string {
-	switch s {
-	case data.OrderSideBuyer:
-		return data.OrderSideSeller
-	case data.OrderSideSeller:
-		return data.OrderSideBuyer
-	}
-	return ""
 }

@@ -212,9 +212,9 @@ func TestTheWholeLife(t *testing.T) {
 	if d.Status != "承認待ち" {
 		t.Fatalf("after 申請: %s", d.Status)
 	}
-	err := w.store.View(func(tx *data.Tx) error { _, _, err := w.svc.PDF(tx, w.as(rRecipient), d.ID); return err })
+	err := w.store.View(func(tx *data.Tx) error { _, err := tx.Tenant(w.as(rRecipient).CompanyID).Document(d.ID); return err })
 	if !errors.Is(err, data.ErrNotFound) {
-		t.Errorf("the receiver read the PDF before it was sent: %v", err)
+		t.Errorf("the receiver read the document before it was sent: %v", err)
 	}
 	// 01:00 in Japan is still the previous day in UTC: 保管開始日 is Japan's date.
 	w.clock.t = time.Date(2026, 4, 2, 1, 0, 0, 0, jst.Zone)

@@ -57,8 +57,12 @@ func (s *Service) Sign(ctx context.Context, by Actor, id string, version uint64,
 		// The password is used up with the signature it allowed.
 		t := tx.Tenant(by.CompanyID)
 		p, err := t.SigningPassword(id, by.UserID)
+		if err != nil && !errors.Is(err, data.ErrNotFound) {
+			return err
+		}
 		if err != nil || !p.IssuedAt.Equal(pw.IssuedAt) || p.UsedAt != nil || p.LockedAt != nil {
-			return errors.Join(ErrChanged, err)
+			// Used, reissued or locked since it was checked: someone acted meanwhile.
+			return ErrChanged
 		}
 		p.UsedAt = &now
 		if err := t.PutSigningPassword(p); err != nil {

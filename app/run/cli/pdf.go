@@ -104,7 +104,11 @@ func pdfSign(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(rest[1], appended(in, inc))
+	out, err := appended(in, inc)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(rest[1], out)
 }
 
 func pdfTimestamp(env Env, args []string) error {
@@ -124,17 +128,22 @@ func pdfTimestamp(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(rest[1], appended(in, inc))
+	out, err := appended(in, inc)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(rest[1], out)
 }
 
 // appended is the PDF in followed by an increment the certificate service made for
 // it: increments extend the PDF from its %PDF- header, so bytes before it are left
-// out (in was read by the service, so it opens).
-func appended(in, inc []byte) []byte {
-	if f, err := pdf.Open(in); err == nil {
-		in = f.Bytes()
+// out.
+func appended(in, inc []byte) ([]byte, error) {
+	f, err := pdf.Open(in)
+	if err != nil {
+		return nil, fmt.Errorf("read the signed PDF again: %w", err)
 	}
-	return slices.Concat(in, inc)
+	return slices.Concat(f.Bytes(), inc), nil
 }
 
 func pdfVerify(env Env, args []string) error {
