@@ -14,6 +14,7 @@ import (
 	"inkan/app/domain/account"
 	"inkan/app/domain/certificate"
 	"inkan/app/domain/company"
+	"inkan/app/locale/jst"
 	"inkan/app/testkit/tooltest"
 	"inkan/app/testkit/webtest"
 	"inkan/data"
@@ -482,8 +483,8 @@ func TestContractWholeLifeThroughTheScreens(t *testing.T) {
 		c          *webtest.Client
 		side, tags string
 	}{"receiver": {w.partner, "受注側", "受注工事"}, "sender": {w.sender, "発注側", "本社"}} {
-		if r := tc.c.Get(doc); r.Text("#own-side") != tc.side || r.Text("#own-tag") != tc.tags {
-			t.Errorf("the %s's own fields: %q %q", name, r.Text("#own-side"), r.Text("#own-tag"))
+		if r := tc.c.Get(doc); r.Text("#own-side") != tc.side || r.Text("#own-tag") != tc.tags || r.Has("#doc-completed") {
+			t.Errorf("the %s's own fields: %q %q, 完了日 before 完了 %v", name, r.Text("#own-side"), r.Text("#own-tag"), r.Has("#doc-completed"))
 		}
 	}
 	if r := approver.Get(doc); !r.Has("#act-approve") || !strings.Contains(r.Text("#act-approve"), "受領前承認") {
@@ -501,6 +502,22 @@ func TestContractWholeLifeThroughTheScreens(t *testing.T) {
 	}
 	if p := w.partner.Get(doc); p.Status != http.StatusOK || p.Text("#doc-status") != "完了" {
 		t.Errorf("receiver's view of the stored document: %d %q", p.Status, p.Text("#doc-status"))
+	}
+	// 契約文書情報 as the manual's 長期保管契約文書照会 has it, from each side; the
+	// signatures name their holders from the certificates, the demo company's first.
+	today := jst.Date(w.env.Clock.Now())
+	for name, tc := range map[string]struct {
+		c    *webtest.Client
+		kind string
+	}{"sender": {w.sender, "契約文書（自社→取引先）"}, "receiver": {w.partner, "契約文書（取引先→自社）"}} {
+		r := tc.c.Get(doc)
+		if r.Text("#doc-kind") != tc.kind || r.Text("#doc-updated") != today || r.Text("#doc-completed") != today {
+			t.Errorf("the %s's 文書区分 %q 最終更新日 %q 完了日 %q, want %q %s", name, r.Text("#doc-kind"), r.Text("#doc-updated"), r.Text("#doc-completed"), tc.kind, today)
+		}
+		first := r.Doc.Find("#signatures tbody tr").First()
+		if got := first.Find(".sig-company").Text() + "|" + first.Find(".sig-title").Text(); got != "デモ建設株式会社|部長" {
+			t.Errorf("the %s sees the first signature by %q, want the demo company's 部長", name, got)
+		}
 	}
 	// The downloaded PDF passes qpdf --check, and pdfsig finds both signatures valid.
 	file := filepath.Join(t.TempDir(), "signed.pdf")

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"mime"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,7 +16,9 @@ import (
 	"inkan/app/domain/company"
 	"inkan/app/domain/contract"
 	"inkan/app/domain/form"
+	"inkan/app/locale/i18n"
 	"inkan/app/trust/pades"
+	"inkan/app/trust/pki"
 	"inkan/data"
 )
 
@@ -28,16 +32,21 @@ type routeRow struct {
 	Current bool
 }
 
-// signatureRow is one signature or document timestamp as the verifier sees it.
+// signatureRow is one signature or document timestamp as the verifier sees it: the
+// holder as its certificate names them (the TSA for a document timestamp), and why it
+// is not valid as catalog keys.
 type signatureRow struct {
 	Timestamp bool
-	Signer    string
-	Time      time.Time
-	TSTime    time.Time
-	Level     string
-	Valid     bool
-	Trusted   bool
-	Problems  []string
+	// Company is the certificate's 企業名, in Japanese when it carries that form;
+	// Name its 表示名 (the whole subject when the certificate was not found); Title
+	// its 役職名, Japanese form first.
+	Company, Name, Title string
+	Time                 time.Time
+	TSTime               time.Time
+	Level                string
+	Valid                bool
+	Trusted              bool
+	Reasons              []string
 }
 
 // historyRow is one step of the history.
@@ -65,9 +74,13 @@ type documentView struct {
 	TurnUser        string
 	SenderRoute     []routeRow
 	ReceiverRoute   []routeRow
-	Signatures      []signatureRow
-	VerifyError     string
-	History         []historyRow
+	// KindLabel is the 文書区分: 自社→取引先 for the sender, 取引先→自社 for the receiver.
+	KindLabel  string
+	Signatures []signatureRow
+	// DocReasons say, as catalog keys, why the file as a whole is not valid.
+	DocReasons  []string
+	VerifyError string
+	History     []historyRow
 	// May holds the actions the viewer may take now, by their name.
 	May map[string]bool
 	// Receipt is the 受領 form: as typed after a refusal, else the receiver's current
@@ -110,8 +123,10 @@ func (h *handler) documentView(c *fiber.Ctx, id string, typed *contract.Receipt)
 		pdfBytes, v.Doc = b, d
 		v.Sender = d.Sender.CompanyID == st.Company.ID
 		own := d.Receiver
+		v.KindLabel = v.L.T("doc.kind_received")
 		if v.Sender {
 			own = d.Sender
+			v.KindLabel = v.L.T("doc.kind_sent")
 		}
 		if own.OrderSide != "" {
 			v.OwnSide = v.L.T(orderSideKey(own.OrderSide))
@@ -217,13 +232,44 @@ func (h *handler) verifyInto(v *documentView, b []byte) {
 		}
 		return
 	}
+	v.Signatures, v.DocReasons = signatureRows(rep), reasonKeys(v.L, rep.ProblemCodes)
+	for i := range v.Signatures {
+		v.Signatures[i].Reasons = reasonKeys(v.L, rep.Signatures[i].ProblemCodes)
+	}
+}
+
+// signatureRows are the report's entries with their holders, reasons apart.
+func signatureRows(rep *pades.Report) []signatureRow {
+	var rows []signatureRow
 	for i := range rep.Signatures {
 		s := &rep.Signatures[i]
-		v.Signatures = append(v.Signatures, signatureRow{
-			Timestamp: s.Kind == pades.KindDocTimestamp, Signer: s.Signer, Time: s.SigningTime, TSTime: s.TimestampTime,
-			Level: s.Level, Valid: s.Valid(), Trusted: s.Trusted, Problems: s.Problems,
-		})
+		row := signatureRow{
+			Timestamp: s.Kind == pades.KindDocTimestamp, Name: s.Signer, Time: s.SigningTime, TSTime: s.TimestampTime,
+			Level: s.Level, Valid: s.Valid(), Trusted: s.Trusted,
+		}
+		if s.Certificate != nil {
+			sub := pki.SubjectOf(s.Certificate)
+			row.Company, row.Name, row.Title = cmp.Or(sub.CompanyJa, sub.Company), sub.DisplayName, cmp.Or(sub.TitleJa, sub.Title)
+		}
+		rows = append(rows, row)
 	}
+	return rows
+}
+
+// reasonKeys words the verifier's codes: the catalog key of each code once, in the
+// order found, and 検証できません for a code the catalog has no words for.
+func reasonKeys(l i18n.Localizer, codes []pades.Code) []string {
+	var keys []string
+	for _, c := range codes {
+		key := "contract.verify." + string(c)
+		if _, ok := l.Lookup(key); !ok {
+			key = "contract.verify.unknown"
+		}
+		if !slices.Contains(keys, key) {
+			keys = append(keys, key)
+		}
+	}
+	return keys
 }
 
 // documentPDF serves the newest revision of the PDF, inline for the frame of the

@@ -517,13 +517,16 @@ func sampleDocument(p page) *documentView {
 			Sender: data.Party{CompanyID: "C000001", UserID: "U000001", GroupTag: "本社", OrderSide: data.OrderSideBuyer}, Receiver: data.Party{CompanyID: "C000002", UserID: "U000010", Dept: "工事部"}},
 		SenderRoute:   []routeRow{{Role: "contract.approver", UserID: "U000002", Name: "承認 一郎", DoneAt: &at, Comment: "確認済み"}, {Role: "contract.signer", UserID: "U000001", Name: "署名 花子", Current: true}},
 		ReceiverRoute: []routeRow{{Role: "contract.signer", UserID: "U000010", Name: "受取 太郎"}},
-		Signatures:    []signatureRow{{Signer: "デモ建設", Time: at, TSTime: at, Level: "B-T", Valid: true}, {Timestamp: true, Signer: "TSA", Problems: []string{"digest mismatch"}}},
-		VerifyError:   "verify: broken",
-		History:       []historyRow{{At: at, Who: "デモ建設 署名 花子", Action: "doc.action.register", Status: "doc.status.draft", Comment: "差戻し理由"}},
-		May:           map[string]bool{"approve": true, "return": true, "receive": true, "sign": true, "submit": true, "cancel": true, "complete": true},
-		Receipt:       contract.Receipt{Approvers: make([]string, maxApprovers), Signer: "U000010", GroupTag: "工事"},
-		OrderSides:    []fieldOption{{Name: "order_side", Value: data.OrderSideBuyer, Label: "発注側"}, {Name: "order_side", Value: data.OrderSideSeller, Label: "受注側", Checked: true}},
-		OwnSide:       "発注側", OwnTag: "本社",
+		Signatures: []signatureRow{{Company: "デモ建設", Name: "署名 花子", Title: "部長", Time: at, TSTime: at, Level: "B-T", Valid: true},
+			{Timestamp: true, Name: "TSA", Reasons: []string{"contract.verify.digest", "contract.verify.unknown"}}},
+		DocReasons:  []string{"contract.verify.modified"},
+		KindLabel:   "契約文書（自社→取引先）",
+		VerifyError: "verify: broken",
+		History:     []historyRow{{At: at, Who: "デモ建設 署名 花子", Action: "doc.action.register", Status: "doc.status.draft", Comment: "差戻し理由"}},
+		May:         map[string]bool{"approve": true, "return": true, "receive": true, "sign": true, "submit": true, "cancel": true, "complete": true},
+		Receipt:     contract.Receipt{Approvers: make([]string, maxApprovers), Signer: "U000010", GroupTag: "工事"},
+		OrderSides:  []fieldOption{{Name: "order_side", Value: data.OrderSideBuyer, Label: "発注側"}, {Name: "order_side", Value: data.OrderSideSeller, Label: "受注側", Checked: true}},
+		OwnSide:     "発注側", OwnTag: "本社",
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -126,9 +127,19 @@ func TestTampering(t *testing.T) {
 				if s.Valid() && (!s.DigestOK || s.ModifiedAfter) {
 					t.Errorf("entry %d valid despite digest %v modified %v", i, s.DigestOK, s.ModifiedAfter)
 				}
+				// Each problem carries its code, the one a screen words it by.
+				if len(s.ProblemCodes) != len(s.Problems) || len(s.WarningCodes) != len(s.Warnings) {
+					t.Errorf("entry %d: codes %v %v for problems %q warnings %q", i, s.ProblemCodes, s.WarningCodes, s.Problems, s.Warnings)
+				}
+				if !s.DigestOK && !slices.Contains(s.ProblemCodes, pades.CodeDigest) {
+					t.Errorf("entry %d: digest mismatch coded %v", i, s.ProblemCodes)
+				}
+				if s.ModifiedAfter && !slices.Contains(s.ProblemCodes, pades.CodeModified) {
+					t.Errorf("entry %d: later change coded %v", i, s.ProblemCodes)
+				}
 			}
-			if strings.HasPrefix(tc.name, "junk") && len(rep.Problems) == 0 {
-				t.Error("junk after the end is not reported")
+			if strings.HasPrefix(tc.name, "junk") && !slices.Equal(rep.ProblemCodes, []pades.Code{pades.CodeModified}) {
+				t.Errorf("junk after the end is reported as %v %q", rep.ProblemCodes, rep.Problems)
 			}
 
 			dir := t.TempDir()

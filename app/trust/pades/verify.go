@@ -72,7 +72,9 @@ type Report struct {
 	// Problems are findings about the document as a whole that make it
 	// invalid, such as bytes after the last revision that no signature
 	// covers.
-	Problems []string
+	// ProblemCodes classify them, index for index.
+	Problems     []string
+	ProblemCodes []Code
 	// Warnings are document-level findings that do not make it invalid.
 	Warnings []string
 }
@@ -172,13 +174,81 @@ type SignatureReport struct {
 	ModifiedAfter bool
 
 	// Problems are human-readable reasons the entry is invalid; empty when
-	// it is valid.
-	Problems []string
+	// it is valid. ProblemCodes classify them, index for index.
+	Problems     []string
+	ProblemCodes []Code
 	// Warnings are findings that do not make the entry invalid, such as a
 	// legacy SubFilter or a CA this installation does not trust.
-	Warnings []string
+	// WarningCodes classify them, index for index.
+	Warnings     []string
+	WarningCodes []Code
 
-	signerCert *x509.Certificate
+	// Certificate is the signer's certificate (the TSA's for a document
+	// timestamp) as the value names it, trusted or not; nil when not found.
+	Certificate *x509.Certificate
+}
+
+// Code classifies a problem or warning, so that a screen can say it in its
+// own words while Problems and Warnings keep the details for the CLI.
+type Code string
+
+// The codes of problems and warnings.
+const (
+	// CodeByteRange: the byte range does not cover the file as it must, or
+	// the covered bytes cannot be read.
+	CodeByteRange Code = "byte_range"
+	// CodeFormat: a value or format the verifier cannot read or does not
+	// support (SubFilter, digest algorithm, CMS, /M).
+	CodeFormat Code = "format"
+	// CodeDigest: the signed or timestamped bytes were changed.
+	CodeDigest Code = "digest"
+	// CodeSignature: the signature value does not verify with the signer's
+	// certificate, or that certificate is missing.
+	CodeSignature Code = "signature"
+	// CodeUntrusted: signed, or timestamped, under a CA this installation
+	// does not trust.
+	CodeUntrusted Code = "untrusted"
+	// CodeChain: the signer's certificate chain does not verify.
+	CodeChain Code = "chain"
+	// CodeExpired: the signer's certificate was expired at the time it is
+	// judged at (the signing's proof of existence, or now without one).
+	CodeExpired Code = "expired"
+	// CodeExpiredSince: the chain holds only at the proof of existence,
+	// not now (a warning: long-term validation).
+	CodeExpiredSince Code = "expired_since"
+	// CodeRevoked: a certificate of the chain was revoked before the proof
+	// of existence.
+	CodeRevoked Code = "revoked"
+	// CodeRevokedAfter: revoked after the proof of existence (a warning).
+	CodeRevokedAfter Code = "revoked_after"
+	// CodeRevocationUnchecked: no usable CRL to check revocation with.
+	CodeRevocationUnchecked Code = "revocation_unchecked"
+	// CodeTimestamp: a timestamp (the signature's or a document timestamp)
+	// is not valid, or its time is not consistent.
+	CodeTimestamp Code = "timestamp"
+	// CodeModified: the document was changed after signing beyond what
+	// may follow a signature, or bytes after it are covered by none.
+	CodeModified Code = "modified"
+	// CodeNoSignatures: the document has no signature at all.
+	CodeNoSignatures Code = "no_signatures"
+	// CodeLegacy: not a PAdES baseline signature (a warning).
+	CodeLegacy Code = "legacy"
+)
+
+// Codes lists every code, for a screen to prove it has words for each.
+func Codes() []Code {
+	return []Code{CodeByteRange, CodeFormat, CodeDigest, CodeSignature, CodeUntrusted, CodeChain, CodeExpired,
+		CodeExpiredSince, CodeRevoked, CodeRevokedAfter, CodeRevocationUnchecked, CodeTimestamp, CodeModified,
+		CodeNoSignatures, CodeLegacy}
+}
+
+// chainCode tells an expired certificate from any other chain failure.
+func chainCode(err error) Code {
+	var invalid x509.CertificateInvalidError
+	if errors.As(err, &invalid) && invalid.Reason == x509.Expired {
+		return CodeExpired
+	}
+	return CodeChain
 }
 
 // Valid reports whether the entry has no problems.
@@ -197,12 +267,19 @@ func (r *Report) Trusted() bool {
 	return true
 }
 
-func (s *SignatureReport) problem(format string, args ...any) {
+func (s *SignatureReport) problem(code Code, format string, args ...any) {
 	s.Problems = append(s.Problems, fmt.Sprintf(format, args...))
+	s.ProblemCodes = append(s.ProblemCodes, code)
 }
 
-func (s *SignatureReport) warn(format string, args ...any) {
+func (s *SignatureReport) warn(code Code, format string, args ...any) {
 	s.Warnings = append(s.Warnings, fmt.Sprintf(format, args...))
+	s.WarningCodes = append(s.WarningCodes, code)
+}
+
+func (r *Report) problem(code Code, format string, args ...any) {
+	r.Problems = append(r.Problems, fmt.Sprintf(format, args...))
+	r.ProblemCodes = append(r.ProblemCodes, code)
 }
 
 // Verify checks every signature and document timestamp in doc and reports
@@ -232,7 +309,7 @@ func Verify(doc []byte, opt VerifyOptions) (*Report, error) {
 	v.loadValidationData(rep, opt)
 	v.checkEnd(rep)
 	if len(sigs) == 0 {
-		rep.Problems = append(rep.Problems, "the document has no signatures")
+		rep.problem(CodeNoSignatures, "the document has no signatures")
 		return rep, nil
 	}
 
@@ -362,7 +439,7 @@ func (v *verifier) checkEnd(rep *Report) {
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%d white-space bytes after the last revision", len(tail)))
 		return
 	}
-	rep.Problems = append(rep.Problems, fmt.Sprintf("%d bytes after the end of the last revision are covered by no signature", len(tail)))
+	rep.problem(CodeModified, "%d bytes after the end of the last revision are covered by no signature", len(tail))
 }
 
 // parse fills the parts of the report that need no digest and decodes the
@@ -377,12 +454,12 @@ func (v *verifier) parse(s pdf.Signature, r *SignatureReport) *entry {
 	if s.M != "" {
 		t, err := s.SigningTime()
 		if err != nil {
-			r.warn("unreadable /M %q: %v", s.M, err)
+			r.warn(CodeFormat, "unreadable /M %q: %v", s.M, err)
 		}
 		r.SigningTime = t
 	}
 	if err := v.f.CheckByteRange(s); err != nil {
-		r.problem("byte range: %v", err)
+		r.problem(CodeByteRange, "byte range: %v", err)
 	} else {
 		r.ByteRangeOK = true
 	}
@@ -390,32 +467,32 @@ func (v *verifier) parse(s pdf.Signature, r *SignatureReport) *entry {
 
 	switch {
 	case r.Kind == KindDocTimestamp && s.SubFilter != SubFilterRFC3161:
-		r.problem("document timestamp with SubFilter %q instead of %s", s.SubFilter, SubFilterRFC3161)
+		r.problem(CodeFormat, "document timestamp with SubFilter %q instead of %s", s.SubFilter, SubFilterRFC3161)
 	case r.Kind == KindDocTimestamp:
 		tok, err := tsa.ParseToken(s.Contents)
 		if err != nil {
-			r.problem("timestamp token: %v", err)
+			r.problem(CodeFormat, "timestamp token: %v", err)
 			return e
 		}
 		e.tok, e.hash = tok, tok.HashAlgorithm
 	case s.SubFilter == SubFilterCAdES || s.SubFilter == subFilterAdbePKCS7:
 		sd, err := cms.Parse(s.Contents)
 		if err != nil {
-			r.problem("CMS: %v", err)
+			r.problem(CodeFormat, "CMS: %v", err)
 			return e
 		}
 		e.sd, e.hash = sd, sd.Signer.Hash
 		// The revocation data a signature carries itself counts too.
 		for _, der := range sd.CRLs {
 			if err := v.addCRL(der, true); err != nil {
-				r.warn("CRL in the CMS: %v", err)
+				r.warn(CodeRevocationUnchecked, "CRL in the CMS: %v", err)
 			}
 		}
 	default:
-		r.problem("unsupported SubFilter %q", s.SubFilter)
+		r.problem(CodeFormat, "unsupported SubFilter %q", s.SubFilter)
 	}
 	if (e.sd != nil || e.tok != nil) && (e.hash == 0 || !e.hash.Available()) {
-		r.problem("unsupported digest algorithm")
+		r.problem(CodeFormat, "unsupported digest algorithm")
 		e.sd, e.tok = nil, nil
 	}
 	return e
@@ -433,12 +510,12 @@ func (v *verifier) hashAll(entries []*entry) {
 		wg.Go(func() {
 			r, err := v.f.SignedReader(e.sig)
 			if err != nil {
-				e.rep.problem("read byte range: %v", err)
+				e.rep.problem(CodeByteRange, "read byte range: %v", err)
 				return
 			}
 			h := e.hash.New()
 			if _, err := io.Copy(h, r); err != nil {
-				e.rep.problem("hash byte range: %v", err)
+				e.rep.problem(CodeByteRange, "hash byte range: %v", err)
 				return
 			}
 			e.digest = h.Sum(nil)
@@ -477,27 +554,27 @@ func (v *verifier) checkSignature(e *entry, later []time.Time) {
 	si := &sd.Signer
 	r.DigestOK = bytes.Equal(si.MessageDigest, e.digest)
 	if !r.DigestOK {
-		r.problem("digest mismatch: the signed bytes were changed")
+		r.problem(CodeDigest, "digest mismatch: the signed bytes were changed")
 	}
 	legacy := e.sig.SubFilter != SubFilterCAdES
 	if legacy {
-		r.warn("SubFilter %s is not a PAdES baseline signature", e.sig.SubFilter)
+		r.warn(CodeLegacy, "SubFilter %s is not a PAdES baseline signature", e.sig.SubFilter)
 	} else {
 		if si.HasSigningTime() {
-			r.warn("CMS signing-time attribute present, which PAdES baseline forbids")
+			r.warn(CodeLegacy, "CMS signing-time attribute present, which PAdES baseline forbids")
 		}
 		if si.HasRevocationInfoArchival() {
-			r.warn("Adobe revocation attribute present; PAdES keeps revocation data in the DSS")
+			r.warn(CodeLegacy, "Adobe revocation attribute present; PAdES keeps revocation data in the DSS")
 		}
 	}
 	cert, err := sd.SignerCertificate(v.certs...)
 	if err != nil {
-		r.problem("signer certificate: %v", err)
+		r.problem(CodeSignature, "signer certificate: %v", err)
 		return
 	}
-	r.Signer, r.signerCert = describe(cert), cert
+	r.Signer, r.Certificate = describe(cert), cert
 	if err := signatureHolds(sd, si.MessageDigest, cert, legacy); err != nil {
-		r.problem("signature: %v", err)
+		r.problem(CodeSignature, "signature: %v", err)
 	} else {
 		r.SignatureOK = true
 	}
@@ -525,15 +602,15 @@ func (v *verifier) checkSignature(e *entry, later []time.Time) {
 		case untrusted(err):
 			// Made elsewhere, by a TSA we do not know: it proves no time
 			// here, which is no fault of the signature.
-			r.warn("signature timestamp by a TSA this installation does not trust (%s)", tokenSigner(tok))
+			r.warn(CodeUntrusted, "signature timestamp by a TSA this installation does not trust (%s)", tokenSigner(tok))
 			tsaChain = nil
 		case err != nil:
-			r.problem("signature timestamp: %v", err)
+			r.problem(CodeTimestamp, "signature timestamp: %v", err)
 		default:
 			r.TimestampOK, r.TimestampTime = true, tok.GenTime
 			e.poe = tok.GenTime
 			if !r.SigningTime.IsZero() && tok.GenTime.Before(r.SigningTime.Add(-time.Minute)) {
-				r.warn("signature timestamp %s precedes the claimed signing time %s", tok.GenTime.Format(time.RFC3339), r.SigningTime.Format(time.RFC3339))
+				r.warn(CodeTimestamp, "signature timestamp %s precedes the claimed signing time %s", tok.GenTime.Format(time.RFC3339), r.SigningTime.Format(time.RFC3339))
 			}
 		}
 	}
@@ -546,17 +623,17 @@ func (v *verifier) checkSignature(e *entry, later []time.Time) {
 	if untrusted(err) {
 		// Signed elsewhere: valid as a signature over these bytes, by
 		// someone this installation cannot vouch for.
-		r.warn("signed by a CA this installation does not trust: %s, issued by %s", r.Signer, issuerName(cert))
+		r.warn(CodeUntrusted, "signed by a CA this installation does not trust: %s, issued by %s", r.Signer, issuerName(cert))
 		v.level(e, legacy, nil, later)
 		return
 	}
 	if err != nil {
-		r.problem("certificate chain: %v", err)
+		r.problem(chainCode(err), "certificate chain: %v", err)
 		return
 	}
 	r.Chain, r.ChainTime, r.ChainOK, r.Trusted = chain, at, true, true
 	if !at.Equal(v.opt.Time) {
-		r.warn("certificate chain valid at %s, the signature's proof of existence, not at %s", at.Format(time.RFC3339), v.opt.Time.Format(time.RFC3339))
+		r.warn(CodeExpiredSince, "certificate chain valid at %s, the signature's proof of existence, not at %s", at.Format(time.RFC3339), v.opt.Time.Format(time.RFC3339))
 	}
 	r.RevocationChecked = v.checkRevocation(r, chain, e.poe) && tsaChecked
 	if r.DigestOK && r.SignatureOK {
@@ -564,7 +641,7 @@ func (v *verifier) checkSignature(e *entry, later []time.Time) {
 		// signature, so that the separate verdicts above can never add up
 		// to a signature the CMS layer would refuse.
 		if _, err := sd.Verify(e.digest, cms.VerifyOptions{Roots: v.opt.Roots, Intermediates: inter, CurrentTime: at, Certificates: v.certs, AllowMissingSigningCertificate: legacy}); err != nil {
-			r.problem("CMS verification: %v", err)
+			r.problem(CodeSignature, "CMS verification: %v", err)
 		}
 	}
 	v.level(e, legacy, tsaChain, later)
@@ -592,8 +669,8 @@ func (v *verifier) level(e *entry, legacy bool, tsaChain []*x509.Certificate, la
 	// certificates the file carries.
 	chain := r.Chain
 	if chain == nil {
-		chain = []*x509.Certificate{r.signerCert}
-		if issuer := findIssuer(r.signerCert, append(e.sd.Certificates, v.certs...)); issuer != nil {
+		chain = []*x509.Certificate{r.Certificate}
+		if issuer := findIssuer(r.Certificate, append(e.sd.Certificates, v.certs...)); issuer != nil {
 			chain = append(chain, issuer)
 		}
 	}
@@ -648,17 +725,17 @@ func (v *verifier) checkDocTimestamp(e *entry, later []time.Time) {
 	r, tok := e.rep, e.tok
 	r.DigestOK = bytes.Equal(tok.HashedMessage, e.digest)
 	if !r.DigestOK {
-		r.problem("digest mismatch: the timestamped bytes were changed")
+		r.problem(CodeDigest, "digest mismatch: the timestamped bytes were changed")
 	}
 	r.TimestampTime = tok.GenTime
 	cert, err := tok.SignedData.SignerCertificate(v.certs...)
 	if err != nil {
-		r.problem("TSA certificate: %v", err)
+		r.problem(CodeTimestamp, "TSA certificate: %v", err)
 		return
 	}
-	r.Signer = describe(cert)
+	r.Signer, r.Certificate = describe(cert), cert
 	if err := signatureHolds(tok.SignedData, nil, cert, false); err != nil {
-		r.problem("token signature: %v", err)
+		r.problem(CodeTimestamp, "token signature: %v", err)
 	} else {
 		r.SignatureOK = true
 	}
@@ -667,11 +744,11 @@ func (v *verifier) checkDocTimestamp(e *entry, later []time.Time) {
 	}
 	chain, at, err := v.chain(cert, v.pool(tok.SignedData.Certificates), x509.ExtKeyUsageTimeStamping, e.poe)
 	if untrusted(err) {
-		r.warn("document timestamp by a TSA this installation does not trust: %s, issued by %s", r.Signer, issuerName(cert))
+		r.warn(CodeUntrusted, "document timestamp by a TSA this installation does not trust: %s, issued by %s", r.Signer, issuerName(cert))
 		return
 	}
 	if err != nil {
-		r.problem("TSA certificate chain: %v", err)
+		r.problem(CodeTimestamp, "TSA certificate chain: %v", err)
 		return
 	}
 	r.Chain, r.ChainTime, r.ChainOK, r.Trusted = chain, at, true, true
@@ -681,7 +758,7 @@ func (v *verifier) checkDocTimestamp(e *entry, later []time.Time) {
 		}
 	}
 	if !at.Equal(v.opt.Time) {
-		r.warn("TSA chain valid at %s, the time of a later document timestamp, not at %s", at.Format(time.RFC3339), v.opt.Time.Format(time.RFC3339))
+		r.warn(CodeExpiredSince, "TSA chain valid at %s, the time of a later document timestamp, not at %s", at.Format(time.RFC3339), v.opt.Time.Format(time.RFC3339))
 	}
 	// The token proves its own time, so revocation is judged there.
 	before := len(r.Problems)
@@ -691,7 +768,7 @@ func (v *verifier) checkDocTimestamp(e *entry, later []time.Time) {
 		// The TSA layer's own verdict adds the RFC 3161 rules (critical
 		// timeStamping EKU, TSTInfo consistency) to the pieces above.
 		if _, err := tok.VerifyDigest(e.hash, e.digest, v.tsaOptions(tok.SignedData.Certificates, at)); err != nil {
-			r.problem("timestamp token: %v", err)
+			r.problem(CodeTimestamp, "timestamp token: %v", err)
 			return
 		}
 		r.TimestampOK = !revokedBefore
@@ -785,16 +862,16 @@ func (v *verifier) checkRevocation(r *SignatureReport, chain []*x509.Certificate
 					r.Revoked, r.RevocationTime = true, rc.RevocationTime
 				}
 				if rc.RevocationTime.After(poe) {
-					r.warn("certificate %s was revoked at %s (reason %d), after the proof of existence at %s",
+					r.warn(CodeRevokedAfter, "certificate %s was revoked at %s (reason %d), after the proof of existence at %s",
 						describe(cert), rc.RevocationTime.Format(time.RFC3339), rc.ReasonCode, poe.Format(time.RFC3339))
 				} else {
-					r.problem("certificate %s was revoked at %s (reason %d)", describe(cert), rc.RevocationTime.Format(time.RFC3339), rc.ReasonCode)
+					r.problem(CodeRevoked, "certificate %s was revoked at %s (reason %d)", describe(cert), rc.RevocationTime.Format(time.RFC3339), rc.ReasonCode)
 				}
 			}
 		}
 		if !found {
 			checked = false
-			r.warn("no CRL from %s: revocation of %s not checked", describe(issuer), describe(cert))
+			r.warn(CodeRevocationUnchecked, "no CRL from %s: revocation of %s not checked", describe(issuer), describe(cert))
 		}
 	}
 	return checked
@@ -807,7 +884,7 @@ func (v *verifier) checkLaterChanges(e *entry) {
 	}
 	changes, err := v.f.ChangesAfter(e.sig.Revision)
 	if err != nil {
-		r.problem("later revisions: %v", err)
+		r.problem(CodeModified, "later revisions: %v", err)
 		return
 	}
 	r.LaterChanges = changes
@@ -824,7 +901,7 @@ func (v *verifier) checkLaterChanges(e *entry) {
 		}
 		details = append(details, fmt.Sprintf("%v %s (%s)", c.Ref, c.Kind, c.Detail))
 	}
-	r.problem("modified after signing: %s", strings.Join(details, "; "))
+	r.problem(CodeModified, "modified after signing: %s", strings.Join(details, "; "))
 }
 
 // describe names a certificate holder: common name and organization.

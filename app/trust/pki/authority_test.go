@@ -220,6 +220,13 @@ func TestIssue(t *testing.T) {
 	if got := subjectAttrs(t, cert.RawSubject); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("subject:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+	// The verifier reads the holder back as applied for, both forms.
+	if got := pki.SubjectOf(cert); got != japaneseSubject() {
+		t.Errorf("SubjectOf = %+v, want %+v", got, japaneseSubject())
+	}
+	if got := pki.SubjectOf(a.Root()); got.Company == "" || got.CompanyJa != "" || got.DisplayName == "" {
+		t.Errorf("SubjectOf(root) = %+v: want its O and CN, no Japanese form", got)
+	}
 	if cert.KeyUsage != x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment || cert.IsCA {
 		t.Errorf("key usage %b IsCA %v", cert.KeyUsage, cert.IsCA)
 	}
