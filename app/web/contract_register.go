@@ -416,7 +416,7 @@ func (h *handler) contractRoutes(app *fiber.App, user func(...fiber.Handler) []f
 	app.Post("/contracts/back", user(h.contractBack)...)
 	app.Post("/contracts/commit", user(h.contractCommit)...)
 	app.Get("/contracts/list", user(h.contractList)...)
-	app.Get("/contracts/partner", user(h.partnerLookupLimiter(), h.contractPartner)...)
+	app.Get("/contracts/partner", user(append(h.partnerLookupLimiter(), h.contractPartner)...)...)
 	app.Get("/documents/:id/edit", user(h.documentEdit)...)
 	h.documentRoutes(app, user)
 }
@@ -454,24 +454,26 @@ func sendFragment(c *fiber.Ctx, status int, text string) error {
 
 // partnerLookupsPerMinute bounds the 取引先企業ID lookups of one user: far above a
 // person correcting a typed ID, far below reading the companies' names out by trying
-// every ID (a million of them).
-const partnerLookupsPerMinute = 10
+// every ID (a million of them). companyLookupsPerMinute bounds a company's users
+// together, since an administrator can make users at will.
+const (
+	partnerLookupsPerMinute = 10
+	companyLookupsPerMinute = 60
+)
 
-// partnerLookupLimiter throttles contractPartner per logged-in user, with a message
-// where the name would show.
-func (h *handler) partnerLookupLimiter() fiber.Handler {
-	return limiter.New(limiter.Config{
-		Max:        partnerLookupsPerMinute,
-		Expiration: time.Minute,
-		KeyGenerator: func(c *fiber.Ctx) string {
-			st := stateOf(c)
-			return st.Company.ID + "/" + st.User.ID
-		},
-		LimitReached: func(c *fiber.Ctx) error {
-			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(60))
-			return sendFragment(c, fiber.StatusTooManyRequests, h.Catalogs.For(stateOf(c).Lang).T("contract.partner_throttled"))
-		},
-	})
+// partnerLookupLimiter throttles contractPartner per logged-in user and per company,
+// with a message where the name would show.
+func (h *handler) partnerLookupLimiter() []fiber.Handler {
+	reached := func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(60))
+		return sendFragment(c, fiber.StatusTooManyRequests, h.Catalogs.For(stateOf(c).Lang).T("contract.partner_throttled"))
+	}
+	return []fiber.Handler{
+		limiter.New(limiter.Config{Max: companyLookupsPerMinute, Expiration: time.Minute, LimitReached: reached,
+			KeyGenerator: func(c *fiber.Ctx) string { return stateOf(c).Company.ID }}),
+		limiter.New(limiter.Config{Max: partnerLookupsPerMinute, Expiration: time.Minute, LimitReached: reached,
+			KeyGenerator: func(c *fiber.Ctx) string { st := stateOf(c); return st.Company.ID + "/" + st.User.ID }}),
+	}
 }
 
 // saveEntry registers a new document as 下書き, or saves the edited one (下書き保存),

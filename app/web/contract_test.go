@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
@@ -707,5 +708,28 @@ func TestContractPartnerLookup(t *testing.T) {
 	other, _ := loggedIn(t, w.env, otherID, otherPW)
 	if r := lookup(other, webtest.DemoCompanyID); r.Status != http.StatusOK || r.Body != "デモ建設株式会社" {
 		t.Errorf("another user of the company: %d %q", r.Status, r.Body)
+	}
+	// The users of one company together are bounded too (60 a minute): an
+	// administrator can make users at will.
+	const userLookups, companyLookups = 10, 60
+	manyID, manyAdmin, manyPW := w.env.AddCompany(t, "多人数建設株式会社", company.PlanOneSide)
+	clients := []*webtest.Client{}
+	c, _ := loggedIn(t, w.env, manyAdmin, manyPW)
+	clients = append(clients, c)
+	for len(clients) < companyLookups/userLookups+1 {
+		id, pw := w.env.AddUser(t, manyID, account.RoleGeneral, fmt.Sprintf("利用者 %d", len(clients)))
+		c, _ := loggedIn(t, w.env, id, pw)
+		clients = append(clients, c)
+	}
+	answered := 0
+	for _, c := range clients {
+		for range userLookups {
+			if lookup(c, webtest.DemoCompanyID).Status == http.StatusOK {
+				answered++
+			}
+		}
+	}
+	if answered != companyLookups {
+		t.Errorf("a company's users were answered %d lookups in a minute, want %d", answered, companyLookups)
 	}
 }
