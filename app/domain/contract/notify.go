@@ -135,7 +135,11 @@ func (s *Service) ReissueSigningPassword(tx *data.Tx, by Actor, id string) error
 		return err
 	}
 	turn, _ := TurnOf(d)
-	return s.issueSigningPassword(tx, d, turn, s.now())
+	now := s.now()
+	if err := s.issueSigningPassword(tx, d, turn, now); err != nil {
+		return err
+	}
+	return tx.Audit(data.Event{Time: now, CompanyID: by.CompanyID, Actor: "user:" + by.UserID, Action: "document.sign_password_reissued", Target: id})
 }
 
 // checkSigningPassword judges the signer's entry in a read transaction: nil, or the
