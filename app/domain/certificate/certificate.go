@@ -109,11 +109,21 @@ func (s *Service) publishCRLs(tx *data.Tx) error {
 	now := s.now()
 	st.CRLNumber++
 	number := new(big.Int).SetUint64(st.CRLNumber)
-	if st.IssuingCRL, err = s.ca.CRL(revoked, number, now, now.Add(crlLifetime)); err != nil {
+	// Two keys sign two lists: the root's on another core while the issuing CA's is
+	// made here (a 完了 waits for both).
+	var rootErr error
+	rootDone := make(chan struct{})
+	go func() {
+		defer close(rootDone)
+		st.RootCRL, rootErr = s.ca.RootCRL(nil, number, now, now.Add(crlLifetime))
+	}()
+	st.IssuingCRL, err = s.ca.CRL(revoked, number, now, now.Add(crlLifetime))
+	<-rootDone
+	if err != nil {
 		return fmt.Errorf("issue CRL: %w", err)
 	}
-	if st.RootCRL, err = s.ca.RootCRL(nil, number, now, now.Add(crlLifetime)); err != nil {
-		return fmt.Errorf("issue root CRL: %w", err)
+	if rootErr != nil {
+		return fmt.Errorf("issue root CRL: %w", rootErr)
 	}
 	st.CRLAt = now
 	return tx.PutTrust(st)

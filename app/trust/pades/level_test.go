@@ -25,7 +25,8 @@ func signWithoutTimestamp(t *testing.T, doc []byte, s pades.Signer) []byte {
 		t.Fatal(err)
 	}
 	h := sha256.New()
-	if _, err := p.WriteSignedTo(h); err != nil {
+	h.Write(f.Bytes())
+	if _, err := p.WriteIncrementSignedTo(h); err != nil {
 		t.Fatal(err)
 	}
 	sd, err := cms.Sign(h.Sum(nil), s.Key, s.Certificate, s.Chain)

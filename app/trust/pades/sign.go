@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"hash"
 	"slices"
 	"time"
 
@@ -127,6 +128,7 @@ func sign(doc []byte, s Signer, ts Timestamper, opt SignOptions) (p *pdf.Prepare
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("pades: sign: %w", err)
 	}
+	hashed := hashAhead(f.Bytes())
 	p, err = f.PrepareSignature(pdf.SignatureOptions{
 		FieldName:    opt.FieldName,
 		Time:         opt.Time,
@@ -139,8 +141,8 @@ func sign(doc []byte, s Signer, ts Timestamper, opt SignOptions) (p *pdf.Prepare
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("pades: sign: prepare signature field: %w", err)
 	}
-	h := sha256.New()
-	if _, err := p.WriteSignedTo(h); err != nil {
+	h := hashed()
+	if _, err := p.WriteIncrementSignedTo(h); err != nil {
 		return nil, nil, nil, fmt.Errorf("pades: sign: hash byte range: %w", err)
 	}
 	sd, err = cms.Sign(h.Sum(nil), s.Key, cert, s.Chain)
@@ -152,6 +154,22 @@ func sign(doc []byte, s Signer, ts Timestamper, opt SignOptions) (p *pdf.Prepare
 		return nil, nil, nil, fmt.Errorf("pades: sign: %w", err)
 	}
 	return p, sd, f.Bytes(), nil
+}
+
+// hashAhead starts the SHA-256 of b, a file's bytes, where every byte range of a new
+// increment begins, on another core while the increment is prepared; the function it
+// returns waits for it and gives the hash, to go on with the increment's bytes.
+func hashAhead(b []byte) func() hash.Hash {
+	h := sha256.New()
+	done := make(chan struct{})
+	go func() {
+		h.Write(b)
+		close(done)
+	}()
+	return func() hash.Hash {
+		<-done
+		return h
+	}
 }
 
 // contentsSize reserves room for the CMS: the certificates it embeds, the

@@ -1,7 +1,6 @@
 package pades
 
 import (
-	"crypto/sha256"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -70,6 +69,7 @@ func timestamp(doc []byte, ts Timestamper, v Validation, now time.Time) (base, t
 		return nil, nil, fmt.Errorf("pades: timestamp: %w", err)
 	}
 	base = f.Bytes()
+	hashed := hashAhead(base)
 	latest, err := latestTimestamp(f)
 	if err != nil {
 		return nil, nil, fmt.Errorf("pades: timestamp: %w", err)
@@ -93,8 +93,9 @@ func timestamp(doc []byte, ts Timestamper, v Validation, now time.Time) (base, t
 	if err != nil {
 		return nil, nil, fmt.Errorf("pades: timestamp: prepare document timestamp: %w", err)
 	}
-	h := sha256.New()
-	if _, err := p.WriteSignedTo(h); err != nil {
+	h := hashed()
+	h.Write(dssTail) // the timestamp's byte range is base, the DSS increment and its own
+	if _, err := p.WriteIncrementSignedTo(h); err != nil {
 		return nil, nil, fmt.Errorf("pades: timestamp: hash byte range: %w", err)
 	}
 	token, err := stamp(ts, h.Sum(nil))

@@ -31,7 +31,8 @@ func ExampleFile_PrepareSignature() {
 		log.Fatal(err)
 	}
 	h := sha256.New()
-	if _, err := p.WriteSignedTo(h); err != nil {
+	h.Write(f.Bytes())
+	if _, err := p.WriteIncrementSignedTo(h); err != nil {
 		log.Fatal(err)
 	}
 	// A real caller builds a CMS SignedData over h.Sum(nil) here.

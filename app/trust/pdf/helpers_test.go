@@ -46,13 +46,15 @@ type digestValue struct {
 func seal(t testing.TB, p *Prepared) []byte {
 	t.Helper()
 	h := sha256.New()
-	n, err := p.WriteSignedTo(h)
+	h.Write(p.base)
+	n, err := p.WriteIncrementSignedTo(h)
+	n += int64(len(p.base))
 	if err != nil {
 		t.Fatal(err)
 	}
 	br := p.byteRange
 	if n != br[1]+br[3] {
-		t.Fatalf("WriteSignedTo wrote %d bytes, byte range holds %d", n, br[1]+br[3])
+		t.Fatalf("the byte range written was %d bytes, byte range holds %d", n, br[1]+br[3])
 	}
 	der, err := asn1.Marshal(digestValue{Digest: h.Sum(nil)})
 	if err != nil {

@@ -59,7 +59,7 @@ type TimestampOptions struct {
 
 // Prepared is a file with a new signature or document timestamp increment
 // whose /Contents is still zero. The caller hashes the bytes of the byte
-// range (WriteSignedTo), builds the CMS or timestamp token, and calls
+// range (File.Bytes, then WriteIncrementSignedTo), builds the CMS or timestamp token, and calls
 // EmbedIncrement for the bytes to append.
 type Prepared struct {
 	// base is the file's data, which the increment extends, and tail the
@@ -318,14 +318,16 @@ func (f *File) fillField(inc *increment, name string, entry Object, sigRef Ref) 
 	return nil
 }
 
-// WriteSignedTo writes the bytes covered by the byte range to w, typically
-// a hash.Hash, without copying the file.
-func (p *Prepared) WriteSignedTo(w io.Writer) (int64, error) {
+// WriteIncrementSignedTo writes the bytes of the byte range that follow the file's
+// own (File.Bytes, where every byte range begins) to w, typically a hash.Hash that
+// has taken those already: a caller can so hash the file, the bulk of the work,
+// while the signature is being prepared.
+func (p *Prepared) WriteIncrementSignedTo(w io.Writer) (int64, error) {
 	// The byte range is the base, the tail up to /Contents, and the tail
 	// after it: /Contents always lies in the tail.
 	cut := p.byteRange[1] - int64(len(p.base))
 	var n int64
-	for _, b := range [][]byte{p.base, p.tail[:cut], p.tail[cut+p.byteRange[2]-p.byteRange[1]:]} {
+	for _, b := range [][]byte{p.tail[:cut], p.tail[cut+p.byteRange[2]-p.byteRange[1]:]} {
 		m, err := w.Write(b)
 		n += int64(m)
 		if err != nil {
