@@ -23,9 +23,8 @@ import (
 
 const sealPDF = "%PDF-1.7 印鑑証明書 of the test"
 
-// serveWithSeal starts an installation with a certificate application whose 印鑑証明書
-// is a file, and returns it, the file's sum and the function that stops it.
-func serveWithSeal(t *testing.T, dir string) (*server.Server, string, func()) {
+// bootstrapped is a new installation in dir, initialised as its first start does.
+func bootstrapped(t *testing.T, dir string) *server.Server {
 	t.Helper()
 	cfg, _, err := config.Parse("serve", []string{"--data", dir}, func(string) string { return "" })
 	if err != nil {
@@ -38,6 +37,14 @@ func serveWithSeal(t *testing.T, dir string) (*server.Server, string, func()) {
 	if _, _, err := s.Bootstrap(); err != nil {
 		t.Fatal(err)
 	}
+	return s
+}
+
+// serveWithSeal starts an installation with a certificate application whose 印鑑証明書
+// is a file, and returns it, the file's sum and the function that stops it.
+func serveWithSeal(t *testing.T, dir string) (*server.Server, string, func()) {
+	t.Helper()
+	s := bootstrapped(t, dir)
 	sum, err := s.Store.Files().Put([]byte(sealPDF))
 	if err != nil {
 		t.Fatal(err)
@@ -191,17 +198,7 @@ func TestRestoreRefusesACorruptBackup(t *testing.T) {
 // with the master key, and its PDF read back from the restored files verifies there.
 func TestRestoredInstallationVerifiesItsDocuments(t *testing.T) {
 	dir := t.TempDir()
-	cfg, _, err := config.Parse("serve", []string{"--data", dir}, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := s.Bootstrap(); err != nil {
-		t.Fatal(err)
-	}
+	s := bootstrapped(t, dir)
 	id := storeSignedDocument(t, s)
 	s.Close()
 
@@ -215,7 +212,7 @@ func TestRestoredInstallationVerifiesItsDocuments(t *testing.T) {
 	}
 	key, _ := os.ReadFile(filepath.Join(dir, server.MasterKeyName))
 	os.WriteFile(filepath.Join(restored, server.MasterKeyName), key, 0o600)
-	cfg, _, _ = config.Parse("serve", []string{"--data", restored}, func(string) string { return "" })
+	cfg, _, _ := config.Parse("serve", []string{"--data", restored}, func(string) string { return "" })
 	r, err := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
 	if err != nil {
 		t.Fatalf("restored installation does not start: %v", err)
