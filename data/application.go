@@ -223,7 +223,7 @@ func (f Files) Get(sum string) ([]byte, error) {
 // Join reads the files of parts, one after the other, into one slice (a document's
 // PDF from its Parts), each checked against its hash and size.
 func (f Files) Join(parts []FileRef) ([]byte, error) {
-	b, verified, err := f.Read(parts)
+	b, verified, err := f.Read(parts, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -238,13 +238,14 @@ func (f Files) Join(parts []FileRef) ([]byte, error) {
 // verified waits for that check. Nothing made from the bytes may leave the caller
 // before verified returns nil (a signature of a document whose bytes changed on disk
 // would be a signature of the wrong document). Signing a 20 MB contract saves the
-// time of hashing it once.
-func (f Files) Read(parts []FileRef) (b []byte, verified func() error, err error) {
+// time of hashing it once. room is spare capacity left after the bytes, for a caller
+// that appends to them.
+func (f Files) Read(parts []FileRef, room int) (b []byte, verified func() error, err error) {
 	var size int64
 	for _, p := range parts {
 		size += p.Size
 	}
-	b = make([]byte, 0, size)
+	b = make([]byte, 0, size+int64(room))
 	for _, p := range parts {
 		if b, err = f.appendFile(b, p); err != nil {
 			return nil, nil, err

@@ -129,6 +129,12 @@ func (s *Service) Complete(ctx context.Context, by Actor, id string, version uin
 	return out, nil
 }
 
+// incrementRoom is the spare capacity left after a document read to be extended: the
+// timestamp of 完了 appends its validation data there to read the file again, instead
+// of copying the document (pades.TimestampIncrement). Its increments are some tens of
+// kilobytes; more room is only unused.
+const incrementRoom = 256 << 10
+
 // extend reads the document's newest revision, has fn make the incremental update
 // to append (nothing before is rewritten: fn only returns new bytes), and writes it,
 // fsynced, as a file of its own before the caller's transaction refers to it.
@@ -136,7 +142,7 @@ func (s *Service) extend(d data.Document, fn func([]byte) ([]byte, error)) (data
 	if s.signing != nil {
 		s.signing()
 	}
-	in, verified, err := s.files.Read(d.Parts())
+	in, verified, err := s.files.Read(d.Parts(), incrementRoom)
 	if err != nil {
 		return data.FileRef{}, fmt.Errorf("document %s: %w", d.ID, err)
 	}

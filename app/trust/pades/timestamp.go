@@ -50,7 +50,9 @@ func Timestamp(doc []byte, ts Timestamper, v Validation, now time.Time) ([]byte,
 
 // TimestampIncrement is Timestamp returning only the bytes to append to doc
 // (to doc from its %PDF- header: see pdf.File.HeaderOffset): the DSS increment
-// and the document timestamp's.
+// and the document timestamp's. Like append, it may write in doc's spare
+// capacity (doc[len(doc):cap(doc)]), never in doc itself: a caller that leaves
+// room there spares a copy of the document.
 func TimestampIncrement(doc []byte, ts Timestamper, v Validation, now time.Time) ([]byte, error) {
 	_, tail, err := timestamp(doc, ts, v, now)
 	return tail, err
@@ -85,7 +87,9 @@ func timestamp(doc []byte, ts Timestamper, v Validation, now time.Time) (base, t
 	if len(dssTail) > 0 {
 		// The timestamp's increment is written on top of the DSS one, so the
 		// file is read again with it.
-		if f, err = pdf.Open(slices.Concat(base, dssTail)); err != nil {
+		// As append does, this writes in doc's spare capacity when it has room (a
+		// caller with a large document leaves some, so that it is not copied).
+		if f, err = pdf.Open(append(base, dssTail...)); err != nil {
 			return nil, nil, fmt.Errorf("pades: timestamp: reopen after DSS: %w", err)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"compress/zlib"
 	"fmt"
 	"sort"
+	"sync"
 )
 
 // increment collects the objects of one incremental update and writes it
@@ -198,10 +199,9 @@ func runs(nums []uint32) [][]uint32 {
 // level's set-up alone cost more than a signature.
 func deflate(b []byte) ([]byte, error) {
 	var z bytes.Buffer
-	zw, err := zlib.NewWriterLevel(&z, zlib.BestSpeed)
-	if err != nil {
-		return nil, err
-	}
+	zw := zlibWriters.Get().(*zlib.Writer)
+	defer zlibWriters.Put(zw)
+	zw.Reset(&z)
 	if _, err := zw.Write(b); err != nil {
 		return nil, err
 	}
@@ -210,3 +210,14 @@ func deflate(b []byte) ([]byte, error) {
 	}
 	return z.Bytes(), nil
 }
+
+// zlibWriters keeps deflaters for reuse: each holds some 600 kB of tables, which a
+// signature would otherwise allocate (and the collector clear) for every stream. A
+// pool holds no state anyone sees: Reset gives each use a fresh stream.
+var zlibWriters = sync.Pool{New: func() any {
+	zw, err := zlib.NewWriterLevel(nil, zlib.BestSpeed)
+	if err != nil {
+		panic(err) // BestSpeed is a valid level
+	}
+	return zw
+}}
