@@ -130,23 +130,12 @@ func contractSearchFields(v *contractListView, f contract.Filter) ([]formField, 
 	for _, s := range contract.Statuses {
 		statuses = append(statuses, fieldOption{Value: string(s), Label: l.T(s.LabelKey()), Checked: s == f.Status})
 	}
-	specs := []struct {
-		name, label string
-		opts        []any
-	}{
+	return fieldsOf(v, []fieldSpec{
 		{contract.SearchNumber, "doc.number", []any{"value", f.Number, "placeholder", true, "maxlength", contract.MaxText, "inputmode", "numeric"}},
 		{contract.SearchTitle, "contract.search_title", []any{"value", f.Title, "placeholder", l.T("doc.name"), "maxlength", contract.MaxTitle}},
 		{contract.SearchPartner, "contract.search_partner", []any{"value", f.Partner, "placeholder", l.T("contract.partner_id"), "maxlength", account.MaxIDLength}},
 		{contract.SearchDept, "contract.partner_dept", []any{"value", f.Dept, "placeholder", true, "maxlength", contract.MaxText}},
 		{contract.SearchStatus, "doc.status", []any{"type", "select", "options", statuses}},
 		{contract.SearchGroupTag, "contract.search_group_tag", []any{"value", f.GroupTag, "placeholder", l.T("contract.group_tag"), "maxlength", contract.MaxText}},
-	}
-	out := make([]formField, len(specs))
-	for i, sp := range specs {
-		var err error
-		if out[i], err = fieldFunc(v, sp.name, sp.label, sp.opts...); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	})
 }

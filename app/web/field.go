@@ -133,6 +133,25 @@ type fieldPage interface {
 
 func (p *page) fieldContext() (i18n.Localizer, form.Errors) { return p.L, p.Errors }
 
+// fieldSpec is one field of a form built in Go (a search form): its name, the catalog
+// key of its label and the options of fieldFunc.
+type fieldSpec struct {
+	name, label string
+	opts        []any
+}
+
+// fieldsOf makes the form fields of specs for the page p, in order.
+func fieldsOf(p fieldPage, specs []fieldSpec) ([]formField, error) {
+	out := make([]formField, len(specs))
+	for i, sp := range specs {
+		var err error
+		if out[i], err = fieldFunc(p, sp.name, sp.label, sp.opts...); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // fieldFunc is the template function field: {{template "partials/field" (field $ "name"
 // "user.name" "required" true "value" .Form.Name)}}. The options after the label key
 // are pairs: type, value, required, placeholder

@@ -56,20 +56,14 @@ func (h *handler) renderInviteList(c *fiber.Ctx, done string) error {
 	v := &inviteListView{page: h.page(c, "invite.list_title", "menu.admin"), Filter: f, Done: done}
 	l := v.L
 	var err error
-	specs := []struct {
-		name, label string
-		opts        []any
-	}{
+	search, err := fieldsOf(v, []fieldSpec{
 		{"sender", "invite.sender_id", []any{"value", f.SenderID, "placeholder", "U000001", "maxlength", account.MaxIDLength}},
 		{"company", "invite.col.company", []any{"value", f.Company, "maxlength", invitation.MaxCompanyLength}},
+	})
+	if err != nil {
+		return err
 	}
-	for _, sp := range specs {
-		ff, err := fieldFunc(v, sp.name, sp.label, sp.opts...)
-		if err != nil {
-			return err
-		}
-		v.Search = append(v.Search, ff)
-	}
+	v.Search = search
 	for _, s := range invitation.Statuses {
 		v.Statuses = append(v.Statuses, fieldOption{Name: "status", Value: s, Label: l.T(invitation.StatusKey(s)), Checked: f.Has(s)})
 	}

@@ -49,22 +49,16 @@ func (h *handler) usageList(c *fiber.Ctx) error {
 	l := v.L
 	errs := f.Validate()
 	v.Errors = errs
-	specs := []struct {
-		name, label string
-		opts        []any
-	}{
+	search, err := fieldsOf(v, []fieldSpec{
 		{"from", "usage.from", []any{"type", "month", "value", f.From, "placeholder", "2026-04"}},
 		{"to", "usage.to", []any{"type", "month", "value", f.To, "placeholder", "2026-04"}},
 		{"id", "company.id", []any{"value", f.CompanyID, "placeholder", "C000001", "maxlength", account.MaxIDLength}},
 		{"name", "company.name", []any{"value", f.CompanyName, "maxlength", company.MaxNameLength}},
+	})
+	if err != nil {
+		return err
 	}
-	for _, sp := range specs {
-		ff, err := fieldFunc(v, sp.name, sp.label, sp.opts...)
-		if err != nil {
-			return err
-		}
-		v.Search = append(v.Search, ff)
-	}
+	v.Search = search
 	if len(errs) > 0 {
 		// The message inside the result part too: the htmx search swaps only that part.
 		for _, field := range []string{"from", "to", "id", "name"} {
@@ -76,7 +70,7 @@ func (h *handler) usageList(c *fiber.Ctx) error {
 		return render(c, fiber.StatusUnprocessableEntity, "operator/usage", v, layoutOperator)
 	}
 	var found company.UsageReport
-	err := h.Store.View(func(tx *data.Tx) (err error) {
+	err = h.Store.View(func(tx *data.Tx) (err error) {
 		found, err = company.FindUsage(tx, f, paging.Parse(c.Query("page")))
 		return err
 	})

@@ -127,22 +127,11 @@ func searchFields(v *userListView, f roster.Filter) ([]formField, error) {
 	l := v.L
 	statuses := append([]fieldOption{{Label: l.T("common.all")}},
 		choices(l, "status", "status.", []string{account.StatusActive, account.StatusSuspended}, f.Status)...)
-	specs := []struct {
-		name, label string
-		opts        []any
-	}{
+	return fieldsOf(v, []fieldSpec{
 		{"id", "user.id", []any{"value", f.ID, "placeholder", "U000001", "maxlength", account.MaxIDLength}},
 		{"name", "user.name", []any{"value", f.Name, "maxlength", account.MaxNameLength}},
 		{"status", "user.status", []any{"type", "select", "options", statuses}},
-	}
-	out := make([]formField, len(specs))
-	for i, sp := range specs {
-		var err error
-		if out[i], err = fieldFunc(v, sp.name, sp.label, sp.opts...); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	})
 }
 
 // pageLink is one link of the pager.
