@@ -1,9 +1,7 @@
 package web
 
 import (
-	"bufio"
 	"errors"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -108,30 +106,12 @@ func (h *handler) inviteExport(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, "error.bad_request")
 	}
 	f, l, companyID, now := parseInviteFilter(c), h.Catalogs.For(st.Lang), st.Company.ID, h.Accounts.Now()
-	stamp := jst.Day(now)
-	c.Set(fiber.HeaderContentType, format.ContentType())
-	c.Set(fiber.HeaderContentDisposition, format.ContentDisposition(l.T("invite.export_name")+"_"+stamp, "invitations_"+stamp))
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	log, store := h.Log, h.Store
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		started := time.Now()
-		sw, err := sheet.New(w, format, l.T("invite.export_name"), invitation.Header(l))
-		if err == nil {
-			err = invitation.Export(store, companyID, f, now, l, sw)
-			if cerr := sw.Close(); err == nil {
-				err = cerr
-			}
-		}
-		if err == nil {
-			err = w.Flush()
-		}
-		if err != nil {
-			log.Error("invitation export failed", "company", companyID, "err", err)
-			return
-		}
-		log.Info("invitation export", "company", companyID, "format", format.String(), "took", time.Since(started))
+	store := h.Store
+	return h.streamSheet(c, format, now, sheetExport{
+		name: l.T("invite.export_name"), fallback: "invitations", header: invitation.Header(l),
+		write: func(sw sheet.Writer) error { return invitation.Export(store, companyID, f, now, l, sw) },
+		log:   []any{"export", "invitations", "company", companyID},
 	})
-	return nil
 }
 
 // inviteResend sends an expired invitation of the company again (a new URL, the old

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bufio"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -9,7 +8,6 @@ import (
 	"inkan/app/domain/account"
 	"inkan/app/domain/company"
 	"inkan/app/domain/paging"
-	"inkan/app/locale/jst"
 	"inkan/app/locale/sheet"
 	"inkan/data"
 )
@@ -114,35 +112,16 @@ func (h *handler) usageExport(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, "error.search_invalid")
 	}
 	l := h.Catalogs.For(st.Lang)
-	stamp := jst.Day(now)
-	c.Set(fiber.HeaderContentType, format.ContentType())
-	c.Set(fiber.HeaderContentDisposition, format.ContentDisposition(l.T("usage.export_name")+"_"+stamp, "usage_"+stamp))
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	header := company.UsageHeader(l, f)
 	// The month and 合計 columns, after 企業ID, 企業名 and プラン.
 	var counts []int
 	for i := 3; i < len(header); i++ {
 		counts = append(counts, i)
 	}
-	// The writer runs after fiber has recycled c: it uses only what is captured here.
-	log, store := h.Log, h.Store
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		started := time.Now()
-		sw, err := sheet.New(w, format, l.T("usage.export_name"), header, sheet.Numeric(counts...))
-		if err == nil {
-			err = company.ExportUsage(store, f, l, sw)
-			if cerr := sw.Close(); err == nil {
-				err = cerr
-			}
-		}
-		if err == nil {
-			err = w.Flush()
-		}
-		if err != nil {
-			log.Error("usage export failed", "from", f.From, "to", f.To, "err", err)
-			return
-		}
-		log.Info("usage export", "from", f.From, "to", f.To, "format", format.String(), "took", time.Since(started))
+	store := h.Store
+	return h.streamSheet(c, format, now, sheetExport{
+		name: l.T("usage.export_name"), fallback: "usage", header: header, opts: []sheet.Option{sheet.Numeric(counts...)},
+		write: func(sw sheet.Writer) error { return company.ExportUsage(store, f, l, sw) },
+		log:   []any{"export", "usage", "from", f.From, "to", f.To},
 	})
-	return nil
 }

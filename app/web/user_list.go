@@ -1,12 +1,10 @@
 package web
 
 import (
-	"bufio"
 	"html"
 	"html/template"
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -206,32 +204,10 @@ func (h *handler) userExport(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, "error.bad_request")
 	}
 	f, l, companyID, now := parseRosterFilter(c), h.Catalogs.For(st.Lang), st.Company.ID, h.Accounts.Now()
-	stamp := jst.Day(now)
-	name, fallback := l.T("user.export_name")+"_"+stamp, "users_"+stamp
-	c.Set(fiber.HeaderContentType, format.ContentType())
-	c.Set(fiber.HeaderContentDisposition, format.ContentDisposition(name, fallback))
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	// The writer runs after the handler has returned and fiber has recycled c: it may
-	// use only what is captured here.
-	log := h.Log
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		started := time.Now()
-		sw, err := sheet.New(w, format, l.T("user.export_name"), roster.Header(l))
-		if err == nil {
-			err = roster.Export(h.Store, companyID, f, now, l, sw)
-		}
-		if cerr := sw.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = w.Flush()
-		}
-		if err != nil {
-			// The status line is gone already; the client sees a cut file, the log says why.
-			log.Error("user export failed", "company", companyID, "err", err)
-			return
-		}
-		log.Info("user export", "company", companyID, "format", format.String(), "took", time.Since(started))
+	store := h.Store
+	return h.streamSheet(c, format, now, sheetExport{
+		name: l.T("user.export_name"), fallback: "users", header: roster.Header(l),
+		write: func(sw sheet.Writer) error { return roster.Export(store, companyID, f, now, l, sw) },
+		log:   []any{"export", "users", "company", companyID},
 	})
-	return nil
 }
