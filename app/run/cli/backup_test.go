@@ -40,6 +40,28 @@ func bootstrapped(t *testing.T, dir string) *server.Server {
 	return s
 }
 
+// startWithKey opens the installation restored into dir with the master key of the
+// original one, as the README's restore says: the key is kept apart from backups.
+func startWithKey(t *testing.T, original, restored string) *server.Server {
+	t.Helper()
+	key, err := os.ReadFile(filepath.Join(original, server.MasterKeyName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(restored, server.MasterKeyName), key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, _, err := config.Parse("serve", []string{"--data", restored}, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	if err != nil {
+		t.Fatalf("restored installation does not start: %v", err)
+	}
+	return r
+}
+
 // serveWithSeal starts an installation with a certificate application whose 印鑑証明書
 // is a file, and returns it, the file's sum and the function that stops it.
 func serveWithSeal(t *testing.T, dir string) (*server.Server, string, func()) {
@@ -122,13 +144,7 @@ func TestBackupWhileServingAndStoppedThenRestore(t *testing.T) {
 		}
 		// The master key is kept apart; with it, the restored installation starts and
 		// reads its files back.
-		key, _ := os.ReadFile(filepath.Join(dir, server.MasterKeyName))
-		os.WriteFile(filepath.Join(restored, server.MasterKeyName), key, 0o600)
-		cfg, _, _ := config.Parse("serve", []string{"--data", restored}, func(string) string { return "" })
-		r, err := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-		if err != nil {
-			t.Fatalf("restored installation does not start: %v", err)
-		}
+		r := startWithKey(t, dir, restored)
 		if b, err := r.Store.Files().Get(sum); err != nil || string(b) != sealPDF {
 			t.Errorf("restored seal: %q %v", b, err)
 		}
@@ -210,13 +226,7 @@ func TestRestoredInstallationVerifiesItsDocuments(t *testing.T) {
 	if code, _, errOut := run(t, "restore", backup, "--data", restored); code != 0 {
 		t.Fatalf("restore: %d %s", code, errOut)
 	}
-	key, _ := os.ReadFile(filepath.Join(dir, server.MasterKeyName))
-	os.WriteFile(filepath.Join(restored, server.MasterKeyName), key, 0o600)
-	cfg, _, _ := config.Parse("serve", []string{"--data", restored}, func(string) string { return "" })
-	r, err := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-	if err != nil {
-		t.Fatalf("restored installation does not start: %v", err)
-	}
+	r := startWithKey(t, dir, restored)
 	defer r.Close()
 	var d data.Document
 	r.Store.View(func(tx *data.Tx) (err error) { d, err = tx.Tenant("C000001").Document(id); return err })
