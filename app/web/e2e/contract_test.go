@@ -546,13 +546,7 @@ func TestContractBetweenTwoCompaniesInTheBrowser(t *testing.T) {
 		w.mails.expect(t, "確定", "契約文書承認依頼のお知らせ → "+w.approver.email)
 
 		const ownReason = "契約金額が見積書と異なります"
-		do(t, w.approver.b, decide(doc, "差戻し", ownReason, "差戻し"))
-		w.mails.expect(t, "the approver's 差戻し", "契約文書差戻しのお知らせ → "+demoAdminTo)
-		w.returnedMail(t, doc, ownReason, demoName)
-		do(t, w.admin.b, open(doc), status("差戻し"))
-		if h := text(t, w.admin.b, "#history"); !strings.Contains(h, ownReason) {
-			t.Errorf("the sender does not see the reason: %s", h)
-		}
+		w.returnBy(t, w.approver, doc, ownReason, demoName)
 		do(t, w.admin.b,
 			click(link("編集")),
 			heading("契約文書登録"),
@@ -570,13 +564,7 @@ func TestContractBetweenTwoCompaniesInTheBrowser(t *testing.T) {
 		w.sendToPartner(t, doc)
 
 		const partnerReason = "工期の記載が打合せ内容と異なります"
-		do(t, w.recipient.b, decide(doc, "差戻し", partnerReason, "差戻し"))
-		w.mails.expect(t, "the receiver's 差戻し", "契約文書差戻しのお知らせ → "+demoAdminTo)
-		w.returnedMail(t, doc, partnerReason, partnerName)
-		do(t, w.admin.b, open(doc), status("差戻し"))
-		if h := text(t, w.admin.b, "#history"); !strings.Contains(h, partnerReason) {
-			t.Errorf("the sender does not see the partner's reason: %s", h)
-		}
+		w.returnBy(t, w.recipient, doc, partnerReason, partnerName)
 		do(t, w.admin.b, click(button("申請")), status("承認待ち"))
 		w.mails.expect(t, "申請 again", "契約文書承認依頼のお知らせ → "+w.approver.email)
 		w.sendToPartner(t, doc)
@@ -607,6 +595,19 @@ func (w *contractWorld) sendToPartner(t *testing.T, doc string) {
 	w.sign(t, w.signer, doc, "受領前承認待ち")
 	w.mails.expect(t, "sender's 署名", "契約文書受信のお知らせ → "+w.recipient.email)
 	do(t, w.recipient.b, open(doc), status("受領前承認待ち"))
+}
+
+// returnBy is 差戻し by p with a reason: the sender's 担当者 gets the mail naming the
+// company that returned it, and sees the reason in the history.
+func (w *contractWorld) returnBy(t *testing.T, p person, doc, reason, company string) {
+	t.Helper()
+	do(t, p.b, decide(doc, "差戻し", reason, "差戻し"))
+	w.mails.expect(t, p.name+"'s 差戻し", "契約文書差戻しのお知らせ → "+demoAdminTo)
+	w.returnedMail(t, doc, reason, company)
+	do(t, w.admin.b, open(doc), status("差戻し"))
+	if h := text(t, w.admin.b, "#history"); !strings.Contains(h, reason) {
+		t.Errorf("the sender does not see the reason %q: %s", reason, h)
+	}
 }
 
 // returnedMail checks the newest 契約文書差戻しのお知らせ to the sender: the document,
