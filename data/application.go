@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -223,11 +224,11 @@ func (f Files) Get(sum string) ([]byte, error) {
 // Join reads the files of parts, one after the other, into one slice (a document's
 // PDF from its Parts), each checked against its hash and size.
 func (f Files) Join(parts []FileRef) ([]byte, error) {
-	b, verified, err := f.Read(parts, 0)
+	b, checked, err := f.Read(parts, 0)
 	if err != nil {
 		return nil, err
 	}
-	if err := verified(); err != nil {
+	if _, err := checked(); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -235,12 +236,15 @@ func (f Files) Join(parts []FileRef) ([]byte, error) {
 
 // Read is Join for a caller with work to do meanwhile: it reads the files, checks
 // their sizes, and checks their hashes on another core while the caller goes on;
-// verified waits for that check. Nothing made from the bytes may leave the caller
-// before verified returns nil (a signature of a document whose bytes changed on disk
-// would be a signature of the wrong document). Signing a 20 MB contract saves the
-// time of hashing it once. room is spare capacity left after the bytes, for a caller
-// that appends to them.
-func (f Files) Read(parts []FileRef, room int) (b []byte, verified func() error, err error) {
+// checked waits for that check. Nothing made from the bytes may leave the caller
+// before checked returns a nil error (a signature of a document whose bytes changed
+// on disk would be a signature of the wrong document). room is spare capacity left
+// after the bytes, for a caller that appends to them.
+//
+// checked also gives the SHA-256 state after all of the bytes, a copy of its own at
+// every call: the check hashes them anyway, and a signature's byte range starts with
+// them, so signing a document goes on from there instead of hashing it again.
+func (f Files) Read(parts []FileRef, room int) (b []byte, checked func() (hash.Hash, error), err error) {
 	var size int64
 	for _, p := range parts {
 		size += p.Size
@@ -251,21 +255,39 @@ func (f Files) Read(parts []FileRef, room int) (b []byte, verified func() error,
 			return nil, nil, err
 		}
 	}
-	done := make(chan error, 1)
-	go func() { done <- checkSums(b, parts) }()
-	return b, func() error { return <-done }, nil
+	var whole hash.Hash
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		whole, err = checkSums(b, parts)
+	}()
+	return b, func() (hash.Hash, error) {
+		<-done
+		if err != nil {
+			return nil, err
+		}
+		return whole.(hash.Cloner).Clone()
+	}, nil
 }
 
-// checkSums checks that b is the files of parts, one after the other, by their hashes.
-func checkSums(b []byte, parts []FileRef) error {
-	for _, p := range parts {
-		got := sha256.Sum256(b[:p.Size])
-		if hex.EncodeToString(got[:]) != p.SHA256 {
-			return fmt.Errorf("data: file %s: its bytes changed on disk", p.SHA256)
+// checkSums checks that b is the files of parts, one after the other, by their
+// hashes, and returns the hash of all of b. The first file, nearly all of a
+// document, is hashed once for both.
+func checkSums(b []byte, parts []FileRef) (hash.Hash, error) {
+	whole := sha256.New()
+	for i, p := range parts {
+		h := whole
+		if i > 0 {
+			h = sha256.New()
+			whole.Write(b[:p.Size])
+		}
+		h.Write(b[:p.Size])
+		if hex.EncodeToString(h.Sum(nil)) != p.SHA256 {
+			return nil, fmt.Errorf("data: file %s: its bytes changed on disk", p.SHA256)
 		}
 		b = b[p.Size:]
 	}
-	return nil
+	return whole, nil
 }
 
 // appendFile reads the file of p onto the end of out, which has room for it, and

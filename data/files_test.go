@@ -1,6 +1,8 @@
 package data
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"errors"
 	"os"
 	"testing"
@@ -58,5 +60,53 @@ func TestDocumentPartsJoin(t *testing.T) {
 	}
 	if _, err := files.Join([]FileRef{{SHA256: "00" + first.SHA256[2:], Size: first.Size}}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing part: %v", err)
+	}
+}
+
+// Read's check gives the hash of all the bytes read, the state a signature goes on
+// from, a copy of its own at every call; bytes that changed on disk fail it.
+func TestReadGivesTheHashOfTheWhole(t *testing.T) {
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	files := s.Files()
+	var parts []FileRef
+	for _, b := range []string{"%PDF original", " signed", " stamped"} {
+		sum, err := files.Put([]byte(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, FileRef{SHA256: sum, Size: int64(len(b))})
+	}
+	b, checked, err := files.Read(parts, 16)
+	if err != nil || string(b) != "%PDF original signed stamped" || cap(b)-len(b) < 16 {
+		t.Fatalf("Read = %q (room %d), %v", b, cap(b)-len(b), err)
+	}
+	h, err := checked()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Write([]byte(" more")) // the caller goes on from it; the next call is untouched
+	again, err := checked()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := sha256.Sum256([]byte("%PDF original signed stamped")); !bytes.Equal(again.Sum(nil), want[:]) {
+		t.Errorf("hash of the whole: %x, want %x", again.Sum(nil), want)
+	}
+	if want := sha256.Sum256([]byte("%PDF original signed stamped more")); !bytes.Equal(h.Sum(nil), want[:]) {
+		t.Errorf("hash gone on with: %x, want %x", h.Sum(nil), want)
+	}
+
+	if err := os.WriteFile(files.path(parts[0].SHA256), []byte("%PDF ORIGINAL"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, checked, err = files.Read(parts, 0); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := checked(); err == nil || h != nil {
+		t.Errorf("a changed original passed the check: %v", err)
 	}
 }

@@ -42,7 +42,7 @@ func (f *fixture) sign(req certificate.SignRequest, doc []byte) ([]byte, error) 
 
 // timestamp is doc with the increments TimestampPDF makes for it appended.
 func (f *fixture) timestamp(name string, doc []byte) ([]byte, error) {
-	inc, err := f.svc.TimestampPDF(context.Background(), name, doc)
+	inc, err := f.svc.TimestampPDF(context.Background(), name, doc, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -63,12 +63,9 @@ func ExplainDocument(err error) error {
 // revocation data from after the newest timestamp a B-LTA increment protects (the
 // signatures' timestamps, or the previous document timestamp at an archive extension),
 // and the CA is local, so it publishes new ones (the next CRL number, served from then
-// on) rather than embedding those of the last daily run.
-func (s *Service) freshValidation(ctx context.Context, name string, doc []byte) (pades.Validation, error) {
-	latest, err := pades.LatestTimestamp(doc)
-	if err != nil {
-		return pades.Validation{}, fmt.Errorf("timestamp %s: %w", name, ExplainDocument(err))
-	}
+// on) rather than embedding those of the last daily run. latest is that timestamp,
+// which pades.TimestampIncrement reads from the document it stamps.
+func (s *Service) freshValidation(ctx context.Context, latest time.Time) (pades.Validation, error) {
 	// CRL times are whole seconds, like the timestamps': a CRL of the timestamp's own
 	// second cannot be told apart from one issued just before it, so when the file was
 	// stamped this very second, wait for the next (at most one second).
@@ -78,15 +75,18 @@ func (s *Service) freshValidation(ctx context.Context, name string, doc []byte) 
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
-			return pades.Validation{}, fmt.Errorf("timestamp %s: %w", name, ctx.Err())
+			return pades.Validation{}, ctx.Err()
 		}
 	}
 	if now := s.now(); now.Before(latest.Truncate(time.Second)) {
-		return pades.Validation{}, fmt.Errorf("timestamp %s: the newest timestamp in it (%s) is later than this server's clock (%s)",
-			name, latest.Format(time.RFC3339), now.Format(time.RFC3339))
+		return pades.Validation{}, fmt.Errorf("the newest timestamp in it (%s) is later than this server's clock (%s)",
+			latest.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
 	if err := s.PublishCRLs(); err != nil {
-		return pades.Validation{}, fmt.Errorf("timestamp %s: issue fresh CRLs: %w", name, err)
+		return pades.Validation{}, fmt.Errorf("issue fresh CRLs: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return pades.Validation{}, err
 	}
 	return s.Validation()
 }

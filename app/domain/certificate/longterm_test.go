@@ -13,7 +13,6 @@ import (
 	"inkan/app/domain/mail"
 	"inkan/app/locale/i18n"
 	"inkan/app/trust/cms"
-	"inkan/app/trust/pades"
 	"inkan/app/trust/pdf"
 	"inkan/app/trust/pki"
 	"inkan/app/trust/tsa"
@@ -182,10 +181,11 @@ func TestFreshCRLsAreFromALaterSecond(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	latest, err := pades.LatestTimestamp(signed)
-	if err != nil {
-		t.Fatal(err)
+	rep, err := f.svc.VerifyPDF("契約書.pdf", signed)
+	if err != nil || len(rep.Signatures) != 1 {
+		t.Fatalf("verify the signed file: %v", err)
 	}
+	latest := rep.Signatures[0].TimestampTime
 	lta, err := f.timestamp("契約書.pdf", signed)
 	if err != nil {
 		t.Fatal(err)

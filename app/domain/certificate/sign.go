@@ -32,6 +32,9 @@ type SignRequest struct {
 	Console bool
 	// Document names what is signed, in errors (a file name, a contract number).
 	Document string
+	// Prehash is the SHA-256 of the document, when the caller makes it anyway
+	// (pades.Prehash).
+	Prehash pades.Prehash
 }
 
 // SignPDF makes a PAdES B-T signature of doc with the request's certificate, signed
@@ -53,7 +56,7 @@ func (s *Service) SignPDF(ctx context.Context, req SignRequest, doc []byte) ([]b
 		return nil, fmt.Errorf("sign %s: %w", req.Document, err)
 	}
 	out, err := pades.SignIncrement(doc, pades.Signer{Key: k.Signer, Certificate: k.Certificate, Chain: k.Chain}, s.tsa,
-		pades.SignOptions{Time: now, Name: rec.DisplayName, Appearance: app})
+		pades.SignOptions{Time: now, Name: rec.DisplayName, Appearance: app, Prehash: req.Prehash})
 	if err != nil {
 		return nil, fmt.Errorf("sign %s: %w", req.Document, ExplainDocument(err))
 	}
@@ -132,16 +135,14 @@ func (s *Service) Validation() (pades.Validation, error) {
 // goes into the document's DSS, with CRLs issued then (after every timestamp already in
 // doc, see freshValidation), then a document timestamp of the installation's TSA covers
 // the whole file. It returns the increments to append to doc, as SignPDF does. name
-// says what doc is, in errors.
-func (s *Service) TimestampPDF(ctx context.Context, name string, doc []byte) ([]byte, error) {
-	v, err := s.freshValidation(ctx, name, doc)
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("timestamp %s: %w", name, err)
-	}
-	out, err := pades.TimestampIncrement(doc, s.tsa, v, s.now())
+// says what doc is, in errors; prehash is the SHA-256 of doc when the caller makes it
+// anyway (pades.Prehash), or nil.
+func (s *Service) TimestampPDF(ctx context.Context, name string, doc []byte, prehash pades.Prehash) ([]byte, error) {
+	out, err := pades.TimestampIncrement(doc, s.tsa, pades.TimestampOptions{
+		Now:        s.now(),
+		Validation: func(latest time.Time) (pades.Validation, error) { return s.freshValidation(ctx, latest) },
+		Prehash:    prehash,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("timestamp %s: %w", name, ExplainDocument(err))
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash"
 	"time"
 
 	"inkan/app/domain/certificate"
@@ -41,8 +42,8 @@ func (s *Service) Sign(ctx context.Context, by Actor, id string, version uint64,
 	if err != nil {
 		return data.Document{}, err
 	}
-	ref, err := s.extend(d, func(in []byte) ([]byte, error) {
-		return s.certs.SignPDF(ctx, certificate.SignRequest{Number: number, CompanyID: by.CompanyID, UserID: by.UserID, Document: id}, in)
+	ref, err := s.extend(d, func(in []byte, checked func() (hash.Hash, error)) ([]byte, error) {
+		return s.certs.SignPDF(ctx, certificate.SignRequest{Number: number, CompanyID: by.CompanyID, UserID: by.UserID, Document: id, Prehash: checked}, in)
 	})
 	if err != nil {
 		return data.Document{}, err
@@ -106,7 +107,9 @@ func (s *Service) Complete(ctx context.Context, by Actor, id string, version uin
 	if err != nil {
 		return data.Document{}, err
 	}
-	ref, err := s.extend(d, func(in []byte) ([]byte, error) { return s.certs.TimestampPDF(ctx, id, in) })
+	ref, err := s.extend(d, func(in []byte, checked func() (hash.Hash, error)) ([]byte, error) {
+		return s.certs.TimestampPDF(ctx, id, in, checked)
+	})
 	if err != nil {
 		return data.Document{}, err
 	}
@@ -137,19 +140,20 @@ const incrementRoom = 256 << 10
 
 // extend reads the document's newest revision, has fn make the incremental update
 // to append (nothing before is rewritten: fn only returns new bytes), and writes it,
-// fsynced, as a file of its own before the caller's transaction refers to it.
-func (s *Service) extend(d data.Document, fn func([]byte) ([]byte, error)) (data.FileRef, error) {
+// fsynced, as a file of its own before the caller's transaction refers to it. fn gets
+// the check of the bytes read (data.Files.Read), whose hash the signature goes on
+// from; its result is kept only if the check holds, whether fn waited for it or not.
+func (s *Service) extend(d data.Document, fn func(in []byte, checked func() (hash.Hash, error)) ([]byte, error)) (data.FileRef, error) {
 	if s.signing != nil {
 		s.signing()
 	}
-	in, verified, err := s.files.Read(d.Parts(), incrementRoom)
+	in, checked, err := s.files.Read(d.Parts(), incrementRoom)
 	if err != nil {
 		return data.FileRef{}, fmt.Errorf("document %s: %w", d.ID, err)
 	}
-	// The hashes are checked while fn works; its result is kept only if they hold.
-	next, err := fn(in)
-	if verr := verified(); verr != nil {
-		return data.FileRef{}, fmt.Errorf("document %s: %w", d.ID, verr)
+	next, err := fn(in, checked)
+	if _, cerr := checked(); cerr != nil {
+		return data.FileRef{}, fmt.Errorf("document %s: %w", d.ID, cerr)
 	}
 	if err != nil {
 		return data.FileRef{}, fmt.Errorf("document %s: %w", d.ID, err)

@@ -274,7 +274,7 @@ func storeSignedDocument(t *testing.T, s *server.Server) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stamped, err := s.Certs.TimestampPDF(ctx, "契約書.pdf", slices.Concat(original, signed))
+	stamped, err := s.Certs.TimestampPDF(ctx, "契約書.pdf", slices.Concat(original, signed), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

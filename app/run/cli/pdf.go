@@ -124,7 +124,7 @@ func pdfTimestamp(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	inc, err := s.Certs.TimestampPDF(context.Background(), rest[0], in)
+	inc, err := s.Certs.TimestampPDF(context.Background(), rest[0], in, nil)
 	if err != nil {
 		return err
 	}

@@ -76,7 +76,10 @@ func TestContractChain(t *testing.T) {
 					return pades.Timestamp(doc, e.tsa, e.validationNow(t), time.Now())
 				}, []string{pades.KindSignature, pades.KindSignature, pades.KindDocTimestamp}},
 				{"archive extension", func(doc []byte) ([]byte, error) {
-					inc, err := pades.TimestampIncrement(doc, e.tsa, pades.Validation{CRLs: e.crls(t, nil)}, time.Now())
+					inc, err := pades.TimestampIncrement(doc, e.tsa, pades.TimestampOptions{
+						Now:        time.Now(),
+						Validation: func(time.Time) (pades.Validation, error) { return pades.Validation{CRLs: e.crls(t, nil)}, nil },
+					})
 					return slices.Concat(doc, inc), err
 				}, []string{pades.KindSignature, pades.KindSignature, pades.KindDocTimestamp, pades.KindDocTimestamp}},
 			}

@@ -51,7 +51,17 @@ type SignOptions struct {
 	// Appearance, when set, makes the signature visible, a seal on the
 	// page it chooses; invisible by default.
 	Appearance *pdf.Appearance
+	// Prehash, when set, is the SHA-256 of doc that the caller makes anyway.
+	Prehash Prehash
 }
+
+// Prehash is the SHA-256 of a whole document, made by a caller that reads it anyway
+// (to check it against the hashes it was stored with): it waits for the hash and
+// gives the state after the document's last byte, where the byte range of a new
+// increment goes on. An error refuses the bytes, and the signature with them. It is
+// used only for a document that starts at its %PDF- header, the bytes the range
+// covers; for another, the signature hashes the document itself.
+type Prehash func() (hash.Hash, error)
 
 // minContentsSize is the smallest /Contents reservation: the default of
 // app/pdf, which holds a measured B-T value (about 3 KB) several times over.
@@ -128,7 +138,7 @@ func sign(doc []byte, s Signer, ts Timestamper, opt SignOptions) (p *pdf.Prepare
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("pades: sign: %w", err)
 	}
-	hashed := hashAhead(f.Bytes())
+	hashed := prehashed(f, opt.Prehash)
 	p, err = f.PrepareSignature(pdf.SignatureOptions{
 		FieldName:    opt.FieldName,
 		Time:         opt.Time,
@@ -141,7 +151,10 @@ func sign(doc []byte, s Signer, ts Timestamper, opt SignOptions) (p *pdf.Prepare
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("pades: sign: prepare signature field: %w", err)
 	}
-	h := hashed()
+	h, err := hashed()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("pades: sign: %w", err)
+	}
 	if _, err := p.WriteIncrementSignedTo(h); err != nil {
 		return nil, nil, nil, fmt.Errorf("pades: sign: hash byte range: %w", err)
 	}
@@ -156,19 +169,23 @@ func sign(doc []byte, s Signer, ts Timestamper, opt SignOptions) (p *pdf.Prepare
 	return p, sd, f.Bytes(), nil
 }
 
-// hashAhead starts the SHA-256 of b, a file's bytes, where every byte range of a new
-// increment begins, on another core while the increment is prepared; the function it
-// returns waits for it and gives the hash, to go on with the increment's bytes.
-func hashAhead(b []byte) func() hash.Hash {
+// prehashed is the SHA-256 of f's bytes from its header, where every byte range of
+// a new increment begins: the caller's pre, or else one started on another core
+// while the increment is prepared. The function it returns waits for it, to go on
+// with the increment's bytes.
+func prehashed(f *pdf.File, pre Prehash) Prehash {
+	if pre != nil && f.HeaderOffset() == 0 {
+		return pre
+	}
 	h := sha256.New()
 	done := make(chan struct{})
 	go func() {
-		h.Write(b)
+		h.Write(f.Bytes())
 		close(done)
 	}()
-	return func() hash.Hash {
+	return func() (hash.Hash, error) {
 		<-done
-		return h
+		return h, nil
 	}
 }
 

@@ -36,16 +36,29 @@ type Validation struct {
 // now is the time the validation data is judged at: a CRL whose next
 // update lies before now is refused, since stale revocation data would not
 // prove anything to a later verifier. Zero means the current time. A CRL of
-// v issued before the newest timestamp in doc (LatestTimestamp) is refused
+// v issued before the newest timestamp in doc is refused
 // too: a strict validator reads it as "no revocation data after signing",
 // so the caller issues fresh CRLs first (both times are whole seconds; one
 // from the same second counts as after).
 func Timestamp(doc []byte, ts Timestamper, v Validation, now time.Time) ([]byte, error) {
-	base, tail, err := timestamp(doc, ts, v, now)
+	base, tail, err := timestamp(doc, ts, TimestampOptions{Now: now, Validation: func(time.Time) (Validation, error) { return v, nil }})
 	if err != nil {
 		return nil, err
 	}
 	return slices.Concat(base, tail), nil
+}
+
+// TimestampOptions are TimestampIncrement's inputs besides the document.
+type TimestampOptions struct {
+	// Now is the time the validation data is judged at, as in Timestamp.
+	Now time.Time
+	// Validation gives the validation data once the newest timestamp in the
+	// document is known (zero when it has none): CRLs issued after it are made
+	// there, without the document being read a second time to find it.
+	Validation func(latest time.Time) (Validation, error)
+	// Prehash is the SHA-256 of the document the caller makes anyway, as in
+	// SignOptions.
+	Prehash Prehash
 }
 
 // TimestampIncrement is Timestamp returning only the bytes to append to doc
@@ -53,16 +66,20 @@ func Timestamp(doc []byte, ts Timestamper, v Validation, now time.Time) ([]byte,
 // and the document timestamp's. Like append, it may write in doc's spare
 // capacity (doc[len(doc):cap(doc)]), never in doc itself: a caller that leaves
 // room there spares a copy of the document.
-func TimestampIncrement(doc []byte, ts Timestamper, v Validation, now time.Time) ([]byte, error) {
-	_, tail, err := timestamp(doc, ts, v, now)
+func TimestampIncrement(doc []byte, ts Timestamper, opt TimestampOptions) ([]byte, error) {
+	_, tail, err := timestamp(doc, ts, opt)
 	return tail, err
 }
 
 // timestamp returns doc's bytes from its header and the increments to append.
-func timestamp(doc []byte, ts Timestamper, v Validation, now time.Time) (base, tail []byte, err error) {
+func timestamp(doc []byte, ts Timestamper, opt TimestampOptions) (base, tail []byte, err error) {
 	if ts == nil {
 		return nil, nil, errors.New("pades: timestamp: a timestamper is required")
 	}
+	if opt.Validation == nil {
+		return nil, nil, errors.New("pades: timestamp: validation data is required")
+	}
+	now := opt.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
@@ -71,10 +88,14 @@ func timestamp(doc []byte, ts Timestamper, v Validation, now time.Time) (base, t
 		return nil, nil, fmt.Errorf("pades: timestamp: %w", err)
 	}
 	base = f.Bytes()
-	hashed := hashAhead(base)
+	hashed := prehashed(f, opt.Prehash)
 	latest, err := latestTimestamp(f)
 	if err != nil {
 		return nil, nil, fmt.Errorf("pades: timestamp: %w", err)
+	}
+	v, err := opt.Validation(latest)
+	if err != nil {
+		return nil, nil, fmt.Errorf("pades: timestamp: validation data: %w", err)
 	}
 	dss, err := validationData(f, v, now, latest)
 	if err != nil {
@@ -97,7 +118,10 @@ func timestamp(doc []byte, ts Timestamper, v Validation, now time.Time) (base, t
 	if err != nil {
 		return nil, nil, fmt.Errorf("pades: timestamp: prepare document timestamp: %w", err)
 	}
-	h := hashed()
+	h, err := hashed()
+	if err != nil {
+		return nil, nil, fmt.Errorf("pades: timestamp: %w", err)
+	}
 	h.Write(dssTail) // the timestamp's byte range is base, the DSS increment and its own
 	if _, err := p.WriteIncrementSignedTo(h); err != nil {
 		return nil, nil, fmt.Errorf("pades: timestamp: hash byte range: %w", err)
@@ -170,22 +194,10 @@ func validationData(f *pdf.File, v Validation, now, latest time.Time) (pdf.DSS, 
 	return dss, nil
 }
 
-// LatestTimestamp returns the time of the newest timestamp in doc: the
-// signature timestamps of its signatures and its document timestamps,
-// read without verifying them; zero when it has none. The CRLs that
-// Timestamp embeds must be issued after it.
-func LatestTimestamp(doc []byte) (time.Time, error) {
-	f, err := pdf.Open(doc)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("pades: latest timestamp: %w", err)
-	}
-	t, err := latestTimestamp(f)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("pades: latest timestamp: %w", err)
-	}
-	return t, nil
-}
-
+// latestTimestamp is the time of the newest timestamp in f: the signature
+// timestamps of its signatures and its document timestamps, read without
+// verifying them; zero when it has none. The CRLs that Timestamp embeds must be
+// issued after it.
 func latestTimestamp(f *pdf.File) (time.Time, error) {
 	sigs, err := f.Signatures()
 	if err != nil {

@@ -194,9 +194,11 @@ func runs(nums []uint32) [][]uint32 {
 	return out
 }
 
-// deflate compresses a stream we write for /FlateDecode. The fastest level: our
-// streams are a seal's outlines or an xref table, a few kilobytes, and the default
-// level's set-up alone cost more than a signature.
+// deflate compresses a stream we write for /FlateDecode with Huffman codes only, no
+// search for repeats: our streams are a seal's outlines (digits and a few operators,
+// some 30 kB) or an xref table, where the search saves 2% of the size for four times
+// the time (a seal: 13.4 kB in 0.1 ms, against 13.1 kB in 0.4 ms at the fastest level
+// that searches).
 func deflate(b []byte) ([]byte, error) {
 	var z bytes.Buffer
 	zw := zlibWriters.Get().(*zlib.Writer)
@@ -215,9 +217,9 @@ func deflate(b []byte) ([]byte, error) {
 // signature would otherwise allocate (and the collector clear) for every stream. A
 // pool holds no state anyone sees: Reset gives each use a fresh stream.
 var zlibWriters = sync.Pool{New: func() any {
-	zw, err := zlib.NewWriterLevel(nil, zlib.BestSpeed)
+	zw, err := zlib.NewWriterLevel(nil, zlib.HuffmanOnly)
 	if err != nil {
-		panic(err) // BestSpeed is a valid level
+		panic(err) // HuffmanOnly is a valid level
 	}
 	return zw
 }}
