@@ -57,6 +57,11 @@ func TestSignVerify(t *testing.T) {
 			if len(sd.Certificates) != 2 || !sd.Certificates[0].Equal(p.leaf) {
 				t.Errorf("certificates: got %d, signer first = %v", len(sd.Certificates), len(sd.Certificates) > 0 && sd.Certificates[0].Equal(p.leaf))
 			}
+			// Peek reads the same structure but leaves the certificates unparsed.
+			peeked, err := cms.Peek(der)
+			if err != nil || len(peeked.Certificates) != 0 || !bytes.Equal(peeked.Signer.Signature, sd.Signer.Signature) || len(peeked.Signer.SignedAttributes) != len(sd.Signer.SignedAttributes) {
+				t.Errorf("Peek = %d certificates, %v; want none and the same signer", len(peeked.Certificates), err)
+			}
 			var types []string
 			for _, a := range sd.Signer.SignedAttributes {
 				types = append(types, a.Type.String())

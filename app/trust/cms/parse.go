@@ -106,7 +106,15 @@ func (si *SignerInfo) HasRevocationInfoArchival() bool {
 // ignored because PDF /Contents placeholders are padded with zeros after the
 // DER; anything else after the structure is an error. BER (indefinite
 // lengths) is refused.
-func Parse(der []byte) (*SignedData, error) {
+func Parse(der []byte) (*SignedData, error) { return parse(der, true) }
+
+// Peek is Parse leaving the carried certificates unparsed (Certificates stays
+// empty; the structure is otherwise whole and re-encodes the same): for a caller
+// that reads the content or the signer's values, not who signed, since parsing
+// the certificates is most of the work.
+func Peek(der []byte) (*SignedData, error) { return parse(der, false) }
+
+func parse(der []byte, certs bool) (*SignedData, error) {
 	input := cryptobyte.String(der)
 	var ci, body cryptobyte.String
 	var ctype encasn1.ObjectIdentifier
@@ -161,8 +169,10 @@ func Parse(der []byte) (*SignedData, error) {
 			return nil, errors.New("cms: parse: malformed certificates")
 		}
 		sd.certificates = el
-		if err := sd.parseCertificates(el); err != nil {
-			return nil, err
+		if certs {
+			if err := sd.parseCertificates(el); err != nil {
+				return nil, err
+			}
 		}
 	}
 	crlTag := asn1.Tag(1).Constructed().ContextSpecific()
@@ -393,7 +403,7 @@ func algorithmOID(el []byte) (encasn1.ObjectIdentifier, error) {
 // SignedData: the bytes whose hash goes into the message imprint of the
 // signature timestamp request (ETSI EN 319 122-1 §5.3).
 func SignatureValue(signedData []byte) ([]byte, error) {
-	sd, err := Parse(signedData)
+	sd, err := Peek(signedData)
 	if err != nil {
 		return nil, err
 	}

@@ -167,14 +167,14 @@ func build(contentType encasn1.ObjectIdentifier, content, digest []byte, signer 
 // SignedData that already has a signature timestamp, since a PAdES signature
 // carries exactly one.
 func AddTimestamp(signedData, token []byte) ([]byte, error) {
-	sd, err := Parse(signedData)
+	sd, err := Peek(signedData)
 	if err != nil {
 		return nil, fmt.Errorf("cms: add timestamp: %w", err)
 	}
 	if sd.Signer.TimestampToken != nil {
 		return nil, errors.New("cms: add timestamp: signature already has a timestamp")
 	}
-	tst, err := Parse(token)
+	tst, err := Peek(token)
 	if err != nil {
 		return nil, fmt.Errorf("cms: add timestamp: token: %w", err)
 	}

@@ -207,14 +207,14 @@ func latestTimestamp(f *pdf.File) (time.Time, error) {
 	for _, s := range sigs {
 		token := s.Contents
 		if s.SubFilter != SubFilterRFC3161 {
-			sd, err := cms.Parse(s.Contents)
+			sd, err := cms.Peek(s.Contents)
 			if err != nil || sd.Signer.TimestampToken == nil {
 				continue
 			}
 			token = sd.Signer.TimestampToken
 		}
-		if tok, err := tsa.ParseToken(token); err == nil && tok.GenTime.After(latest) {
-			latest = tok.GenTime
+		if info, err := tsa.PeekInfo(token); err == nil && info.GenTime.After(latest) {
+			latest = info.GenTime
 		}
 	}
 	return latest, nil

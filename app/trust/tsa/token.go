@@ -41,8 +41,21 @@ type Token struct {
 // ParseToken decodes a DER TimeStampToken (a CMS ContentInfo whose
 // SignedData encapsulates a TSTInfo). Zero padding after the DER is
 // tolerated, as in a PDF /Contents string.
-func ParseToken(der []byte) (*Token, error) {
-	sd, err := cms.Parse(der)
+func ParseToken(der []byte) (*Token, error) { return parseToken(der, cms.Parse) }
+
+// PeekInfo reads what a token says (its TSTInfo) without parsing the
+// certificates it carries, and without verifying anything: for a caller that
+// only wants a token's time, such as the newest timestamp of a document.
+func PeekInfo(der []byte) (Info, error) {
+	tok, err := parseToken(der, cms.Peek)
+	if err != nil {
+		return Info{}, err
+	}
+	return tok.Info, nil
+}
+
+func parseToken(der []byte, parse func([]byte) (*cms.SignedData, error)) (*Token, error) {
+	sd, err := parse(der)
 	if err != nil {
 		return nil, fmt.Errorf("tsa: parse token: %w", err)
 	}

@@ -136,6 +136,10 @@ func TestOpenSSLOverHTTP(t *testing.T) {
 			if tok.Policy.String() != tsa.DefaultPolicy {
 				t.Errorf("policy %s", tok.Policy)
 			}
+			// PeekInfo reads the same TSTInfo without the certificates.
+			if info, err := tsa.PeekInfo(token); err != nil || !info.GenTime.Equal(tok.GenTime) || info.SerialNumber.Cmp(tok.SerialNumber) != 0 || !bytes.Equal(info.HashedMessage, tok.HashedMessage) {
+				t.Errorf("PeekInfo = %+v, %v; want the token's %+v", info, err, tok.Info)
+			}
 		})
 	}
 }
