@@ -64,7 +64,9 @@ func TestDocumentPartsJoin(t *testing.T) {
 }
 
 // Read's check gives the hash of all the bytes read, the state a signature goes on
-// from, a copy of its own at every call; bytes that changed on disk fail it.
+// from, a copy of its own at every call; bytes that changed on disk fail it. Released
+// memory serves the next Read, with nothing of the earlier document left in its spare
+// capacity.
 func TestReadGivesTheHashOfTheWhole(t *testing.T) {
 	s, err := Open(t.TempDir())
 	if err != nil {
@@ -72,24 +74,28 @@ func TestReadGivesTheHashOfTheWhole(t *testing.T) {
 	}
 	defer s.Close()
 	files := s.Files()
-	var parts []FileRef
-	for _, b := range []string{"%PDF original", " signed", " stamped"} {
-		sum, err := files.Put([]byte(b))
-		if err != nil {
-			t.Fatal(err)
+	put := func(texts ...string) []FileRef {
+		var parts []FileRef
+		for _, b := range texts {
+			sum, err := files.Put([]byte(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			parts = append(parts, FileRef{SHA256: sum, Size: int64(len(b))})
 		}
-		parts = append(parts, FileRef{SHA256: sum, Size: int64(len(b))})
+		return parts
 	}
-	b, checked, err := files.Read(parts, 16)
-	if err != nil || string(b) != "%PDF original signed stamped" || cap(b)-len(b) < 16 {
-		t.Fatalf("Read = %q (room %d), %v", b, cap(b)-len(b), err)
+	parts := put("%PDF original", " signed", " stamped")
+	r, err := files.Read(parts, 16)
+	if err != nil || string(r.Bytes) != "%PDF original signed stamped" || cap(r.Bytes)-len(r.Bytes) != 16 {
+		t.Fatalf("Read = %+v, %v", r, err)
 	}
-	h, err := checked()
+	h, err := r.Checked()
 	if err != nil {
 		t.Fatal(err)
 	}
 	h.Write([]byte(" more")) // the caller goes on from it; the next call is untouched
-	again, err := checked()
+	again, err := r.Checked()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,14 +105,34 @@ func TestReadGivesTheHashOfTheWhole(t *testing.T) {
 	if want := sha256.Sum256([]byte("%PDF original signed stamped more")); !bytes.Equal(h.Sum(nil), want[:]) {
 		t.Errorf("hash gone on with: %x, want %x", h.Sum(nil), want)
 	}
+	first := &r.Bytes[:1][0]
+	r.Bytes = append(r.Bytes, " appended in the spare capacity"[:16]...)
+	r.Release()
+
+	short := put("%PDF short")
+	r, err = files.Read(short, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if &r.Bytes[:1][0] != first {
+		t.Error("the released memory was not used again")
+	}
+	if string(r.Bytes) != "%PDF short" || cap(r.Bytes) != len("%PDF short")+8 || !bytes.Equal(r.Bytes[len(r.Bytes):cap(r.Bytes)], make([]byte, 8)) {
+		t.Errorf("read into released memory: %q, spare %q", r.Bytes, r.Bytes[len(r.Bytes):cap(r.Bytes)])
+	}
+	if _, err := r.Checked(); err != nil {
+		t.Fatal(err)
+	}
+	r.Release()
 
 	if err := os.WriteFile(files.path(parts[0].SHA256), []byte("%PDF ORIGINAL"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, checked, err = files.Read(parts, 0); err != nil {
+	if r, err = files.Read(parts, 0); err != nil {
 		t.Fatal(err)
 	}
-	if h, err := checked(); err == nil || h != nil {
+	defer r.Release()
+	if h, err := r.Checked(); err == nil || h != nil {
 		t.Errorf("a changed original passed the check: %v", err)
 	}
 }

@@ -24,6 +24,7 @@ type Store struct {
 	dir   string
 	db    *bolt.DB
 	memos *memos
+	room  *room
 }
 
 // Open opens (creating if needed) the store in dir and runs pending migrations.
@@ -39,7 +40,7 @@ func Open(dir string) (*Store, error) {
 		}
 		return nil, fmt.Errorf("data: open %s: %w", path, err)
 	}
-	s := &Store{dir: dir, db: db, memos: newMemos()}
+	s := &Store{dir: dir, db: db, memos: newMemos(), room: &room{}}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, err

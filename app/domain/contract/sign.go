@@ -141,18 +141,21 @@ const incrementRoom = 256 << 10
 // extend reads the document's newest revision, has fn make the incremental update
 // to append (nothing before is rewritten: fn only returns new bytes), and writes it,
 // fsynced, as a file of its own before the caller's transaction refers to it. fn gets
-// the check of the bytes read (data.Files.Read), whose hash the signature goes on
+// the check of the bytes read (data.Reading.Checked), whose hash the signature goes on
 // from; its result is kept only if the check holds, whether fn waited for it or not.
 func (s *Service) extend(d data.Document, fn func(in []byte, checked func() (hash.Hash, error)) ([]byte, error)) (data.FileRef, error) {
 	if s.signing != nil {
 		s.signing()
 	}
-	in, checked, err := s.files.Read(d.Parts(), incrementRoom)
+	r, err := s.files.Read(d.Parts(), incrementRoom)
 	if err != nil {
 		return data.FileRef{}, fmt.Errorf("document %s: %w", d.ID, err)
 	}
-	next, err := fn(in, checked)
-	if _, cerr := checked(); cerr != nil {
+	// fn's result is its own (pades copies what it appends), so the memory read
+	// into serves the next document once the result is written.
+	defer r.Release()
+	next, err := fn(r.Bytes, r.Checked)
+	if _, cerr := r.Checked(); cerr != nil {
 		return data.FileRef{}, fmt.Errorf("document %s: %w", d.ID, cerr)
 	}
 	if err != nil {
