@@ -1,6 +1,9 @@
 package web
 
 import (
+	"strconv"
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"inkan/app/domain/account"
@@ -8,10 +11,12 @@ import (
 	"inkan/app/domain/paging"
 	"inkan/app/locale/i18n"
 	"inkan/app/locale/jst"
+	"inkan/app/locale/sheet"
 	"inkan/data"
+	"inkan/search"
 )
 
-// documentRow is one document of 契約文書照会 and マイリスト, seen from the viewer's company.
+// documentRow is one document of マイリスト, seen from the viewer's company.
 type documentRow struct {
 	No                                                 int
 	ID, Title, Partner, OrderSide, Status, Turn, Owner string
@@ -21,10 +26,7 @@ type documentRow struct {
 // documentRowOf is d as a row for the viewer's company: 取引先企業名 and 取引先 受発注区分
 // are the other party's, 自社 担当者ID its own party's.
 func documentRowOf(tx *data.Tx, l i18n.Localizer, company string, d data.Document, no int) documentRow {
-	own, other := d.Sender, d.Receiver
-	if d.Sender.CompanyID != company {
-		own, other = d.Receiver, d.Sender
-	}
+	own, other := parties(d, company)
 	s := contract.Status(d.Status)
 	row := documentRow{No: no, ID: d.ID, Title: d.Title, Partner: companyName(tx, other.CompanyID),
 		Status: l.T(s.LabelKey()), Owner: own.UserID, UpdatedAt: datetimeOf(d)}
@@ -35,6 +37,14 @@ func documentRowOf(tx *data.Tx, l i18n.Localizer, company string, d data.Documen
 		row.Turn = l.T(k)
 	}
 	return row
+}
+
+// parties are d's party of company and the other one.
+func parties(d data.Document, company string) (own, other data.Party) {
+	if d.Sender.CompanyID != company {
+		return d.Receiver, d.Sender
+	}
+	return d.Sender, d.Receiver
 }
 
 // myListRows is マイリスト: the documents whose turn is the viewer's, read from the
@@ -58,13 +68,107 @@ func (h *handler) myListRows(c *fiber.Ctx, tx *data.Tx) ([]documentRow, error) {
 
 func datetimeOf(d data.Document) string { return jst.DateTime(d.UpdatedAt) }
 
-// contractListView is 契約文書検索／一覧: the search form and one page of the result.
+// documentListing is one of the four searches of documents: 契約文書照会 and 長期保管文書
+// (the documents the user takes part in), and the admin's 自社分全て of each.
+type documentListing struct {
+	path, titleKey, leadKey, section, exportName string
+	scope                                        contract.Scope
+	// columns are the result table's, after No; the first is 文書管理番号, a link to
+	// the detail.
+	columns []documentColumn
+}
+
+// documentColumn is a column of a result table: its caption, the sort it stands for
+// (sortable false: none), and its text for a document.
+type documentColumn struct {
+	labelKey string
+	sortable bool
+	sort     search.Column
+	// flip says that the column sorts the other way round from sort: 取引先 受発注区分
+	// is the opposite of the company's own, which the index keeps.
+	flip bool
+	cell func(r *rowContext) string
+}
+
+// rowContext is what a cell is drawn from: the document seen by company.
+type rowContext struct {
+	tx       *data.Tx
+	l        i18n.Localizer
+	company  string
+	d        data.Document
+	own, oth data.Party
+}
+
+var (
+	colNumber    = documentColumn{"doc.number", true, search.ByNumber, false, func(r *rowContext) string { return r.d.ID }}
+	colTitle     = documentColumn{"doc.name", true, search.ByTitle, false, func(r *rowContext) string { return r.d.Title }}
+	colPartner   = documentColumn{"contract.partner_name", true, search.ByCounterparty, false, func(r *rowContext) string { return companyName(r.tx, r.oth.CompanyID) }}
+	colOrderSide = documentColumn{"doc.partner_order_side", true, search.ByOrderSide, true, func(r *rowContext) string {
+		if _, side := contract.OrderSides(r.d, r.company); side != "" {
+			return r.l.T(orderSideKey(side))
+		}
+		return ""
+	}}
+	colStatus = documentColumn{"doc.status", true, search.ByStatus, false, func(r *rowContext) string {
+		return r.l.T(contract.Status(r.d.Status).LabelKey())
+	}}
+	colTurn = documentColumn{"contract.turn", false, "", false, func(r *rowContext) string {
+		if k := contract.Status(r.d.Status).TurnKey(); k != "" {
+			return r.l.T(k)
+		}
+		return ""
+	}}
+	colOwner        = documentColumn{"contract.owner", true, search.ByUser, false, func(r *rowContext) string { return r.own.UserID }}
+	colOwnerName    = documentColumn{"archive.owner_name", false, "", false, func(r *rowContext) string { return userName(r.tx.Tenant(r.company), r.own.UserID) }}
+	colUpdated      = documentColumn{"contract.updated_at", false, "", false, func(r *rowContext) string { return datetimeOf(r.d) }}
+	colStorageStart = documentColumn{"contract.storage_start", true, search.ByStorageStart, false, func(r *rowContext) string { return dateOf(r.d.StorageStart) }}
+	colStorageEnd   = documentColumn{"contract.storage_end", true, search.ByStorageEnd, false, func(r *rowContext) string { return dateOf(r.d.StorageEnd) }}
+)
+
+// The four listings, with the manual's columns.
+var (
+	myDocuments = documentListing{path: "/contracts/list", titleKey: "contract.list_title", leadKey: "contract.list_lead", section: "menu.contracts",
+		columns: []documentColumn{colNumber, colTitle, colPartner, colOrderSide, colStatus, colTurn, colOwner, colUpdated}}
+	companyDocuments = documentListing{path: "/admin/documents", titleKey: "menu.admin.documents", leadKey: "contract.company_list_lead", section: "menu.admin",
+		scope: contract.Scope{Company: true}, columns: []documentColumn{colNumber, colTitle, colPartner, colOrderSide, colStatus}}
+	storedColumns = []documentColumn{colNumber, colTitle, colPartner, colOrderSide, colStorageStart, colStorageEnd, colOwner, colOwnerName}
+	myArchive     = documentListing{path: "/archive/list", titleKey: "menu.archive.list", leadKey: "archive.list_lead", section: "menu.archive", exportName: "archive.export_name",
+		scope: contract.Scope{Stored: true}, columns: storedColumns}
+	companyArchive = documentListing{path: "/admin/archive", titleKey: "menu.admin.archive", leadKey: "archive.company_list_lead", section: "menu.admin", exportName: "archive.export_name",
+		scope: contract.Scope{Company: true, Stored: true}, columns: storedColumns}
+)
+
+func dateOf(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return jst.Date(t)
+}
+
+// listHeader is a column header: its caption and, when sortable, the address of the
+// result sorted by it (the other way round when it is the current order).
+type listHeader struct {
+	Label, URL string
+	Sorted     string // "ascending", "descending" or "" (aria-sort)
+}
+
+// listRow is one document of a result table: No, the 文書管理番号 and the other cells.
+type listRow struct {
+	No    int
+	ID    string
+	Cells []string
+}
+
+// contractListView is a search of documents: the form and one page of the result.
 type contractListView struct {
 	page
-	Search    []formField
-	Count     string
-	Rows      []documentRow
-	PageLinks []pageLink
+	Lead, Action string
+	Search       []formField
+	Count        string
+	Headers      []listHeader
+	Rows         []listRow
+	PageLinks    []pageLink
+	Exports      []exportLink
 	// Partial says that the index is being built and the list may miss documents.
 	Partial bool
 	// Empty is the catalog key said when there is none.
@@ -75,67 +179,181 @@ func parseContractFilter(c *fiber.Ctx) contract.Filter {
 	return contract.Filter{
 		Number: c.Query(contract.SearchNumber), Title: c.Query(contract.SearchTitle), Partner: c.Query(contract.SearchPartner),
 		Dept: c.Query(contract.SearchDept), Status: contract.Status(c.Query(contract.SearchStatus)), GroupTag: c.Query(contract.SearchGroupTag),
+		ContractFrom: c.Query(contract.SearchContractFrom), ContractTo: c.Query(contract.SearchContractTo),
+		AmountMin: c.Query(contract.SearchAmountMin), AmountMax: c.Query(contract.SearchAmountMax),
+		StorageFrom: c.Query(contract.SearchStorageFrom), StorageTo: c.Query(contract.SearchStorageTo),
+		Owner: c.Query(contract.SearchOwner),
+		Sort:  search.Sort{Column: search.Column(c.Query(contract.SearchSort)), Ascending: c.Query(contract.SearchOrder) == "asc"},
 	}.Normalize()
 }
 
-// contractList is 契約文書照会: the documents the user takes part in (any role), not yet
-// in long-term storage, searched as the manual's 契約文書検索／一覧 (empty = all). The
-// form and the paging links fetch the result part by htmx and push the URL, so reload
-// and Back show the same search.
-func (h *handler) contractList(c *fiber.Ctx) error {
-	st := stateOf(c)
-	f := parseContractFilter(c)
-	v := &contractListView{page: h.page(c, "contract.list_title", "menu.contracts"), Empty: "contract.list_empty"}
-	l := v.L
-	v.Errors = f.Validate()
-	var err error
-	if v.Search, err = contractSearchFields(v, f); err != nil {
-		return err
-	}
-	if len(v.Errors) > 0 {
-		// The form with the message, inside the result part too: the htmx search
-		// swaps only that part.
-		v.Alert = "contract.search_too_long"
-		return render(c, fiber.StatusUnprocessableEntity, "contracts/list", v, layoutMain)
-	}
-	found, err := contract.Find(c.UserContext(), h.Search, h.Store, contractActor(st), f, paging.Parse(c.Query("page")))
-	if err != nil {
-		return err
-	}
-	if found.Stale != nil {
-		h.Log.Warn("contract list answered from a lagging index", "err", found.Stale)
-	}
-	if found.Total > 0 {
-		v.Count = l.T("common.range", found.Total, found.From, found.To)
-	}
-	v.Partial = found.Partial
-	err = h.Store.View(func(tx *data.Tx) error {
-		for i, d := range found.Docs {
-			v.Rows = append(v.Rows, documentRowOf(tx, l, st.Company.ID, d, found.From+i))
+// list answers the listing's search: the documents found (empty = all), a page at a
+// time, sortable by the column headers. The form, the headers and the paging links
+// fetch the result part by htmx and push the URL, so reload and Back show the same
+// search.
+func (h *handler) list(ls documentListing) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		st := stateOf(c)
+		f := parseContractFilter(c)
+		v := &contractListView{page: h.page(c, ls.titleKey, ls.section), Lead: ls.leadKey, Action: ls.path, Empty: "contract.list_empty"}
+		l := v.L
+		v.Errors = f.Validate()
+		var err error
+		if v.Search, err = documentSearchFields(v, ls, f); err != nil {
+			return err
 		}
-		return nil
-	})
-	if err != nil {
-		return err
+		v.Headers = listHeaders(l, ls, f)
+		if len(v.Errors) > 0 {
+			// The form with the message, inside the result part too: the htmx search
+			// swaps only that part.
+			v.Alert = "contract.search_invalid"
+			return render(c, fiber.StatusUnprocessableEntity, "contracts/list", v, layoutMain)
+		}
+		found, err := contract.Find(c.UserContext(), h.Search, h.Store, contractActor(st), ls.scope, f, paging.Parse(c.Query("page")))
+		if err != nil {
+			return err
+		}
+		if found.Stale != nil {
+			h.Log.Warn("document list answered from a lagging index", "list", ls.path, "err", found.Stale)
+		}
+		if found.Total > 0 {
+			v.Count = l.T("common.range", found.Total, found.From, found.To)
+		}
+		v.Partial = found.Partial
+		err = h.Store.View(func(tx *data.Tx) error {
+			for i, d := range found.Docs {
+				v.Rows = append(v.Rows, rowOf(tx, l, st.Company.ID, ls, d, found.From+i))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		v.PageLinks = pageLinksAt(ls.path, f.Values(), found.Number, found.Pages)
+		if ls.exportName != "" && found.Total > 0 {
+			v.Exports = exportLinksAt(ls.path+"/export", l, f.Values())
+		}
+		return render(c, fiber.StatusOK, "contracts/list", v, layoutMain)
 	}
-	v.PageLinks = pageLinksAt("/contracts/list", f.Values(), found.Number, found.Pages)
-	return render(c, fiber.StatusOK, "contracts/list", v, layoutMain)
 }
 
-// contractSearchFields are the fields of 契約文書検索: the manual's, with 取引先企業 typed
-// as its 企業ID (a picker of the partners is the admin screens' issue).
-func contractSearchFields(v *contractListView, f contract.Filter) ([]formField, error) {
-	l := v.L
-	statuses := []fieldOption{{Label: l.T("common.choose")}}
-	for _, s := range contract.Statuses {
-		statuses = append(statuses, fieldOption{Value: string(s), Label: l.T(s.LabelKey()), Checked: s == f.Status})
+// rowOf is d as a row of the listing's table, seen by company.
+func rowOf(tx *data.Tx, l i18n.Localizer, company string, ls documentListing, d data.Document, no int) listRow {
+	r := &rowContext{tx: tx, l: l, company: company, d: d}
+	r.own, r.oth = parties(d, company)
+	row := listRow{No: no, ID: d.ID, Cells: make([]string, 0, len(ls.columns)-1)}
+	for _, col := range ls.columns[1:] {
+		row.Cells = append(row.Cells, col.cell(r))
 	}
-	return fieldsOf(v, []fieldSpec{
-		{contract.SearchNumber, "doc.number", []any{"value", f.Number, "placeholder", true, "maxlength", contract.MaxText, "inputmode", "numeric"}},
-		{contract.SearchTitle, "contract.search_title", []any{"value", f.Title, "placeholder", l.T("doc.name"), "maxlength", contract.MaxTitle}},
-		{contract.SearchPartner, "contract.search_partner", []any{"value", f.Partner, "placeholder", l.T("contract.partner_id"), "maxlength", account.MaxIDLength}},
-		{contract.SearchDept, "contract.partner_dept", []any{"value", f.Dept, "placeholder", true, "maxlength", contract.MaxText}},
-		{contract.SearchStatus, "doc.status", []any{"type", "select", "options", statuses}},
-		{contract.SearchGroupTag, "contract.search_group_tag", []any{"value", f.GroupTag, "placeholder", l.T("contract.group_tag"), "maxlength", contract.MaxText}},
+	return row
+}
+
+// listHeaders are the column headers of the listing, each sortable one a link to the
+// same search ordered by it: descending first, the other way when already so.
+func listHeaders(l i18n.Localizer, ls documentListing, f contract.Filter) []listHeader {
+	out := make([]listHeader, len(ls.columns))
+	for i, col := range ls.columns {
+		out[i].Label = l.T(col.labelKey)
+		if !col.sortable {
+			continue
+		}
+		// What the reader sees as ascending is the index's order, flipped for a
+		// column that shows the opposite of what is kept.
+		shown := f.Sort.Ascending != col.flip
+		current := f.Sort.Column == col.sort
+		if current {
+			out[i].Sorted = map[bool]string{true: "ascending", false: "descending"}[shown]
+		}
+		wantShown := current && !shown // a click turns the current order round; else descending
+		next := f
+		next.Sort = search.Sort{Column: col.sort, Ascending: wantShown != col.flip}
+		out[i].URL = ls.path + "?" + next.Values().Encode()
+	}
+	return out
+}
+
+// documentSearchFields are the fields of the listing's search: 契約文書検索 for the
+// documents before storage, the records law's search for the stored ones. 取引先企業 is
+// typed as its 企業ID and 自社担当者 as its 利用者ID.
+func documentSearchFields(v *contractListView, ls documentListing, f contract.Filter) ([]formField, error) {
+	l := v.L
+	number := fieldSpec{contract.SearchNumber, "doc.number", []any{"value", f.Number, "placeholder", true, "maxlength", contract.MaxText, "inputmode", "numeric"}}
+	title := fieldSpec{contract.SearchTitle, "contract.search_title", []any{"value", f.Title, "placeholder", l.T("doc.name"), "maxlength", contract.MaxTitle}}
+	partner := fieldSpec{contract.SearchPartner, "contract.search_partner", []any{"value", f.Partner, "placeholder", l.T("contract.partner_id"), "maxlength", account.MaxIDLength}}
+	tag := fieldSpec{contract.SearchGroupTag, "contract.search_group_tag", []any{"value", f.GroupTag, "placeholder", l.T("contract.group_tag"), "maxlength", contract.MaxText}}
+	if !ls.scope.Stored {
+		statuses := []fieldOption{{Label: l.T("common.choose")}}
+		for _, s := range contract.Statuses {
+			statuses = append(statuses, fieldOption{Value: string(s), Label: l.T(s.LabelKey()), Checked: s == f.Status})
+		}
+		return fieldsOf(v, []fieldSpec{number, title, partner,
+			{contract.SearchDept, "contract.partner_dept", []any{"value", f.Dept, "placeholder", true, "maxlength", contract.MaxText}},
+			{contract.SearchStatus, "doc.status", []any{"type", "select", "options", statuses}},
+			tag})
+	}
+	date := func(name, label, value string) fieldSpec {
+		return fieldSpec{name, label, []any{"type", "date", "value", value}}
+	}
+	amount := func(name, label, value string) fieldSpec {
+		return fieldSpec{name, label, []any{"value", value, "inputmode", "numeric", "placeholder", "1,000,000", "maxlength", 30}}
+	}
+	return fieldsOf(v, []fieldSpec{number, title, partner, tag,
+		date(contract.SearchContractFrom, "archive.contract_from", f.ContractFrom), date(contract.SearchContractTo, "archive.contract_to", f.ContractTo),
+		amount(contract.SearchAmountMin, "archive.amount_min", f.AmountMin), amount(contract.SearchAmountMax, "archive.amount_max", f.AmountMax),
+		date(contract.SearchStorageFrom, "archive.storage_from", f.StorageFrom), date(contract.SearchStorageTo, "archive.storage_to", f.StorageTo),
+		{contract.SearchOwner, "archive.owner", []any{"value", f.Owner, "placeholder", l.T("user.id"), "maxlength", account.MaxIDLength}},
 	})
 }
+
+// listExport streams the whole result of the listing's search (not only the page
+// shown) as CSV (UTF-8 with BOM, or Shift_JIS) or Excel, read from the store a chunk
+// at a time after the handler returns.
+func (h *handler) listExport(ls documentListing) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		st := stateOf(c)
+		format, err := sheet.ParseFormat(c.Query("format"))
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, "error.bad_request")
+		}
+		f := parseContractFilter(c)
+		if len(f.Validate()) > 0 {
+			return fiber.NewError(fiber.StatusBadRequest, "error.bad_request")
+		}
+		l, by, now := h.Catalogs.For(st.Lang), contractActor(st), h.Accounts.Now()
+		header := []string{l.T("common.no")}
+		for _, col := range ls.columns {
+			header = append(header, l.T(col.labelKey))
+		}
+		index, store := h.Search, h.Store
+		return h.streamSheet(c, format, now, sheetExport{
+			name: l.T(ls.exportName), fallback: "documents", header: header,
+			write: func(sw sheet.Writer) error {
+				no := 0
+				return contract.Each(index, store, by, ls.scope, f, func(tx *data.Tx, d data.Document) error {
+					no++
+					row := rowOf(tx, l, by.CompanyID, ls, d, no)
+					return sw.Write(append([]string{strconv.Itoa(no), d.ID}, row.Cells...))
+				})
+			},
+			log: []any{"export", ls.path, "company", by.CompanyID},
+		})
+	}
+}
+
+// documentListRoutes are the four searches of documents and the exports of the
+// stored ones.
+func (h *handler) documentListRoutes(app *fiber.App, user, admin func(...fiber.Handler) []fiber.Handler) {
+	for _, ls := range []documentListing{myDocuments, companyDocuments, myArchive, companyArchive} {
+		chain := user
+		if ls.scope.Company {
+			chain = admin
+		}
+		app.Get(ls.path, chain(h.list(ls))...)
+		if ls.exportName != "" {
+			app.Get(ls.path+"/export", chain(h.listExport(ls))...)
+		}
+	}
+}
+
+// ColSpan is the width of the table in columns, for the row saying there is none.
+func (v *contractListView) ColSpan() int { return len(v.Headers) + 1 }

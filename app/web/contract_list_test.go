@@ -244,7 +244,7 @@ func TestContractListSearchConditions(t *testing.T) {
 func TestContractListRefusesAnOverLongCondition(t *testing.T) {
 	w := newContractWorld(t)
 	r := w.sender.Get("/contracts/list?title=" + url.QueryEscape(strings.Repeat("契", contract.MaxTitle+1)))
-	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Text("#search-alert"), "検索条件が長すぎます") {
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Text("#search-alert"), "検索条件に誤りがあります") {
 		t.Fatalf("over-long title: %d %q", r.Status, r.Text("#search-alert"))
 	}
 	if msg := r.Doc.Find(`[name=title]`).Closest(".field").Text(); !strings.Contains(msg, "文字数を超えています") {

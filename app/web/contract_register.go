@@ -415,7 +415,6 @@ func (h *handler) contractRoutes(app *fiber.App, user func(...fiber.Handler) []f
 	app.Post(contractConfirmPath, user(h.contractConfirm)...)
 	app.Post("/contracts/back", user(h.contractBack)...)
 	app.Post("/contracts/commit", user(h.contractCommit)...)
-	app.Get("/contracts/list", user(h.contractList)...)
 	app.Get("/contracts/partner", user(append(h.partnerLookupLimiter(), h.contractPartner)...)...)
 	app.Get("/documents/:id/edit", user(h.documentEdit)...)
 	h.documentRoutes(app, user)

@@ -47,7 +47,7 @@ var menu = []section{
 		{"menu.templates.list", "/templates/list", "coming.templates.list"},
 	}},
 	{Key: "menu.archive", Path: "/archive", Index: true, Items: []menuItem{
-		{"menu.archive.list", "/archive/list", "coming.archive.list"},
+		{"menu.archive.list", "/archive/list", ""},
 	}},
 	{Key: "menu.certificates", Path: "/certificates", Index: true, Items: []menuItem{
 		{"menu.certificates.check", "/certificates/check", ""},
@@ -56,8 +56,8 @@ var menu = []section{
 	{Key: "menu.admin", Path: "/admin", AdminOnly: true, Index: true, Items: []menuItem{
 		{"menu.admin.user_register", "/admin/users/new", ""},
 		{"menu.admin.user_list", "/admin/users", ""},
-		{"menu.admin.documents", "/admin/documents", "coming.admin.documents"},
-		{"menu.admin.archive", "/admin/archive", "coming.admin.archive"},
+		{"menu.admin.documents", "/admin/documents", ""},
+		{"menu.admin.archive", "/admin/archive", ""},
 		{"menu.admin.cert_apply", "/admin/certificates/apply", ""},
 		{"menu.admin.certificates", "/admin/certificates", ""},
 		{inviteItem, "/admin/invitations/new", ""},

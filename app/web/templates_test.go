@@ -97,16 +97,22 @@ var templateSamples = map[string]func(p page) any{
 	"contracts/register_confirm": func(p page) any { return sampleContractConfirm(p) },
 	"contracts/document":         func(p page) any { return sampleDocument(p) },
 	"contracts/list": func(p page) any {
-		p.Errors, p.Alert = form.Errors{"title": "error.too_long"}, "contract.search_too_long"
-		v := &contractListView{page: p, Rows: sampleDocumentRows(), Empty: "contract.list_empty", Count: "1件中1～1件目を表示", Partial: true,
-			PageLinks: []pageLink{{Number: 1, URL: "/contracts/list?page=1", Current: true}, {Number: 2, URL: "/contracts/list?page=2"}}}
+		p.Errors, p.Alert = form.Errors{"title": "error.too_long"}, "contract.search_invalid"
+		f := contract.Filter{Title: "工事", Status: contract.StatusSigning}
+		v := &contractListView{page: p, Lead: "contract.list_lead", Action: "/contracts/list", Empty: "contract.list_empty", Count: "1件中1～1件目を表示", Partial: true,
+			Rows:      []listRow{{No: 1, ID: "D000001", Cells: []string{"工事請負契約書", "受注工務店", "受注側", "承認待ち", "発信者の社内承認者", "U000001", "2026/04/01 09:00"}}},
+			Headers:   listHeaders(p.L, myDocuments, f),
+			PageLinks: []pageLink{{Number: 1, URL: "/contracts/list?page=1", Current: true}, {Number: 2, URL: "/contracts/list?page=2"}},
+			Exports:   exportLinksAt("/archive/list/export", p.L, f.Values())}
 		var err error
-		if v.Search, err = contractSearchFields(v, contract.Filter{Title: "工事", Status: contract.StatusSigning}); err != nil {
+		if v.Search, err = documentSearchFields(v, myArchive, f); err != nil {
 			panic(err)
 		}
 		return v
 	},
-	"partials/document_rows":      func(p page) any { return &contractListView{page: p, Empty: "top.mylist_empty"} },
+	"partials/document_rows": func(p page) any {
+		return map[string]any{"L": p.L, "Rows": sampleDocumentRows(), "Empty": "top.mylist_empty"}
+	},
 	"admin/user_register":         func(p page) any { return sampleRegister(p) },
 	"admin/user_register_confirm": func(p page) any { return sampleRegisterConfirm(p) },
 	"admin/user_edit": func(p page) any {

@@ -5,12 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"inkan/app/domain/account"
 	"inkan/app/domain/form"
 	"inkan/app/domain/paging"
+	"inkan/app/locale/jst"
+	"inkan/app/locale/yen"
 	"inkan/data"
 	"inkan/search"
 )
@@ -25,31 +29,64 @@ type Filter struct {
 	Dept     string // 取引先部署名, substring
 	Status   Status // ステータス; "" for any
 	GroupTag string // グループタグ, substring
+
+	// The conditions of 長期保管文書照会, the records law's search (取引年月日, 取引金額
+	// and 取引先, combinable), as typed: dates yyyy-mm-dd, amounts in yen as yen.Parse
+	// reads them. Each range is inclusive and open where a bound is empty.
+	ContractFrom, ContractTo string // 契約締結年月日
+	AmountMin, AmountMax     string // 契約金額（円）
+	StorageFrom, StorageTo   string // 保管開始日
+	Owner                    string // 自社担当者ID, exact
+
+	// Sort is the column the result is ordered by (a column header clicked).
+	Sort search.Sort
 }
 
 // Field names of the search form, as Validate reports them and Values writes them.
 const (
-	SearchNumber   = "number"
-	SearchTitle    = "title"
-	SearchPartner  = "partner"
-	SearchDept     = "dept"
-	SearchStatus   = "status"
-	SearchGroupTag = "group_tag"
+	SearchNumber       = "number"
+	SearchTitle        = "title"
+	SearchPartner      = "partner"
+	SearchDept         = "dept"
+	SearchStatus       = "status"
+	SearchGroupTag     = "group_tag"
+	SearchContractFrom = "contract_from"
+	SearchContractTo   = "contract_to"
+	SearchAmountMin    = "amount_min"
+	SearchAmountMax    = "amount_max"
+	SearchStorageFrom  = "storage_from"
+	SearchStorageTo    = "storage_to"
+	SearchOwner        = "owner"
+	SearchSort         = "sort"
+	SearchOrder        = "order" // "asc", else descending
 )
 
-// Normalize trims the typed texts, folds the 取引先企業ID as IDs are issued (full width
-// and case do not matter) and drops a status that is not one of Statuses.
+// searchDate is how a date condition arrives (input type=date).
+const searchDate = "2006-01-02"
+
+// Normalize trims the typed texts, folds the IDs as they are issued (full width and
+// case do not matter), drops a status that is not one of Statuses and a sort column
+// that is none of the lists'.
 func (f Filter) Normalize() Filter {
-	f.Number, f.Title, f.Dept, f.GroupTag = strings.TrimSpace(f.Number), strings.TrimSpace(f.Title), strings.TrimSpace(f.Dept), strings.TrimSpace(f.GroupTag)
-	f.Partner = account.NormalizeID(f.Partner)
+	for _, p := range []*string{&f.Number, &f.Title, &f.Dept, &f.GroupTag, &f.ContractFrom, &f.ContractTo, &f.AmountMin, &f.AmountMax, &f.StorageFrom, &f.StorageTo} {
+		*p = strings.TrimSpace(*p)
+	}
+	f.Partner, f.Owner = account.NormalizeID(f.Partner), account.NormalizeID(f.Owner)
 	if !f.Status.Valid() {
 		f.Status = ""
+	}
+	if !slices.Contains(SortColumns, f.Sort.Column) {
+		f.Sort = search.Sort{}
 	}
 	return f
 }
 
-// Validate refuses a condition no document can match for its length: longer than
-// 契約登録 lets the field be (MaxTitle, MaxText), or than any 企業ID.
+// SortColumns are the columns a list may be ordered by.
+var SortColumns = []search.Column{search.ByNumber, search.ByTitle, search.ByCounterparty, search.ByOrderSide, search.ByStatus, search.ByStorageStart, search.ByStorageEnd, search.ByUser}
+
+// Validate refuses a condition no document can match for its length (longer than
+// 契約登録 lets the field be, MaxTitle and MaxText, or than any ID), a date that is no
+// date and an amount that is no amount of yen.
 func (f Filter) Validate() form.Errors {
 	errs := form.Errors{}
 	for _, c := range []struct {
@@ -61,40 +98,100 @@ func (f Filter) Validate() form.Errors {
 		{SearchPartner, f.Partner, account.MaxIDLength},
 		{SearchDept, f.Dept, MaxText},
 		{SearchGroupTag, f.GroupTag, MaxText},
+		{SearchOwner, f.Owner, account.MaxIDLength},
 	} {
 		if utf8.RuneCountInString(c.v) > c.max {
 			errs.Add(c.field, "error.too_long")
 		}
 	}
+	for field, v := range map[string]string{SearchContractFrom: f.ContractFrom, SearchContractTo: f.ContractTo, SearchStorageFrom: f.StorageFrom, SearchStorageTo: f.StorageTo} {
+		if _, err := time.ParseInLocation(searchDate, v, jst.Zone); v != "" && err != nil {
+			errs.Add(field, "error.date")
+		}
+	}
+	for field, v := range map[string]string{SearchAmountMin: f.AmountMin, SearchAmountMax: f.AmountMax} {
+		if _, err := yen.Parse(v); v != "" && err != nil {
+			errs.Add(field, "contract.error_amount")
+		}
+	}
 	return errs
 }
 
-// Values is the filter as query parameters, for the paging links and the pushed URL,
-// so that each repeats exactly the search on screen.
+// Values is the filter as query parameters, for the paging links, the column headers
+// and the pushed URL, so that each repeats exactly the search on screen.
 func (f Filter) Values() url.Values {
 	v := url.Values{}
 	for k, s := range map[string]string{
 		SearchNumber: f.Number, SearchTitle: f.Title, SearchPartner: f.Partner,
 		SearchDept: f.Dept, SearchStatus: string(f.Status), SearchGroupTag: f.GroupTag,
+		SearchContractFrom: f.ContractFrom, SearchContractTo: f.ContractTo, SearchAmountMin: f.AmountMin, SearchAmountMax: f.AmountMax,
+		SearchStorageFrom: f.StorageFrom, SearchStorageTo: f.StorageTo, SearchOwner: f.Owner, SearchSort: string(f.Sort.Column),
 	} {
 		if s != "" {
 			v.Set(k, s)
 		}
 	}
+	if f.Sort.Ascending {
+		v.Set(SearchOrder, "asc")
+	}
 	return v
+}
+
+// dateRange reads two typed dates (Validate has refused bad ones).
+func dateRange(from, to string) search.DateRange {
+	var r search.DateRange
+	r.From, _ = time.ParseInLocation(searchDate, from, jst.Zone)
+	r.To, _ = time.ParseInLocation(searchDate, to, jst.Zone)
+	return r
+}
+
+// amountRange reads two typed amounts (Validate has refused bad ones).
+func amountRange(lo, hi string) search.AmountRange {
+	var r search.AmountRange
+	if n, err := yen.Parse(lo); err == nil {
+		r.Min = &n
+	}
+	if n, err := yen.Parse(hi); err == nil {
+		r.Max = &n
+	}
+	return r
+}
+
+// Scope is which documents a list searches.
+type Scope struct {
+	// Company lists every document of the company (管理者業務, 自社分全て), not only
+	// those the user takes part in: for an admin, which the caller has checked.
+	Company bool
+	// Stored lists the documents in long-term storage (長期保管文書) instead of the
+	// others (契約文書照会).
+	Stored bool
+}
+
+// includes reports whether d, read through by's company, belongs to the scope's list
+// by its record (the index may lag behind it).
+func (s Scope) includes(d data.Document, by Actor) bool {
+	return d.LongTerm() == s.Stored && (s.Company || d.TakesPart(by.CompanyID, by.UserID))
 }
 
 // PageSize is the number of documents a page of 契約文書照会 shows.
 const PageSize = 50
 
-// query is the search of page n (from 1) of the documents that by takes part in and
-// that match f, among those not yet in long-term storage: the manual's 契約文書照会
-// lists the documents before they move to 長期保管文書, which has a screen of its own.
-func (f Filter) query(by Actor, n int) search.Query {
+// query is the search of page n (from 1) of the documents of the scope that match f:
+// those by takes part in, or all of the company's, and either those not yet in
+// long-term storage (the manual's 契約文書照会) or those in it (長期保管文書).
+func (f Filter) query(by Actor, scope Scope, n int) search.Query {
 	q := search.Query{
 		Storage: search.Active, Participant: by.UserID,
 		Number: f.Number, Title: f.Title, Counterparty: f.Partner, Dept: f.Dept, GroupTag: f.GroupTag,
-		Offset: (n - 1) * PageSize, Limit: PageSize,
+		UserID: f.Owner, ContractDate: dateRange(f.ContractFrom, f.ContractTo), Amount: amountRange(f.AmountMin, f.AmountMax),
+		StorageStart: dateRange(f.StorageFrom, f.StorageTo),
+		Sort:         f.Sort, Offset: (n - 1) * PageSize, Limit: PageSize,
+	}
+	if scope.Company {
+		q.Participant = ""
+	}
+	if scope.Stored {
+		q.Storage = search.LongTerm
 	}
 	if f.Status != "" {
 		q.Statuses = []string{string(f.Status)}
@@ -114,15 +211,16 @@ type Found struct {
 	Stale error
 }
 
-// Find is page n (from 1) of the documents of by's company that by takes part in (any
-// role, data.Document.Participants) and that match f, not yet in long-term storage,
-// newest first; a page past the end answers the last. The search engine finds them
+// Find is page n (from 1) of the documents of by's company in scope (those by takes
+// part in, in any role, data.Document.Participants, or the company's all; before or in
+// long-term storage) that match f, newest first or in f's order; a page past the end
+// answers the last. The search engine finds them
 // and the page's records are read from the store through by's company.
 //
 // The flow's steps commit to the store with a "to index" mark, which the engine
 // applies in the background; Find applies what is marked first, so that the list
 // shows the user's own last step, whatever wrote it.
-func Find(ctx context.Context, index *search.Engine, store *data.Store, by Actor, f Filter, n int) (Found, error) {
+func Find(ctx context.Context, index *search.Engine, store *data.Store, by Actor, scope Scope, f Filter, n int) (Found, error) {
 	// Should the marks fail to apply, the list is still answered from the index as it
 	// is (the background loop retries), flagged as possibly incomplete.
 	stale := index.Sync()
@@ -130,11 +228,11 @@ func Find(ctx context.Context, index *search.Engine, store *data.Store, by Actor
 		stale = fmt.Errorf("contract list of %s: bring the index up to date: %w", by.UserID, stale)
 	}
 	n = max(n, 1)
-	res, err := index.Search(ctx, by.CompanyID, f.query(by, n))
+	res, err := index.Search(ctx, by.CompanyID, f.query(by, scope, n))
 	if w := paging.Of(res.Total, n, PageSize); err == nil && w.Number != n {
 		// A page past the end answers the last.
 		n = w.Number
-		res, err = index.Search(ctx, by.CompanyID, f.query(by, n))
+		res, err = index.Search(ctx, by.CompanyID, f.query(by, scope, n))
 	}
 	if err != nil {
 		return Found{}, fmt.Errorf("contract list of %s: %w", by.UserID, err)
@@ -152,7 +250,7 @@ func Find(ctx context.Context, index *search.Engine, store *data.Store, by Actor
 			}
 			// The index agrees after Sync; should it lag (a failed apply is retried
 			// later), the record decides who sees the row.
-			if d.TakesPart(by.CompanyID, by.UserID) {
+			if scope.includes(d, by) {
 				out.Docs = append(out.Docs, d)
 			}
 		}
@@ -177,4 +275,50 @@ func OrderSides(d data.Document, company string) (own, partner string) {
 		return sender, receiver
 	}
 	return receiver, sender
+}
+
+// eachChunk is how many documents Each reads in one transaction.
+const eachChunk = 500
+
+// Each calls fn with every document that Find would list for by, scope and f, in the
+// same order, a chunk at a time, each chunk read in a transaction of its own: an export
+// of the whole result holds neither it nor one long transaction.
+func Each(index *search.Engine, store *data.Store, by Actor, scope Scope, f Filter, fn func(*data.Tx, data.Document) error) error {
+	if err := index.Sync(); err != nil {
+		return fmt.Errorf("documents of %s: bring the index up to date: %w", by.UserID, err)
+	}
+	q := f.query(by, scope, 1)
+	q.Limit = eachChunk
+	for {
+		res, err := index.Search(context.Background(), by.CompanyID, q)
+		if err != nil {
+			return fmt.Errorf("documents of %s: %w", by.UserID, err)
+		}
+		err = store.View(func(tx *data.Tx) error {
+			t := tx.Tenant(by.CompanyID)
+			for _, id := range res.IDs {
+				d, err := t.Document(id)
+				if errors.Is(err, data.ErrNotFound) {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				if !scope.includes(d, by) {
+					continue
+				}
+				if err := fn(tx, d); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("documents of %s: %w", by.UserID, err)
+		}
+		q.Offset += len(res.IDs)
+		if len(res.IDs) < eachChunk || q.Offset >= res.Total {
+			return nil
+		}
+	}
 }

@@ -1,10 +1,13 @@
 package contract_test
 
 import (
+	"maps"
 	"testing"
 
 	"inkan/app/domain/contract"
+	"inkan/app/domain/form"
 	"inkan/data"
+	"inkan/search"
 )
 
 func TestOrderSidesAsEachPartySeesThem(t *testing.T) {
@@ -43,5 +46,34 @@ func TestFilterNormalizesAndRefusesOverLongConditions(t *testing.T) {
 	}
 	if errs := (contract.Filter{Status: contract.StatusDone}).Validate(); len(errs) != 0 {
 		t.Errorf("a status refused: %v", errs)
+	}
+}
+
+// The records law's conditions: dates as input type=date sends them, amounts as users
+// type yen; anything else is refused beside its field, and a sort column that is none
+// of the lists' is dropped.
+func TestFilterReadsRangesAndSort(t *testing.T) {
+	tests := []struct {
+		name string
+		f    contract.Filter
+		errs form.Errors
+	}{
+		{"dates and amounts", contract.Filter{ContractFrom: "2025-04-01", ContractTo: "2025-12-31", AmountMin: "１，０００", AmountMax: "5,000,000円", StorageFrom: "2025-01-01"}, form.Errors{}},
+		{"no date", contract.Filter{ContractFrom: "2025/04/01", StorageTo: "昨日"}, form.Errors{contract.SearchContractFrom: "error.date", contract.SearchStorageTo: "error.date"}},
+		{"no amount", contract.Filter{AmountMin: "-1", AmountMax: "12,34"}, form.Errors{contract.SearchAmountMin: "contract.error_amount", contract.SearchAmountMax: "contract.error_amount"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if errs := tc.f.Normalize().Validate(); !maps.Equal(errs, tc.errs) {
+				t.Errorf("Validate = %v, want %v", errs, tc.errs)
+			}
+		})
+	}
+	f := contract.Filter{Owner: "ｕ０００００１", Sort: search.Sort{Column: search.ByStorageStart, Ascending: true}}.Normalize()
+	if v := f.Values().Encode(); v != "order=asc&owner=U000001&sort=storage_start" {
+		t.Errorf("values %q", v)
+	}
+	if f := (contract.Filter{Sort: search.Sort{Column: "password"}}).Normalize(); f.Sort != (search.Sort{}) {
+		t.Errorf("an unknown sort column kept: %+v", f.Sort)
 	}
 }

@@ -1,0 +1,267 @@
+package web_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/japanese"
+
+	"inkan/app/locale/jst"
+	"inkan/app/testkit/webtest"
+	"inkan/data"
+)
+
+// archiveWorld is contractListWorld with documents in long-term storage: the records
+// as 完了 leaves them (the signing itself is the contract flow's tests' business).
+type archiveWorld struct {
+	*contractListWorld
+	stored map[string]string // 文書管理番号 by name
+}
+
+func newArchiveWorld(t *testing.T) *archiveWorld {
+	t.Helper()
+	w := &archiveWorld{contractListWorld: newContractListWorld(t), stored: map[string]string{}}
+	day := func(s string) time.Time {
+		d, err := time.ParseInLocation("2006-01-02", s, jst.Zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	yen := func(n int64) *int64 { return &n }
+	otherID := w.otherID(t)
+	docs := []struct {
+		name, title, owner, partner, recipient string
+		contract, start                        string
+		amount                                 *int64
+	}{
+		{"road", "道路改良工事 請負契約書", w.env.Creds.AdminID, w.partnerID, w.partnerAdmin, "2025-04-01", "2025-04-10", yen(12_000_000)},
+		{"bridge", "橋梁補修工事 請負契約書", w.env.Creds.AdminID, w.partnerID, w.partnerAdmin, "2025-06-15", "2025-06-20", yen(3_500_000)},
+		{"survey", "測量業務委託契約書", otherID, w.designID, "", "2025-09-01", "2025-09-03", nil},
+	}
+	err := w.env.Server.Store.Update(func(tx *data.Tx) error {
+		for _, s := range docs {
+			start := day(s.start)
+			sent := start.Add(-time.Hour)
+			d := data.Document{
+				Title: s.title, Amount: s.amount, ContractDate: day(s.contract), Status: "完了",
+				Sender:   data.Party{UserID: s.owner, OrderSide: data.OrderSideBuyer, Route: &data.Route{Signer: data.Step{UserID: s.owner}}},
+				Receiver: data.Party{CompanyID: s.partner, UserID: s.recipient},
+				SentAt:   &sent, StorageStart: start, StorageEnd: start.AddDate(10, 0, 0), CreatedAt: sent, UpdatedAt: start,
+				Revisions: []data.Revision{{File: data.FileRef{SHA256: strings.Repeat("ab", 32), Name: "a.pdf", Size: 1}, Kind: data.RevisionOriginal, At: sent}},
+			}
+			if err := tx.Tenant(webtest.DemoCompanyID).CreateDocument(&d); err != nil {
+				return err
+			}
+			w.stored[s.name] = d.ID
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// otherID is the 利用者ID of the sender's second user (the 担当者 of "other's").
+func (w *archiveWorld) otherID(t *testing.T) string {
+	t.Helper()
+	var id string
+	w.env.Server.Store.View(func(tx *data.Tx) error {
+		d, err := tx.Tenant(webtest.DemoCompanyID).Document(w.ids["other's"])
+		id = d.Sender.UserID
+		return err
+	})
+	if id == "" {
+		t.Fatal("no second user")
+	}
+	return id
+}
+
+func (w *archiveWorld) want(names ...string) []string {
+	var out []string
+	for _, n := range names {
+		id, ok := w.stored[n]
+		if !ok {
+			id = w.ids[n]
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
+func query(path string, kv ...string) string {
+	v := url.Values{}
+	for i := 0; i < len(kv); i += 2 {
+		v.Set(kv[i], kv[i+1])
+	}
+	return path + "?" + v.Encode()
+}
+
+// TestArchiveSearchConditions: 長期保管文書 (the user's) and 長期保管文書照会（自社分全て）
+// (the admin's) list only stored documents, by the records law's conditions combined:
+// 契約締結年月日, 契約金額 and 取引先, and 保管開始日 and 自社担当者.
+func TestArchiveSearchConditions(t *testing.T) {
+	w := newArchiveWorld(t)
+	tests := []struct {
+		name string
+		c    *webtest.Client
+		path string
+		want []string
+	}{
+		{"the admin's, empty: every stored document of the company, newest first", w.sender, "/admin/archive", w.want("survey", "bridge", "road")},
+		{"the user's, empty: the stored documents the user took part in", w.sender, "/archive/list", w.want("bridge", "road")},
+		{"the other user's", w.other, "/archive/list", w.want("survey")},
+		{"契約締結年月日 range", w.sender, query("/admin/archive", "contract_from", "2025-05-01", "contract_to", "2025-12-31"), w.want("survey", "bridge")},
+		{"契約締結年月日 on its bounds", w.sender, query("/admin/archive", "contract_from", "2025-04-01", "contract_to", "2025-06-15"), w.want("bridge", "road")},
+		{"契約金額 range, typed full width with commas", w.sender, query("/admin/archive", "amount_min", "５，０００，０００"), w.want("road")},
+		{"契約金額 upper bound", w.sender, query("/admin/archive", "amount_max", "3500000"), w.want("bridge")},
+		{"取引先 with 取引年月日 and 取引金額", w.sender, query("/admin/archive", "partner", w.partnerID, "contract_from", "2025-01-01", "amount_max", "20,000,000"), w.want("bridge", "road")},
+		{"保管開始日 range", w.sender, query("/admin/archive", "storage_from", "2025-06-01", "storage_to", "2025-06-30"), w.want("bridge")},
+		{"自社担当者", w.sender, query("/admin/archive", "owner", strings.ToLower(w.otherID(t))), w.want("survey")},
+		{"契約文書名称 in part", w.sender, query("/admin/archive", "title", "工事"), w.want("bridge", "road")},
+		{"the partner sees the documents it is a party to", w.partner, "/admin/archive", w.want("bridge", "road")},
+		{"a third company sees none", w.third, "/admin/archive", nil},
+		{"契約文書照会（自社分全て）: every document of the company not stored", w.sender, "/admin/documents", w.want("other's", "cancelled", "design", "signing", "draft")},
+		{"契約文書照会 does not list stored documents", w.sender, "/contracts/list", w.want("cancelled", "design", "signing", "draft")},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := tc.c.Get(tc.path)
+			if r.Status != http.StatusOK {
+				t.Fatalf("%s: %d", tc.path, r.Status)
+			}
+			if got := rowIDs(r); !slices.Equal(got, tc.want) {
+				t.Errorf("%s lists %v, want %v", tc.path, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestArchiveListColumns: the manual's columns, 自社担当者名 beside its ID, and the
+// dates of storage.
+func TestArchiveListColumns(t *testing.T) {
+	w := newArchiveWorld(t)
+	r := w.sender.Get(query("/admin/archive", "number", w.stored["road"]))
+	var heads []string
+	for _, th := range r.Doc.Find("#documents thead th").EachIter() {
+		heads = append(heads, strings.TrimSpace(th.Text()))
+	}
+	wantHeads := []string{"No", "文書管理番号", "契約文書名称", "取引先企業名", "取引先 受発注区分", "保管開始日", "保管期限", "自社 担当者ID", "自社担当者名"}
+	if !slices.Equal(heads, wantHeads) {
+		t.Errorf("columns %q, want %q", heads, wantHeads)
+	}
+	var cells []string
+	for _, td := range r.Doc.Find("#documents tbody td").EachIter() {
+		cells = append(cells, strings.TrimSpace(td.Text()))
+	}
+	want := []string{"1", w.stored["road"], "道路改良工事 請負契約書", "受注工務店株式会社", "受注側", "2025/04/10", "2035/04/10", w.env.Creds.AdminID}
+	if len(cells) != len(wantHeads) || !slices.Equal(cells[:len(want)], want) || cells[len(want)] == "" {
+		t.Errorf("row %q, want %q and the user's name", cells, want)
+	}
+}
+
+// TestDocumentListsSortByTheColumnHeaders: a header orders the result by its column,
+// descending first, and the current one turns the order round.
+func TestDocumentListsSortByTheColumnHeaders(t *testing.T) {
+	w := newArchiveWorld(t)
+	r := w.sender.Get("/admin/archive")
+	link, ok := r.Doc.Find(`#documents thead a:contains("保管開始日")`).Attr("href")
+	if !ok {
+		t.Fatal("保管開始日 is not sortable")
+	}
+	r = w.sender.Get(link)
+	if got := rowIDs(r); !slices.Equal(got, w.want("survey", "bridge", "road")) {
+		t.Errorf("by 保管開始日, newest first: %v", got)
+	}
+	if s, _ := r.Doc.Find(`#documents thead th:contains("保管開始日")`).Attr("aria-sort"); s != "descending" {
+		t.Errorf("aria-sort %q", s)
+	}
+	link, _ = r.Doc.Find(`#documents thead a:contains("保管開始日")`).Attr("href")
+	if got := rowIDs(w.sender.Get(link)); !slices.Equal(got, w.want("road", "bridge", "survey")) {
+		t.Errorf("by 保管開始日 turned round: %v", got)
+	}
+	r = w.sender.Get(query("/admin/documents", "sort", "title", "order", "asc", "status", "下書き"))
+	if got := rowIDs(r); !slices.Equal(got, w.want("other's", "draft", "design")) { // 別, 工, 設
+		t.Errorf("drafts by 契約文書名称: %v", got)
+	}
+}
+
+// TestArchiveListRefusesBadConditions: a date or an amount that is none is said beside
+// its field, on the same screen.
+func TestArchiveListRefusesBadConditions(t *testing.T) {
+	w := newArchiveWorld(t)
+	r := w.sender.Get(query("/admin/archive", "contract_from", "2025-13-40", "amount_max", "12,34"))
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Text("#search-alert"), "検索条件に誤りがあります") {
+		t.Fatalf("bad conditions: %d %q", r.Status, r.Text("#search-alert"))
+	}
+	if msg := r.Doc.Find(`[name=contract_from]`).Closest(".field").Text(); !strings.Contains(msg, "日付の形式") {
+		t.Errorf("no message beside the date: %q", msg)
+	}
+	if msg := r.Doc.Find(`[name=amount_max]`).Closest(".field").Text(); !strings.Contains(msg, "円単位") {
+		t.Errorf("no message beside the amount: %q", msg)
+	}
+	if r := w.sender.Get(query("/admin/archive/export", "format", "csv", "contract_from", "yesterday")); r.Status != http.StatusBadRequest {
+		t.Errorf("export with a bad date: %d", r.Status)
+	}
+}
+
+// TestArchiveExports: the whole result of the search on screen, in the three formats;
+// the admin's export is the company's, the user's only theirs.
+func TestArchiveExports(t *testing.T) {
+	w := newArchiveWorld(t)
+	r := w.sender.Get(query("/admin/archive", "title", "工事"))
+	href, ok := r.Doc.Find(`.export a:contains("CSV")`).First().Attr("href")
+	if !ok || !strings.HasPrefix(href, "/admin/archive/export?") || !strings.Contains(href, "title=") {
+		t.Fatalf("export link %q", href)
+	}
+	c := w.sender.Get(href)
+	if c.Status != http.StatusOK || !strings.HasPrefix(c.Body, "\ufeff") {
+		t.Fatalf("csv: %d", c.Status)
+	}
+	rows := readCSV(t, strings.TrimPrefix(c.Body, "\ufeff"))
+	if len(rows) != 3 || rows[0][1] != "文書管理番号" || rows[1][1] != w.stored["bridge"] || rows[2][2] != "道路改良工事 請負契約書" {
+		t.Errorf("csv rows %q", rows)
+	}
+
+	sj := w.sender.Get(query("/admin/archive/export", "format", "csv-sjis"))
+	decoded, err := japanese.ShiftJIS.NewDecoder().String(sj.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows := readCSV(t, decoded); len(rows) != 4 || rows[1][2] != "測量業務委託契約書" {
+		t.Errorf("Shift_JIS rows %q", rows)
+	}
+
+	x := w.sender.Get(query("/archive/list/export", "format", "xlsx"))
+	f, err := excelize.OpenReader(bytes.NewReader([]byte(x.Body)))
+	if err != nil {
+		t.Fatalf("xlsx: %v", err)
+	}
+	xrows, err := f.GetRows(f.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(xrows) != 3 || xrows[1][1] != w.stored["bridge"] || xrows[2][1] != w.stored["road"] {
+		t.Errorf("the user's xlsx rows %q", xrows)
+	}
+	if r := w.third.Get(query("/admin/archive/export", "format", "csv")); len(readCSV(t, strings.TrimPrefix(r.Body, "\ufeff"))) != 1 {
+		t.Errorf("a third company's export has rows: %q", r.Body)
+	}
+}
+
+// TestCompanyListsAreTheAdmins: a general user may not open the 自社分全て lists.
+func TestCompanyListsAreTheAdmins(t *testing.T) {
+	w := newArchiveWorld(t)
+	for _, path := range []string{"/admin/documents", "/admin/archive", "/admin/archive/export?format=csv"} {
+		if r := w.other.Get(path); r.Status == http.StatusOK {
+			t.Errorf("a general user opened %s", path)
+		}
+	}
+}
