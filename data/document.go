@@ -381,8 +381,32 @@ func (tx *Tx) putDocument(d *Document, before []string) error {
 			return fmt.Errorf("data: document %s: %w", d.ID, err)
 		}
 	}
+	if err := tx.putPartners(d.Parties()); err != nil {
+		return fmt.Errorf("data: document %s: %w", d.ID, err)
+	}
 	return tx.markDocument(d.ID, append(before, d.Parties()...))
 }
+
+// bucketPartners records, for each company, the companies it has exchanged documents
+// with (company/partner → nothing): the 取引先企業 pickers list them without reading
+// every document. A pair stays once recorded; documents are never deleted.
+var bucketPartners = []byte("partners_by_company")
+
+// putPartners records the parties of a sent document as each other's partners.
+func (tx *Tx) putPartners(parties []string) error {
+	if len(parties) != 2 || parties[0] == parties[1] {
+		return nil
+	}
+	b := tx.bucket(bucketPartners)
+	if err := b.Put(indexKey(parties[0], parties[1]), nil); err != nil {
+		return err
+	}
+	return b.Put(indexKey(parties[1], parties[0]), nil)
+}
+
+// Partners are the 企業ID of the companies this company has exchanged documents with
+// (sent or received), in ID order.
+func (t Tenant) Partners() []string { return t.tx.indexIDs(bucketPartners, t.company) }
 
 func (tx *Tx) markDocument(id string, companies []string) error {
 	b := tx.bucket(bucketDocumentsToIndex)
@@ -542,4 +566,22 @@ func (tx *Tx) ClearIndexMarksUpTo(seq uint64) (int, error) {
 		}
 	}
 	return len(stale), nil
+}
+
+// recordPartners records the partners of every sent document (the migration that
+// brought bucketPartners). Only the parties are decoded.
+func (tx *Tx) recordPartners() error {
+	return tx.bucket(bucketDocuments).ForEach(func(k, raw []byte) error {
+		var d struct {
+			Sender, Receiver struct {
+				CompanyID string `json:"company_id"`
+			}
+			SentAt *time.Time `json:"sent_at"`
+		}
+		if err := json.Unmarshal(raw, &d); err != nil {
+			return fmt.Errorf("decode document %s: %w", k, err)
+		}
+		doc := Document{Sender: Party{CompanyID: d.Sender.CompanyID}, Receiver: Party{CompanyID: d.Receiver.CompanyID}, SentAt: d.SentAt}
+		return tx.putPartners(doc.Parties())
+	})
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 func TestDocumentIsSeenByItsPartiesOnly(t *testing.T) {
@@ -321,4 +323,58 @@ func TestUsageIsRecordedOncePerCompanyAndDocument(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// A company's partners are those it sent documents to or received them from: a draft
+// names none yet, and the migration finds them in documents written before the record.
+func TestPartnersAreTheCompaniesDocumentsWereExchangedWith(t *testing.T) {
+	s := openTemp(t)
+	var a, b, c Company
+	now := time.Now()
+	partners := func(company string) (ids []string) {
+		s.View(func(tx *Tx) error { ids = tx.Tenant(company).Partners(); return nil })
+		return ids
+	}
+	err := s.Update(func(tx *Tx) error {
+		for _, co := range []*Company{&a, &b, &c} {
+			if err := tx.CreateCompany(co); err != nil {
+				return err
+			}
+		}
+		draft := Document{Title: "下書き", Receiver: Party{CompanyID: c.ID}}
+		if err := tx.Tenant(a.ID).CreateDocument(&draft); err != nil {
+			return err
+		}
+		sent := Document{Title: "送信済み", Receiver: Party{CompanyID: b.ID}, SentAt: &now}
+		return tx.Tenant(a.ID).CreateDocument(&sent)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := partners(a.ID); !slices.Equal(got, []string{b.ID}) {
+		t.Errorf("sender's partners %v", got)
+	}
+	if got := partners(b.ID); !slices.Equal(got, []string{a.ID}) {
+		t.Errorf("receiver's partners %v", got)
+	}
+	if got := partners(c.ID); len(got) != 0 {
+		t.Errorf("a draft's receiver has partners %v", got)
+	}
+
+	// As the migration finds them in a store written before the record.
+	err = s.db.Update(func(btx *bolt.Tx) error {
+		if err := btx.DeleteBucket(bucketPartners); err != nil {
+			return err
+		}
+		if _, err := btx.CreateBucket(bucketPartners); err != nil {
+			return err
+		}
+		return (&Tx{tx: btx}).recordPartners()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := partners(b.ID); !slices.Equal(got, []string{a.ID}) {
+		t.Errorf("receiver's partners after the migration %v", got)
+	}
 }

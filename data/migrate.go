@@ -42,6 +42,12 @@ var migrations = []migration{
 	{"create the signing password bucket", func(tx *bolt.Tx) error {
 		return createBuckets(tx, bucketSigningPasswords)
 	}},
+	{"record the partners of every company from its documents", func(tx *bolt.Tx) error {
+		if err := createBuckets(tx, bucketPartners); err != nil {
+			return err
+		}
+		return (&Tx{tx: tx}).recordPartners()
+	}},
 }
 
 var keySchemaVersion = []byte("schema_version")

@@ -265,3 +265,53 @@ func TestCompanyListsAreTheAdmins(t *testing.T) {
 		}
 	}
 }
+
+// TestPartnerPicker: the admin's lists choose 取引先企業 from the companies the company
+// has exchanged documents with, by name or 企業ID in part; no other company is ever
+// listed or chosen.
+func TestPartnerPicker(t *testing.T) {
+	w := newArchiveWorld(t)
+	r := w.sender.Get("/admin/archive")
+	if r.Doc.Find(`#partner-picker summary:contains("参照")`).Length() != 1 || r.Doc.Find(`#partner-picker button:contains("クリア")`).Length() != 1 {
+		t.Fatal("no 参照 and クリア for 取引先企業")
+	}
+	ids := func(r *webtest.Response) []string {
+		var out []string
+		for _, in := range r.Doc.Find(`input[name=pick_partner]`).EachIter() {
+			v, _ := in.Attr("value")
+			out = append(out, v)
+		}
+		return out
+	}
+	// The sender sent to both partners (one only a draft so far, which names none).
+	if got := ids(w.sender.Get("/admin/partners/pick")); !slices.Equal(got, []string{w.partnerID, w.designID}) && !slices.Equal(got, []string{w.designID, w.partnerID}) {
+		t.Errorf("partners %v, want %s and %s", got, w.partnerID, w.designID)
+	}
+	if got := ids(w.sender.Get(query("/admin/partners/pick", "pick_partner_name", "工務店"))); !slices.Equal(got, []string{w.partnerID}) {
+		t.Errorf("by name: %v", got)
+	}
+	if got := ids(w.sender.Get(query("/admin/partners/pick", "pick_partner_id", strings.ToLower(w.designID)))); !slices.Equal(got, []string{w.designID}) {
+		t.Errorf("by 企業ID: %v", got)
+	}
+	if got := ids(w.third.Get("/admin/partners/pick")); len(got) != 0 {
+		t.Errorf("a third company's picker lists %v", got)
+	}
+	chosen := w.sender.Get(query("/admin/partners/choose", "pick_partner", w.partnerID))
+	if v, _ := chosen.Doc.Find(`input[name=partner]`).Attr("value"); v != w.partnerID || !strings.Contains(chosen.Text("#partner-name"), "受注工務店株式会社") {
+		t.Errorf("chosen: %q %q", v, chosen.Text("#partner-name"))
+	}
+	if r := w.third.Get(query("/admin/partners/choose", "pick_partner", w.partnerID)); r.Status != http.StatusNotFound {
+		t.Errorf("a third company chose another's partner: %d", r.Status)
+	}
+	if v, _ := w.sender.Get("/admin/partners/choose").Doc.Find(`input[name=partner]`).Attr("value"); v != "" {
+		t.Errorf("クリア left %q", v)
+	}
+	if r := w.other.Get("/admin/partners/pick"); r.Status == http.StatusOK {
+		t.Error("a general user opened the admin's picker")
+	}
+	// The list searched with the chosen company names it beside the ID.
+	r = w.sender.Get(query("/admin/archive", "partner", w.partnerID))
+	if got := rowIDs(r); !slices.Equal(got, w.want("bridge", "road")) || !strings.Contains(r.Text("#partner-name"), "受注工務店株式会社") {
+		t.Errorf("searched by the chosen partner: %v, %q", got, r.Text("#partner-name"))
+	}
+}

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"slices"
 	"strconv"
 	"time"
 
@@ -169,6 +171,9 @@ type contractListView struct {
 	Rows         []listRow
 	PageLinks    []pageLink
 	Exports      []exportLink
+	// PartnerPicker is 取引先企業 as a picker of the company's partners (the admin's
+	// lists), in place of the 企業ID typed.
+	PartnerPicker *pickedPartner
 	// Partial says that the index is being built and the list may miss documents.
 	Partial bool
 	// Empty is the catalog key said when there is none.
@@ -203,6 +208,11 @@ func (h *handler) list(ls documentListing) fiber.Handler {
 			return err
 		}
 		v.Headers = listHeaders(l, ls, f)
+		if ls.scope.Company {
+			if v.PartnerPicker, err = h.partnerPicked(st, f.Partner, l); err != nil {
+				return err
+			}
+		}
 		if len(v.Errors) > 0 {
 			// The form with the message, inside the result part too: the htmx search
 			// swaps only that part.
@@ -281,15 +291,18 @@ func documentSearchFields(v *contractListView, ls documentListing, f contract.Fi
 	title := fieldSpec{contract.SearchTitle, "contract.search_title", []any{"value", f.Title, "placeholder", l.T("doc.name"), "maxlength", contract.MaxTitle}}
 	partner := fieldSpec{contract.SearchPartner, "contract.search_partner", []any{"value", f.Partner, "placeholder", l.T("contract.partner_id"), "maxlength", account.MaxIDLength}}
 	tag := fieldSpec{contract.SearchGroupTag, "contract.search_group_tag", []any{"value", f.GroupTag, "placeholder", l.T("contract.group_tag"), "maxlength", contract.MaxText}}
+	if ls.scope.Company {
+		partner = fieldSpec{} // the picker stands for it
+	}
 	if !ls.scope.Stored {
 		statuses := []fieldOption{{Label: l.T("common.choose")}}
 		for _, s := range contract.Statuses {
 			statuses = append(statuses, fieldOption{Value: string(s), Label: l.T(s.LabelKey()), Checked: s == f.Status})
 		}
-		return fieldsOf(v, []fieldSpec{number, title, partner,
-			{contract.SearchDept, "contract.partner_dept", []any{"value", f.Dept, "placeholder", true, "maxlength", contract.MaxText}},
-			{contract.SearchStatus, "doc.status", []any{"type", "select", "options", statuses}},
-			tag})
+		return fieldsOf(v, present(number, title, partner,
+			fieldSpec{contract.SearchDept, "contract.partner_dept", []any{"value", f.Dept, "placeholder", true, "maxlength", contract.MaxText}},
+			fieldSpec{contract.SearchStatus, "doc.status", []any{"type", "select", "options", statuses}},
+			tag))
 	}
 	date := func(name, label, value string) fieldSpec {
 		return fieldSpec{name, label, []any{"type", "date", "value", value}}
@@ -297,12 +310,32 @@ func documentSearchFields(v *contractListView, ls documentListing, f contract.Fi
 	amount := func(name, label, value string) fieldSpec {
 		return fieldSpec{name, label, []any{"value", value, "inputmode", "numeric", "placeholder", "1,000,000", "maxlength", 30}}
 	}
-	return fieldsOf(v, []fieldSpec{number, title, partner, tag,
+	return fieldsOf(v, present(number, title, partner, tag,
 		date(contract.SearchContractFrom, "archive.contract_from", f.ContractFrom), date(contract.SearchContractTo, "archive.contract_to", f.ContractTo),
 		amount(contract.SearchAmountMin, "archive.amount_min", f.AmountMin), amount(contract.SearchAmountMax, "archive.amount_max", f.AmountMax),
 		date(contract.SearchStorageFrom, "archive.storage_from", f.StorageFrom), date(contract.SearchStorageTo, "archive.storage_to", f.StorageTo),
-		{contract.SearchOwner, "archive.owner", []any{"value", f.Owner, "placeholder", l.T("user.id"), "maxlength", account.MaxIDLength}},
+		fieldSpec{contract.SearchOwner, "archive.owner", []any{"value", f.Owner, "placeholder", l.T("user.id"), "maxlength", account.MaxIDLength}},
+	))
+}
+
+// present are the specs that name a field.
+func present(specs ...fieldSpec) []fieldSpec {
+	return slices.DeleteFunc(specs, func(s fieldSpec) bool { return s.name == "" })
+}
+
+// partnerPicked is the 取引先企業 of the search as its picker shows it: a company
+// that is no partner of st's keeps its ID and shows no name (and finds nothing).
+func (h *handler) partnerPicked(st *state, id string, l i18n.Localizer) (*pickedPartner, error) {
+	p := &pickedPartner{ID: id, L: l}
+	err := h.Store.View(func(tx *data.Tx) error {
+		name, err := partnerName(tx, st.Company.ID, id)
+		if errors.Is(err, data.ErrNotFound) {
+			return nil
+		}
+		p.Name = name
+		return err
 	})
+	return p, err
 }
 
 // listExport streams the whole result of the listing's search (not only the page
@@ -343,6 +376,8 @@ func (h *handler) listExport(ls documentListing) fiber.Handler {
 // documentListRoutes are the four searches of documents and the exports of the
 // stored ones.
 func (h *handler) documentListRoutes(app *fiber.App, user, admin func(...fiber.Handler) []fiber.Handler) {
+	app.Get("/admin/partners/pick", admin(h.partnerPick)...)
+	app.Get("/admin/partners/choose", admin(h.partnerPickChoose)...)
 	for _, ls := range []documentListing{myDocuments, companyDocuments, myArchive, companyArchive} {
 		chain := user
 		if ls.scope.Company {

@@ -103,7 +103,7 @@ var templateSamples = map[string]func(p page) any{
 			Rows:      []listRow{{No: 1, ID: "D000001", Cells: []string{"工事請負契約書", "受注工務店", "受注側", "承認待ち", "発信者の社内承認者", "U000001", "2026/04/01 09:00"}}},
 			Headers:   listHeaders(p.L, myDocuments, f),
 			PageLinks: []pageLink{{Number: 1, URL: "/contracts/list?page=1", Current: true}, {Number: 2, URL: "/contracts/list?page=2"}},
-			Exports:   exportLinksAt("/archive/list/export", p.L, f.Values())}
+			Exports:   exportLinksAt("/archive/list/export", p.L, f.Values()), PartnerPicker: &pickedPartner{ID: "C000002", Name: "受注工務店株式会社", L: p.L}}
 		var err error
 		if v.Search, err = documentSearchFields(v, myArchive, f); err != nil {
 			panic(err)
@@ -235,8 +235,16 @@ var templateSamples = map[string]func(p page) any{
 		m["Picked"] = pickedUser{Field: "add", ID: "U000002", Name: "山田 花子", L: p.L}
 		return m
 	},
-	"partials/picked_user": func(p page) any { return pickedUser{Field: "user_id", ID: "U000002", Name: "山田 花子", L: p.L} },
-	"partials/user_picker": func(p page) any { return pickedUser{Field: "user_id", L: p.L} },
+	"partials/picked_user":    func(p page) any { return pickedUser{Field: "user_id", ID: "U000002", Name: "山田 花子", L: p.L} },
+	"partials/user_picker":    func(p page) any { return pickedUser{Field: "user_id", L: p.L} },
+	"partials/partner_picker": func(p page) any { return pickedPartner{ID: "C000002", Name: "受注工務店株式会社", L: p.L} },
+	"partials/picked_partner": func(p page) any { return pickedPartner{L: p.L} },
+	"admin/partner_pick": func(p page) any {
+		return &partnerPickView{page: p, Rows: []partnerRow{{ID: "C000002", Name: "受注工務店株式会社"}}, Count: "1件中1～1件目を表示", More: true}
+	},
+	"admin/partner_picked": func(p page) any {
+		return map[string]any{"Picked": pickedPartner{ID: "C000002", Name: "受注工務店株式会社", L: p.L}}
+	},
 	"admin/cert_list": func(p page) any {
 		p.Alert = "error.search_invalid"
 		return &companyCertListView{page: p, Filter: certificate.Filter{Number: "DJC-00001", From: "2026-04-01"}, Count: "1件中1～1件目を表示",
