@@ -315,3 +315,26 @@ func TestPartnerPicker(t *testing.T) {
 		t.Errorf("searched by the chosen partner: %v, %q", got, r.Text("#partner-name"))
 	}
 }
+
+// TestOwnerPicker: the admin's 長期保管文書照会 chooses 自社担当者 with 利用者選択, and the
+// search finds that user's documents.
+func TestOwnerPicker(t *testing.T) {
+	w := newArchiveWorld(t)
+	r := w.sender.Get("/admin/archive")
+	if r.Doc.Find(`#owner-picker summary:contains("参照")`).Length() != 1 {
+		t.Fatal("no 参照 for 自社担当者")
+	}
+	other := w.otherID(t)
+	found := w.sender.Get(query("/admin/certificates/users/pick", "field", "owner", "pick_id", other))
+	if found.Doc.Find(`input[name=pick][value="`+other+`"]`).Length() != 1 {
+		t.Fatalf("利用者選択 does not find %s", other)
+	}
+	chosen := w.sender.Get(query("/admin/certificates/users/choose", "field", "owner", "pick", other))
+	if v, _ := chosen.Doc.Find(`input[name=owner]`).Attr("value"); v != other {
+		t.Errorf("chosen %q", v)
+	}
+	r = w.sender.Get(query("/admin/archive", "owner", other))
+	if got := rowIDs(r); !slices.Equal(got, w.want("survey")) || r.Text("#owner-name") == "" {
+		t.Errorf("searched by the chosen 自社担当者: %v, name %q", got, r.Text("#owner-name"))
+	}
+}

@@ -174,6 +174,9 @@ type contractListView struct {
 	// PartnerPicker is 取引先企業 as a picker of the company's partners (the admin's
 	// lists), in place of the 企業ID typed.
 	PartnerPicker *pickedPartner
+	// OwnerPicker is 自社担当者 as a picker of the company's users (the admin's
+	// 長期保管文書照会), in place of the 利用者ID typed.
+	OwnerPicker *pickedUser
 	// Partial says that the index is being built and the list may miss documents.
 	Partial bool
 	// Empty is the catalog key said when there is none.
@@ -210,6 +213,11 @@ func (h *handler) list(ls documentListing) fiber.Handler {
 		v.Headers = listHeaders(l, ls, f)
 		if ls.scope.Company {
 			if v.PartnerPicker, err = h.partnerPicked(st, f.Partner, l); err != nil {
+				return err
+			}
+		}
+		if ls.scope.Company && ls.scope.Stored {
+			if v.OwnerPicker, err = h.ownerPicked(st, f.Owner, l); err != nil {
 				return err
 			}
 		}
@@ -291,8 +299,9 @@ func documentSearchFields(v *contractListView, ls documentListing, f contract.Fi
 	title := fieldSpec{contract.SearchTitle, "contract.search_title", []any{"value", f.Title, "placeholder", l.T("doc.name"), "maxlength", contract.MaxTitle}}
 	partner := fieldSpec{contract.SearchPartner, "contract.search_partner", []any{"value", f.Partner, "placeholder", l.T("contract.partner_id"), "maxlength", account.MaxIDLength}}
 	tag := fieldSpec{contract.SearchGroupTag, "contract.search_group_tag", []any{"value", f.GroupTag, "placeholder", l.T("contract.group_tag"), "maxlength", contract.MaxText}}
+	owner := fieldSpec{contract.SearchOwner, "archive.owner", []any{"value", f.Owner, "placeholder", l.T("user.id"), "maxlength", account.MaxIDLength}}
 	if ls.scope.Company {
-		partner = fieldSpec{} // the picker stands for it
+		partner, owner = fieldSpec{}, fieldSpec{} // the pickers stand for them
 	}
 	if !ls.scope.Stored {
 		statuses := []fieldOption{{Label: l.T("common.choose")}}
@@ -314,8 +323,19 @@ func documentSearchFields(v *contractListView, ls documentListing, f contract.Fi
 		date(contract.SearchContractFrom, "archive.contract_from", f.ContractFrom), date(contract.SearchContractTo, "archive.contract_to", f.ContractTo),
 		amount(contract.SearchAmountMin, "archive.amount_min", f.AmountMin), amount(contract.SearchAmountMax, "archive.amount_max", f.AmountMax),
 		date(contract.SearchStorageFrom, "archive.storage_from", f.StorageFrom), date(contract.SearchStorageTo, "archive.storage_to", f.StorageTo),
-		fieldSpec{contract.SearchOwner, "archive.owner", []any{"value", f.Owner, "placeholder", l.T("user.id"), "maxlength", account.MaxIDLength}},
+		owner,
 	))
+}
+
+// ownerPicked is the 自社担当者 of the search as its picker shows it.
+func (h *handler) ownerPicked(st *state, id string, l i18n.Localizer) (*pickedUser, error) {
+	var p pickedUser
+	err := h.Store.View(func(tx *data.Tx) (err error) {
+		p, err = pickUser(tx.Tenant(st.Company.ID), id, contract.SearchOwner)
+		return err
+	})
+	p.L = l
+	return &p, err
 }
 
 // present are the specs that name a field.

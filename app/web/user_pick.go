@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"inkan/app/domain/account"
+	"inkan/app/domain/contract"
 	"inkan/app/domain/roster"
 	"inkan/app/locale/i18n"
 	"inkan/app/locale/kana"
@@ -14,8 +15,8 @@ import (
 )
 
 // pickFields are the form fields the 利用者選択 picker can fill: 電子証明書追加発行申請's
-// 利用者ID and 紐付け更新's 追加.
-var pickFields = map[string]bool{"user_id": true, "add": true}
+// 利用者ID, 紐付け更新's 追加 and 長期保管文書照会's 自社担当者.
+var pickFields = map[string]bool{"user_id": true, "add": true, contract.SearchOwner: true}
 
 // pickedUser is the user a picker chose for a form field, shown with their name.
 type pickedUser struct {
