@@ -533,6 +533,8 @@ func TestContractBetweenTwoCompaniesInTheBrowser(t *testing.T) {
 		if out, err := exec.Command(tooltest.Need(t, "qpdf"), "--check", file).CombinedOutput(); err != nil {
 			t.Errorf("qpdf --check: %v\n%s", err, out)
 		}
+
+		w.findStored(t, doc)
 	})
 
 	// 差戻しと取消: the sender's approver returns the document with a reason; the sender
@@ -624,4 +626,53 @@ func (w *contractWorld) returnedMail(t *testing.T, doc, reason, by string) {
 	if got := mailed(t, mail, "差戻し元　　："); !strings.HasPrefix(got, by+" ") {
 		t.Errorf("差戻し mail's 差戻し元 %q, want %q and the user", got, by)
 	}
+}
+
+// findStored finds the stored document doc as the records law asks: the sender's admin
+// searches 長期保管文書照会（自社分全て） by 契約締結年月日 and 契約金額 ranges with the
+// partner chosen by 参照, sorts by 保管開始日 and opens it; the receiver's 受取担当者
+// finds it in 長期保管文書.
+func (w *contractWorld) findStored(t *testing.T, doc string) {
+	t.Helper()
+	row := fmt.Sprintf(`//div[@id="documents"]//a[normalize-space()=%q]`, doc)
+	do(t, w.admin.b,
+		click(link("管理者業務 ▼")),
+		heading("管理者業務"),
+		click(`//main//a[normalize-space()="長期保管文書照会（自社分全て）"]`),
+		heading("長期保管文書照会（自社分全て）"),
+		chromedp.SetValue(field("契約締結年月日（FROM）"), "2026-03-01"),
+		chromedp.SetValue(field("契約締結年月日（TO）"), "2026-04-30"),
+		chromedp.SendKeys(field("契約金額（円）（FROM）"), "1,000,000"),
+		click(`//div[@id="partner-picker"]//summary[normalize-space()="参照"]`),
+		click(`//div[@id="partner-picker"]//button[normalize-space()="検索"]`),
+		chromedp.WaitVisible(fmt.Sprintf(`//div[@id="partner-pick-results"]//td[normalize-space()=%q]`, partnerName)),
+		click(fmt.Sprintf(`//div[@id="partner-pick-results"]//tr[td[normalize-space()=%q]]//input`, partnerName)),
+		click(`//div[@id="partner-pick-results"]//button[normalize-space()="選択"]`),
+		chromedp.WaitVisible(fmt.Sprintf(`//div[@id="partner-name" and normalize-space()=%q]`, partnerName)),
+		click(`//form[@id="contract-search"]//button[@type="submit" and normalize-space()="検索"]`),
+		chromedp.WaitVisible(row),
+		click(`//div[@id="documents"]//th/a[normalize-space()="保管開始日"]`),
+		chromedp.WaitVisible(`//div[@id="documents"]//th[@aria-sort="descending"]/a[normalize-space()="保管開始日"]`),
+		chromedp.WaitVisible(row),
+	)
+	if got := text(t, w.admin.b, "#count"); got != "1件中1～1件目を表示" {
+		t.Errorf("長期保管文書照会 found %q", got)
+	}
+	// Outside the amount range, it is not found.
+	do(t, w.admin.b,
+		chromedp.SetValue(field("契約金額（円）（FROM）"), "2,000,000"),
+		click(`//form[@id="contract-search"]//button[@type="submit" and normalize-space()="検索"]`),
+		chromedp.WaitVisible(`//div[@id="documents"]//td[@class="empty"]`),
+		chromedp.SetValue(field("契約金額（円）（FROM）"), "1,200,000"), // on its bound
+		click(`//form[@id="contract-search"]//button[@type="submit" and normalize-space()="検索"]`),
+		chromedp.WaitVisible(row),
+		click(row),
+	)
+	do(t, w.recipient.b,
+		click(link("長期保管文書 ▼")),
+		heading("長期保管文書"),
+		click(`//main//a[normalize-space()="長期保管文書照会"]`),
+		heading("長期保管文書照会"),
+		chromedp.WaitVisible(row),
+	)
 }
