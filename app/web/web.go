@@ -221,6 +221,7 @@ func (h *handler) routes(app *fiber.App) {
 	h.inviteRoutes(app, admin)
 	h.certificateRoutes(app, operator, user, admin)
 	h.contractRoutes(app, user)
+	h.supportRoutes(app, user)
 	for _, s := range menu {
 		chain := user
 		if s.AdminOnly {
