@@ -8,5 +8,5 @@ import "embed"
 
 // FS holds every template file.
 //
-//go:embed layouts partials auth top section settings admin operator errors mail apply certificates contracts
+//go:embed layouts partials auth top section settings admin operator errors mail apply certificates contracts support
 var FS embed.FS

@@ -68,7 +68,8 @@ var menu = []section{
 		{"menu.settings.password", "/password", ""},
 	}},
 	{Key: "menu.support", Path: "/support", Index: true, Items: []menuItem{
-		{"menu.support.manual", "/support/manual", "coming.support.manual"},
+		{manualItem, manualPath, ""},
+		{recordsLawItem, recordsLawPath, ""},
 		{"menu.support.contact", "/support/contact", "coming.support.contact"},
 	}},
 }

@@ -86,6 +86,13 @@ var templateSamples = map[string]func(p page) any{
 		m["Item"] = menu[2].Items[0]
 		return m
 	},
+	"support/manual":          func(p page) any { return &p },
+	"support/manual_admin":    func(p page) any { return &p },
+	"support/manual_sender":   func(p page) any { return &p },
+	"support/manual_receiver": func(p page) any { return &p },
+	"support/manual_nav":      func(p page) any { return &p },
+	"support/manual_prepare":  func(p page) any { return &p },
+	"support/records_law":     func(p page) any { return &p },
 	"settings/index": func(p page) any {
 		p.Errors = form.Errors{"email": "error.email"}
 		v := &settingsView{page: p, Email: "a@example.com", Tel: "03", Done: "settings.saved", Passkeys: samplePasskeys("/settings/passkeys")}

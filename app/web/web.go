@@ -222,6 +222,7 @@ func (h *handler) routes(app *fiber.App) {
 	h.certificateRoutes(app, operator, user, admin)
 	h.contractRoutes(app, user)
 	h.documentListRoutes(app, user, admin)
+	h.supportRoutes(app, user)
 	for _, s := range menu {
 		chain := user
 		if s.AdminOnly {
