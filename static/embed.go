@@ -1,5 +1,5 @@
 // Package static holds the browser assets, embedded into the binary: the vendored htmx
-// (see vendor.txt) and Inkan's one stylesheet.
+// (see vendor.txt), Inkan's own scripts, and its stylesheets for the screen and for print.
 package static
 
 import "embed"

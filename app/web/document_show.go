@@ -47,6 +47,9 @@ type signatureRow struct {
 	Valid                bool
 	Trusted              bool
 	Reasons              []string
+	// ProvableUntil is, for a valid document timestamp, until when it proves the file
+	// (pades.SignatureReport.ProvableUntil); zero otherwise.
+	ProvableUntil time.Time
 }
 
 // historyRow is one step of the history.
@@ -58,29 +61,40 @@ type historyRow struct {
 	Comment string
 }
 
-// documentView is the document detail.
+// documentView is the document detail, and its print view. A document in long-term
+// storage is shown as the manual's 長期保管契約文書照会: its record fields, the PDF,
+// its signatures as verified now, the history, and no action.
 type documentView struct {
 	page
 	Doc    data.Document
 	Sender bool // the viewer's company sent it
+	// Stored says the document is in long-term storage (data.Document.LongTerm).
+	Stored bool
 	// OwnSide and OwnTag are the viewer's company's 自社の受発注区分 (its label) and
 	// グループタグ: the sender's, or the receiver's once it received the document.
 	OwnSide, OwnTag string
 	SenderName      string
 	ReceiverName    string
-	Recipient       string
-	StatusLabel     string
-	TurnLabel       string
-	TurnUser        string
-	SenderRoute     []routeRow
-	ReceiverRoute   []routeRow
+	// PartnerName is the 取引先: the other company of the document, as the viewer sees it.
+	PartnerName   string
+	Recipient     string
+	StatusLabel   string
+	TurnLabel     string
+	TurnUser      string
+	SenderRoute   []routeRow
+	ReceiverRoute []routeRow
 	// KindLabel is the 文書区分: 自社→取引先 for the sender, 取引先→自社 for the receiver.
 	KindLabel  string
 	Signatures []signatureRow
 	// DocReasons say, as catalog keys, why the file as a whole is not valid.
 	DocReasons  []string
 	VerifyError string
-	History     []historyRow
+	// VerifiedAt is when the signatures were verified: the verifier judges them now.
+	VerifiedAt time.Time
+	// ProvableUntil is until when the newest valid document (or archive) timestamp
+	// keeps the file provable (pades.Report.ProvableUntil); zero without one.
+	ProvableUntil time.Time
+	History       []historyRow
 	// May holds the actions the viewer may take now, by their name.
 	May map[string]bool
 	// Receipt is the 受領 form: as typed after a refusal, else the receiver's current
@@ -101,7 +115,16 @@ func (h *handler) documentShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return render(c, fiber.StatusOK, "contracts/document", v, layoutMain)
+	return render(c, fiber.StatusOK, v.screen(), v, layoutMain)
+}
+
+// screen is the detail's template: 長期保管契約文書照会 for a stored document, whose
+// record nothing may change (電子帳簿保存法), so that it offers no action at all.
+func (v *documentView) screen() string {
+	if v.Stored {
+		return "contracts/document_stored"
+	}
+	return "contracts/document"
 }
 
 // documentView builds the detail; typed is the 受領 form as typed, to show again with
@@ -133,6 +156,10 @@ func (h *handler) documentView(c *fiber.Ctx, id string, typed *contract.Receipt)
 		}
 		v.OwnTag = own.GroupTag
 		v.SenderName, v.ReceiverName = companyName(tx, d.Sender.CompanyID), companyName(tx, d.Receiver.CompanyID)
+		v.PartnerName = v.SenderName
+		if v.Sender {
+			v.PartnerName = v.ReceiverName
+		}
 		sender, receiver := tx.Tenant(d.Sender.CompanyID), tx.Tenant(d.Receiver.CompanyID)
 		v.Recipient = userName(receiver, d.Receiver.UserID)
 		status := contract.Status(d.Status)
@@ -163,6 +190,11 @@ func (h *handler) documentView(c *fiber.Ctx, id string, typed *contract.Receipt)
 	})
 	if err != nil {
 		return nil, err
+	}
+	if v.Stored = v.Doc.LongTerm(); v.Stored {
+		// The page was built before the document was read: a stored one is the
+		// 長期保管文書 menu's.
+		v.page = h.page(c, "contract.stored_title", "menu.archive")
 	}
 	if v.May[string(contract.ActReceive)] {
 		v.receiptForm(typed)
@@ -224,6 +256,8 @@ func routeRows(t data.Tenant, r *data.Route, active bool, turn contract.Turn) []
 // verifyInto puts the signatures and timestamps of the PDF, as the verifier sees
 // them, into the view.
 func (h *handler) verifyInto(v *documentView, b []byte) {
+	// VerifyPDF judges at the present moment (pades.VerifyOptions.Time left zero).
+	v.VerifiedAt = time.Now()
 	rep, err := h.Certs.VerifyPDF(v.Doc.ID, b)
 	if err != nil {
 		v.VerifyError = err.Error()
@@ -232,7 +266,7 @@ func (h *handler) verifyInto(v *documentView, b []byte) {
 		}
 		return
 	}
-	v.Signatures, v.DocReasons = signatureRows(rep), reasonKeys(v.L, rep.ProblemCodes)
+	v.Signatures, v.DocReasons, v.ProvableUntil = signatureRows(rep), reasonKeys(v.L, rep.ProblemCodes), rep.ProvableUntil
 	for i := range v.Signatures {
 		v.Signatures[i].Reasons = reasonKeys(v.L, rep.Signatures[i].ProblemCodes)
 	}
@@ -246,6 +280,9 @@ func signatureRows(rep *pades.Report) []signatureRow {
 		row := signatureRow{
 			Timestamp: s.Kind == pades.KindDocTimestamp, Name: s.Signer, Time: s.SigningTime, TSTime: s.TimestampTime,
 			Level: s.Level, Valid: s.Valid(), Trusted: s.Trusted,
+		}
+		if row.Valid {
+			row.ProvableUntil = s.ProvableUntil
 		}
 		if s.Certificate != nil {
 			sub := pki.SubjectOf(s.Certificate)
@@ -420,12 +457,13 @@ func (h *handler) documentRefused(c *fiber.Ctx, id string, errs form.Errors, typ
 		return err
 	}
 	replaceURL(c, documentPath(id))
-	return invalid(c, errs, v, "contracts/document", layoutMain)
+	return invalid(c, errs, v, v.screen(), layoutMain)
 }
 
 func (h *handler) documentRoutes(app *fiber.App, user func(...fiber.Handler) []fiber.Handler) {
 	app.Get("/documents/:id", user(h.documentShow)...)
 	app.Get("/documents/:id/pdf", user(h.documentPDF)...)
+	app.Get("/documents/:id/print", user(h.documentPrint)...)
 	app.Post("/documents/:id/:action", user(h.documentAct)...)
 }
 

@@ -100,9 +100,15 @@ var templateSamples = map[string]func(p page) any{
 		return v
 	},
 
-	"contracts/register":         func(p page) any { return sampleContractRegister(p) },
-	"contracts/register_confirm": func(p page) any { return sampleContractConfirm(p) },
-	"contracts/document":         func(p page) any { return sampleDocument(p) },
+	"contracts/register":           func(p page) any { return sampleContractRegister(p) },
+	"contracts/register_confirm":   func(p page) any { return sampleContractConfirm(p) },
+	"contracts/document":           func(p page) any { return sampleDocument(p) },
+	"contracts/document_stored":    func(p page) any { return sampleStoredDocument(p) },
+	"contracts/document_print":     func(p page) any { return sampleStoredDocument(p) },
+	"partials/document_info":       func(p page) any { return sampleDocument(p) },
+	"partials/document_pdf":        func(p page) any { return sampleDocument(p) },
+	"partials/document_signatures": func(p page) any { return sampleStoredDocument(p) },
+	"partials/document_history":    func(p page) any { return sampleDocument(p) },
 	"contracts/list": func(p page) any {
 		p.Errors, p.Alert = form.Errors{"title": "error.too_long"}, "contract.search_invalid"
 		f := contract.Filter{Title: "工事", Status: contract.StatusSigning}
@@ -539,16 +545,26 @@ func sampleDocument(p page) *documentView {
 		SenderRoute:   []routeRow{{Role: "contract.approver", UserID: "U000002", Name: "承認 一郎", DoneAt: &at, Comment: "確認済み"}, {Role: "contract.signer", UserID: "U000001", Name: "署名 花子", Current: true}},
 		ReceiverRoute: []routeRow{{Role: "contract.signer", UserID: "U000010", Name: "受取 太郎"}},
 		Signatures: []signatureRow{{Company: "デモ建設", Name: "署名 花子", Title: "部長", Time: at, TSTime: at, Level: "B-T", Valid: true},
-			{Timestamp: true, Name: "TSA", Reasons: []string{"contract.verify.digest", "contract.verify.unknown"}}},
+			{Timestamp: true, Name: "TSA", Reasons: []string{"contract.verify.digest", "contract.verify.unknown"}},
+			{Timestamp: true, Name: "TSA", TSTime: at, Level: "B-LTA", Valid: true, Trusted: true, ProvableUntil: at.AddDate(5, 0, 0)}},
 		DocReasons:  []string{"contract.verify.modified"},
 		KindLabel:   "契約文書（自社→取引先）",
+		PartnerName: "受注工務店",
 		VerifyError: "verify: broken",
+		VerifiedAt:  at,
 		History:     []historyRow{{At: at, Who: "デモ建設 署名 花子", Action: "doc.action.register", Status: "doc.status.draft", Comment: "差戻し理由"}},
 		May:         map[string]bool{"approve": true, "return": true, "receive": true, "sign": true, "submit": true, "cancel": true, "complete": true},
 		Receipt:     contract.Receipt{Approvers: make([]string, maxApprovers), Signer: "U000010", GroupTag: "工事"},
 		OrderSides:  []fieldOption{{Name: "order_side", Value: data.OrderSideBuyer, Label: "発注側"}, {Name: "order_side", Value: data.OrderSideSeller, Label: "受注側", Checked: true}},
 		OwnSide:     "発注側", OwnTag: "本社",
 	}
+}
+
+// sampleStoredDocument is the detail of a document in long-term storage.
+func sampleStoredDocument(p page) *documentView {
+	v := sampleDocument(p)
+	v.Stored, v.May, v.ProvableUntil = true, map[string]bool{}, v.Signatures[2].ProvableUntil
+	return v
 }
 
 func sampleDocumentRows() []documentRow {

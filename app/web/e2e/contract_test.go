@@ -493,7 +493,8 @@ func TestContractBetweenTwoCompaniesInTheBrowser(t *testing.T) {
 		w.sign(t, w.partnerAdmin, doc, "完了待ち")
 		w.mails.expect(t, "receiver's 署名", "契約文書完了待ちのお知らせ → "+demoAdminTo)
 
-		do(t, w.admin.b, open(doc), click(button("完了")), status("完了"))
+		// 完了 stores it: the detail becomes 長期保管契約文書照会, with no action.
+		do(t, w.admin.b, open(doc), click(button("完了")), heading("長期保管契約文書照会"))
 		w.mails.expect(t, "完了", "契約文書締結完了のお知らせ → "+demoAdminTo, "契約文書締結完了のお知らせ → "+w.recipient.email)
 		if rows := text(t, w.admin.b, "#signatures"); strings.Count(rows, "有効") != 3 || strings.Contains(rows, "無効") || strings.Contains(rows, "信頼されていない") {
 			t.Errorf("signatures after 完了: %s", rows)
@@ -513,10 +514,23 @@ func TestContractBetweenTwoCompaniesInTheBrowser(t *testing.T) {
 		if err != nil || link.Query().Get("next") != "/documents/"+doc {
 			t.Fatalf("the 完了 mail's link %q: %v", line, err)
 		}
-		do(t, w.recipient.b, chromedp.Navigate(w.site.base+link.RequestURI()), heading("契約文書詳細"), status("完了"))
+		do(t, w.recipient.b, chromedp.Navigate(w.site.base+link.RequestURI()), heading("長期保管契約文書照会"))
 		if got := text(t, w.recipient.b, "#document"); !strings.Contains(got, "保管期限") || !strings.Contains(got, "2036/04/01") {
 			t.Errorf("the receiver's view of the stored document: %s", got)
 		}
+		// Its print view: the sheet, and the 印刷 button opens the print dialog through
+		// static/print.js (window.print is replaced to see it called: headless Chromium
+		// would print to nowhere).
+		do(t, w.recipient.b, click(`//a[@id="print-link" and normalize-space()="印刷"]`), chromedp.WaitVisible(`#print-sheet`), heading("長期保管契約文書照会"),
+			chromedp.Evaluate[chromedp.Void](`window.printed = false; window.print = function () { window.printed = true; }`),
+			click(`#print-button`))
+		if printed, err := chromedp.Run(w.recipient.b, chromedp.Evaluate[bool](`window.printed`)); err != nil || !printed {
+			t.Errorf("印刷 did not call window.print: %v %v", printed, err)
+		}
+		if got := text(t, w.recipient.b, "#print-sheet #signatures"); strings.Count(got, "有効") != 3 {
+			t.Errorf("the print view's signatures: %s", got)
+		}
+		do(t, w.recipient.b, click(`#print-back`), heading("長期保管契約文書照会"), chromedp.WaitVisible(`iframe.pdf`))
 		file := filepath.Join(t.TempDir(), doc+".pdf")
 		if err := os.WriteFile(file, downloadPDF(t, w.recipient.b), 0o600); err != nil {
 			t.Fatal(err)
