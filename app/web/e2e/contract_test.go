@@ -681,6 +681,7 @@ func (w *contractWorld) findStored(t *testing.T, doc string) {
 		click(`//form[@id="contract-search"]//button[@type="submit" and normalize-space()="検索"]`),
 		chromedp.WaitVisible(row),
 		click(row),
+		heading("長期保管契約文書照会"),
 	)
 	do(t, w.recipient.b,
 		click(link("長期保管文書 ▼")),
