@@ -18,29 +18,6 @@ import (
 	"inkan/search"
 )
 
-// documentRow is one document of マイリスト, seen from the viewer's company.
-type documentRow struct {
-	No                                                 int
-	ID, Title, Partner, OrderSide, Status, Turn, Owner string
-	UpdatedAt                                          string
-}
-
-// documentRowOf is d as a row for the viewer's company: 取引先企業名 and 取引先 受発注区分
-// are the other party's, 自社 担当者ID its own party's.
-func documentRowOf(tx *data.Tx, l i18n.Localizer, company string, d data.Document, no int) documentRow {
-	own, other := parties(d, company)
-	s := contract.Status(d.Status)
-	row := documentRow{No: no, ID: d.ID, Title: d.Title, Partner: companyName(tx, other.CompanyID),
-		Status: l.T(s.LabelKey()), Owner: own.UserID, UpdatedAt: datetimeOf(d)}
-	if _, side := contract.OrderSides(d, company); side != "" {
-		row.OrderSide = l.T(orderSideKey(side))
-	}
-	if k := s.TurnKey(); k != "" {
-		row.Turn = l.T(k)
-	}
-	return row
-}
-
 // parties are d's party of company and the other one.
 func parties(d data.Document, company string) (own, other data.Party) {
 	if d.Sender.CompanyID != company {
@@ -50,8 +27,8 @@ func parties(d data.Document, company string) (own, other data.Party) {
 }
 
 // myListRows is マイリスト: the documents whose turn is the viewer's, read from the
-// records (the turn changes with every step).
-func (h *handler) myListRows(c *fiber.Ctx, tx *data.Tx) ([]documentRow, error) {
+// records (the turn changes with every step), as rows of 契約文書照会.
+func (h *handler) myListRows(c *fiber.Ctx, tx *data.Tx) ([]listRow, error) {
 	st := stateOf(c)
 	by := contractActor(st)
 	l := h.Catalogs.For(st.Lang)
@@ -59,10 +36,10 @@ func (h *handler) myListRows(c *fiber.Ctx, tx *data.Tx) ([]documentRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	var rows []documentRow
+	var rows []listRow
 	for _, d := range docs {
 		if contract.WaitsFor(d, by) {
-			rows = append(rows, documentRowOf(tx, l, st.Company.ID, d, len(rows)+1))
+			rows = append(rows, rowOf(tx, l, st.Company.ID, myDocuments, d, len(rows)+1))
 		}
 	}
 	return rows, nil

@@ -113,7 +113,7 @@ var templateSamples = map[string]func(p page) any{
 		p.Errors, p.Alert = form.Errors{"title": "error.too_long"}, "contract.search_invalid"
 		f := contract.Filter{Title: "工事", Status: contract.StatusSigning}
 		v := &contractListView{page: p, Lead: "contract.list_lead", Action: "/contracts/list", Empty: "contract.list_empty", Count: "1件中1～1件目を表示", Partial: true,
-			Rows:      []listRow{{No: 1, ID: "D000001", Cells: []string{"工事請負契約書", "受注工務店", "受注側", "承認待ち", "発信者の社内承認者", "U000001", "2026/04/01 09:00"}}},
+			Rows:      sampleDocumentRows(),
 			Headers:   listHeaders(p.L, myDocuments, f),
 			PageLinks: []pageLink{{Number: 1, URL: "/contracts/list?page=1", Current: true}, {Number: 2, URL: "/contracts/list?page=2"}},
 			Exports:   exportLinksAt("/archive/list/export", p.L, f.Values()), PartnerPicker: &pickedPartner{ID: "C000002", Name: "受注工務店株式会社", L: p.L}}
@@ -567,6 +567,6 @@ func sampleStoredDocument(p page) *documentView {
 	return v
 }
 
-func sampleDocumentRows() []documentRow {
-	return []documentRow{{No: 1, ID: "D000001", Title: "工事請負契約書", Partner: "受注工務店", OrderSide: data.OrderSideBuyer, Status: "承認待ち", Turn: "発信者の社内承認者", Owner: "U000001", UpdatedAt: "2026/04/01 09:00"}}
+func sampleDocumentRows() []listRow {
+	return []listRow{{No: 1, ID: "D000001", Cells: []string{"工事請負契約書", "受注工務店", "発注側", "承認待ち", "発信者の社内承認者", "U000001", "2026/04/01 09:00"}}}
 }

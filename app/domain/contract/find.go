@@ -238,22 +238,8 @@ func Find(ctx context.Context, index *search.Engine, store *data.Store, by Actor
 		return Found{}, fmt.Errorf("contract list of %s: %w", by.UserID, err)
 	}
 	out := Found{Window: paging.Of(res.Total, n, PageSize), Partial: res.Partial || stale != nil, Stale: stale}
-	err = store.View(func(tx *data.Tx) error {
-		t := tx.Tenant(by.CompanyID)
-		for _, id := range res.IDs {
-			d, err := t.Document(id)
-			if errors.Is(err, data.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			// The index agrees after Sync; should it lag (a failed apply is retried
-			// later), the record decides who sees the row.
-			if scope.includes(d, by) {
-				out.Docs = append(out.Docs, d)
-			}
-		}
+	err = readPage(store, by, scope, res.IDs, func(_ *data.Tx, d data.Document) error {
+		out.Docs = append(out.Docs, d)
 		return nil
 	})
 	if err != nil {
@@ -294,26 +280,7 @@ func Each(index *search.Engine, store *data.Store, by Actor, scope Scope, f Filt
 		if err != nil {
 			return fmt.Errorf("documents of %s: %w", by.UserID, err)
 		}
-		err = store.View(func(tx *data.Tx) error {
-			t := tx.Tenant(by.CompanyID)
-			for _, id := range res.IDs {
-				d, err := t.Document(id)
-				if errors.Is(err, data.ErrNotFound) {
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				if !scope.includes(d, by) {
-					continue
-				}
-				if err := fn(tx, d); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		if err := readPage(store, by, scope, res.IDs, fn); err != nil {
 			return fmt.Errorf("documents of %s: %w", by.UserID, err)
 		}
 		q.Offset += len(res.IDs)
@@ -321,4 +288,29 @@ func Each(index *search.Engine, store *data.Store, by Actor, scope Scope, f Filt
 			return nil
 		}
 	}
+}
+
+// readPage calls fn with the records of ids, read in one transaction through by's
+// company. The index agrees after Sync; should it lag (a failed apply is retried
+// later), the record decides: a document gone or outside the scope is skipped.
+func readPage(store *data.Store, by Actor, scope Scope, ids []string, fn func(*data.Tx, data.Document) error) error {
+	return store.View(func(tx *data.Tx) error {
+		t := tx.Tenant(by.CompanyID)
+		for _, id := range ids {
+			d, err := t.Document(id)
+			if errors.Is(err, data.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if !scope.includes(d, by) {
+				continue
+			}
+			if err := fn(tx, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
