@@ -135,9 +135,35 @@ func (e *Engine) Search(ctx context.Context, company string, q Query) (Result, e
 	if ix == nil {
 		return Result{Partial: true}, nil
 	}
+	if q.Sort.sortsByName() && q.Sort.Names == nil {
+		names, err := e.partnerNames(company)
+		if err != nil {
+			return Result{}, err
+		}
+		q.Sort.Names = names
+	}
 	res, err := ix.Search(ctx, company, q)
 	res.Partial = partial
 	return res, err
+}
+
+// partnerNames are the names of the companies a company has documents with, by 企業ID.
+func (e *Engine) partnerNames(company string) (map[string]string, error) {
+	names := map[string]string{}
+	err := e.store.View(func(tx *data.Tx) error {
+		for _, id := range tx.Tenant(company).Partners() {
+			c, err := tx.Company(id)
+			if err != nil && !errors.Is(err, data.ErrNotFound) {
+				return err
+			}
+			names[id] = c.Name
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("search: names of the partners of %s: %w", company, err)
+	}
+	return names, nil
 }
 
 // Update commits fn to the store, then brings the index up to date, so that the

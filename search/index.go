@@ -323,7 +323,7 @@ func (ix *Index) Search(ctx context.Context, company string, q Query) (Result, e
 	}
 	conds := conditions(company, q)
 	if parts[0].dedicated {
-		if len(conds) == 0 && q.Sort == (Sort{}) && q.Offset+q.Limit <= windowLimit {
+		if len(conds) == 0 && q.Sort.Column == ByNumber && !q.Sort.Ascending && q.Offset+q.Limit <= windowLimit {
 			return emptyForm(ctx, parts, q)
 		}
 	} else if q.Side == "" {

@@ -122,7 +122,7 @@ func bruteForce(entries []Entry, company string, q Query) Result {
 			hits = append(hits, e)
 		}
 	}
-	slices.SortStableFunc(hits, func(a, b Entry) int { return compareEntries(a, b, q.Sort) })
+	slices.SortStableFunc(hits, func(a, b Entry) int { return compareEntries(a, b, q) })
 	res := Result{Total: len(hits), IDs: []string{}}
 	for i := q.Offset; i < len(hits) && i < q.Offset+q.Limit; i++ {
 		res.IDs = append(res.IDs, hits[i].ID)
@@ -157,7 +157,8 @@ func matches(e Entry, q Query) bool {
 
 // compareEntries orders by the column (missing values last either way), then by
 // 文書管理番号 descending.
-func compareEntries(a, b Entry, s Sort) int {
+func compareEntries(a, b Entry, q Query) int {
+	s := q.Sort
 	byID := -strings.Compare(a.ID, b.ID)
 	if s.Column == ByNumber {
 		if s.Ascending {
@@ -165,8 +166,8 @@ func compareEntries(a, b Entry, s Sort) int {
 		}
 		return byID
 	}
-	ka, okA := sortKey(a, s.Column)
-	kb, okB := sortKey(b, s.Column)
+	ka, okA := sortKey(a, q)
+	kb, okB := sortKey(b, q)
 	switch {
 	case !okA && !okB:
 		return byID
@@ -197,14 +198,18 @@ func (a sortValue) compare(b sortValue) int {
 	return strings.Compare(a.s, b.s)
 }
 
-func sortKey(e Entry, c Column) (sortValue, bool) {
+func sortKey(e Entry, q Query) (sortValue, bool) {
 	str := func(s string) (sortValue, bool) { return sortValue{s: s}, s != "" }
 	date := func(t time.Time) (sortValue, bool) { n, ok := day(t); return sortValue{n: n}, ok }
-	switch c {
+	switch c := q.Sort.Column; c {
 	case ByTitle:
 		return str(Normalize(e.Title))
 	case ByCounterparty:
-		return str(e.Counterparty)
+		name, ok := q.Sort.Names[e.Counterparty]
+		if !ok {
+			name = e.Counterparty
+		}
+		return str(name + "\x00" + e.Counterparty)
 	case ByOrderSide:
 		return str(e.OrderSide)
 	case ByStatus:
@@ -216,7 +221,7 @@ func sortKey(e Entry, c Column) (sortValue, bool) {
 	case ByStorageEnd:
 		return date(e.StorageEnd)
 	}
-	panic("unknown column " + c)
+	panic("unknown column " + q.Sort.Column)
 }
 
 // The alphabet of random texts: kanji, both kana and half-width kana, ASCII in both
@@ -232,6 +237,8 @@ var (
 	statuses   = []string{"下書き", "承認待ち", "署名待ち", "受領前承認待ち", "完了待ち", "完了", "取消"}
 	orderSides = []string{data.OrderSideBuyer, data.OrderSideSeller}
 	users      = []string{"U000001", "U000002", "U000003", "U000004"}
+	// companyNames sort otherwise than their IDs, two of them alike; C000005 has none.
+	companyNames = map[string]string{"C000001": "山田建設", "C000002": "あおば工務店", "C000003": "山田建設", "C000004": "ＡＢＣ"}
 )
 
 func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
@@ -392,6 +399,9 @@ func randomQuery(r *rand.Rand, entries []Entry) Query {
 	}
 	if r.IntN(3) != 0 {
 		q.Sort = Sort{Column: pick(r, columns), Ascending: r.IntN(2) == 0}
+		if q.Sort.Column == ByCounterparty {
+			q.Sort.Names = companyNames
+		}
 	}
 	// Each condition with its own chance, so that many queries have few conditions
 	// (the empty form among them) and some have many.

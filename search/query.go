@@ -60,7 +60,7 @@ type Column string
 const (
 	ByNumber       Column = ""
 	ByTitle        Column = "title"
-	ByCounterparty Column = "counterparty" // by 取引先企業ID
+	ByCounterparty Column = "counterparty" // by 取引先企業名 (Sort.Names), then 企業ID
 	ByOrderSide    Column = "order_side"
 	ByStatus       Column = "status"
 	ByStorageStart Column = "storage_start"
@@ -74,7 +74,15 @@ const (
 type Sort struct {
 	Column    Column
 	Ascending bool
+	// Names are the companies' names by 企業ID, which ByCounterparty sorts by: the
+	// index holds the 企業ID only, so that renaming a company changes no entry.
+	// Engine.Search fills them from the store; a company missing here sorts by its ID
+	// as if that were its name.
+	Names map[string]string
 }
+
+// sortsByName reports whether the sort needs Names.
+func (s Sort) sortsByName() bool { return s.Column == ByCounterparty }
 
 // Result is one page of a search.
 type Result struct {

@@ -210,7 +210,21 @@ func sortOrder(s Sort) (search.SortOrder, error) {
 	if !ok {
 		return nil, fmt.Errorf("search: cannot sort by %q", s.Column)
 	}
-	return search.SortOrder{&columnSort{key: k, desc: !s.Ascending}, &search.SortDocID{Desc: true}}, nil
+	cs := &columnSort{key: k, desc: !s.Ascending}
+	if s.sortsByName() {
+		cs.rename = nameKeys(s.Names)
+	}
+	return search.SortOrder{cs, &search.SortDocID{Desc: true}}, nil
+}
+
+// nameKeys are the sort values of companies by 企業ID: the name, then the ID, so that
+// two companies of one name stay apart and in ID order.
+func nameKeys(names map[string]string) map[string]string {
+	out := make(map[string]string, len(names))
+	for id, name := range names {
+		out[id] = name + "\x00" + id
+	}
+	return out
 }
 
 // columnSort orders hits by the value of one column: the term under its key among the
@@ -220,8 +234,11 @@ type columnSort struct {
 	key          key
 	desc         bool
 	missingFirst bool // only in a reversed order (Reverse), which bleve uses to page backwards
-	value        []byte
-	found        bool
+	// rename, when set, maps a value to the one it sorts by (see nameKeys); a value
+	// not in it sorts as itself followed by a zero byte.
+	rename map[string]string
+	value  []byte
+	found  bool
 }
 
 func (s *columnSort) UpdateVisitor(field string, term []byte) {
@@ -237,6 +254,11 @@ func (s *columnSort) Value(*search.DocumentMatch) string {
 	found := s.found
 	s.found = false
 	switch {
+	case found && s.rename != nil:
+		if v, ok := s.rename[string(s.value)]; ok {
+			return v
+		}
+		return string(s.value) + "\x00" + string(s.value)
 	case found:
 		return string(s.value)
 	case s.desc != s.missingFirst:
@@ -253,5 +275,5 @@ func (s *columnSort) RequiresScoring() bool       { return false }
 func (s *columnSort) RequiresFields() []string    { return []string{s.key.field} }
 func (s *columnSort) Reverse()                    { s.desc, s.missingFirst = !s.desc, !s.missingFirst }
 func (s *columnSort) Copy() search.SearchSort {
-	return &columnSort{key: s.key, desc: s.desc, missingFirst: s.missingFirst}
+	return &columnSort{key: s.key, desc: s.desc, missingFirst: s.missingFirst, rename: s.rename}
 }

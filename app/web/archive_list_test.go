@@ -187,6 +187,26 @@ func TestDocumentListsSortByTheColumnHeaders(t *testing.T) {
 	if got := rowIDs(w.sender.Get(link)); !slices.Equal(got, w.want("road", "bridge", "survey")) {
 		t.Errorf("by 保管開始日 turned round: %v", got)
 	}
+	// 取引先企業名 sorts by the name the company has now: renamed, the second partner
+	// (a higher 企業ID) comes first.
+	byName := query("/admin/archive", "sort", "counterparty", "order", "asc")
+	if got := rowIDs(w.sender.Get(byName)); !slices.Equal(got, w.want("bridge", "road", "survey")) {
+		t.Errorf("by 取引先企業名: %v", got)
+	}
+	err := w.env.Server.Store.Update(func(tx *data.Tx) error {
+		c, err := tx.Company(w.designID)
+		if err != nil {
+			return err
+		}
+		c.Name = "あおば設計株式会社"
+		return tx.PutCompany(c)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rowIDs(w.sender.Get(byName)); !slices.Equal(got, w.want("survey", "bridge", "road")) {
+		t.Errorf("by 取引先企業名 after a rename: %v", got)
+	}
 	r = w.sender.Get(query("/admin/documents", "sort", "title", "order", "asc", "status", "下書き"))
 	if got := rowIDs(r); !slices.Equal(got, w.want("other's", "draft", "design")) { // 別, 工, 設
 		t.Errorf("drafts by 契約文書名称: %v", got)

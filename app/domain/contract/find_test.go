@@ -73,7 +73,7 @@ func TestFilterReadsRangesAndSort(t *testing.T) {
 	if v := f.Values().Encode(); v != "order=asc&owner=U000001&sort=storage_start" {
 		t.Errorf("values %q", v)
 	}
-	if f := (contract.Filter{Sort: search.Sort{Column: "password"}}).Normalize(); f.Sort != (search.Sort{}) {
+	if f := (contract.Filter{Sort: search.Sort{Column: "password"}}).Normalize(); f.Sort.Column != search.ByNumber || f.Sort.Ascending {
 		t.Errorf("an unknown sort column kept: %+v", f.Sort)
 	}
 }
