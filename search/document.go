@@ -172,6 +172,7 @@ func addEntry(doc *document.Document, e Entry) {
 	s.date(dateStorageStart, e.StorageStart)
 	s.date(dateStorageEnd, e.StorageEnd)
 	s.date(dateUpdated, e.Updated)
+	s.date(dateAssigned, e.Assigned)
 	s.addTo(doc)
 }
 

@@ -36,7 +36,11 @@ type Entry struct {
 	StorageStart time.Time // 保管開始日
 	StorageEnd   time.Time // 保管期限
 	Updated      time.Time // 最終更新日
-	LongTerm     bool
+	// Assigned is when the 自社担当者 took the document: its registration for the
+	// sender, its arrival for the receiver. A user ID passed from one person to another
+	// is told apart by it (a name's period, see Query.Assigned).
+	Assigned time.Time
+	LongTerm bool
 
 	// normTitle is Normalize(normFrom), made once by Entries for the parties' entries:
 	// normalising is a good part of the cost of indexing one.
@@ -48,16 +52,17 @@ func Entries(d data.Document) []Entry {
 	out := make([]Entry, 0, 2)
 	title := Normalize(d.Title)
 	for _, c := range d.Parties() {
-		self, other, side := d.Sender, d.Receiver, Sent
+		self, other, side, assigned := d.Sender, d.Receiver, Sent, d.CreatedAt
 		if c != d.Sender.CompanyID {
 			self, other, side = d.Receiver, d.Sender, Received
+			assigned = *d.SentAt // the receiver sees a document once sent
 		}
 		out = append(out, Entry{
 			Company: c, ID: d.ID, Side: side,
 			Title: d.Title, GroupTag: self.GroupTag, Dept: other.Dept,
 			Counterparty: other.CompanyID, Status: d.Status, OrderSide: self.OrderSide, UserID: self.UserID,
 			Participants: d.Participants(c), Amount: d.Amount, ContractDate: d.ContractDate,
-			StorageStart: d.StorageStart, StorageEnd: d.StorageEnd, Updated: d.UpdatedAt,
+			StorageStart: d.StorageStart, StorageEnd: d.StorageEnd, Updated: d.UpdatedAt, Assigned: assigned,
 			LongTerm: d.LongTerm(), normTitle: title, normFrom: d.Title,
 		})
 	}

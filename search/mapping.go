@@ -9,7 +9,7 @@ import (
 // MappingVersion names the layout of the index: the fields below, their terms and
 // the directory layout. Changing any of them must bump it, which makes a running
 // installation rebuild its index from the store in the background.
-const MappingVersion = 13
+const MappingVersion = 14
 
 // The index's fields. Each field costs every entry a frequency map and bleve a pass of
 // its own, and a field with doc values a column of its own, so there are four, their
@@ -83,6 +83,7 @@ var (
 	dateStorageStart = dateKeys{key{fieldColumns, "ss="}, key{fieldKeys, "sm="}}
 	dateStorageEnd   = dateKeys{day: key{fieldColumns, "se="}}
 	dateUpdated      = dateKeys{day: key{fieldKeys, "ud="}}
+	dateAssigned     = dateKeys{key{fieldKeys, "ad="}, key{fieldKeys, "an="}}
 )
 
 // indexMapping is the static mapping an index is created with and keeps. Entries are

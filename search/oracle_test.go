@@ -152,7 +152,8 @@ func matches(e Entry, q Query) bool {
 		exact(e.OrderSide, q.OrderSide) && exact(e.UserID, q.UserID) &&
 		(q.Participant == "" || slices.Contains(e.Participants, q.Participant)) &&
 		inDays(e.ContractDate, q.ContractDate) && amountOK &&
-		inDays(e.StorageStart, q.StorageStart) && inDays(e.StorageEnd, q.StorageEnd) && inDays(e.Updated, q.Updated)
+		inDays(e.StorageStart, q.StorageStart) && inDays(e.StorageEnd, q.StorageEnd) && inDays(e.Updated, q.Updated) &&
+		inDays(e.Assigned, q.Assigned)
 }
 
 // compareEntries orders by the column (missing values last either way), then by
@@ -279,6 +280,7 @@ func randomDocument(r *rand.Rand, n int, companies []string) data.Document {
 		Status:       pick(r, statuses),
 		Sender:       data.Party{CompanyID: sender, Dept: randomText(r, 4), UserID: pick(r, users), OrderSide: pick(r, orderSides), GroupTag: randomText(r, 5)},
 		Receiver:     data.Party{CompanyID: receiver, Dept: randomText(r, 4), UserID: pick(r, users), OrderSide: pick(r, orderSides), GroupTag: randomText(r, 5)},
+		CreatedAt:    randomDate(r),
 		UpdatedAt:    randomDate(r),
 	}
 	if r.IntN(6) != 0 {
@@ -463,6 +465,9 @@ func randomQuery(r *rand.Rand, entries []Entry) Query {
 	}
 	if r.IntN(8) == 0 {
 		q.Updated = randomDateRange(r)
+	}
+	if r.IntN(6) == 0 {
+		q.Assigned = randomDateRange(r)
 	}
 	return q
 }

@@ -37,6 +37,9 @@ type Query struct {
 	StorageStart DateRange
 	StorageEnd   DateRange
 	Updated      DateRange
+	// Assigned is when the 自社担当者 took the document (Entry.Assigned): with UserID,
+	// the period in which the user had one name.
+	Assigned DateRange
 
 	Sort   Sort
 	Offset int

@@ -86,6 +86,7 @@ func conditions(company string, q Query) []query.Query {
 	out = appendDateRange(out, dateStorageStart, q.StorageStart)
 	out = appendDateRange(out, dateStorageEnd, q.StorageEnd)
 	out = appendDateRange(out, dateUpdated, q.Updated)
+	out = appendDateRange(out, dateAssigned, q.Assigned)
 	return out
 }
 
