@@ -8,51 +8,42 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
-// Amounts are indexed as two keyword terms instead of a bleve number's sixteen (which
-// made up about a third of the cost of bulk indexing): the exact amount (amountTerm) in
-// keyAmount, and the start of its bucket (amountBucket) in keyAmountBucket. A range
-// reads the buckets wholly inside it plus the exact amounts present in the buckets at
-// its ends, so it stays a few hundred terms however wide.
+// Amounts are indexed as the prefixes of their decimal digits, under the number of
+// digits: 1,234,000 has the terms "07:", "07:1", "07:12", … "07:1234000" (amountTerms).
+// A range is then a few dozen terms however wide: each whole class of digit counts is
+// one term, and within a class the range is covered by prefixes, at most nine per
+// digit at either end (amountRangeTerms), as a numeric trie does with its precision
+// steps. A bleve number's sixteen terms made up about a third of the cost of bulk
+// indexing; an amount of ten million yen has nine of these, and one term each, as
+// before, made a range read the exact amounts at its ends: thousands of terms.
+//
+// Amounts below zero are not expected; each is one term, "n" and the amount's 19
+// digits above math.MinInt64 (negativeTerm), and a range below zero reads them all.
 
-// amountTerm is an amount as a term that sorts as the amounts do: "p" and 19 digits
-// for zero and up, "n" and 19 digits of the distance from math.MinInt64 below zero.
-func amountTerm(v int64) string {
-	b := [20]byte{'p', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0', '0'}
-	u := uint64(v)
+// amountTerms are the terms of an amount.
+func amountTerms(v int64) []string {
 	if v < 0 {
-		b[0], u = 'n', uint64(v-math.MinInt64)
+		return []string{negativeTerm(v)}
 	}
-	var digits [20]byte
-	d := strconv.AppendUint(digits[:0], u, 10)
-	copy(b[len(b)-len(d):], d)
-	return string(b[:])
+	digits := strconv.FormatInt(v, 10)
+	class := classOf(len(digits))
+	out := make([]string, 0, len(digits)+1)
+	for k := 0; k <= len(digits); k++ {
+		out = append(out, class+digits[:k])
+	}
+	return out
 }
 
-// amountBucket is the bucket of an amount, as its first and last amount: an amount
-// of zero and up with its first two digits kept (1,234,567 is in 1,200,000–1,299,999),
-// and all negative amounts one bucket, since amounts are not expected below zero.
-func amountBucket(v int64) (first, last int64) {
-	if v < 0 {
-		return math.MinInt64, -1
-	}
-	w := int64(1)
-	for x := v; x >= 100; x /= 10 {
-		w *= 10
-	}
-	first = v - v%w
-	if first > math.MaxInt64-(w-1) {
-		return first, math.MaxInt64
-	}
-	return first, first + w - 1
+// classOf is the prefix of the terms of amounts of n digits.
+func classOf(n int) string { return string([]byte{'0' + byte(n/10), '0' + byte(n%10), ':'}) }
+
+// negativeTerm sorts as the negative amounts do.
+func negativeTerm(v int64) string {
+	d := strconv.FormatUint(uint64(v-math.MinInt64), 10)
+	return "n" + zeros[:19-len(d)] + d
 }
 
-// bucketTerm is the term of the bucket starting at first.
-func bucketTerm(first int64) string {
-	if first < 0 {
-		return "n"
-	}
-	return amountTerm(first)
-}
+const zeros = "0000000000000000000"
 
 // appendAmountRange adds the inclusive range lo–hi (nil is open) of amounts; a missing
 // amount never matches.
@@ -60,51 +51,105 @@ func appendAmountRange(out []query.Query, lo, hi *int64) []query.Query {
 	if lo == nil && hi == nil {
 		return out
 	}
-	if lo != nil && hi != nil && *lo > *hi {
-		return append(out, bleve.NewMatchNoneQuery())
-	}
-	if lo != nil && hi != nil {
-		loFirst, _ := amountBucket(*lo)
-		hiFirst, _ := amountBucket(*hi)
-		if loFirst == hiFirst {
-			return append(out, keyAmount.between(amountTerm(*lo), amountTerm(*hi)))
-		}
-	}
-	// Whole buckets run from the bucket term fromBucket to toBucket; "" is open.
-	var parts []query.Query
-	fromBucket, toBucket, none := "", "", false
+	from, to := int64(math.MinInt64), int64(math.MaxInt64)
 	if lo != nil {
-		first, last := amountBucket(*lo)
-		fromBucket = bucketTerm(first)
-		if *lo != first {
-			parts = append(parts, keyAmount.between(amountTerm(*lo), amountTerm(last)))
-			if last == math.MaxInt64 {
-				none = true
-			} else {
-				next, _ := amountBucket(last + 1)
-				fromBucket = bucketTerm(next)
-			}
-		}
+		from = *lo
 	}
 	if hi != nil {
-		first, last := amountBucket(*hi)
-		toBucket = bucketTerm(first)
-		if *hi != last {
-			parts = append(parts, keyAmount.between(amountTerm(first), amountTerm(*hi)))
-			if first == math.MinInt64 {
-				none = true
-			} else {
-				prev, _ := amountBucket(first - 1)
-				toBucket = bucketTerm(prev)
-			}
+		to = *hi
+	}
+	if from > to {
+		return append(out, bleve.NewMatchNoneQuery())
+	}
+	var parts []query.Query
+	if from < 0 {
+		parts = append(parts, keyAmount.between(negativeTerm(from), negativeTerm(min(to, -1))))
+	}
+	if to >= 0 {
+		for _, t := range amountRangeTerms(max(from, 0), to) {
+			parts = append(parts, keyAmount.term(t))
 		}
 	}
-	if !none && (fromBucket == "" || toBucket == "" || fromBucket <= toBucket) {
-		parts = append(parts, keyAmountBucket.between(fromBucket, toBucket))
-	}
-	// lo and hi in different buckets leave at least one part.
 	if len(parts) == 1 {
 		return append(out, parts[0])
 	}
 	return append(out, bleve.NewDisjunctionQuery(parts...))
+}
+
+// amountRangeTerms are the terms that cover the amounts from to to (0 ≤ from ≤ to):
+// per number of digits, the whole class or the prefixes between its ends.
+func amountRangeTerms(from, to int64) []string {
+	lo, hi := strconv.FormatInt(from, 10), strconv.FormatInt(to, 10)
+	var out []string
+	for n := len(lo); n <= len(hi); n++ {
+		a, b := lo, hi
+		if n > len(lo) {
+			a = "1" + zeros[:n-1]
+		}
+		if n < len(hi) {
+			b = nines[:n]
+		}
+		if (n == 1 && a == "0" || n > 1 && a == "1"+zeros[:n-1]) && b == nines[:n] {
+			out = append(out, classOf(n)) // every amount of n digits
+			continue
+		}
+		out = coverDigits(out, classOf(n), a, b)
+	}
+	return out
+}
+
+const nines = "9999999999999999999"
+
+// coverDigits appends the prefixes, under class, that cover the numbers a to b, digit
+// strings of one length with a ≤ b.
+func coverDigits(out []string, class, a, b string) []string {
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	if i == len(a) {
+		return append(out, class+a)
+	}
+	first, last := a[i], b[i]
+	if !allOf(a[i+1:], '0') {
+		// The numbers from a up to the end of a's prefix a[:i+1].
+		k := len(a)
+		for k > i+1 && a[k-1] == '0' {
+			k--
+		}
+		out = append(out, class+a[:k])
+		for j := k - 1; j > i; j-- {
+			for d := a[j] + 1; d <= '9'; d++ {
+				out = append(out, class+a[:j]+string(d))
+			}
+		}
+		first++
+	}
+	if !allOf(b[i+1:], '9') {
+		// The numbers from the start of b's prefix b[:i+1] up to b.
+		k := len(b)
+		for k > i+1 && b[k-1] == '9' {
+			k--
+		}
+		out = append(out, class+b[:k])
+		for j := k - 1; j > i; j-- {
+			for d := byte('0'); d < b[j]; d++ {
+				out = append(out, class+b[:j]+string(d))
+			}
+		}
+		last--
+	}
+	for d := first; d <= last; d++ {
+		out = append(out, class+a[:i]+string(d))
+	}
+	return out
+}
+
+func allOf(s string, c byte) bool {
+	for i := range len(s) {
+		if s[i] != c {
+			return false
+		}
+	}
+	return true
 }

@@ -164,9 +164,9 @@ func addEntry(doc *document.Document, e Entry) {
 		s.keyword(keyParticipant, u)
 	}
 	if e.Amount != nil {
-		first, _ := amountBucket(*e.Amount)
-		s.keyword(keyAmount, amountTerm(*e.Amount))
-		s.keyword(keyAmountBucket, bucketTerm(first))
+		for _, t := range amountTerms(*e.Amount) {
+			s.keyword(keyAmount, t)
+		}
 	}
 	s.date(dateContract, e.ContractDate)
 	s.date(dateStorageStart, e.StorageStart)

@@ -321,7 +321,7 @@ func (ix *Index) Search(ctx context.Context, company string, q Query) (Result, e
 	if err != nil || len(parts) == 0 {
 		return Result{}, err
 	}
-	conds := conditions(company, q)
+	conds, checks := conditions(company, q)
 	if parts[0].dedicated {
 		if len(conds) == 0 && q.Sort.Column == ByNumber && !q.Sort.Ascending && q.Offset+q.Limit <= windowLimit {
 			return emptyForm(ctx, parts, q)
@@ -335,6 +335,9 @@ func (ix *Index) Search(ctx context.Context, company string, q Query) (Result, e
 	var qq query.Query = bleve.NewMatchAllQuery()
 	if len(conds) > 0 {
 		qq = bleve.NewConjunctionQuery(conds...)
+	}
+	if len(checks) > 0 {
+		qq = containsQuery{query: qq, checks: checks}
 	}
 	return run(ctx, parts, qq, q)
 }

@@ -9,7 +9,7 @@ import (
 // MappingVersion names the layout of the index: the fields below, their terms and
 // the directory layout. Changing any of them must bump it, which makes a running
 // installation rebuild its index from the store in the background.
-const MappingVersion = 14
+const MappingVersion = 15
 
 // The index's fields. Each field costs every entry a frequency map and bleve a pass of
 // its own, and a field with doc values a column of its own, so there are four, their
@@ -34,8 +34,7 @@ var (
 	// keyParty is the tenant and its side in one term, "co=<company>/<side>": a group
 	// index's query for a company is the prefix "co=<company>/", and a side is one term.
 	keyParty        = key{fieldKeys, "co="}
-	keyAmount       = key{fieldKeys, "am="} // amountTerm
-	keyAmountBucket = key{fieldKeys, "ab="} // bucketTerm of amountBucket
+	keyAmount       = key{fieldKeys, "am="} // amountTerms
 	keyParticipant  = key{fieldKeys, "pt="} // a user who takes part, one term each
 	keyTitle        = key{fieldTitle, ""}
 	keyCounterparty = key{fieldColumns, "cp="}

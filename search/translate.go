@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -44,9 +45,12 @@ func (k key) between(lo, hi string) query.Query {
 	return tr
 }
 
-// conditions translates the filled-in fields of a normalised query.
-func conditions(company string, q Query) []query.Query {
+// conditions translates the filled-in fields of a normalised query: the queries of
+// its conditions, and the texts the hits' whole titles must contain, which the
+// conditions alone do not make exact (see substringQuery and containsQuery).
+func conditions(company string, q Query) ([]query.Query, []containsCheck) {
 	var out []query.Query
+	var checks []containsCheck
 	term := func(k key, v string) {
 		if v != "" {
 			out = append(out, k.term(v))
@@ -63,7 +67,11 @@ func conditions(company string, q Query) []query.Query {
 		text string
 	}{{substringTitle, q.Title}, {substringGroupTag, q.GroupTag}, {substringDept, q.Dept}} {
 		if s.text != "" {
-			out = append(out, substringQuery(s.k.forCompany(company), s.text))
+			sq, check := substringQuery(s.k.forCompany(company), s.text)
+			out = append(out, sq)
+			if check != nil {
+				checks = append(checks, *check)
+			}
 		}
 	}
 	term(keyCounterparty, q.Counterparty)
@@ -87,29 +95,29 @@ func conditions(company string, q Query) []query.Query {
 	out = appendDateRange(out, dateStorageEnd, q.StorageEnd)
 	out = appendDateRange(out, dateUpdated, q.Updated)
 	out = appendDateRange(out, dateAssigned, q.Assigned)
-	return out
+	return out, checks
 }
 
-// substringQuery is the exact query of a normalised text under a substring key (see
-// termSet.substring). With pairs, one character is a prefix of some pair, two are a
-// pair, and more are the entries holding all their pairs whose whole text contains
-// them. Without, it is the whole values in the term dictionary that contain the text
-// (a regular expression over the dictionary, which bleve's automaton walks once per
-// query), and their entries.
-func substringQuery(k substringKeys, text string) query.Query {
+// substringQuery is the query of a normalised text under a substring key (see
+// termSet.substring), and the check that makes it exact, if one is needed. With pairs,
+// one character is a prefix of some pair, two are a pair, and more are the entries
+// holding all their pairs whose whole text contains them (the check). Without, it is
+// the whole values in the term dictionary that contain the text (a regular expression
+// over the dictionary, which bleve's automaton walks once per query), and their entries.
+func substringQuery(k substringKeys, text string) (query.Query, *containsCheck) {
 	if k.pairs.field == "" {
 		r := bleve.NewRegexpQuery("(?s)" + regexp.QuoteMeta(k.whole.prefix) + ".*" + regexp.QuoteMeta(text) + ".*")
 		r.SetField(k.whole.field)
-		return r
+		return r, nil
 	}
 	runes := []rune(text)
 	switch len(runes) {
 	case 1:
 		p := bleve.NewPrefixQuery(k.pairs.prefix + text)
 		p.SetField(k.pairs.field)
-		return p
+		return p, nil
 	case 2:
-		return k.pairs.term(text)
+		return k.pairs.term(text), nil
 	}
 	var pairs []query.Query
 	seen := map[string]bool{}
@@ -119,37 +127,54 @@ func substringQuery(k substringKeys, text string) query.Query {
 			pairs = append(pairs, k.pairs.term(p))
 		}
 	}
-	return containsQuery{candidates: bleve.NewConjunctionQuery(pairs...), whole: k.whole, text: []byte(text)}
+	return bleve.NewConjunctionQuery(pairs...), &containsCheck{whole: k.whole, text: []byte(text)}
 }
 
-// containsQuery keeps the candidates whose whole text under the key (read from its doc
-// values) contains text. Holding all the pairs of a text is not yet containing it
-// ("ab" and "bc" in "abxbc" for "abc"); the check makes it exact.
+// containsCheck is a text that a hit's whole value under a key (read from its doc
+// values) must contain. Holding all the pairs of a text is not yet containing it ("ab"
+// and "bc" in "abxbc" for "abc"); the check makes it exact.
+type containsCheck struct {
+	whole key
+	text  []byte
+}
+
+// containsQuery keeps the hits of a query that pass every check. It wraps the whole
+// query, all conditions joined, so that the doc values, which cost a decompressed
+// chunk to read, are read only for the documents that meet everything else.
 type containsQuery struct {
-	candidates query.Query
-	whole      key
-	text       []byte
+	query  query.Query
+	checks []containsCheck
 }
 
 func (q containsQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
-	s, err := q.candidates.Searcher(ctx, r, m, o)
+	s, err := q.query.Searcher(ctx, r, m, o)
 	if err != nil {
 		return nil, err
 	}
-	dv, err := r.DocValueReader([]string{q.whole.field})
+	var fields []string
+	for _, c := range q.checks {
+		if !slices.Contains(fields, c.whole.field) {
+			fields = append(fields, c.whole.field)
+		}
+	}
+	dv, err := r.DocValueReader(fields)
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
-	prefix := []byte(q.whole.prefix)
+	passed := make([]bool, len(q.checks))
 	return searcher.NewFilteringSearcher(ctx, s, func(_ *search.SearchContext, d *search.DocumentMatch) bool {
-		found := false
-		err := dv.VisitDocValues(d.IndexInternalID, func(_ string, term []byte) {
-			if v, ok := bytes.CutPrefix(term, prefix); ok && bytes.Contains(v, q.text) {
-				found = true
+		clear(passed)
+		err := dv.VisitDocValues(d.IndexInternalID, func(field string, term []byte) {
+			for i, c := range q.checks {
+				if field == c.whole.field {
+					if v, ok := bytes.CutPrefix(term, []byte(c.whole.prefix)); ok && bytes.Contains(v, c.text) {
+						passed[i] = true
+					}
+				}
 			}
 		})
-		return err == nil && found
+		return err == nil && !slices.Contains(passed, false)
 	}), nil
 }
 

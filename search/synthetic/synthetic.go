@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"inkan/app/locale/jst"
@@ -90,6 +91,26 @@ var (
 	tenYears  = 3652
 	sideNames = []string{data.OrderSideBuyer, data.OrderSideSeller}
 )
+
+// Vocabulary is what the generator's documents are made of, for drawing search
+// conditions that find them (the benchmarks' random parameter sets).
+type Vocabulary struct {
+	Places, Works, Kinds, Tags, Depts, ActiveStatuses []string
+	// From and Days bound the contract dates: From to From+Days.
+	From time.Time
+	Days int
+	// MinAmount and MaxAmount bound the amounts (yen).
+	MinAmount, MaxAmount int64
+}
+
+// Words is the generator's vocabulary (copies: callers may not change the generator).
+func Words() Vocabulary {
+	return Vocabulary{
+		Places: slices.Clone(places), Works: slices.Clone(works), Kinds: slices.Clone(kinds),
+		Tags: slices.Clone(tags), Depts: slices.Clone(depts), ActiveStatuses: slices.Clone(actives),
+		From: baseDate, Days: tenYears, MinAmount: 1e4, MaxAmount: 5e8,
+	}
+}
 
 func pick(r *rand.Rand, xs []string) string { return xs[r.IntN(len(xs))] }
 
