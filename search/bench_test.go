@@ -291,4 +291,3 @@ func peakRSS() string {
 	}
 	return "unknown"
 }
-
