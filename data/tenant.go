@@ -108,7 +108,7 @@ func (t Tenant) PutUser(u User) error {
 	u.FormerNames = old.FormerNames
 	if u.Name != old.Name {
 		until := u.UpdatedAt
-		if !until.After(old.UpdatedAt) {
+		if until.IsZero() || until.Equal(old.UpdatedAt) {
 			until = time.Now()
 		}
 		// A full slice expression: the stored history is never appended to in place.
