@@ -160,6 +160,20 @@ func (d Document) Parties() []string {
 	return []string{d.Sender.CompanyID, d.Receiver.CompanyID}
 }
 
+// TakenAt is when company's 担当者 took the document: its registration for the sender,
+// its arrival (SentAt) for the receiver; zero for a company that does not see it. It
+// tells which of a 利用者ID's names is the document's 自社担当者名 (the search indexes it
+// as the time of assignment, the lists name the user as they were called then).
+func (d Document) TakenAt(company string) time.Time {
+	switch {
+	case company == d.Sender.CompanyID:
+		return d.CreatedAt
+	case d.reachedReceiver() && company == d.Receiver.CompanyID:
+		return *d.SentAt
+	}
+	return time.Time{}
+}
+
 func (d Document) reachedReceiver() bool { return d.SentAt != nil && d.Receiver.CompanyID != "" }
 
 // seenBy reports whether company is one of Parties, without making the list (the

@@ -378,3 +378,30 @@ func TestPartnersAreTheCompaniesDocumentsWereExchangedWith(t *testing.T) {
 		t.Errorf("receiver's partners after the migration %v", got)
 	}
 }
+
+// TestTakenAtIsRegistrationOrArrival: the sender's 担当者 took a document when it was
+// registered, the receiver's when it arrived; nobody else, nor the receiver before it
+// was sent, took it at all.
+func TestTakenAtIsRegistrationOrArrival(t *testing.T) {
+	created := time.Date(2025, 4, 1, 9, 0, 0, 0, time.UTC)
+	sent := created.Add(48 * time.Hour)
+	d := Document{Sender: Party{CompanyID: "C000001"}, Receiver: Party{CompanyID: "C000002"}, CreatedAt: created}
+	unsent := d
+	d.SentAt = &sent
+	tests := []struct {
+		name    string
+		d       Document
+		company string
+		want    time.Time
+	}{
+		{"the sender", d, "C000001", created},
+		{"the receiver", d, "C000002", sent},
+		{"the receiver before it was sent", unsent, "C000002", time.Time{}},
+		{"a third company", d, "C000003", time.Time{}},
+	}
+	for _, tc := range tests {
+		if got := tc.d.TakenAt(tc.company); !got.Equal(tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -88,9 +88,10 @@ func newMemos() *memos {
 	}
 }
 
-// clone gives u times of its own.
+// clone gives u times and former names of its own.
 func (u User) clone() User {
 	u.LockedAt, u.LastLoginAt, u.PrevLoginAt = cloneTime(u.LockedAt), cloneTime(u.LastLoginAt), cloneTime(u.PrevLoginAt)
+	u.FormerNames = slices.Clone(u.FormerNames)
 	return u
 }
 

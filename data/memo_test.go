@@ -16,7 +16,7 @@ func TestMemoDecodesOnlyWhatItWasGiven(t *testing.T) {
 		}
 		return raw
 	}
-	first := enc(User{ID: "U000001", Name: "山田", LastLoginAt: &at})
+	first := enc(User{ID: "U000001", Name: "山田", LastLoginAt: &at, FormerNames: []FormerName{{Name: "鈴木", Until: at}}})
 	changed := enc(User{ID: "U000001", Name: "山田", Status: "suspended", LastLoginAt: &at})
 
 	u, err := m.decode(bucketUsers, []byte("U000001"), first)
@@ -25,9 +25,9 @@ func TestMemoDecodesOnlyWhatItWasGiven(t *testing.T) {
 	}
 	// A caller's change to its copy never reaches the memo.
 	*u.LastLoginAt = at.Add(time.Hour)
-	u.Name = "書き換え"
+	u.Name, u.FormerNames[0].Name = "書き換え", "書き換え"
 	again, _ := m.decode(bucketUsers, []byte("U000001"), first)
-	if again.Name != "山田" || !again.LastLoginAt.Equal(at) {
+	if again.Name != "山田" || !again.LastLoginAt.Equal(at) || again.FormerNames[0].Name != "鈴木" {
 		t.Errorf("the memo kept a caller's change: %+v", again)
 	}
 	// Other bytes under the same key are decoded anew: a status changed in the store

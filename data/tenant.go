@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Tenant is a transaction narrowed to one company. Every method answers ErrNotFound for
@@ -92,7 +93,10 @@ func (t Tenant) CreateUser(u *User) error {
 	return t.tx.putUser(u)
 }
 
-// PutUser stores changes to an existing user of this company.
+// PutUser stores changes to an existing user of this company. A change of 氏名 keeps
+// the name it replaces in FormerNames, until u.UpdatedAt (the edit stamps it; an
+// unstamped write uses the clock). The history is the store's: whatever the caller's
+// copy holds in FormerNames is replaced by the stored one, so no edit rewrites it.
 func (t Tenant) PutUser(u User) error {
 	old, err := t.User(u.ID)
 	if err != nil {
@@ -100,6 +104,15 @@ func (t Tenant) PutUser(u User) error {
 	}
 	if u.CompanyID != old.CompanyID {
 		return fmt.Errorf("data: user %s cannot move to company %s", u.ID, u.CompanyID)
+	}
+	u.FormerNames = old.FormerNames
+	if u.Name != old.Name {
+		until := u.UpdatedAt
+		if until.IsZero() || until.Equal(old.UpdatedAt) {
+			until = time.Now()
+		}
+		// A full slice expression: the stored history is never appended to in place.
+		u.FormerNames = append(old.FormerNames[:len(old.FormerNames):len(old.FormerNames)], FormerName{Name: old.Name, Kana: old.Kana, Until: until})
 	}
 	return t.tx.putUser(&u)
 }

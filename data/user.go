@@ -32,8 +32,25 @@ type User struct {
 
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+
+	// FormerNames are the 氏名 the ID had before Name, oldest first, each with the
+	// moment it gave way to the next: one 利用者ID may pass from one person to another
+	// by a change of 氏名 (manual, 長期保管文書照会), and the documents each took keep
+	// that person's name. The first held from CreatedAt (or before: a record knows no
+	// earlier time), Name holds from the last Until. Only PutUser writes it.
+	FormerNames []FormerName `json:"former_names,omitempty"`
 }
 
+// FormerName is a 氏名 a user had, with its カナ, until the instant it was changed.
+type FormerName struct {
+	Name  string    `json:"name"`
+	Kana  string    `json:"kana,omitempty"`
+	Until time.Time `json:"until"`
+}
+
+// userVersion is the shape of a stored User. FormerNames came without a new version:
+// the field is optional, and a record without it is one whose 氏名 never changed since
+// names were kept, which is all that a migration could say of it either.
 const userVersion = 1
 
 // UserForLogin reads a user of any company by 利用者ID. Only authentication may use it:

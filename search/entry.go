@@ -52,17 +52,16 @@ func Entries(d data.Document) []Entry {
 	out := make([]Entry, 0, 2)
 	title := Normalize(d.Title)
 	for _, c := range d.Parties() {
-		self, other, side, assigned := d.Sender, d.Receiver, Sent, d.CreatedAt
+		self, other, side := d.Sender, d.Receiver, Sent
 		if c != d.Sender.CompanyID {
 			self, other, side = d.Receiver, d.Sender, Received
-			assigned = *d.SentAt // the receiver sees a document once sent
 		}
 		out = append(out, Entry{
 			Company: c, ID: d.ID, Side: side,
 			Title: d.Title, GroupTag: self.GroupTag, Dept: other.Dept,
 			Counterparty: other.CompanyID, Status: d.Status, OrderSide: self.OrderSide, UserID: self.UserID,
 			Participants: d.Participants(c), Amount: d.Amount, ContractDate: d.ContractDate,
-			StorageStart: d.StorageStart, StorageEnd: d.StorageEnd, Updated: d.UpdatedAt, Assigned: assigned,
+			StorageStart: d.StorageStart, StorageEnd: d.StorageEnd, Updated: d.UpdatedAt, Assigned: d.TakenAt(c),
 			LongTerm: d.LongTerm(), normTitle: title, normFrom: d.Title,
 		})
 	}

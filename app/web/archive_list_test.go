@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -336,25 +337,181 @@ func TestPartnerPicker(t *testing.T) {
 	}
 }
 
-// TestOwnerPicker: the admin's 長期保管文書照会 chooses 自社担当者 with 利用者選択, and the
-// search finds that user's documents.
+// TestOwnerPicker: the admin's 長期保管文書照会 chooses 自社担当者 with 利用者選択
+// (（選択してください）), and the search finds that user's documents.
 func TestOwnerPicker(t *testing.T) {
 	w := newArchiveWorld(t)
 	r := w.sender.Get("/admin/archive")
-	if r.Doc.Find(`#owner-picker summary:contains("参照")`).Length() != 1 {
-		t.Fatal("no 参照 for 自社担当者")
+	if r.Doc.Find(`#owner-picker summary:contains("（選択してください）")`).Length() != 1 {
+		t.Fatal("no （選択してください） for 自社担当者")
 	}
 	other := w.otherID(t)
 	found := w.sender.Get(query("/admin/certificates/users/pick", "field", "owner", "pick_id", other))
-	if found.Doc.Find(`input[name=pick][value="`+other+`"]`).Length() != 1 {
+	if found.Doc.Find(`input[name=pick][value="`+other+`/0"]`).Length() != 1 {
 		t.Fatalf("利用者選択 does not find %s", other)
 	}
-	chosen := w.sender.Get(query("/admin/certificates/users/choose", "field", "owner", "pick", other))
-	if v, _ := chosen.Doc.Find(`input[name=owner]`).Attr("value"); v != other {
-		t.Errorf("chosen %q", v)
+	chosen := w.sender.Get(query("/admin/certificates/users/choose", "field", "owner", "pick", other+"/0"))
+	if v, _ := chosen.Doc.Find(`input[name=owner]`).Attr("value"); v != other || chosen.Doc.Find(`input[name^=owner_]`).Length() != 0 {
+		t.Errorf("chosen %q, a never renamed user with a period: %d", v, chosen.Doc.Find(`input[name^=owner_]`).Length())
 	}
 	r = w.sender.Get(query("/admin/archive", "owner", other))
 	if got := rowIDs(r); !slices.Equal(got, w.want("survey")) || r.Text("#owner-name") == "" {
 		t.Errorf("searched by the chosen 自社担当者: %v, name %q", got, r.Text("#owner-name"))
+	}
+}
+
+// ownerNames are the 自社担当者名 of the result table by 文書管理番号.
+func ownerNames(r *webtest.Response) map[string]string {
+	out := map[string]string{}
+	for _, tr := range r.Doc.Find("#documents tbody tr").EachIter() {
+		out[strings.TrimSpace(tr.Find("a").Text())] = strings.TrimSpace(tr.Find("td").Last().Text())
+	}
+	return out
+}
+
+// TestOwnerRenamed: one 利用者ID passed to another person by a change of 氏名 (manual,
+// 長期保管文書照会: 担当者変更等). 利用者選択 lists the ID once per name with its period,
+// deleted IDs too; choosing the former name finds only the documents taken before the
+// change, and the rows and the CSV name each document's 自社担当者 as they were called
+// when they took it. Another company's users are never listed nor chosen.
+func TestOwnerRenamed(t *testing.T) {
+	w := newArchiveWorld(t)
+	admin, other := w.env.Creds.AdminID, w.otherID(t)
+	created := time.Date(2025, 1, 6, 9, 0, 0, 0, jst.Zone)
+	change := time.Date(2025, 5, 1, 10, 0, 0, 0, jst.Zone) // after "road" was registered, before "bridge"
+	var former, otherName string
+	err := w.env.Server.Store.Update(func(tx *data.Tx) error {
+		tn := tx.Tenant(webtest.DemoCompanyID)
+		u, err := tn.User(admin)
+		if err != nil {
+			return err
+		}
+		former = u.Name
+		u.Name, u.Kana, u.CreatedAt, u.UpdatedAt = "後任 花子", "コウニン ハナコ", created, change
+		if err := tn.PutUser(u); err != nil {
+			return err
+		}
+		// The other user has left: deleted, their document stays in storage.
+		if u, err = tn.User(other); err != nil {
+			return err
+		}
+		otherName, u.Status = u.Name, "deleted"
+		return tn.PutUser(u)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	picks := func(r *webtest.Response) map[string]string {
+		out := map[string]string{}
+		for _, tr := range r.Doc.Find(`#owner-pick-results tbody tr`).EachIter() {
+			if v, ok := tr.Find(`input[name=pick]`).Attr("value"); ok {
+				out[v] = strings.TrimSpace(tr.Find("td").Eq(2).Text()) + " " + strings.TrimSpace(tr.Find("td").Eq(4).Text())
+			}
+		}
+		return out
+	}
+	listed := picks(w.sender.Get(query("/admin/certificates/users/pick", "field", "owner")))
+	for value, want := range map[string]string{
+		admin + "/0": former + " 2025/01/06～2025/05/01",
+		admin + "/1": "後任 花子 2025/05/01～現在",
+		other + "/0": otherName + " ",
+	} {
+		if got, ok := listed[value]; !ok || !strings.HasPrefix(got, want) {
+			t.Errorf("利用者選択 row %s: %q, want %q", value, got, want)
+		}
+	}
+	if got := picks(w.sender.Get(query("/admin/certificates/users/pick", "field", "owner", "pick_name", former))); len(got) != 1 || got[admin+"/0"] == "" {
+		t.Errorf("by the former name: %v", got)
+	}
+	if got := picks(w.sender.Get(query("/admin/certificates/users/pick", "field", "owner", "pick_kana", "コウニン"))); len(got) != 1 || got[admin+"/1"] == "" {
+		t.Errorf("by the current カナ: %v", got)
+	}
+	// The other companies' pickers list their own users only, and cannot choose ours.
+	for name, c := range map[string]*webtest.Client{"partner": w.partner, "third": w.third} {
+		for value := range picks(c.Get(query("/admin/certificates/users/pick", "field", "owner"))) {
+			if strings.HasPrefix(value, admin+"/") || strings.HasPrefix(value, other+"/") {
+				t.Errorf("the %s company's picker lists %s", name, value)
+			}
+		}
+		if r := c.Get(query("/admin/certificates/users/choose", "field", "owner", "pick", admin+"/0")); r.Status != http.StatusNotFound {
+			t.Errorf("the %s company chose our user: %d", name, r.Status)
+		}
+	}
+	if r := w.sender.Get(query("/admin/certificates/users/choose", "field", "owner", "pick", admin+"/2")); r.Status != http.StatusNotFound {
+		t.Errorf("a name the user never had: %d", r.Status)
+	}
+
+	// 選択 of the former name: the ID, that name and its period, sent with the search.
+	chosen := w.sender.Get(query("/admin/certificates/users/choose", "field", "owner", "pick", admin+"/0"))
+	hidden := func(r *webtest.Response, name string) string {
+		return r.Doc.Find(`#owner-chosen input[name=`+name+`]`).AttrOr("value", "")
+	}
+	if hidden(chosen, "owner") != admin || hidden(chosen, "owner_from") != "" || hidden(chosen, "owner_to") != "2025-05-01" ||
+		chosen.Text("#owner-name") != former || chosen.Text("#owner-period") != "2025/01/06～2025/05/01" {
+		t.Errorf("chosen former name: %q %q～%q %q %q", hidden(chosen, "owner"), hidden(chosen, "owner_from"), hidden(chosen, "owner_to"), chosen.Text("#owner-name"), chosen.Text("#owner-period"))
+	}
+	current := w.sender.Get(query("/admin/certificates/users/choose", "field", "owner", "pick", admin+"/1"))
+	if hidden(current, "owner_from") != "2025-05-01" || hidden(current, "owner_to") != "" || current.Text("#owner-name") != "後任 花子" {
+		t.Errorf("chosen current name: %q～%q %q", hidden(current, "owner_from"), hidden(current, "owner_to"), current.Text("#owner-name"))
+	}
+	// A deleted user can be chosen: their documents remain.
+	if r := w.sender.Get(query("/admin/certificates/users/choose", "field", "owner", "pick", other+"/0")); r.Text("#owner-name") != otherName {
+		t.Errorf("a deleted user chosen: %d %q", r.Status, r.Text("#owner-name"))
+	}
+	cleared := w.sender.Get(query("/admin/certificates/users/choose", "field", "owner"))
+	if cleared.Doc.Find(`#owner-chosen input[name^=owner]`).Length() != 1 || hidden(cleared, "owner") != "" {
+		t.Errorf("クリア left %d inputs, owner %q", cleared.Doc.Find(`#owner-chosen input[name^=owner]`).Length(), hidden(cleared, "owner"))
+	}
+
+	tests := []struct {
+		name  string
+		path  string
+		want  map[string]string // 自社担当者名 by document
+		shown string            // the picker's name
+	}{
+		{"the former name: the documents taken before the change", query("/admin/archive", "owner", admin, "owner_to", "2025-05-01"),
+			map[string]string{w.stored["road"]: former}, former},
+		{"the current name: those taken since", query("/admin/archive", "owner", admin, "owner_from", "2025-05-01"),
+			map[string]string{w.stored["bridge"]: "後任 花子"}, "後任 花子"},
+		{"the ID typed by hand: all of them, each under the name of its time", query("/admin/archive", "owner", strings.ToLower(admin)),
+			map[string]string{w.stored["road"]: former, w.stored["bridge"]: "後任 花子"}, "後任 花子"},
+		{"a deleted user's documents keep the name", query("/admin/archive", "owner", other),
+			map[string]string{w.stored["survey"]: otherName}, otherName},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := w.sender.Get(tc.path)
+			if got := ownerNames(r); r.Status != http.StatusOK || !maps.Equal(got, tc.want) {
+				t.Errorf("%d %v, want %v", r.Status, got, tc.want)
+			}
+			if got := r.Text("#owner-name"); got != tc.shown {
+				t.Errorf("the picker shows %q, want %q", got, tc.shown)
+			}
+			// The export repeats the period (paging and the headers write the same Values).
+			href := r.Doc.Find(`.export a:contains("CSV")`).First().AttrOr("href", "")
+			asked, _ := url.Parse(tc.path)
+			link, _ := url.Parse(href)
+			for _, k := range []string{"owner_from", "owner_to"} {
+				if link.Query().Get(k) != asked.Query().Get(k) {
+					t.Errorf("export link %q loses %s", href, k)
+				}
+			}
+			rows := readCSV(t, strings.TrimPrefix(w.sender.Get(href).Body, "\ufeff"))
+			got := map[string]string{}
+			for _, row := range rows[1:] {
+				got[row[1]] = row[len(row)-1]
+			}
+			if !maps.Equal(got, tc.want) {
+				t.Errorf("csv %v, want %v", got, tc.want)
+			}
+		})
+	}
+	// The receiver's 自社担当者名 is its 受取担当者's at the document's arrival.
+	if got := ownerNames(w.partner.Get("/admin/archive")); len(got) != 2 || got[w.stored["road"]] == "" || got[w.stored["road"]] != got[w.stored["bridge"]] {
+		t.Errorf("the receiver's names: %v", got)
+	}
+	if r := w.sender.Get(query("/admin/archive", "owner", admin, "owner_from", "2025/05/01")); r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("a period that is no date: %d", r.Status)
 	}
 }

@@ -98,7 +98,7 @@ var (
 		return ""
 	}}
 	colOwner        = documentColumn{"contract.owner", true, search.ByUser, false, func(r *rowContext) string { return r.own.UserID }}
-	colOwnerName    = documentColumn{"archive.owner_name", false, "", false, func(r *rowContext) string { return userName(r.tx.Tenant(r.company), r.own.UserID) }}
+	colOwnerName    = documentColumn{"archive.owner_name", false, "", false, ownerNameOf}
 	colUpdated      = documentColumn{"contract.updated_at", false, "", false, func(r *rowContext) string { return datetimeOf(r.d) }}
 	colStorageStart = documentColumn{"contract.storage_start", true, search.ByStorageStart, false, func(r *rowContext) string { return dateOf(r.d.StorageStart) }}
 	colStorageEnd   = documentColumn{"contract.storage_end", true, search.ByStorageEnd, false, func(r *rowContext) string { return dateOf(r.d.StorageEnd) }}
@@ -116,6 +116,20 @@ var (
 	companyArchive = documentListing{path: "/admin/archive", titleKey: "menu.admin.archive", leadKey: "archive.company_list_lead", section: "menu.admin", exportName: "archive.export_name",
 		scope: contract.Scope{Company: true, Stored: true}, columns: storedColumns}
 )
+
+// ownerNameOf is 自社担当者名: the name the 自社担当者's ID had when it took the document
+// (data.Document.TakenAt), which was another person's when the ID has changed hands
+// since by a change of 氏名. A deleted ID keeps its names: its documents remain.
+func ownerNameOf(r *rowContext) string {
+	if r.own.UserID == "" {
+		return ""
+	}
+	u, err := r.tx.Tenant(r.company).User(r.own.UserID)
+	if err != nil {
+		return ""
+	}
+	return account.NameAt(u, r.d.TakenAt(r.company))
+}
 
 func dateOf(t time.Time) string {
 	if t.IsZero() {
@@ -167,8 +181,8 @@ func parseContractFilter(c *fiber.Ctx) contract.Filter {
 		ContractFrom: c.Query(contract.SearchContractFrom), ContractTo: c.Query(contract.SearchContractTo),
 		AmountMin: c.Query(contract.SearchAmountMin), AmountMax: c.Query(contract.SearchAmountMax),
 		StorageFrom: c.Query(contract.SearchStorageFrom), StorageTo: c.Query(contract.SearchStorageTo),
-		Owner: c.Query(contract.SearchOwner),
-		Sort:  search.Sort{Column: search.Column(c.Query(contract.SearchSort)), Ascending: c.Query(contract.SearchOrder) == "asc"},
+		Owner: c.Query(contract.SearchOwner), OwnerFrom: c.Query(contract.SearchOwnerFrom), OwnerTo: c.Query(contract.SearchOwnerTo),
+		Sort: search.Sort{Column: search.Column(c.Query(contract.SearchSort)), Ascending: c.Query(contract.SearchOrder) == "asc"},
 	}.Normalize()
 }
 
@@ -194,7 +208,7 @@ func (h *handler) list(ls documentListing) fiber.Handler {
 			}
 		}
 		if ls.scope.Company && ls.scope.Stored {
-			if v.OwnerPicker, err = h.ownerPicked(st, f.Owner, l); err != nil {
+			if v.OwnerPicker, err = h.ownerPicked(st, f, l); err != nil {
 				return err
 			}
 		}
@@ -304,11 +318,12 @@ func documentSearchFields(v *contractListView, ls documentListing, f contract.Fi
 	))
 }
 
-// ownerPicked is the 自社担当者 of the search as its picker shows it.
-func (h *handler) ownerPicked(st *state, id string, l i18n.Localizer) (*pickedUser, error) {
+// ownerPicked is the 自社担当者 of the search (with the period of a name) as its
+// picker shows it.
+func (h *handler) ownerPicked(st *state, f contract.Filter, l i18n.Localizer) (*pickedUser, error) {
 	var p pickedUser
 	err := h.Store.View(func(tx *data.Tx) (err error) {
-		p, err = pickUser(tx.Tenant(st.Company.ID), id, contract.SearchOwner)
+		p, err = ownerPick(tx.Tenant(st.Company.ID), f, l)
 		return err
 	})
 	p.L = l

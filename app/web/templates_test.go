@@ -116,7 +116,8 @@ var templateSamples = map[string]func(p page) any{
 			Rows:      sampleDocumentRows(),
 			Headers:   listHeaders(p.L, myDocuments, f),
 			PageLinks: []pageLink{{Number: 1, URL: "/contracts/list?page=1", Current: true}, {Number: 2, URL: "/contracts/list?page=2"}},
-			Exports:   exportLinksAt("/archive/list/export", p.L, f.Values()), PartnerPicker: &pickedPartner{ID: "C000002", Name: "受注工務店株式会社", L: p.L}}
+			Exports:   exportLinksAt("/archive/list/export", p.L, f.Values()), PartnerPicker: &pickedPartner{ID: "C000002", Name: "受注工務店株式会社", L: p.L},
+			OwnerPicker: &pickedUser{Field: "owner", ID: "U000002", Name: "山田 花子", Period: "2023/03/31～現在", From: "2023-03-31", OpenKey: "common.choose", L: p.L}}
 		var err error
 		if v.Search, err = documentSearchFields(v, myArchive, f); err != nil {
 			panic(err)
@@ -241,14 +242,19 @@ var templateSamples = map[string]func(p page) any{
 	},
 	"admin/cert_apply_done": func(p page) any { return &applyConfirmView{page: p, A: sampleApplication()} },
 	"admin/user_pick": func(p page) any {
-		return &userPickView{page: p, Field: "user_id", Count: "1件中1～1件目を表示", Rows: []roster.Row{{ID: "U000002", Name: "山田 花子", Kana: "ヤマダ ハナコ"}}}
+		return &userPickView{page: p, Field: "owner", Periods: true, Count: "2件中1～2件目を表示", Rows: []pickRow{
+			{Key: "U000002-0", Value: "U000002/0", ID: "U000002", Name: "鈴木 一郎", Kana: "スズキ イチロウ", Period: "2019/04/01～2023/03/31"},
+			{Key: "U000002-1", Value: "U000002/1", ID: "U000002", Name: "山田 花子", Kana: "ヤマダ ハナコ", Period: "2023/03/31～現在"},
+		}}
 	},
 	"admin/user_picked": func(p page) any {
 		m := p.asMap()
 		m["Picked"] = pickedUser{Field: "add", ID: "U000002", Name: "山田 花子", L: p.L}
 		return m
 	},
-	"partials/picked_user":    func(p page) any { return pickedUser{Field: "user_id", ID: "U000002", Name: "山田 花子", L: p.L} },
+	"partials/picked_user": func(p page) any {
+		return pickedUser{Field: "owner", ID: "U000002", Name: "鈴木 一郎", Period: "2019/04/01～2023/03/31", To: "2023-03-31", OpenKey: "common.choose", L: p.L}
+	},
 	"partials/user_picker":    func(p page) any { return pickedUser{Field: "user_id", L: p.L} },
 	"partials/partner_picker": func(p page) any { return pickedPartner{ID: "C000002", Name: "受注工務店株式会社", L: p.L} },
 	"partials/picked_partner": func(p page) any { return pickedPartner{L: p.L} },

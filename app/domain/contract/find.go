@@ -37,6 +37,10 @@ type Filter struct {
 	AmountMin, AmountMax     string // 契約金額（円）
 	StorageFrom, StorageTo   string // 保管開始日
 	Owner                    string // 自社担当者ID, exact
+	// OwnerFrom and OwnerTo narrow Owner to one of the user's names (OwnerPeriod): the
+	// documents the ID took (data.Document.TakenAt) between the dates. Without Owner
+	// they mean nothing and Normalize drops them.
+	OwnerFrom, OwnerTo string
 
 	// Sort is the column the result is ordered by (a column header clicked).
 	Sort search.Sort
@@ -57,8 +61,12 @@ const (
 	SearchStorageFrom  = "storage_from"
 	SearchStorageTo    = "storage_to"
 	SearchOwner        = "owner"
-	SearchSort         = "sort"
-	SearchOrder        = "order" // "asc", else descending
+	// The period of the 自社担当者's name: named after SearchOwner, as the picker that
+	// fills all three writes them (field + "_from", field + "_to").
+	SearchOwnerFrom = SearchOwner + "_from"
+	SearchOwnerTo   = SearchOwner + "_to"
+	SearchSort      = "sort"
+	SearchOrder     = "order" // "asc", else descending
 )
 
 // searchDate is how a date condition arrives (input type=date).
@@ -68,10 +76,13 @@ const searchDate = "2006-01-02"
 // case do not matter), drops a status that is not one of Statuses and a sort column
 // that is none of the lists'.
 func (f Filter) Normalize() Filter {
-	for _, p := range []*string{&f.Number, &f.Title, &f.Dept, &f.GroupTag, &f.ContractFrom, &f.ContractTo, &f.AmountMin, &f.AmountMax, &f.StorageFrom, &f.StorageTo} {
+	for _, p := range []*string{&f.Number, &f.Title, &f.Dept, &f.GroupTag, &f.ContractFrom, &f.ContractTo, &f.AmountMin, &f.AmountMax, &f.StorageFrom, &f.StorageTo, &f.OwnerFrom, &f.OwnerTo} {
 		*p = strings.TrimSpace(*p)
 	}
 	f.Partner, f.Owner = account.NormalizeID(f.Partner), account.NormalizeID(f.Owner)
+	if f.Owner == "" {
+		f.OwnerFrom, f.OwnerTo = "", ""
+	}
 	if !f.Status.Valid() {
 		f.Status = ""
 	}
@@ -104,7 +115,7 @@ func (f Filter) Validate() form.Errors {
 			errs.Add(c.field, "error.too_long")
 		}
 	}
-	for field, v := range map[string]string{SearchContractFrom: f.ContractFrom, SearchContractTo: f.ContractTo, SearchStorageFrom: f.StorageFrom, SearchStorageTo: f.StorageTo} {
+	for field, v := range map[string]string{SearchContractFrom: f.ContractFrom, SearchContractTo: f.ContractTo, SearchStorageFrom: f.StorageFrom, SearchStorageTo: f.StorageTo, SearchOwnerFrom: f.OwnerFrom, SearchOwnerTo: f.OwnerTo} {
 		if _, err := time.ParseInLocation(searchDate, v, jst.Zone); v != "" && err != nil {
 			errs.Add(field, "error.date")
 		}
@@ -125,7 +136,8 @@ func (f Filter) Values() url.Values {
 		SearchNumber: f.Number, SearchTitle: f.Title, SearchPartner: f.Partner,
 		SearchDept: f.Dept, SearchStatus: string(f.Status), SearchGroupTag: f.GroupTag,
 		SearchContractFrom: f.ContractFrom, SearchContractTo: f.ContractTo, SearchAmountMin: f.AmountMin, SearchAmountMax: f.AmountMax,
-		SearchStorageFrom: f.StorageFrom, SearchStorageTo: f.StorageTo, SearchOwner: f.Owner, SearchSort: string(f.Sort.Column),
+		SearchStorageFrom: f.StorageFrom, SearchStorageTo: f.StorageTo, SearchOwner: f.Owner, SearchOwnerFrom: f.OwnerFrom, SearchOwnerTo: f.OwnerTo,
+		SearchSort: string(f.Sort.Column),
 	} {
 		if s != "" {
 			v.Set(k, s)
@@ -135,6 +147,21 @@ func (f Filter) Values() url.Values {
 		v.Set(SearchOrder, "asc")
 	}
 	return v
+}
+
+// OwnerPeriod is the period of one of a user's names as the filter's OwnerFrom and
+// OwnerTo: the calendar dates (JST) of its start and end, open at the start for the
+// first name and at the end for the current one, as account.NameAt gives the names.
+// The search compares dates, so a document taken on the day of a change is found under
+// both names; the 自社担当者名 column tells them apart by the instant.
+func OwnerPeriod(p account.NamePeriod) (from, to string) {
+	if !p.First() {
+		from = jst.In(p.From).Format(searchDate)
+	}
+	if !p.Current() {
+		to = jst.In(p.Until).Format(searchDate)
+	}
+	return from, to
 }
 
 // dateRange reads two typed dates (Validate has refused bad ones).
@@ -184,8 +211,8 @@ func (f Filter) query(by Actor, scope Scope, n int) search.Query {
 		Storage: search.Active, Participant: by.UserID,
 		Number: f.Number, Title: f.Title, Counterparty: f.Partner, Dept: f.Dept, GroupTag: f.GroupTag,
 		UserID: f.Owner, ContractDate: dateRange(f.ContractFrom, f.ContractTo), Amount: amountRange(f.AmountMin, f.AmountMax),
-		StorageStart: dateRange(f.StorageFrom, f.StorageTo),
-		Sort:         f.Sort, Offset: (n - 1) * PageSize, Limit: PageSize,
+		StorageStart: dateRange(f.StorageFrom, f.StorageTo), Assigned: dateRange(f.OwnerFrom, f.OwnerTo),
+		Sort: f.Sort, Offset: (n - 1) * PageSize, Limit: PageSize,
 	}
 	if scope.Company {
 		q.Participant = ""

@@ -3,7 +3,9 @@ package contract_test
 import (
 	"maps"
 	"testing"
+	"time"
 
+	"inkan/app/domain/account"
 	"inkan/app/domain/contract"
 	"inkan/app/domain/form"
 	"inkan/data"
@@ -61,6 +63,9 @@ func TestFilterReadsRangesAndSort(t *testing.T) {
 		{"dates and amounts", contract.Filter{ContractFrom: "2025-04-01", ContractTo: "2025-12-31", AmountMin: "１，０００", AmountMax: "5,000,000円", StorageFrom: "2025-01-01"}, form.Errors{}},
 		{"no date", contract.Filter{ContractFrom: "2025/04/01", StorageTo: "昨日"}, form.Errors{contract.SearchContractFrom: "error.date", contract.SearchStorageTo: "error.date"}},
 		{"no amount", contract.Filter{AmountMin: "-1", AmountMax: "12,34"}, form.Errors{contract.SearchAmountMin: "contract.error_amount", contract.SearchAmountMax: "contract.error_amount"}},
+		{"the period of a 自社担当者's name", contract.Filter{Owner: "U000001", OwnerFrom: "2019-04-01", OwnerTo: "2023-03-31"}, form.Errors{}},
+		{"no date in the period", contract.Filter{Owner: "U000001", OwnerFrom: "2019/04/01", OwnerTo: "x"}, form.Errors{contract.SearchOwnerFrom: "error.date", contract.SearchOwnerTo: "error.date"}},
+		{"a period without 自社担当者 is dropped", contract.Filter{OwnerFrom: "x"}, form.Errors{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -73,7 +78,38 @@ func TestFilterReadsRangesAndSort(t *testing.T) {
 	if v := f.Values().Encode(); v != "order=asc&owner=U000001&sort=storage_start" {
 		t.Errorf("values %q", v)
 	}
+	// The period round-trips through the URL, and goes with the ID.
+	f = contract.Filter{Owner: "U000001", OwnerFrom: " 2019-04-01", OwnerTo: "2023-03-31 "}.Normalize()
+	if v := f.Values().Encode(); v != "owner=U000001&owner_from=2019-04-01&owner_to=2023-03-31" {
+		t.Errorf("values %q", v)
+	}
+	if f := (contract.Filter{OwnerFrom: "2019-04-01", OwnerTo: "2023-03-31"}).Normalize(); f.OwnerFrom != "" || f.OwnerTo != "" {
+		t.Errorf("a period without 自社担当者 kept: %+v", f)
+	}
 	if f := (contract.Filter{Sort: search.Sort{Column: "password"}}).Normalize(); f.Sort.Column != search.ByNumber || f.Sort.Ascending {
 		t.Errorf("an unknown sort column kept: %+v", f.Sort)
+	}
+}
+
+// TestOwnerPeriod: a name's period as the search's dates (JST), open before the first
+// name and after the current one.
+func TestOwnerPeriod(t *testing.T) {
+	created := time.Date(2019, 3, 31, 16, 0, 0, 0, time.UTC) // 2019-04-01 in Japan
+	change := time.Date(2023, 3, 31, 14, 59, 0, 0, time.UTC) // 2023-03-31 23:59 JST
+	renamed := data.User{ID: "U000025", Name: "田中 次郎", CreatedAt: created, FormerNames: []data.FormerName{{Name: "鈴木 一郎", Until: change}}}
+	periods := account.NamePeriods(renamed)
+	tests := []struct {
+		name     string
+		p        account.NamePeriod
+		from, to string
+	}{
+		{"the first name: open at the start", periods[0], "", "2023-03-31"},
+		{"the current name: open at the end", periods[1], "2023-03-31", ""},
+		{"never renamed: no period", account.NamePeriods(data.User{ID: "U1", Name: "山田", CreatedAt: created})[0], "", ""},
+	}
+	for _, tc := range tests {
+		if from, to := contract.OwnerPeriod(tc.p); from != tc.from || to != tc.to {
+			t.Errorf("%s: %q～%q, want %q～%q", tc.name, from, to, tc.from, tc.to)
+		}
 	}
 }

@@ -91,6 +91,26 @@ func (m *matcher) match(u *data.User) bool {
 	return true
 }
 
+// NamePeriods are the name periods (account.NamePeriods) of the company's users that
+// match f's 利用者ID and 利用者名 (the period's name or カナ, as Find folds them), in
+// 利用者ID order, oldest name first: the 自社担当者 of 長期保管文書照会 is chosen among
+// them. Unlike Find's, suspended and deleted IDs are listed (their documents remain
+// in storage under them) and f.Status is not applied.
+func NamePeriods(tx *data.Tx, companyID string, f Filter) ([]account.NamePeriod, error) {
+	m := f.matcher()
+	all, err := account.CompanyNamePeriods(tx.Tenant(companyID))
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, p := range all {
+		if (m.ID == "" || p.UserID == m.ID) && (m.name == "" || strings.Contains(kana.Fold(p.Name), m.name) || strings.Contains(kana.Fold(p.Kana), m.name)) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
 // Row is one line of the result table. Locked tells that repeated login failures lock
 // the user at the time of the search.
 type Row struct {

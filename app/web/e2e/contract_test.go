@@ -644,8 +644,8 @@ func (w *contractWorld) returnedMail(t *testing.T, doc, reason, by string) {
 
 // findStored finds the stored document doc as the records law asks: the sender's admin
 // searches 長期保管文書照会（自社分全て） by 契約締結年月日 and 契約金額 ranges with the
-// partner chosen by 参照, sorts by 保管開始日 and opens it; the receiver's 受取担当者
-// finds it in 長期保管文書.
+// partner chosen by 参照 and itself as 自社担当者 (named beside the document), sorts by
+// 保管開始日 and opens it; the receiver's 受取担当者 finds it in 長期保管文書.
 func (w *contractWorld) findStored(t *testing.T, doc string) {
 	t.Helper()
 	row := fmt.Sprintf(`//div[@id="documents"]//a[normalize-space()=%q]`, doc)
@@ -663,8 +663,18 @@ func (w *contractWorld) findStored(t *testing.T, doc string) {
 		click(fmt.Sprintf(`//div[@id="partner-pick-results"]//tr[td[normalize-space()=%q]]//input`, partnerName)),
 		click(`//div[@id="partner-pick-results"]//button[normalize-space()="選択"]`),
 		chromedp.WaitVisible(fmt.Sprintf(`//div[@id="partner-name" and normalize-space()=%q]`, partnerName)),
+		// 自社担当者 by its name in 利用者選択 (（選択してください）), one row per name.
+		click(`//div[@id="owner-picker"]//summary[normalize-space()="（選択してください）"]`),
+		chromedp.SendKeys(`//div[@id="owner-picker"]//input[@name="pick_id"]`, w.admin.id),
+		click(`//div[@id="owner-picker"]//button[normalize-space()="検索"]`),
+		chromedp.WaitVisible(fmt.Sprintf(`//div[@id="owner-pick-results"]//td[normalize-space()=%q]`, w.admin.name)),
+		settled(),
+		click(fmt.Sprintf(`//div[@id="owner-pick-results"]//tr[td[normalize-space()=%q]]//input`, w.admin.name)),
+		click(`//div[@id="owner-pick-results"]//button[normalize-space()="選択"]`),
+		chromedp.WaitVisible(fmt.Sprintf(`//div[@id="owner-name" and normalize-space()=%q]`, w.admin.name)),
 		click(`//form[@id="contract-search"]//button[@type="submit" and normalize-space()="検索"]`),
 		chromedp.WaitVisible(row),
+		chromedp.WaitVisible(fmt.Sprintf(`//div[@id="documents"]//tr[td/a[normalize-space()=%q]]/td[last()][normalize-space()=%q]`, doc, w.admin.name)),
 		click(`//div[@id="documents"]//th/a[normalize-space()="保管開始日"]`),
 		chromedp.WaitVisible(`//div[@id="documents"]//th[@aria-sort="descending"]/a[normalize-space()="保管開始日"]`),
 		chromedp.WaitVisible(row),
