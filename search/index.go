@@ -11,16 +11,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-
-	"inkan/data"
 )
 
 // Index is the set of bleve indexes in one directory. Large companies (chosen when the
@@ -59,7 +55,7 @@ type shard struct {
 	idx       bleve.Index
 	dedicated bool
 	mu        sync.Mutex
-	top       string // highest 文書管理番号 written, "" until known
+	ids       *idList // of a dedicated part, nil until first needed (see idlist.go)
 }
 
 const (
@@ -215,6 +211,7 @@ type Key struct{ Company, ID string }
 // storage leaves the other part. Apply returns once the change is on disk.
 func (ix *Index) Apply(puts []Entry, deletes []Key) error {
 	batches := map[*shard]*bleve.Batch{}
+	added, removed := map[*shard][]string{}, map[*shard][]string{}
 	batch := func(s *shard) *bleve.Batch {
 		if batches[s] == nil {
 			batches[s] = s.idx.NewBatch()
@@ -229,13 +226,14 @@ func (ix *Index) Apply(puts []Entry, deletes []Key) error {
 		if err := batch(s).IndexAdvanced(entryDocument(e)); err != nil {
 			return fmt.Errorf("search: index %s/%s: %w", e.Company, e.ID, err)
 		}
-		s.raiseTop(docKey(e.Company, e.ID))
+		added[s] = append(added[s], e.ID)
 		other, err := ix.shard(e.Company, part(!e.LongTerm), false)
 		if err != nil {
 			return err
 		}
 		if other != nil {
 			batch(other).Delete(docKey(e.Company, e.ID))
+			removed[other] = append(removed[other], e.ID)
 		}
 	}
 	for _, k := range deletes {
@@ -246,6 +244,7 @@ func (ix *Index) Apply(puts []Entry, deletes []Key) error {
 			}
 			if s != nil {
 				batch(s).Delete(docKey(k.Company, k.ID))
+				removed[s] = append(removed[s], k.ID)
 			}
 		}
 	}
@@ -253,37 +252,48 @@ func (ix *Index) Apply(puts []Entry, deletes []Key) error {
 		if err := s.idx.Batch(b); err != nil {
 			return fmt.Errorf("search: write batch: %w", err)
 		}
+		s.updateIDs(added[s], removed[s])
 	}
 	return nil
 }
 
-func (s *shard) raiseTop(id string) {
-	s.mu.Lock()
-	if s.top != "" && id > s.top {
-		s.top = id
-	}
-	s.mu.Unlock()
-}
-
-// topID is the highest 文書管理番号 in the part (an upper bound once documents moved
-// out), read once from the index and then kept up by Apply.
-func (s *shard) topID(ctx context.Context) (string, error) {
+// updateIDs brings the part's ID list, if it has one, in line with a written batch.
+func (s *shard) updateIDs(added, removed []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.top != "" {
-		return s.top, nil
+	if s.ids == nil {
+		return
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 1, 0, false)
-	req.SortByCustom(search.SortOrder{&search.SortDocID{Desc: true}})
-	req.Score = "none"
-	res, err := s.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return "", err
+	for _, id := range removed {
+		s.ids.remove(id)
 	}
-	if len(res.Hits) == 1 {
-		s.top = res.Hits[0].ID
+	for _, id := range added {
+		s.ids.add(id)
 	}
-	return s.top, nil
+}
+
+// withIDs calls fn with the part's ID list, loading it first when needed; fn must
+// not keep the slice.
+func (s *shard) withIDs(fn func(ids []string)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ids == nil {
+		r, err := s.idx.Advanced()
+		if err != nil {
+			return err
+		}
+		reader, err := r.Reader()
+		if err != nil {
+			return err
+		}
+		s.ids, err = loadIDs(reader)
+		reader.Close()
+		if err != nil {
+			return err
+		}
+	}
+	fn(s.ids.ids)
+	return nil
 }
 
 // parts lists the open parts of a company that a query on storage reads.
@@ -323,8 +333,8 @@ func (ix *Index) Search(ctx context.Context, company string, q Query) (Result, e
 	}
 	conds, checks := conditions(company, q)
 	if parts[0].dedicated {
-		if len(conds) == 0 && q.Sort.Column == ByNumber && !q.Sort.Ascending && q.Offset+q.Limit <= windowLimit {
-			return emptyForm(ctx, parts, q)
+		if len(conds) == 0 && q.Sort.Column == ByNumber {
+			return emptyForm(parts, q)
 		}
 	} else if q.Side == "" {
 		// With a side, its term names the company already (see keyParty).
@@ -343,6 +353,12 @@ func (ix *Index) Search(ctx context.Context, company string, q Query) (Result, e
 }
 
 func run(ctx context.Context, parts []*shard, qq query.Query, q Query) (Result, error) {
+	if q.Sort.Column == ByNumber {
+		res, err := collectByKey(ctx, parts, qq, q)
+		if !errors.Is(err, errNotScorch) {
+			return res, err
+		}
+	}
 	order, err := sortOrder(q.Sort)
 	if err != nil {
 		return Result{}, err
@@ -370,53 +386,29 @@ func run(ctx context.Context, parts []*shard, qq query.Query, q Query) (Result, 
 	return out, nil
 }
 
-// windowLimit bounds the pages the empty form serves from a window of the newest IDs.
-const windowLimit = 10000
-
-// emptyForm answers a query without conditions in default order without visiting every
-// document: the total is the parts' document count, and the page comes from a window
-// of 文書管理番号 just below the highest, widened until it holds the page.
-func emptyForm(ctx context.Context, parts []*shard, q Query) (Result, error) {
-	var total uint64
-	top := ""
-	for _, p := range parts {
-		n, err := p.idx.DocCount()
-		if err != nil {
-			return Result{}, fmt.Errorf("search: count: %w", err)
+// emptyForm answers a query without conditions in 文書管理番号 order from the parts'
+// ID lists (see idlist.go), without visiting every entry.
+func emptyForm(parts []*shard, q Query) (Result, error) {
+	// Holding every part's lock at once keeps the page and the total of one moment;
+	// parts are always taken in the same order (active, then stored).
+	lists := make([][]string, 0, len(parts))
+	var collect func(i int) error
+	var res Result
+	collect = func(i int) error {
+		if i == len(parts) {
+			res.IDs, res.Total = pageOf(lists, q.Offset, q.Limit, q.Sort.Ascending)
+			return nil
 		}
-		total += n
-		t, err := p.topID(ctx)
-		if err != nil {
-			return Result{}, fmt.Errorf("search: highest ID: %w", err)
+		var err error
+		if werr := parts[i].withIDs(func(ids []string) { lists = append(lists, ids); err = collect(i + 1) }); werr != nil {
+			return werr
 		}
-		top = max(top, t)
+		return err
 	}
-	if total == 0 {
-		return Result{}, nil
+	if err := collect(0); err != nil {
+		return Result{}, fmt.Errorf("search: list of documents: %w", err)
 	}
-	want := uint64(q.Offset + q.Limit)
-	topN, _ := strconv.ParseUint(top[:min(len(top), data.DocumentIDWidth)], 10, 64)
-	// Expect the company's documents spread evenly over the numbers; widen fourfold
-	// whenever the window falls short.
-	width := want*(topN/total+1)*2 + 16
-	for {
-		lo := uint64(0)
-		if width < topN {
-			lo = topN - width
-		}
-		inclusive := true
-		window := bleve.NewTermRangeInclusiveQuery(fmt.Sprintf("%0*d", data.DocumentIDWidth, lo), top, &inclusive, &inclusive)
-		window.SetField("_id")
-		res, err := run(ctx, parts, window, q)
-		if err != nil {
-			return Result{}, err
-		}
-		if uint64(res.Total) >= want || lo == 0 {
-			res.Total = int(total)
-			return res, nil
-		}
-		width *= 4
-	}
+	return res, nil
 }
 
 // builderBatch is the number of entries per segment that a Loader's builders write
