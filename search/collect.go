@@ -64,15 +64,7 @@ func (c *keyCollector) collect(ctx context.Context, p *shard, r index.IndexReade
 		return fmt.Errorf("search: %w", err)
 	}
 	defer s.Close()
-	segs := snap.Segments()
-	// The first global document number of each segment, as the snapshot numbers them
-	// (IndexSnapshot.offsets, which it does not export).
-	offsets := make([]uint64, len(segs))
-	var n uint64
-	for i, seg := range segs {
-		offsets[i] = n
-		n += seg.Segment().Count() // deleted documents keep their numbers
-	}
+	segs, offsets := segmentsOf(snap)
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0), IndexReader: r}
 	for seen := 0; ; seen++ {
 		if seen%1024 == 0 && ctx.Err() != nil {

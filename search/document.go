@@ -131,12 +131,9 @@ func (s *termSet) substring(k substringKeys, v string) {
 	}
 }
 
-func (s *termSet) date(k dateKeys, t time.Time) {
+func (s *termSet) date(k key, t time.Time) {
 	if v, ok := dayTerm(t); ok {
-		s.keyword(k.day, v)
-		if k.month.field != "" {
-			s.keyword(k.month, v[:6])
-		}
+		s.keyword(k, v)
 	}
 }
 
@@ -164,15 +161,13 @@ func addEntry(doc *document.Document, e Entry) {
 		s.keyword(keyParticipant, u)
 	}
 	if e.Amount != nil {
-		for _, t := range amountTerms(*e.Amount) {
-			s.keyword(keyAmount, t)
-		}
+		s.keyword(keyAmount, amountTerm(*e.Amount))
 	}
-	s.date(dateContract, e.ContractDate)
-	s.date(dateStorageStart, e.StorageStart)
-	s.date(dateStorageEnd, e.StorageEnd)
-	s.date(dateUpdated, e.Updated)
-	s.date(dateAssigned, e.Assigned)
+	s.date(keyContractDate, e.ContractDate)
+	s.date(keyStorageStart, e.StorageStart)
+	s.date(keyStorageEnd, e.StorageEnd)
+	s.date(keyUpdated, e.Updated)
+	s.date(keyAssigned, e.Assigned)
 	s.addTo(doc)
 }
 

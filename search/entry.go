@@ -94,15 +94,3 @@ func dayTerm(t time.Time) (term string, ok bool) {
 	// most of an entry's terms.
 	return strconv.Itoa(y*10000 + int(m)*100 + d), true
 }
-
-// monthTerm is the month "YYYYMM" that lies months after the month of t in Japan time.
-func monthTerm(t time.Time, months int) string {
-	y, m, _ := jst.In(t).Date()
-	return time.Date(y, m+time.Month(months), 1, 0, 0, 0, 0, time.UTC).Format(jst.MonthLayout)
-}
-
-// lastDayTerm is the dayTerm of the last day of t's month in Japan time.
-func lastDayTerm(t time.Time) string {
-	y, m, _ := jst.In(t).Date()
-	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Format(jst.DayLayout)
-}

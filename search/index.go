@@ -17,6 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // Index is the set of bleve indexes in one directory. Large companies (chosen when the
@@ -31,6 +32,8 @@ type Index struct {
 
 	mu     sync.Mutex
 	shards map[string]*shard // by path below dir
+
+	columns *columnCache // of every part's segments (see columns.go)
 }
 
 // Layout is how companies are spread over indexes; it is fixed when an index set is
@@ -97,7 +100,7 @@ func OpenIndex(dir string) (*Index, error) {
 	for _, c := range l.Dedicated {
 		l.dedicated[c] = true
 	}
-	return &Index{dir: dir, layout: l, shards: map[string]*shard{}}, nil
+	return &Index{dir: dir, layout: l, shards: map[string]*shard{}, columns: newColumnCache()}, nil
 }
 
 // Layout is the index set's layout.
@@ -331,9 +334,9 @@ func (ix *Index) Search(ctx context.Context, company string, q Query) (Result, e
 	if err != nil || len(parts) == 0 {
 		return Result{}, err
 	}
-	conds, checks := conditions(company, q)
+	conds, checks, ranges := conditions(company, q)
 	if parts[0].dedicated {
-		if len(conds) == 0 && q.Sort.Column == ByNumber {
+		if len(conds) == 0 && len(ranges) == 0 && q.Sort.Column == ByNumber {
 			return emptyForm(parts, q)
 		}
 	} else if q.Side == "" {
@@ -346,10 +349,42 @@ func (ix *Index) Search(ctx context.Context, company string, q Query) (Result, e
 	if len(conds) > 0 {
 		qq = bleve.NewConjunctionQuery(conds...)
 	}
+	if len(ranges) > 0 {
+		qq = rangeQuery{query: qq, checks: ranges, cache: ix.columns}
+		defer ix.pruneColumns()
+	}
 	if len(checks) > 0 {
 		qq = containsQuery{query: qq, checks: checks}
 	}
 	return run(ctx, parts, qq, q)
+}
+
+// pruneColumns drops the columns of segments that merges replaced, once many are kept.
+func (ix *Index) pruneColumns() {
+	if ix.columns.size() <= maxCachedSegments {
+		return
+	}
+	ix.mu.Lock()
+	shards := slices.Collect(maps.Values(ix.shards))
+	ix.mu.Unlock()
+	live := map[segment.Segment]bool{}
+	for _, s := range shards {
+		adv, err := s.idx.Advanced()
+		if err != nil {
+			continue
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			continue
+		}
+		if snap, ok := r.(*scorch.IndexSnapshot); ok {
+			for _, seg := range snap.Segments() {
+				live[seg.Segment()] = true
+			}
+		}
+		r.Close()
+	}
+	ix.columns.keep(live)
 }
 
 func run(ctx context.Context, parts []*shard, qq query.Query, q Query) (Result, error) {

@@ -9,7 +9,7 @@ import (
 // MappingVersion names the layout of the index: the fields below, their terms and
 // the directory layout. Changing any of them must bump it, which makes a running
 // installation rebuild its index from the store in the background.
-const MappingVersion = 15
+const MappingVersion = 16
 
 // The index's fields. Each field costs every entry a frequency map and bleve a pass of
 // its own, and a field with doc values a column of its own, so there are four, their
@@ -34,7 +34,7 @@ var (
 	// keyParty is the tenant and its side in one term, "co=<company>/<side>": a group
 	// index's query for a company is the prefix "co=<company>/", and a side is one term.
 	keyParty        = key{fieldKeys, "co="}
-	keyAmount       = key{fieldKeys, "am="} // amountTerms
+	keyAmount       = key{fieldKeys, "am="} // amountTerm
 	keyParticipant  = key{fieldKeys, "pt="} // a user who takes part, one term each
 	keyTitle        = key{fieldTitle, ""}
 	keyCounterparty = key{fieldColumns, "cp="}
@@ -70,19 +70,15 @@ func (k substringKeys) forCompany(company string) substringKeys {
 	return k
 }
 
-// A date condition has a term per day "YYYYMMDD" and, where a screen searches it, one
-// per month "YYYYMM", so that a long range reads whole months (see appendDateRange).
-// 保管期限 and 最終更新日 are no screen's search condition (one is a column, the other
-// on the detail page): their ranges read day terms only, which spares every entry two
-// terms, a twentieth of the cost of indexing it.
-type dateKeys struct{ day, month key }
-
+// A date is one term per day "YYYYMMDD" (dayTerm), an amount one term (amountTerm):
+// ranges are checked against columns read from these terms (see columns.go).
+// 保管開始日 and 保管期限 are sortable columns too.
 var (
-	dateContract     = dateKeys{key{fieldKeys, "cd="}, key{fieldKeys, "cm="}}
-	dateStorageStart = dateKeys{key{fieldColumns, "ss="}, key{fieldKeys, "sm="}}
-	dateStorageEnd   = dateKeys{day: key{fieldColumns, "se="}}
-	dateUpdated      = dateKeys{day: key{fieldKeys, "ud="}}
-	dateAssigned     = dateKeys{key{fieldKeys, "ad="}, key{fieldKeys, "an="}}
+	keyContractDate = key{fieldKeys, "cd="}
+	keyStorageStart = key{fieldColumns, "ss="}
+	keyStorageEnd   = key{fieldColumns, "se="}
+	keyUpdated      = key{fieldKeys, "ud="}
+	keyAssigned     = key{fieldKeys, "ad="}
 )
 
 // indexMapping is the static mapping an index is created with and keeps. Entries are

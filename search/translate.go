@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -48,7 +47,7 @@ func (k key) between(lo, hi string) query.Query {
 // conditions translates the filled-in fields of a normalised query: the queries of
 // its conditions, and the texts the hits' whole titles must contain, which the
 // conditions alone do not make exact (see substringQuery and containsQuery).
-func conditions(company string, q Query) ([]query.Query, []containsCheck) {
+func conditions(company string, q Query) ([]query.Query, []containsCheck, []rangeCheck) {
 	var out []query.Query
 	var checks []containsCheck
 	term := func(k key, v string) {
@@ -89,13 +88,24 @@ func conditions(company string, q Query) ([]query.Query, []containsCheck) {
 	term(keyOrderSide, q.OrderSide)
 	term(keyUser, q.UserID)
 	term(keyParticipant, q.Participant)
-	out = appendDateRange(out, dateContract, q.ContractDate)
-	out = appendAmountRange(out, q.Amount.Min, q.Amount.Max)
-	out = appendDateRange(out, dateStorageStart, q.StorageStart)
-	out = appendDateRange(out, dateStorageEnd, q.StorageEnd)
-	out = appendDateRange(out, dateUpdated, q.Updated)
-	out = appendDateRange(out, dateAssigned, q.Assigned)
-	return out, checks
+	var ranges []rangeCheck
+	for _, d := range []struct {
+		col column
+		r   DateRange
+	}{{colContract, q.ContractDate}, {colStorageStart, q.StorageStart}, {colStorageEnd, q.StorageEnd}, {colUpdated, q.Updated}, {colAssigned, q.Assigned}} {
+		if c, ok := dateCheck(d.col, d.r); ok {
+			ranges = append(ranges, c)
+		}
+	}
+	if c, ok := amountCheck(q.Amount); ok {
+		ranges = append(ranges, c)
+	}
+	for _, c := range ranges {
+		if c.lo > c.hi {
+			return []query.Query{bleve.NewMatchNoneQuery()}, nil, nil
+		}
+	}
+	return out, checks, ranges
 }
 
 // substringQuery is the query of a normalised text under a substring key (see
@@ -178,47 +188,6 @@ func (q containsQuery) Searcher(ctx context.Context, r index.IndexReader, m mapp
 	}), nil
 }
 
-// appendDateRange adds the inclusive range of a date condition; a missing date has no
-// term and so never matches. A range is read as whole months plus the days at its
-// ends: a range of years then reads a few dozen terms instead of a term per day.
-func appendDateRange(out []query.Query, k dateKeys, r DateRange) []query.Query {
-	lo, hasLo := dayTerm(r.From)
-	hi, hasHi := dayTerm(r.To)
-	if !hasLo && !hasHi {
-		return out
-	}
-	if hasLo && hasHi && lo > hi {
-		return append(out, bleve.NewMatchNoneQuery())
-	}
-	if k.month.field == "" || hasLo && hasHi && lo[:6] == hi[:6] {
-		return append(out, k.day.between(lo, hi))
-	}
-	// The months wholly inside the range run from fromMonth to toMonth; "" is open.
-	var parts []query.Query
-	fromMonth, toMonth := "", ""
-	if hasLo {
-		fromMonth = lo[:6]
-		if !strings.HasSuffix(lo, "01") {
-			parts = append(parts, k.day.between(lo, lo[:6]+"31"))
-			fromMonth = monthTerm(r.From, 1)
-		}
-	}
-	if hasHi {
-		toMonth = hi[:6]
-		if hi != lastDayTerm(r.To) {
-			parts = append(parts, k.day.between(hi[:6]+"01", hi))
-			toMonth = monthTerm(r.To, -1)
-		}
-	}
-	if fromMonth == "" || toMonth == "" || fromMonth <= toMonth {
-		parts = append(parts, k.month.between(fromMonth, toMonth))
-	}
-	if len(parts) == 1 {
-		return append(out, parts[0])
-	}
-	return append(out, bleve.NewDisjunctionQuery(parts...))
-}
-
 // sortOrder is the bleve order of a Sort: the column, then 文書管理番号 descending.
 func sortOrder(s Sort) (search.SortOrder, error) {
 	if s.Column == ByNumber {
@@ -230,8 +199,8 @@ func sortOrder(s Sort) (search.SortOrder, error) {
 		ByOrderSide:    keyOrderSide,
 		ByStatus:       keyStatus,
 		ByUser:         keyUser,
-		ByStorageStart: dateStorageStart.day,
-		ByStorageEnd:   dateStorageEnd.day,
+		ByStorageStart: keyStorageStart,
+		ByStorageEnd:   keyStorageEnd,
 	}[s.Column]
 	if !ok {
 		return nil, fmt.Errorf("search: cannot sort by %q", s.Column)
