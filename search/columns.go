@@ -218,11 +218,11 @@ func columnValue(c column, term []byte) (int64, bool) {
 // dictionary.
 type anyTerm struct{}
 
-func (anyTerm) Start() int                 { return 0 }
-func (anyTerm) IsMatch(int) bool           { return true }
-func (anyTerm) CanMatch(int) bool          { return true }
-func (anyTerm) WillAlwaysMatch(int) bool   { return true }
-func (anyTerm) Accept(int, byte) int       { return 0 }
+func (anyTerm) Start() int               { return 0 }
+func (anyTerm) IsMatch(int) bool         { return true }
+func (anyTerm) CanMatch(int) bool        { return true }
+func (anyTerm) WillAlwaysMatch(int) bool { return true }
+func (anyTerm) Accept(int, byte) int     { return 0 }
 
 // rangeQuery keeps the hits of a query whose values pass every check.
 type rangeQuery struct {
