@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -101,10 +102,30 @@ func (vs *values) in(doc uint64, lo, hi int64) bool {
 	return lo <= v && v <= hi
 }
 
+// texts are one segment's whole titles, by document number: of[doc] is 1 + the
+// index of the document's title in terms, 0 for none.
+type texts struct {
+	terms [][]byte
+	of    []uint32
+}
+
+func (t *texts) contains(doc uint64, text []byte) bool {
+	if doc >= uint64(len(t.of)) || t.of[doc] == 0 {
+		return false
+	}
+	return bytes.Contains(t.terms[t.of[doc]-1], text)
+}
+
+// segmentColumns are the columns read of one segment.
+type segmentColumns struct {
+	values [numColumns]*values
+	titles *texts
+}
+
 // columnCache holds the columns of the segments searched, by segment.
 type columnCache struct {
 	mu   sync.Mutex
-	segs map[segment.Segment]*[numColumns]*values
+	segs map[segment.Segment]*segmentColumns
 }
 
 // maxCachedSegments is how many segments' columns are kept before those of segments
@@ -112,26 +133,56 @@ type columnCache struct {
 const maxCachedSegments = 256
 
 func newColumnCache() *columnCache {
-	return &columnCache{segs: map[segment.Segment]*[numColumns]*values{}}
+	return &columnCache{segs: map[segment.Segment]*segmentColumns{}}
+}
+
+// of returns the columns of a segment; callers hold mu.
+func (cc *columnCache) of(seg segment.Segment) *segmentColumns {
+	cols := cc.segs[seg]
+	if cols == nil {
+		cols = &segmentColumns{}
+		cc.segs[seg] = cols
+	}
+	return cols
 }
 
 // get returns a segment's column, reading it from the segment's terms the first time.
 func (cc *columnCache) get(seg segment.Segment, c column) (*values, error) {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
-	cols := cc.segs[seg]
-	if cols == nil {
-		cols = new([numColumns]*values)
-		cc.segs[seg] = cols
-	}
-	if cols[c] == nil {
+	cols := cc.of(seg)
+	if cols.values[c] == nil {
 		vs, err := readColumn(seg, c)
 		if err != nil {
 			return nil, err
 		}
-		cols[c] = vs
+		cols.values[c] = vs
 	}
-	return cols[c], nil
+	return cols.values[c], nil
+}
+
+// titles returns a segment's whole titles, reading them the first time.
+func (cc *columnCache) titles(seg segment.Segment) (*texts, error) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	cols := cc.of(seg)
+	if cols.titles == nil {
+		t := &texts{of: make([]uint32, seg.Count())}
+		err := walkTerms(seg, keyTitle, func(term []byte, docs func(func(uint64))) {
+			t.terms = append(t.terms, term)
+			n := uint32(len(t.terms))
+			docs(func(d uint64) {
+				if d < uint64(len(t.of)) {
+					t.of[d] = n
+				}
+			})
+		})
+		if err != nil {
+			return nil, err
+		}
+		cols.titles = t
+	}
+	return cols.titles, nil
 }
 
 func (cc *columnCache) size() int {
@@ -154,50 +205,71 @@ func (cc *columnCache) keep(live map[segment.Segment]bool) {
 // readColumn reads the values of a column from the terms under its key in the
 // segment's dictionary: each term's postings are the documents with that value.
 func readColumn(seg segment.Segment, c column) (*values, error) {
-	k := columnKeys[c]
 	n := seg.Count()
 	vs := &values{v: make([]int64, n), has: make([]uint64, (n+63)/64)}
-	dict, err := seg.Dictionary(k.field)
-	if err != nil {
-		return nil, fmt.Errorf("search: dictionary of %s: %w", k.field, err)
-	}
-	if dict == nil {
-		return vs, nil
-	}
-	prefix := []byte(k.prefix)
-	end := append([]byte(nil), prefix...)
-	end[len(end)-1]++
-	it := dict.AutomatonIterator(anyTerm{}, prefix, end)
-	var pl segment.PostingsList
-	var pi segment.PostingsIterator
-	for {
-		entry, err := it.Next()
-		if err != nil {
-			return nil, fmt.Errorf("search: terms of %s: %w", k.prefix, err)
-		}
-		if entry == nil {
-			return vs, nil
-		}
-		v, ok := columnValue(c, []byte(entry.Term[len(prefix):]))
+	err := walkTerms(seg, columnKeys[c], func(term []byte, docs func(func(uint64))) {
+		v, ok := columnValue(c, term)
 		if !ok {
-			continue
+			return
 		}
-		if pl, err = dict.PostingsList([]byte(entry.Term), nil, pl); err != nil {
-			return nil, err
-		}
-		pi = pl.Iterator(false, false, false, pi)
-		for {
-			p, err := pi.Next()
-			if err != nil {
-				return nil, err
-			}
-			if p == nil {
-				break
-			}
-			if d := p.Number(); d < n {
+		docs(func(d uint64) {
+			if d < n {
 				vs.v[d] = v
 				vs.has[d/64] |= 1 << (d % 64)
 			}
+		})
+	})
+	return vs, err
+}
+
+// walkTerms calls fn with every term under k in the segment's dictionary (without
+// the key's prefix; fn may keep it) and a walk of the documents holding it.
+func walkTerms(seg segment.Segment, k key, fn func(term []byte, docs func(func(uint64)))) error {
+	dict, err := seg.Dictionary(k.field)
+	if err != nil {
+		return fmt.Errorf("search: dictionary of %s: %w", k.field, err)
+	}
+	if dict == nil {
+		return nil
+	}
+	start := []byte(k.prefix)
+	var end []byte // the first term after the prefix's, or the dictionary's end
+	if len(start) > 0 {
+		end = append([]byte(nil), start...)
+		end[len(end)-1]++
+	}
+	it := dict.AutomatonIterator(anyTerm{}, start, end)
+	var pl segment.PostingsList
+	var pi segment.PostingsIterator
+	var walkErr error
+	for {
+		entry, err := it.Next()
+		if err != nil {
+			return fmt.Errorf("search: terms of %s%s: %w", k.field, k.prefix, err)
+		}
+		if entry == nil {
+			return walkErr
+		}
+		term := []byte(entry.Term[len(k.prefix):])
+		if pl, err = dict.PostingsList([]byte(entry.Term), nil, pl); err != nil {
+			return err
+		}
+		fn(term, func(visit func(uint64)) {
+			pi = pl.Iterator(false, false, false, pi)
+			for {
+				p, err := pi.Next()
+				if err != nil {
+					walkErr = err
+					return
+				}
+				if p == nil {
+					return
+				}
+				visit(p.Number())
+			}
+		})
+		if walkErr != nil {
+			return walkErr
 		}
 	}
 }

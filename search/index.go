@@ -351,10 +351,12 @@ func (ix *Index) Search(ctx context.Context, company string, q Query) (Result, e
 	}
 	if len(ranges) > 0 {
 		qq = rangeQuery{query: qq, checks: ranges, cache: ix.columns}
-		defer ix.pruneColumns()
 	}
 	if len(checks) > 0 {
-		qq = containsQuery{query: qq, checks: checks}
+		qq = containsQuery{query: qq, checks: checks, cache: ix.columns}
+	}
+	if len(ranges)+len(checks) > 0 {
+		defer ix.pruneColumns()
 	}
 	return run(ctx, parts, qq, q)
 }

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -116,9 +117,7 @@ func conditions(company string, q Query) ([]query.Query, []containsCheck, []rang
 // over the dictionary, which bleve's automaton walks once per query), and their entries.
 func substringQuery(k substringKeys, text string) (query.Query, *containsCheck) {
 	if k.pairs.field == "" {
-		r := bleve.NewRegexpQuery("(?s)" + regexp.QuoteMeta(k.whole.prefix) + ".*" + regexp.QuoteMeta(text) + ".*")
-		r.SetField(k.whole.field)
-		return r, nil
+		return valuesQuery{whole: k.whole, text: []byte(text)}, nil
 	}
 	runes := []rune(text)
 	switch len(runes) {
@@ -137,55 +136,88 @@ func substringQuery(k substringKeys, text string) (query.Query, *containsCheck) 
 			pairs = append(pairs, k.pairs.term(p))
 		}
 	}
-	return bleve.NewConjunctionQuery(pairs...), &containsCheck{whole: k.whole, text: []byte(text)}
+	return bleve.NewConjunctionQuery(pairs...), &containsCheck{text: []byte(text)}
 }
 
-// containsCheck is a text that a hit's whole value under a key (read from its doc
-// values) must contain. Holding all the pairs of a text is not yet containing it ("ab"
-// and "bc" in "abxbc" for "abc"); the check makes it exact.
-type containsCheck struct {
-	whole key
-	text  []byte
-}
+// containsCheck is a text that a hit's whole title must contain. Holding all the
+// pairs of a text is not yet containing it ("ab" and "bc" in "abxbc" for "abc"); the
+// check makes it exact.
+type containsCheck struct{ text []byte }
 
-// containsQuery keeps the hits of a query that pass every check. It wraps the whole
-// query, all conditions joined, so that the doc values, which cost a decompressed
-// chunk to read, are read only for the documents that meet everything else.
+// containsQuery keeps the hits of a query whose whole titles contain every check's
+// text. It wraps the whole query, all conditions joined, so that titles are read only
+// for the documents that meet everything else; they are read from the segments'
+// title columns (see columnCache.titles).
 type containsQuery struct {
 	query  query.Query
 	checks []containsCheck
+	cache  *columnCache
 }
 
 func (q containsQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, errNotScorch
+	}
+	segs, offsets := segmentsOf(snap)
+	titles := make([]*texts, len(segs))
+	for i, seg := range segs {
+		t, err := q.cache.titles(seg.Segment())
+		if err != nil {
+			return nil, err
+		}
+		titles[i] = t
+	}
 	s, err := q.query.Searcher(ctx, r, m, o)
 	if err != nil {
 		return nil, err
 	}
-	var fields []string
-	for _, c := range q.checks {
-		if !slices.Contains(fields, c.whole.field) {
-			fields = append(fields, c.whole.field)
+	return searcher.NewFilteringSearcher(ctx, s, func(_ *search.SearchContext, d *search.DocumentMatch) bool {
+		num := d.IndexInternalID.Value()
+		i, _ := slices.BinarySearch(offsets, num+1)
+		for _, c := range q.checks {
+			if !titles[i-1].contains(num-offsets[i-1], c.text) {
+				return false
+			}
 		}
-	}
-	dv, err := r.DocValueReader(fields)
+		return true
+	}), nil
+}
+
+// valuesQuery is the entries holding any of the values under a key (with the
+// company in its prefix) that contain a text: the values are read from the term
+// dictionary, a few dozen for one company's グループタグ or 取引先部署名.
+type valuesQuery struct {
+	whole key
+	text  []byte
+}
+
+func (q valuesQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
+	dict, err := r.FieldDictPrefix(q.whole.field, []byte(q.whole.prefix))
 	if err != nil {
-		s.Close()
 		return nil, err
 	}
-	passed := make([]bool, len(q.checks))
-	return searcher.NewFilteringSearcher(ctx, s, func(_ *search.SearchContext, d *search.DocumentMatch) bool {
-		clear(passed)
-		err := dv.VisitDocValues(d.IndexInternalID, func(field string, term []byte) {
-			for i, c := range q.checks {
-				if field == c.whole.field {
-					if v, ok := bytes.CutPrefix(term, []byte(c.whole.prefix)); ok && bytes.Contains(v, c.text) {
-						passed[i] = true
-					}
-				}
-			}
-		})
-		return err == nil && !slices.Contains(passed, false)
-	}), nil
+	var terms []string
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			dict.Close()
+			return nil, err
+		}
+		if e == nil {
+			break
+		}
+		if strings.Contains(e.Term[len(q.whole.prefix):], string(q.text)) {
+			terms = append(terms, e.Term)
+		}
+	}
+	if err := dict.Close(); err != nil {
+		return nil, err
+	}
+	if len(terms) == 0 {
+		return searcher.NewMatchNoneSearcher(r)
+	}
+	return searcher.NewMultiTermSearcher(ctx, r, terms, q.whole.field, 1, o, false)
 }
 
 // sortOrder is the bleve order of a Sort: the column, then 文書管理番号 descending.
