@@ -1,10 +1,9 @@
-package search
+package search_test
 
 import (
 	"bufio"
 	"context"
-	"fmt"
-	"math"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -16,7 +15,9 @@ import (
 	"time"
 
 	"inkan/data"
+	"inkan/search"
 	"inkan/search/synthetic"
+	"inkan/search/workload"
 )
 
 // The admin-screen benchmarks run on an installation of INKAN_BENCH_DOCS synthetic
@@ -29,99 +30,9 @@ import (
 //
 //	INKAN_BENCH_DIR=/var/tmp/inkan-bench go test -run '^$' -bench AdminQueries -benchtime 500x ./search
 
-// paramSets is how many different parameter sets each kind draws.
-const paramSets = 500
-
-// largest is the generator's largest company (it numbers them in the order of size).
-const largest = "C000001"
-
-// queryKind draws one parameter set of an admin-screen query.
-type queryKind struct {
-	name string
-	draw func(r *rand.Rand, w synthetic.Vocabulary) Query
-}
-
-// adminQueries are the five query kinds of the admin screens (issue 14, item 6), and
-// two more: one user's documents (契約文書照会), and a list sorted by a column.
-var adminQueries = []queryKind{
-	{"empty-form", func(r *rand.Rand, w synthetic.Vocabulary) Query {
-		return Query{Storage: pick(r, []Storage{Active, LongTerm}), Offset: DefaultLimit * r.IntN(10)}
-	}},
-	{"name-2-chars", func(r *rand.Rand, w synthetic.Vocabulary) Query {
-		return Query{Storage: pick(r, []Storage{Active, LongTerm}), Title: titlePart(r, w, 2, 2)}
-	}},
-	{"name-date-amount", func(r *rand.Rand, w synthetic.Vocabulary) Query {
-		lo, hi := amountRange(r, w)
-		return Query{Storage: LongTerm, Title: titlePart(r, w, 2, 4), ContractDate: dateRange(r, w, 36), Amount: AmountRange{Min: &lo, Max: &hi}}
-	}},
-	{"tag-status", func(r *rand.Rand, w synthetic.Vocabulary) Query {
-		return Query{Storage: Active, GroupTag: substringOf(r, pick(r, w.Tags), 1, 6), Statuses: []string{pick(r, w.ActiveStatuses)}}
-	}},
-	{"counterparty-storage", func(r *rand.Rand, w synthetic.Vocabulary) Query {
-		return Query{Storage: LongTerm, Counterparty: fmt.Sprintf("C%06d", 2+r.IntN(999)), StorageStart: dateRange(r, w, 48)}
-	}},
-	{"participant-name", func(r *rand.Rand, w synthetic.Vocabulary) Query {
-		// The generator's users of the largest company are U000001 to U000005.
-		q := Query{Storage: Active, Participant: fmt.Sprintf("U%06d", 1+r.IntN(5))}
-		if r.IntN(2) == 0 {
-			q.Title = titlePart(r, w, 2, 3)
-		}
-		return q
-	}},
-	{"name-by-counterparty", func(r *rand.Rand, w synthetic.Vocabulary) Query {
-		return Query{Storage: LongTerm, Title: titlePart(r, w, 2, 3), Sort: Sort{Column: ByCounterparty, Ascending: r.IntN(2) == 0}}
-	}},
-}
-
-// draw makes n parameter sets of a kind, the same ones in every run.
-func (k queryKind) sets(n int) []Query {
-	r := rand.New(rand.NewPCG(14, uint64(len(k.name))))
-	w := synthetic.Words()
-	out := make([]Query, n)
-	for i := range out {
-		out[i] = k.draw(r, w)
-	}
-	return out
-}
-
-// titlePart is a substring of min to max characters of a title the generator makes,
-// as a user types it: no spaces at its ends.
-func titlePart(r *rand.Rand, w synthetic.Vocabulary, min, max int) string {
-	for {
-		title := pick(r, w.Places) + pick(r, w.Works) + " " + pick(r, w.Kinds)
-		if s := substringOf(r, title, min, max); !strings.Contains(s, " ") {
-			return s
-		}
-	}
-}
-
-// substringOf is a substring of s of min to max characters (all of s when shorter).
-func substringOf(r *rand.Rand, s string, min, max int) string {
-	runes := []rune(s)
-	n := min + r.IntN(max-min+1)
-	if n >= len(runes) {
-		return s
-	}
-	i := r.IntN(len(runes) - n + 1)
-	return string(runes[i : i+n])
-}
-
-// dateRange is a range of one day to months months within the generator's dates.
-func dateRange(r *rand.Rand, w synthetic.Vocabulary, months int) DateRange {
-	from := w.From.AddDate(0, 0, r.IntN(w.Days))
-	return DateRange{From: from, To: from.AddDate(0, 1+r.IntN(months), -r.IntN(28))}
-}
-
-// amountRange is a range of amounts spanning a factor of 3 to 300 within the
-// generator's, on round figures.
-func amountRange(r *rand.Rand, w synthetic.Vocabulary) (lo, hi int64) {
-	lo = int64(math.Exp(math.Log(float64(w.MinAmount))+r.Float64()*math.Log(float64(w.MaxAmount/w.MinAmount)/10))) / 10000 * 10000
-	return lo, lo * int64(3+r.IntN(298))
-}
-
 // benchInstallation opens the benchmarks' installation, generating its documents
 // and building its index when missing.
-func benchInstallation(b *testing.B) *Engine {
+func benchInstallation(b *testing.B) *search.Engine {
 	n := 1_000_000
 	if v := os.Getenv("INKAN_BENCH_DOCS"); v != "" {
 		var err error
@@ -149,8 +60,8 @@ func benchInstallation(b *testing.B) *Engine {
 		}
 		b.Logf("generated %d documents into the store in %s", n, time.Since(start).Round(time.Millisecond))
 	}
-	root := filepath.Join(dir, DirName)
-	e, err := Open(store, root, quietLog())
+	root := filepath.Join(dir, search.DirName)
+	e, err := search.Open(store, root, slog.New(slog.DiscardHandler))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -178,15 +89,15 @@ func benchInstallation(b *testing.B) *Engine {
 func BenchmarkAdminQueriesAtScale(b *testing.B) {
 	e := benchInstallation(b)
 	ctx := context.Background()
-	for _, k := range adminQueries {
-		sets := k.sets(paramSets)
-		b.Run(k.name, func(b *testing.B) {
+	for _, k := range workload.Admin {
+		sets := k.Sets(workload.Sets)
+		b.Run(k.Name, func(b *testing.B) {
 			b.ReportAllocs()
 			var ds []time.Duration
 			hits := 0
 			for i := 0; b.Loop(); i++ {
 				start := time.Now()
-				res, err := e.Search(ctx, largest, sets[i%len(sets)])
+				res, err := e.Search(ctx, workload.Largest, sets[i%len(sets)])
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -208,15 +119,15 @@ func BenchmarkAdminQueriesAtScale(b *testing.B) {
 func BenchmarkAdminQueriesTwoClients(b *testing.B) {
 	e := benchInstallation(b)
 	ctx := context.Background()
-	for _, k := range adminQueries[:5] {
-		sets := k.sets(paramSets)
-		b.Run(k.name, func(b *testing.B) {
+	for _, k := range workload.Admin[:workload.Screens] {
+		sets := k.Sets(workload.Sets)
+		b.Run(k.Name, func(b *testing.B) {
 			for b.Loop() {
-				search := func(order []Query) []time.Duration {
+				run := func(order []search.Query) []time.Duration {
 					ds := make([]time.Duration, 0, len(order))
 					for _, q := range order {
 						start := time.Now()
-						if _, err := e.Search(ctx, largest, q); err != nil {
+						if _, err := e.Search(ctx, workload.Largest, q); err != nil {
 							b.Error(err)
 							return nil
 						}
@@ -224,9 +135,9 @@ func BenchmarkAdminQueriesTwoClients(b *testing.B) {
 					}
 					return ds
 				}
-				search(sets) // warm, as the single-client benchmark is after its first sets
+				run(sets) // warm, as the single-client benchmark is after its first sets
 				start := time.Now()
-				one := search(sets)
+				one := run(sets)
 				oneRate := float64(len(one)) / time.Since(start).Seconds()
 				var two [2][]time.Duration
 				var wg sync.WaitGroup
@@ -234,7 +145,7 @@ func BenchmarkAdminQueriesTwoClients(b *testing.B) {
 				for c := range two {
 					order := slices.Clone(sets)
 					rand.New(rand.NewPCG(uint64(c), 7)).Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-					wg.Go(func() { two[c] = search(order) })
+					wg.Go(func() { two[c] = run(order) })
 				}
 				wg.Wait()
 				twoRate := float64(len(two[0])+len(two[1])) / time.Since(start).Seconds()

@@ -2,8 +2,12 @@ package web
 
 import (
 	"errors"
+	"html"
+	"html/template"
+	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -28,7 +32,7 @@ func parties(d data.Document, company string) (own, other data.Party) {
 
 // myListRows is マイリスト: the documents whose turn is the viewer's, read from the
 // records (the turn changes with every step), as rows of 契約文書照会.
-func (h *handler) myListRows(c *fiber.Ctx, tx *data.Tx) ([]listRow, error) {
+func (h *handler) myListRows(c *fiber.Ctx, tx *data.Tx) (listRows, error) {
 	st := stateOf(c)
 	by := contractActor(st)
 	l := h.Catalogs.For(st.Lang)
@@ -36,7 +40,7 @@ func (h *handler) myListRows(c *fiber.Ctx, tx *data.Tx) ([]listRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	var rows []listRow
+	var rows listRows
 	for _, d := range docs {
 		if contract.WaitsFor(d, by) {
 			rows = append(rows, rowOf(tx, l, st.Company.ID, myDocuments, d, len(rows)+1))
@@ -152,6 +156,35 @@ type listRow struct {
 	Cells []string
 }
 
+// listRows are the rows of a result table.
+type listRows []listRow
+
+// HTML is the rows as table rows, 文書管理番号 a link to the detail. A page of fifty
+// rows made in the template cost about nine escaper calls a row through reflection,
+// a third of the time of the whole request; made here, each text is escaped by
+// html.EscapeString directly.
+func (rows listRows) HTML() template.HTML {
+	var b strings.Builder
+	b.Grow(len(rows) * 320)
+	for _, r := range rows {
+		id := html.EscapeString(r.ID)
+		b.WriteString("<tr><td>")
+		b.WriteString(strconv.Itoa(r.No))
+		b.WriteString(`</td><td><a href="/documents/`)
+		b.WriteString(html.EscapeString(url.PathEscape(r.ID)))
+		b.WriteString(`">`)
+		b.WriteString(id)
+		b.WriteString("</a></td>")
+		for _, c := range r.Cells {
+			b.WriteString("<td>")
+			b.WriteString(html.EscapeString(c))
+			b.WriteString("</td>")
+		}
+		b.WriteString("</tr>\n")
+	}
+	return template.HTML(b.String())
+}
+
 // contractListView is a search of documents: the form and one page of the result.
 type contractListView struct {
 	page
@@ -159,7 +192,7 @@ type contractListView struct {
 	Search       []formField
 	Count        string
 	Headers      []listHeader
-	Rows         []listRow
+	Rows         listRows
 	PageLinks    []pageLink
 	Exports      []exportLink
 	// PartnerPicker is 取引先企業 as a picker of the company's partners (the admin's

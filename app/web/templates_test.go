@@ -573,6 +573,15 @@ func sampleStoredDocument(p page) *documentView {
 	return v
 }
 
-func sampleDocumentRows() []listRow {
-	return []listRow{{No: 1, ID: "D000001", Cells: []string{"工事請負契約書", "受注工務店", "発注側", "承認待ち", "発信者の社内承認者", "U000001", "2026/04/01 09:00"}}}
+func sampleDocumentRows() listRows {
+	return listRows{{No: 1, ID: "D000001", Cells: []string{"工事請負契約書", "受注工務店", "発注側", "承認待ち", "発信者の社内承認者", "U000001", "2026/04/01 09:00"}}}
+}
+
+// The rows made in Go escape what they show as the templates would.
+func TestListRowsEscape(t *testing.T) {
+	got := string(listRows{{No: 1, ID: `0"1`, Cells: []string{`<script>&`, "工事"}}}.HTML())
+	want := "<tr><td>1</td><td><a href=\"/documents/0%221\">0&#34;1</a></td><td>&lt;script&gt;&amp;</td><td>工事</td></tr>\n"
+	if got != want {
+		t.Errorf("rows\n got %s\nwant %s", got, want)
+	}
 }
