@@ -189,4 +189,3 @@ func sum(ds []time.Duration) float64 {
 	}
 	return t.Seconds()
 }
-
