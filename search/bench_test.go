@@ -61,7 +61,7 @@ func benchInstallation(b *testing.B) *search.Engine {
 		b.Logf("generated %d documents into the store in %s", n, time.Since(start).Round(time.Millisecond))
 	}
 	root := filepath.Join(dir, search.DirName)
-	e, err := search.Open(store, root, slog.New(slog.DiscardHandler))
+	e, err := search.Open(store, root, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -157,6 +157,7 @@ func addEntry(doc *document.Document, e Entry) {
 	s.keyword(keyStatus, e.Status)
 	s.keyword(keyOrderSide, e.OrderSide)
 	s.keyword(keyUser, e.UserID)
+	s.keyword(keyTurn, e.Turn)
 	for _, u := range e.Participants {
 		s.keyword(keyParticipant, u)
 	}

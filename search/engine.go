@@ -32,6 +32,7 @@ type Engine struct {
 	store *data.Store
 	root  string
 	log   *slog.Logger
+	turn  TurnFunc
 
 	// writeMu makes reading marked documents and writing them to the index one step,
 	// so that the index never receives an older state after a newer one.
@@ -55,11 +56,11 @@ const markPage = 1000
 
 // Open opens the index in root for the store and applies every marked document. When
 // the index is missing or of another MappingVersion, Run rebuilds it.
-func Open(store *data.Store, root string, log *slog.Logger) (*Engine, error) {
+func Open(store *data.Store, root string, log *slog.Logger, turn TurnFunc) (*Engine, error) {
 	if err := os.MkdirAll(root, 0o700); err != nil {
 		return nil, fmt.Errorf("search: create %s: %w", root, err)
 	}
-	e := &Engine{store: store, root: root, log: log, wake: make(chan struct{}, 1)}
+	e := &Engine{store: store, root: root, log: log, turn: turn, wake: make(chan struct{}, 1)}
 	name, err := os.ReadFile(filepath.Join(root, currentFile))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("search: %w", err)
@@ -226,7 +227,7 @@ func (e *Engine) applyMarks(ix *Index, clear bool) (int, error) {
 			}
 			var entries []Entry
 			if err == nil {
-				entries = Entries(d)
+				entries = Entries(d, e.turn)
 			}
 			puts = append(puts, entries...)
 			for _, c := range m.Companies {
@@ -518,7 +519,7 @@ func (e *Engine) readEntries(ctx context.Context, fn func(page []Entry, docs int
 			return nil
 		}
 		for _, d := range docs {
-			page = append(page, Entries(d)...)
+			page = append(page, Entries(d, e.turn)...)
 		}
 		after = docs[len(docs)-1].ID
 		if err := fn(page, len(docs)); err != nil {

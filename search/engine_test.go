@@ -31,7 +31,7 @@ func installation(t *testing.T, dir string) (*data.Store, *Engine) {
 		}
 		return nil
 	})
-	e, err := Open(store, filepath.Join(dir, "search"), quietLog())
+	e, err := Open(store, filepath.Join(dir, "search"), quietLog(), nil)
 	if err != nil {
 		store.Close()
 		t.Fatal(err)
@@ -162,7 +162,7 @@ func TestNewMappingVersionRebuildsWhileTheOldIndexServes(t *testing.T) {
 	// A change the old index never saw, made while no engine ran.
 	store.Update(func(tx *data.Tx) error { return tx.Tenant("C000001").CreateDocument(&data.Document{Title: "新版"}) })
 
-	e, err := Open(store, filepath.Join(dir, "search"), quietLog())
+	e, err := Open(store, filepath.Join(dir, "search"), quietLog(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,6 +40,9 @@ type Entry struct {
 	// sender, its arrival for the receiver. A user ID passed from one person to another
 	// is told apart by it (a name's period, see Query.Assigned).
 	Assigned time.Time
+	// Turn is the company's user whose turn the document is (マイリスト), "" when
+	// it is nobody's in this company.
+	Turn     string
 	LongTerm bool
 
 	// normTitle is Normalize(normFrom), made once by Entries for the parties' entries:
@@ -47,9 +50,20 @@ type Entry struct {
 	normTitle, normFrom string
 }
 
-// Entries projects a document onto the entries of the companies that see it.
-func Entries(d data.Document) []Entry {
+// TurnFunc says whose turn a document is: the workflow's rule (contract.TurnOf),
+// which the index holds but does not own. ok is false when nobody acts.
+type TurnFunc func(d data.Document) (companyID, userID string, ok bool)
+
+// Entries projects a document onto the entries of the companies that see it; turn
+// (nil: no turns) says whose turn it is.
+func Entries(d data.Document, turn TurnFunc) []Entry {
 	out := make([]Entry, 0, 2)
+	var turnCompany, turnUser string
+	if turn != nil {
+		if c, u, ok := turn(d); ok {
+			turnCompany, turnUser = c, u
+		}
+	}
 	title := Normalize(d.Title)
 	for _, c := range d.Parties() {
 		self, other, side := d.Sender, d.Receiver, Sent
@@ -64,6 +78,9 @@ func Entries(d data.Document) []Entry {
 			StorageStart: d.StorageStart, StorageEnd: d.StorageEnd, Updated: d.UpdatedAt, Assigned: d.TakenAt(c),
 			LongTerm: d.LongTerm(), normTitle: title, normFrom: d.Title,
 		})
+		if c == turnCompany {
+			out[len(out)-1].Turn = turnUser
+		}
 	}
 	return out
 }

@@ -9,7 +9,7 @@ import (
 // MappingVersion names the layout of the index: the fields below, their terms and
 // the directory layout. Changing any of them must bump it, which makes a running
 // installation rebuild its index from the store in the background.
-const MappingVersion = 16
+const MappingVersion = 17
 
 // The index's fields. Each field costs every entry a frequency map and bleve a pass of
 // its own, and a field with doc values a column of its own, so there are four, their
@@ -36,6 +36,7 @@ var (
 	keyParty        = key{fieldKeys, "co="}
 	keyAmount       = key{fieldKeys, "am="} // amountTerm
 	keyParticipant  = key{fieldKeys, "pt="} // a user who takes part, one term each
+	keyTurn         = key{fieldKeys, "tu="} // the user whose turn it is
 	keyTitle        = key{fieldTitle, ""}
 	keyCounterparty = key{fieldColumns, "cp="}
 	keyStatus       = key{fieldColumns, "st="}

@@ -48,7 +48,7 @@ func checkAgainstOracle(t *testing.T, seed uint64) {
 	var entries []Entry
 	for i := 1; i <= 400; i++ {
 		d := randomDocument(r, i, companies)
-		entries = append(entries, Entries(d)...)
+		entries = append(entries, Entries(d, oracleTurn)...)
 	}
 	// Write in several batches, then change some documents (moving some into long-term
 	// storage) so that updates and moves between parts are part of the contract too.
@@ -120,6 +120,18 @@ func checkAgainstOracle(t *testing.T, seed uint64) {
 	}
 }
 
+// oracleTurn is a turn rule for the tests: the receiver's signer once sent, else the
+// sender's 担当者, nobody's when completed.
+func oracleTurn(d data.Document) (string, string, bool) {
+	switch {
+	case d.Status == "完了":
+		return "", "", false
+	case d.SentAt != nil && d.Receiver.Route != nil:
+		return d.Receiver.CompanyID, d.Receiver.Route.Signer.UserID, true
+	}
+	return d.Sender.CompanyID, d.Sender.UserID, true
+}
+
 // bruteForce is the reference: a filter and a sort over every entry.
 func bruteForce(entries []Entry, company string, q Query) Result {
 	q = q.normalized()
@@ -157,7 +169,7 @@ func matches(e Entry, q Query) bool {
 		exact(e.Counterparty, q.Counterparty) &&
 		(len(q.Statuses) == 0 || slices.Contains(q.Statuses, e.Status)) &&
 		exact(e.OrderSide, q.OrderSide) && exact(e.UserID, q.UserID) &&
-		(q.Participant == "" || slices.Contains(e.Participants, q.Participant)) &&
+		(q.Participant == "" || slices.Contains(e.Participants, q.Participant)) && exact(e.Turn, q.Turn) &&
 		inDays(e.ContractDate, q.ContractDate) && amountOK &&
 		inDays(e.StorageStart, q.StorageStart) && inDays(e.StorageEnd, q.StorageEnd) && inDays(e.Updated, q.Updated) &&
 		inDays(e.Assigned, q.Assigned)
@@ -446,6 +458,9 @@ func randomQuery(r *rand.Rand, entries []Entry) Query {
 	}
 	if r.IntN(5) == 0 {
 		q.Participant = pick(r, users)
+	}
+	if r.IntN(6) == 0 {
+		q.Turn = pick(r, users)
 	}
 	if r.IntN(5) == 0 {
 		q.ContractDate = randomDateRange(r)

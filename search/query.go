@@ -32,6 +32,7 @@ type Query struct {
 	OrderSide    string   // 受発注区分, exact
 	UserID       string   // 自社担当者ID, exact
 	Participant  string   // a 利用者ID: only documents this user of the company takes part in
+	Turn         string   // a 利用者ID: only documents whose turn is this user's (マイリスト)
 	ContractDate DateRange
 	Amount       AmountRange
 	StorageStart DateRange

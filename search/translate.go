@@ -89,6 +89,7 @@ func conditions(company string, q Query) ([]query.Query, []containsCheck, []rang
 	term(keyOrderSide, q.OrderSide)
 	term(keyUser, q.UserID)
 	term(keyParticipant, q.Participant)
+	term(keyTurn, q.Turn)
 	var ranges []rangeCheck
 	for _, d := range []struct {
 		col column

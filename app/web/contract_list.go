@@ -30,23 +30,20 @@ func parties(d data.Document, company string) (own, other data.Party) {
 	return d.Sender, d.Receiver
 }
 
-// myListRows is マイリスト: the documents whose turn is the viewer's, read from the
-// records (the turn changes with every step), as rows of 契約文書照会.
-func (h *handler) myListRows(c *fiber.Ctx, tx *data.Tx) (listRows, error) {
+// myListRows is マイリスト: the documents whose turn is the viewer's (contract.Waiting),
+// as rows of 契約文書照会.
+func (h *handler) myListRows(c *fiber.Ctx) (listRows, error) {
 	st := stateOf(c)
-	by := contractActor(st)
 	l := h.Catalogs.For(st.Lang)
-	docs, err := contract.Mine(tx, by)
-	if err != nil {
-		return nil, err
-	}
 	var rows listRows
-	for _, d := range docs {
-		if contract.WaitsFor(d, by) {
-			rows = append(rows, rowOf(tx, l, st.Company.ID, myDocuments, d, len(rows)+1))
-		}
+	found, err := contract.Waiting(c.UserContext(), h.Search, h.Store, contractActor(st), func(tx *data.Tx, d data.Document) error {
+		rows = append(rows, rowOf(tx, l, st.Company.ID, myDocuments, d, len(rows)+1))
+		return nil
+	})
+	if found.Stale != nil {
+		h.Log.Warn("マイリスト from an index behind the store", "err", found.Stale)
 	}
-	return rows, nil
+	return rows, err
 }
 
 func datetimeOf(d data.Document) string { return jst.DateTime(d.UpdatedAt) }

@@ -17,11 +17,13 @@ func (h *handler) topShow(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		v["Empty"] = "top.mylist_empty"
-		v["Rows"], err = h.myListRows(c, tx)
-		return err
+		return nil
 	})
 	if err != nil {
+		return err
+	}
+	v["Empty"] = "top.mylist_empty"
+	if v["Rows"], err = h.myListRows(c); err != nil {
 		return err
 	}
 	return render(c, fiber.StatusOK, "top/index", v, layoutMain)

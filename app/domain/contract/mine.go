@@ -1,36 +1,52 @@
 package contract
 
-// The documents a user takes part in, for マイリスト, read from the records: the page
-// shows those whose turn is the user's, which changes with every step (契約文書照会 asks
-// the search engine instead, see Find).
-
 import (
-	"errors"
+	"context"
 	"fmt"
-	"slices"
 
 	"inkan/data"
+	"inkan/search"
 )
 
-// Mine lists the documents of by's company that by takes part in (担当者, approver or
-// signer, on either side), newest first.
-func Mine(tx *data.Tx, by Actor) ([]data.Document, error) {
-	t := tx.Tenant(by.CompanyID)
-	var out []data.Document
-	for _, id := range t.DocumentIDs() {
-		d, err := t.Document(id)
-		if errors.Is(err, data.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("documents of %s in %s: %w", by.UserID, by.CompanyID, err)
-		}
-		if d.TakesPart(by.CompanyID, by.UserID) {
-			out = append(out, d)
-		}
+// MyListLimit is how many documents マイリスト shows at most, the newest.
+const MyListLimit = 100
+
+// TurnUser is TurnOf as the search index holds it (search.TurnFunc): マイリスト asks
+// the index for the documents whose turn is the user's.
+func TurnUser(d data.Document) (companyID, userID string, ok bool) {
+	t, ok := TurnOf(d)
+	return t.CompanyID, t.UserID, ok
+}
+
+// MyList is what Waiting found.
+type MyList struct {
+	Total int // documents waiting for the user, of which the list shows MyListLimit
+	// Stale is why the latest changes could not be applied to the index before the
+	// search (the list may miss them), for the log; nil when they were.
+	Stale error
+}
+
+// Waiting is マイリスト: the documents of by's company whose turn is by's, newest first,
+// at most MyListLimit. The turn changes with every step; as Find does, the engine
+// first applies what is marked, so the list follows the user's last step, and each
+// document is checked against its record (the index may lag behind it). fn is called
+// with each, in the read transaction.
+func Waiting(ctx context.Context, index *search.Engine, store *data.Store, by Actor, fn func(*data.Tx, data.Document) error) (MyList, error) {
+	var found MyList
+	if err := index.Sync(); err != nil {
+		found.Stale = fmt.Errorf("マイリスト of %s: bring the index up to date: %w", by.UserID, err)
 	}
-	slices.Reverse(out)
-	return out, nil
+	res, err := index.Search(ctx, by.CompanyID, search.Query{Storage: search.Active, Turn: by.UserID, Limit: MyListLimit})
+	if err != nil {
+		return found, fmt.Errorf("マイリスト of %s: %w", by.UserID, err)
+	}
+	found.Total = res.Total
+	return found, readPage(store, by, Scope{}, res.IDs, func(tx *data.Tx, d data.Document) error {
+		if !WaitsFor(d, by) {
+			return nil
+		}
+		return fn(tx, d)
+	})
 }
 
 // WaitsFor reports whether it is by's turn on d (マイリスト).

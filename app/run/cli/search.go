@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"inkan/app/domain/contract"
 	"inkan/app/run/config"
 	"inkan/data"
 	"inkan/search"
@@ -35,7 +36,7 @@ func reindex(env Env, args []string) error {
 	}
 	defer store.Close()
 	log := slog.New(slog.NewTextHandler(env.Stderr, nil))
-	engine, err := search.Open(store, filepath.Join(cfg.DataDir, search.DirName), log)
+	engine, err := search.Open(store, filepath.Join(cfg.DataDir, search.DirName), log, contract.TurnUser)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"inkan/app/domain/contract"
 	"inkan/data"
 	"inkan/search"
 )
@@ -26,7 +27,7 @@ func TestReindexWorksOnAGeneratedDataDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	engine, err := search.Open(store, filepath.Join(dir, search.DirName), slog.New(slog.DiscardHandler))
+	engine, err := search.Open(store, filepath.Join(dir, search.DirName), slog.New(slog.DiscardHandler), contract.TurnUser)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,7 +79,7 @@ func New(cfg config.Config, log *slog.Logger, now func() time.Time) (*Server, er
 		return nil, err
 	}
 	// Opening the index applies the documents marked before a crash.
-	engine, err := search.Open(store, filepath.Join(cfg.DataDir, search.DirName), log)
+	engine, err := search.Open(store, filepath.Join(cfg.DataDir, search.DirName), log, contract.TurnUser)
 	if err != nil {
 		store.Close()
 		return nil, err
