@@ -33,9 +33,9 @@ var (
 // starting the next one packs them 95% full. A page that a record grows out of later
 // is still split, into a full page and the rest.
 var appendOrder = map[string]bool{
-	string(bucketDocuments):          true,
-	string(bucketDocumentsToIndex):   true,
-	string(bucketAudit):              true,
+	string(bucketDocuments):        true,
+	string(bucketDocumentsToIndex): true,
+	string(bucketAudit):            true,
 }
 
 func (tx *Tx) bucket(name []byte) *bolt.Bucket {
