@@ -371,16 +371,26 @@ func grows[T any](prev, next []T) bool {
 }
 
 func (tx *Tx) document(id string) (Document, error) {
+	raw := tx.bucket(bucketDocuments).Get([]byte(id))
+	if raw == nil {
+		return Document{}, ErrNotFound
+	}
 	var d Document
-	err := tx.get(bucketDocuments, id, &d)
-	return d, err
+	if err := decodeDocument(raw, &d); err != nil {
+		return Document{}, fmt.Errorf("data: decode document %s: %w", id, err)
+	}
+	return d, nil
 }
 
 // putDocument writes the record, its company index entries and the "to index" mark in
 // the caller's transaction, so the search index can always be brought up to date.
 func (tx *Tx) putDocument(d *Document, before []string) error {
 	d.V = documentVersion
-	if err := tx.put(bucketDocuments, d.ID, d); err != nil {
+	raw, err := encodeDocument(d)
+	if err != nil {
+		return fmt.Errorf("data: encode document %s: %w", d.ID, err)
+	}
+	if err := tx.bucket(bucketDocuments).Put([]byte(d.ID), raw); err != nil {
 		return fmt.Errorf("data: save document %s: %w", d.ID, err)
 	}
 	for _, c := range before {
@@ -502,7 +512,7 @@ func (tx *Tx) DocumentsAfter(after string, limit int) ([]Document, error) {
 	}
 	for ; k != nil && len(out) < limit; k, v = c.Next() {
 		var d Document
-		if err := json.Unmarshal(v, &d); err != nil {
+		if err := decodeDocument(v, &d); err != nil {
 			return nil, fmt.Errorf("data: decode document %s: %w", k, err)
 		}
 		out = append(out, d)
@@ -609,7 +619,7 @@ func (tx *Tx) recordPartners() error {
 			}
 			SentAt *time.Time `json:"sent_at"`
 		}
-		if err := json.Unmarshal(raw, &d); err != nil {
+		if err := decodeDocument(raw, &d); err != nil {
 			return fmt.Errorf("decode document %s: %w", k, err)
 		}
 		doc := Document{Sender: Party{CompanyID: d.Sender.CompanyID}, Receiver: Party{CompanyID: d.Receiver.CompanyID}, SentAt: d.SentAt}
