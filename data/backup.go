@@ -71,7 +71,7 @@ func fileReferrers() []fileReferrer {
 		}},
 		{bucket: bucketDocuments, sums: func(raw []byte) ([]string, error) {
 			var d Document
-			if err := json.Unmarshal(raw, &d); err != nil {
+			if err := decodeDocument(raw, &d); err != nil {
 				return nil, err
 			}
 			sums := make([]string, 0, len(d.Revisions))

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -258,7 +257,7 @@ func (t Tenant) Document(id string) (Document, error) {
 
 // DocumentIDs lists the 文書管理番号 of every document the company sees, in order.
 func (t Tenant) DocumentIDs() []string {
-	return t.tx.indexIDs(bucketDocumentsByCompany, t.company)
+	return t.tx.companyIDs(bucketDocumentsByCompany, t.company)
 }
 
 // CreateDocument gives d the next 文書管理番号 and stores it with this company as sender.
@@ -372,26 +371,35 @@ func grows[T any](prev, next []T) bool {
 }
 
 func (tx *Tx) document(id string) (Document, error) {
+	raw := tx.bucket(bucketDocuments).Get([]byte(id))
+	if raw == nil {
+		return Document{}, ErrNotFound
+	}
 	var d Document
-	err := tx.get(bucketDocuments, id, &d)
-	return d, err
+	if err := decodeDocument(raw, &d); err != nil {
+		return Document{}, fmt.Errorf("data: decode document %s: %w", id, err)
+	}
+	return d, nil
 }
 
 // putDocument writes the record, its company index entries and the "to index" mark in
 // the caller's transaction, so the search index can always be brought up to date.
 func (tx *Tx) putDocument(d *Document, before []string) error {
 	d.V = documentVersion
-	if err := tx.put(bucketDocuments, d.ID, d); err != nil {
+	raw, err := encodeDocument(d)
+	if err != nil {
+		return fmt.Errorf("data: encode document %s: %w", d.ID, err)
+	}
+	if err := tx.bucket(bucketDocuments).Put([]byte(d.ID), raw); err != nil {
 		return fmt.Errorf("data: save document %s: %w", d.ID, err)
 	}
-	idx := tx.bucket(bucketDocumentsByCompany)
 	for _, c := range before {
-		if err := idx.Delete(indexKey(c, d.ID)); err != nil {
+		if err := tx.deleteCompanyIndex(bucketDocumentsByCompany, c, d.ID); err != nil {
 			return fmt.Errorf("data: document %s: %w", d.ID, err)
 		}
 	}
 	for _, c := range d.Parties() {
-		if err := idx.Put(indexKey(c, d.ID), nil); err != nil {
+		if err := tx.putCompanyIndex(bucketDocumentsByCompany, c, d.ID); err != nil {
 			return fmt.Errorf("data: document %s: %w", d.ID, err)
 		}
 	}
@@ -402,7 +410,7 @@ func (tx *Tx) putDocument(d *Document, before []string) error {
 }
 
 // bucketPartners records, for each company, the companies it has exchanged documents
-// with (company/partner → nothing): the 取引先企業 pickers list them without reading
+// with (a company index: company → partner → nothing): the 取引先企業 pickers list them without reading
 // every document. A pair stays once recorded; documents are never deleted.
 var bucketPartners = []byte("partners_by_company")
 
@@ -411,16 +419,15 @@ func (tx *Tx) putPartners(parties []string) error {
 	if len(parties) != 2 || parties[0] == parties[1] {
 		return nil
 	}
-	b := tx.bucket(bucketPartners)
-	if err := b.Put(indexKey(parties[0], parties[1]), nil); err != nil {
+	if err := tx.putCompanyIndex(bucketPartners, parties[0], parties[1]); err != nil {
 		return err
 	}
-	return b.Put(indexKey(parties[1], parties[0]), nil)
+	return tx.putCompanyIndex(bucketPartners, parties[1], parties[0])
 }
 
 // Partners are the 企業ID of the companies this company has exchanged documents with
 // (sent or received), in ID order.
-func (t Tenant) Partners() []string { return t.tx.indexIDs(bucketPartners, t.company) }
+func (t Tenant) Partners() []string { return t.tx.companyIDs(bucketPartners, t.company) }
 
 func (tx *Tx) markDocument(id string, companies []string) error {
 	b := tx.bucket(bucketDocumentsToIndex)
@@ -505,7 +512,7 @@ func (tx *Tx) DocumentsAfter(after string, limit int) ([]Document, error) {
 	}
 	for ; k != nil && len(out) < limit; k, v = c.Next() {
 		var d Document
-		if err := json.Unmarshal(v, &d); err != nil {
+		if err := decodeDocument(v, &d); err != nil {
 			return nil, fmt.Errorf("data: decode document %s: %w", k, err)
 		}
 		out = append(out, d)
@@ -521,18 +528,28 @@ type DocumentParty struct{ CompanyID, DocumentID string }
 // the beginning. A rebuild reads the installation this way, one company at a time.
 func (tx *Tx) DocumentPartiesAfter(after DocumentParty, limit int) []DocumentParty {
 	var out []DocumentParty
-	c := tx.bucket(bucketDocumentsByCompany).Cursor()
-	k, _ := c.First()
+	top := tx.bucket(bucketDocumentsByCompany)
+	companies := top.Cursor()
+	company, _ := companies.First()
 	if after.CompanyID != "" {
-		start := indexKey(after.CompanyID, after.DocumentID)
-		k, _ = c.Seek(start)
-		if k != nil && string(k) == string(start) {
-			k, _ = c.Next()
-		}
+		company, _ = companies.Seek([]byte(after.CompanyID))
 	}
-	for ; k != nil && len(out) < limit; k, _ = c.Next() {
-		company, id, _ := strings.Cut(string(k), "/")
-		out = append(out, DocumentParty{CompanyID: company, DocumentID: id})
+	for ; company != nil && len(out) < limit; company, _ = companies.Next() {
+		b := top.Bucket(company)
+		if b == nil {
+			continue
+		}
+		c := b.Cursor()
+		id, _ := c.First()
+		if string(company) == after.CompanyID {
+			id, _ = c.Seek([]byte(after.DocumentID))
+			if id != nil && string(id) == after.DocumentID {
+				id, _ = c.Next()
+			}
+		}
+		for ; id != nil && len(out) < limit; id, _ = c.Next() {
+			out = append(out, DocumentParty{CompanyID: string(company), DocumentID: string(id)})
+		}
 	}
 	return out
 }
@@ -542,12 +559,22 @@ func (tx *Tx) DocumentPartiesAfter(after DocumentParty, limit int) []DocumentPar
 // the count does not make the process as large as the index.
 func (tx *Tx) DocumentCountsByCompany() (map[string]int, error) {
 	counts := map[string]int{}
-	c := tx.bucket(bucketDocumentsByCompany).Cursor()
+	top := tx.bucket(bucketDocumentsByCompany)
+	c := top.Cursor()
 	n := 0
-	for k, _ := c.First(); k != nil; k, _ = c.Next() {
-		company, _, _ := strings.Cut(string(k), "/")
-		counts[company]++
-		if n++; n%releaseEvery == 0 {
+	for company, _ := c.First(); company != nil; company, _ = c.Next() {
+		b := top.Bucket(company)
+		if b == nil {
+			continue
+		}
+		// Stats counts the keys from each leaf page's header, without reading them.
+		keys := b.Stats().KeyN
+		if keys == 0 {
+			continue
+		}
+		counts[string(company)] = keys
+		if n += keys; n >= releaseEvery {
+			n = 0
 			if err := tx.releasePages(); err != nil {
 				return nil, err
 			}
@@ -592,7 +619,7 @@ func (tx *Tx) recordPartners() error {
 			}
 			SentAt *time.Time `json:"sent_at"`
 		}
-		if err := json.Unmarshal(raw, &d); err != nil {
+		if err := decodeDocument(raw, &d); err != nil {
 			return fmt.Errorf("decode document %s: %w", k, err)
 		}
 		doc := Document{Sender: Party{CompanyID: d.Sender.CompanyID}, Receiver: Party{CompanyID: d.Receiver.CompanyID}, SentAt: d.SentAt}

@@ -2,7 +2,10 @@ package data
 
 import (
 	"errors"
+	"maps"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -404,4 +407,83 @@ func TestTakenAtIsRegistrationOrArrival(t *testing.T) {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
 	}
+}
+
+// TestCompanyIndexesAreNestedFromFlatKeys: a store whose company indexes hold the flat
+// "<company>/<id>" keys of before the nesting migration lists the same documents,
+// partners and counts after it, and new writes go into the companies' buckets.
+func TestCompanyIndexesAreNestedFromFlatKeys(t *testing.T) {
+	dir := t.TempDir()
+	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nest := slices.IndexFunc(migrations, func(m migration) bool { return strings.HasPrefix(m.name, "nest the company indexes") })
+	flat := map[string][]string{
+		string(bucketDocumentsByCompany): {"C000001/0000000001", "C000001/0000000002", "C000001/0000000004", "C000002/0000000002", "C000003/0000000003"},
+		string(bucketPartners):           {"C000001/C000002", "C000002/C000001"},
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, m := range migrations[:nest] {
+			if err := m.run(tx); err != nil {
+				return err
+			}
+		}
+		if err := tx.Bucket(bucketMeta).Put(keySchemaVersion, u64(uint64(nest))); err != nil {
+			return err
+		}
+		for bucket, keys := range flat {
+			for _, k := range keys {
+				if err := tx.Bucket([]byte(bucket)).Put([]byte(k), nil); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.View(func(tx *Tx) error {
+		if ids := tx.Tenant("C000001").DocumentIDs(); !slices.Equal(ids, []string{"0000000001", "0000000002", "0000000004"}) {
+			t.Errorf("C000001 lists %v", ids)
+		}
+		if p := tx.Tenant("C000002").Partners(); !slices.Equal(p, []string{"C000001"}) {
+			t.Errorf("C000002's partners %v", p)
+		}
+		if p := tx.Tenant("C000003").Partners(); len(p) != 0 {
+			t.Errorf("C000003's partners %v", p)
+		}
+		counts, err := tx.DocumentCountsByCompany()
+		if want := map[string]int{"C000001": 3, "C000002": 1, "C000003": 1}; err != nil || !maps.Equal(counts, want) {
+			t.Errorf("counts %v %v, want %v", counts, err, want)
+		}
+		// Paged two at a time, the pairs come company by company, in ID order within each.
+		var pairs []string
+		var after DocumentParty
+		for page := tx.DocumentPartiesAfter(after, 2); len(page) > 0; page = tx.DocumentPartiesAfter(after, 2) {
+			for _, p := range page {
+				pairs = append(pairs, p.CompanyID+"/"+p.DocumentID)
+			}
+			after = page[len(page)-1]
+		}
+		if !slices.Equal(pairs, flat[string(bucketDocumentsByCompany)]) {
+			t.Errorf("pairs %v", pairs)
+		}
+		for _, bucket := range [][]byte{bucketDocumentsByCompany, bucketPartners} {
+			tx.bucket(bucket).ForEach(func(k, v []byte) error {
+				if tx.bucket(bucket).Bucket(k) == nil {
+					t.Errorf("%s: flat key %s left", bucket, k)
+				}
+				return nil
+			})
+		}
+		return nil
+	})
 }

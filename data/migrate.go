@@ -48,6 +48,12 @@ var migrations = []migration{
 		}
 		return (&Tx{tx: tx}).recordPartners()
 	}},
+	{"nest the company indexes: one bucket per company, keyed by ID alone", func(tx *bolt.Tx) error {
+		if err := nestCompanyIndex(tx, bucketDocumentsByCompany); err != nil {
+			return err
+		}
+		return nestCompanyIndex(tx, bucketPartners)
+	}},
 }
 
 var keySchemaVersion = []byte("schema_version")

@@ -1,5 +1,6 @@
 // Package cli is the inkan command line: serve (the default), init, backup, the pdf and
-// ca tools, operator unlock and reset-password, reindex, generate-docs and version.
+// ca tools, operator unlock and reset-password, reindex, generate-docs, show-record and
+// version.
 package cli
 
 import (
@@ -43,6 +44,7 @@ commands:
   operator unlock|reset-password   lift the operator's lock, or print a new password (server stopped)
   reindex        rebuild the search index from the store (server stopped)
   generate-docs N   add N synthetic documents (and 1,000 companies) for trying search at scale
+  show-record BUCKET KEY   print a stored record as JSON, e.g. show-record documents 0000000001 (server stopped)
   version        print the version
 
 Run "inkan serve -h" for the settings; each flag also reads an INKAN_* variable.
@@ -74,6 +76,8 @@ func Run(env Env) int {
 		err = reindex(env, args)
 	case "generate-docs":
 		err = generateDocs(env, args)
+	case "show-record":
+		err = showRecord(env, args)
 	case "version":
 		fmt.Fprintln(env.Stdout, "inkan", Version)
 	case "help", "-h", "--help":

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -49,5 +50,39 @@ func TestReindexWorksOnAGeneratedDataDirectory(t *testing.T) {
 	})
 	if code, _, _ := run(t, "reindex", "--data", t.TempDir()); code == 0 {
 		t.Error("reindex of an empty directory succeeded")
+	}
+}
+
+func TestShowRecordPrintsAStoredRecordAsJSON(t *testing.T) {
+	dir := t.TempDir()
+	if code, out, errOut := run(t, "generate-docs", "--data", dir, "--companies", "3", "10"); code != 0 {
+		t.Fatalf("generate-docs: %d %q %s", code, out, errOut)
+	}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"a document, inflated", []string{"documents", "0000000001"}, 0, `"id": "0000000001"`},
+		{"a company", []string{"companies", "C000002"}, 0, `"id": "C000002"`},
+		{"a company's bucket of an index", []string{"documents_by_company", "C000001"}, 0, `"0000000`},
+		{"a missing record", []string{"documents", "0000000099"}, 1, ""},
+		{"a missing bucket", []string{"nothing", "1"}, 1, ""},
+		{"no key", []string{"documents"}, 1, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := run(t, append([]string{"show-record", "--data", dir}, tt.args...)...)
+			if code != tt.code || !strings.Contains(out, tt.want) {
+				t.Fatalf("code %d, stdout %q, stderr %s", code, out, errOut)
+			}
+			if code == 0 && !json.Valid([]byte(out)) {
+				t.Errorf("not JSON: %s", out)
+			}
+		})
+	}
+	if code, _, _ := run(t, "show-record", "--data", t.TempDir(), "documents", "0000000001"); code == 0 {
+		t.Error("show-record of an empty directory succeeded")
 	}
 }
