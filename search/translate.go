@@ -23,28 +23,6 @@ func (k key) term(v string) query.Query {
 	return t
 }
 
-// between is the query of the values lo to hi under k, both included; "" leaves an end
-// open (within the key's prefix).
-func (k key) between(lo, hi string) query.Query {
-	inclusive, exclusive := true, false
-	if k.prefix == "" {
-		tr := bleve.NewTermRangeInclusiveQuery(lo, hi, &inclusive, &inclusive)
-		tr.SetField(k.field)
-		return tr
-	}
-	min, max, maxInclusive := k.prefix+lo, k.prefix+hi, &inclusive
-	if hi == "" {
-		// Every term under the prefix sorts before the prefix with its last byte
-		// raised ("cd=" → "cd>").
-		p := []byte(k.prefix)
-		p[len(p)-1]++
-		max, maxInclusive = string(p), &exclusive
-	}
-	tr := bleve.NewTermRangeInclusiveQuery(min, max, &inclusive, maxInclusive)
-	tr.SetField(k.field)
-	return tr
-}
-
 // conditions translates the filled-in fields of a normalised query: the queries of
 // its conditions, and the texts the hits' whole titles must contain, which the
 // conditions alone do not make exact (see substringQuery and containsQuery).
