@@ -375,11 +375,7 @@ func (tx *Tx) document(id string) (Document, error) {
 	if raw == nil {
 		return Document{}, ErrNotFound
 	}
-	var d Document
-	if err := decodeDocument(raw, &d); err != nil {
-		return Document{}, fmt.Errorf("data: decode document %s: %w", id, err)
-	}
-	return d, nil
+	return tx.memos.documents.decode(bucketDocuments, []byte(id), raw)
 }
 
 // putDocument writes the record, its company index entries and the "to index" mark in

@@ -64,3 +64,30 @@ func TestMemoCertificatesShareNoBytes(t *testing.T) {
 		t.Errorf("a caller's change reached the memo: %+v", again)
 	}
 }
+
+// Documents come from the memo as copies of their own: a caller changing its route,
+// amount or history changes nothing another reader gets.
+func TestMemoDocumentsShareNothing(t *testing.T) {
+	m := newDocumentMemo()
+	at := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
+	amount := int64(1000)
+	d := Document{V: documentVersion, ID: "0000000001", Title: "工事請負契約書", Amount: &amount, SentAt: &at,
+		Sender:  Party{CompanyID: "C000001", Route: &Route{Approvers: []Step{{UserID: "U000001", DoneAt: &at}}, Signer: Step{UserID: "U000002"}}},
+		History: []HistoryEvent{{At: at, Action: "登録"}}}
+	raw, err := encodeDocument(&d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.decode(bucketDocuments, []byte(d.ID), raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	*got.Amount, *got.SentAt = 1, at.Add(time.Hour)
+	got.Sender.Route.Approvers[0].UserID, *got.Sender.Route.Approvers[0].DoneAt = "U999999", at.Add(time.Hour)
+	got.History[0].Action = "書き換え"
+	again, _ := m.decode(bucketDocuments, []byte(d.ID), raw)
+	if *again.Amount != 1000 || !again.SentAt.Equal(at) || again.Sender.Route.Approvers[0].UserID != "U000001" ||
+		!again.Sender.Route.Approvers[0].DoneAt.Equal(at) || again.History[0].Action != "登録" {
+		t.Errorf("the memo kept a caller's change: %+v", again)
+	}
+}
