@@ -264,7 +264,8 @@ func Find(ctx context.Context, index *search.Engine, store *data.Store, by Actor
 	if err != nil {
 		return Found{}, fmt.Errorf("contract list of %s: %w", by.UserID, err)
 	}
-	out := Found{Window: paging.Of(res.Total, n, PageSize), Partial: res.Partial || stale != nil, Stale: stale}
+	out := Found{Window: paging.Of(res.Total, n, PageSize), Partial: res.Partial || stale != nil, Stale: stale,
+		Docs: make([]data.Document, 0, len(res.IDs))}
 	err = readPage(store, by, scope, res.IDs, func(_ *data.Tx, d data.Document) error {
 		out.Docs = append(out.Docs, d)
 		return nil

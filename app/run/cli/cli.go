@@ -149,6 +149,7 @@ func serve(env Env, args []string) error {
 	if err := printCredentials(s, env.Stdout); err != nil {
 		return err
 	}
+	defer server.ApplyGCPolicy(s.Config)()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return s.Serve(ctx)

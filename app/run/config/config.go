@@ -38,6 +38,10 @@ type Config struct {
 	InviteValidity time.Duration
 	// ContractPDFMax is the largest contract PDF 契約文書登録 takes, in bytes.
 	ContractPDFMax int
+	// GCPercent and MemoryLimit are the garbage collector's policy for the server
+	// (runtime/debug.SetGCPercent and SetMemoryLimit, see server.ApplyGCPolicy).
+	GCPercent   int
+	MemoryLimit int64 // bytes
 }
 
 // MaxContractPDFMB is the most contract-pdf-max-mb may be: an upload is held in memory
@@ -71,6 +75,8 @@ var Settings = []Setting{
 	{Flag: "smtp-tls", Env: "INKAN_SMTP_TLS", Default: "starttls", Usage: "starttls, tls or none"},
 	{Flag: "invite-validity", Env: "INKAN_INVITE_VALIDITY", Default: "720h", Usage: "how long an invitation URL (利用申請URL) can be used"},
 	{Flag: "contract-pdf-max-mb", Env: "INKAN_CONTRACT_PDF_MAX_MB", Default: "20", Usage: "largest contract PDF 契約文書登録 takes, in MB (1 to 100)"},
+	{Flag: "gc-percent", Env: "INKAN_GC_PERCENT", Default: "400", Usage: "garbage collection target percentage of the server (as GOGC; 25 to 1000)"},
+	{Flag: "memory-limit-mb", Env: "INKAN_MEMORY_LIMIT_MB", Default: "1024", Usage: "soft memory limit of the server in MB (as GOMEMLIMIT): the collector works harder near it (64 or more)"},
 }
 
 // Parse reads the settings for a subcommand from args and the environment, and returns
@@ -148,6 +154,14 @@ func build(v func(string) string) (Config, error) {
 		return c, fmt.Errorf("config: contract-pdf-max-mb %q must be a whole number of MB from 1 to %d", v("contract-pdf-max-mb"), MaxContractPDFMB)
 	}
 	c.ContractPDFMax = mb << 20
+	if c.GCPercent, err = strconv.Atoi(v("gc-percent")); err != nil || c.GCPercent < 25 || c.GCPercent > 1000 {
+		return c, fmt.Errorf("config: gc-percent %q must be a whole number from 25 to 1000", v("gc-percent"))
+	}
+	limit, err := strconv.ParseInt(v("memory-limit-mb"), 10, 64)
+	if err != nil || limit < 64 || limit > 1<<30 {
+		return c, fmt.Errorf("config: memory-limit-mb %q must be a whole number of MB, 64 or more", v("memory-limit-mb"))
+	}
+	c.MemoryLimit = limit << 20
 	return c, c.validate()
 }
 
