@@ -40,7 +40,7 @@ type companyCertListView struct {
 	Filter    certificate.Filter
 	Count     string
 	Rows      []companyCertRow
-	PageLinks []pageLink
+	PageLinks pageLinks
 }
 
 // companyCertList is 自社電子証明書照会: the search and one page of the result, fetched

@@ -146,6 +146,30 @@ type listHeader struct {
 	Sorted     string // "ascending", "descending" or "" (aria-sort)
 }
 
+// listHeads are the column headers of a result table.
+type listHeads []listHeader
+
+// HTML is the header cells, each sortable one a link that swaps the results part in
+// place, made here for the reason of listRows.HTML.
+func (heads listHeads) HTML() template.HTML {
+	var b strings.Builder
+	for _, h := range heads {
+		b.WriteString("<th")
+		if h.Sorted != "" {
+			b.WriteString(` aria-sort="` + html.EscapeString(h.Sorted) + `"`)
+		}
+		b.WriteString(">")
+		label := html.EscapeString(h.Label)
+		if h.URL == "" {
+			b.WriteString(label + "</th>")
+			continue
+		}
+		u := html.EscapeString(h.URL)
+		b.WriteString(`<a href="` + u + `" hx-get="` + u + `" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true">` + label + "</a></th>")
+	}
+	return template.HTML(b.String())
+}
+
 // listRow is one document of a result table: No, the 文書管理番号 and the other cells.
 type listRow struct {
 	No    int
@@ -188,9 +212,9 @@ type contractListView struct {
 	Lead, Action string
 	Search       []formField
 	Count        string
-	Headers      []listHeader
+	Headers      listHeads
 	Rows         listRows
-	PageLinks    []pageLink
+	PageLinks    pageLinks
 	Exports      []exportLink
 	// PartnerPicker is 取引先企業 as a picker of the company's partners (the admin's
 	// lists), in place of the 企業ID typed.
@@ -289,8 +313,8 @@ func rowOf(tx *data.Tx, l i18n.Localizer, company string, ls documentListing, d 
 
 // listHeaders are the column headers of the listing, each sortable one a link to the
 // same search ordered by it: descending first, the other way when already so.
-func listHeaders(l i18n.Localizer, ls documentListing, f contract.Filter) []listHeader {
-	out := make([]listHeader, len(ls.columns))
+func listHeaders(l i18n.Localizer, ls documentListing, f contract.Filter) listHeads {
+	out := make(listHeads, len(ls.columns))
 	for i, col := range ls.columns {
 		out[i].Label = l.T(col.labelKey)
 		if !col.sortable {

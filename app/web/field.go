@@ -40,19 +40,10 @@ type formField struct {
 	MaxBytes int
 	TooLarge string
 
-	// What the partial draws, worked out once by settle: the template then reads a
-	// few fields instead of calling eq and or and sub-templates, which cost it far more
-	// (forms sit on busy screens such as 自社利用者照会).
-	Input, Group, Static, Textarea, Select bool
-	// Labelled is true when the whole field is a <label> around one input.
-	Labelled  bool
-	ShowValue bool
-	Class     string
-	// Caption is the label with its 必須 mark, Message the refusal or else the hint,
-	// Attrs the input's optional attributes: each written here, its text escaped.
-	Caption template.HTML
-	Message template.HTML
-	Attrs   template.HTMLAttr
+	// HTML is what partials/field draws, made once by settle, each text escaped
+	// here: a field drawn by the template cost it a dozen actions, a microsecond or
+	// so each, and a search form is ten fields on screens served by the thousand.
+	HTML template.HTML
 }
 
 // fieldOption is one radio or checkbox of a group; a checkbox group's boxes have names
@@ -98,32 +89,80 @@ func (f formField) attrs() template.HTMLAttr {
 	return template.HTMLAttr(b.String())
 }
 
-// settle works out what partials/field draws for f.
+// settle draws f: a caption with its 必須 mark, the input (or the group of choices,
+// the drop-down, the text area, the value shown), and under it the refusal or else
+// the hint; the whole field a <label> around its one input, or a <div>.
 func (f *formField) settle(l i18n.Localizer) {
-	f.Group = f.Type == "radio" || f.Type == "checkbox"
-	f.Static = f.Type == "static"
-	f.Textarea, f.Select = f.Type == "textarea", f.Type == "select"
-	f.Input = !f.Group && !f.Static && !f.Textarea && !f.Select
-	f.Labelled = !f.Group && !f.Static
-	f.ShowValue = f.Type != "password"
-	f.Class = "field"
+	var b strings.Builder
+	esc := html.EscapeString
+	group, static := f.Type == "radio" || f.Type == "checkbox", f.Type == "static"
+	class := "field"
 	if f.Wide {
-		f.Class = "field wide"
+		class = "field wide"
+	}
+	if group || static {
+		b.WriteString(`<div class="` + class + `">`)
+	} else {
+		b.WriteString(`<label class="` + class + `">`)
 	}
 	if f.Label != "" {
-		caption := "<span>" + html.EscapeString(f.Label)
+		b.WriteString("<span>" + esc(f.Label))
 		if f.Required {
-			caption += `<span class="req">` + html.EscapeString(l.T("form.required")) + "</span>"
+			b.WriteString(`<span class="req">` + esc(l.T("form.required")) + "</span>")
 		}
-		f.Caption = template.HTML(caption + "</span>")
+		b.WriteString("</span>")
 	}
+	b.WriteString("\n  ")
+	attrs := string(f.attrs())
+	switch {
+	case group:
+		b.WriteString(`<div class="inline">`)
+		for _, o := range f.Options {
+			b.WriteString(`<label><input type="` + esc(f.Type) + `" name="` + esc(o.Name) + `" value="` + esc(o.Value) + `"`)
+			if o.Checked {
+				b.WriteString(" checked")
+			}
+			b.WriteString("> " + esc(o.Label) + "</label>")
+		}
+		b.WriteString("</div>")
+	case static:
+		b.WriteString("<div")
+		if f.ID != "" {
+			b.WriteString(` id="` + esc(f.ID) + `"`)
+		}
+		b.WriteString(">" + esc(f.Value) + "</div>")
+	case f.Type == "select":
+		b.WriteString(`<select name="` + esc(f.Name) + `"` + attrs + ">")
+		for _, o := range f.Options {
+			b.WriteString(`<option value="` + esc(o.Value) + `"`)
+			if o.Checked {
+				b.WriteString(" selected")
+			}
+			b.WriteString(">" + esc(o.Label) + "</option>")
+		}
+		b.WriteString("</select>")
+	case f.Type == "textarea":
+		b.WriteString(`<textarea name="` + esc(f.Name) + `"` + attrs + ">" + esc(f.Value) + "</textarea>")
+	default:
+		b.WriteString(`<input type="` + esc(f.Type) + `" name="` + esc(f.Name) + `"`)
+		if f.Type != "password" {
+			b.WriteString(` value="` + esc(f.Value) + `"`)
+		}
+		b.WriteString(attrs + ">")
+	}
+	b.WriteString("\n  ")
 	switch {
 	case f.Error != "":
-		f.Message = template.HTML(`<div class="error">` + html.EscapeString(f.Error) + "</div>")
+		b.WriteString(`<div class="error">` + esc(f.Error) + "</div>")
 	case f.Hint != "":
-		f.Message = template.HTML(`<div class="hint">` + html.EscapeString(f.Hint) + "</div>")
+		b.WriteString(`<div class="hint">` + esc(f.Hint) + "</div>")
 	}
-	f.Attrs = f.attrs()
+	if group || static {
+		b.WriteString("</div>")
+	} else {
+		b.WriteString("</label>")
+	}
+	f.HTML = template.HTML(b.String())
 }
 
 // fieldPage is what a form's view gives partials/field: its language and its messages.

@@ -37,7 +37,7 @@ type inviteListView struct {
 	Columns   []string
 	Count     string
 	Rows      []inviteRow
-	PageLinks []pageLink
+	PageLinks pageLinks
 	Exports   []exportLink
 	Done      string
 }

@@ -35,7 +35,7 @@ type usageView struct {
 	// Columns is the width of the table: 企業ID, 企業名, プラン, the months, 合計.
 	Columns   int
 	Count     string
-	PageLinks []pageLink
+	PageLinks pageLinks
 	Exports   []exportLink
 }
 

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -30,7 +31,7 @@ type userListView struct {
 	Search    []formField
 	Count     string
 	Rows      template.HTML
-	PageLinks []pageLink
+	PageLinks pageLinks
 	Exports   []exportLink
 }
 
@@ -65,7 +66,7 @@ func (h *handler) userList(c *fiber.Ctx) error {
 		v.Count = l.T("common.range", found.Total, found.From, found.To)
 	}
 	v.Rows = userRows(l, found.Rows)
-	v.PageLinks, v.Exports = pageLinks(f.Values(), found), exportLinks(l, f.Values())
+	v.PageLinks, v.Exports = userPageLinks(f.Values(), found), exportLinks(l, f.Values())
 	return render(c, fiber.StatusOK, "admin/user_list", v, layoutMain)
 }
 
@@ -139,17 +140,37 @@ type pageLink struct {
 	Current bool
 }
 
-func pageLinks(q url.Values, p roster.Page) []pageLink {
+// pageLinks are the links of a pager.
+type pageLinks []pageLink
+
+// HTML is the links, the current page a span: each swaps the results part in place
+// and pushes its address. Made here rather than link by link in partials/pager, where
+// its two escaped addresses cost the template more than the rest of the pager.
+func (links pageLinks) HTML() template.HTML {
+	var b strings.Builder
+	for _, p := range links {
+		n := strconv.Itoa(p.Number)
+		if p.Current {
+			b.WriteString(`<span aria-current="page">` + n + "</span> ")
+			continue
+		}
+		u := html.EscapeString(p.URL)
+		b.WriteString(`<a href="` + u + `" hx-get="` + u + `" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true">` + n + "</a> ")
+	}
+	return template.HTML(b.String())
+}
+
+func userPageLinks(q url.Values, p roster.Page) pageLinks {
 	return pageLinksAt("/admin/users", q, p.Number, p.Pages)
 }
 
 // pageLinksAt is the pager of the list at path: page number of pages, each link
 // repeating the search q.
-func pageLinksAt(path string, q url.Values, number, pages int) []pageLink {
+func pageLinksAt(path string, q url.Values, number, pages int) pageLinks {
 	if pages <= 1 {
 		return nil
 	}
-	var out []pageLink
+	var out pageLinks
 	for n := 1; n <= pages; n++ {
 		// Every page near the current one, and the first and last, keep the pager short.
 		if n != 1 && n != pages && (n < number-3 || n > number+3) {
