@@ -110,16 +110,22 @@ type texts struct {
 }
 
 func (t *texts) contains(doc uint64, text []byte) bool {
-	if doc >= uint64(len(t.of)) || t.of[doc] == 0 {
-		return false
+	n := t.at(doc)
+	return n > 0 && bytes.Contains(t.terms[n-1], text)
+}
+
+// at is 1 + the index in terms of the document's value, 0 for none.
+func (t *texts) at(doc uint64) uint32 {
+	if doc >= uint64(len(t.of)) {
+		return 0
 	}
-	return bytes.Contains(t.terms[t.of[doc]-1], text)
+	return t.of[doc]
 }
 
 // segmentColumns are the columns read of one segment.
 type segmentColumns struct {
 	values [numColumns]*values
-	titles *texts
+	texts  map[key]*texts // by key: whole titles, the sorted columns
 }
 
 // columnCache holds the columns of the segments searched, by segment.
@@ -161,28 +167,33 @@ func (cc *columnCache) get(seg segment.Segment, c column) (*values, error) {
 	return cols.values[c], nil
 }
 
-// titles returns a segment's whole titles, reading them the first time.
-func (cc *columnCache) titles(seg segment.Segment) (*texts, error) {
+// texts returns a segment's values under a key (one term per document, such as the
+// whole title or a sorted column), reading them the first time.
+func (cc *columnCache) texts(seg segment.Segment, k key) (*texts, error) {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
 	cols := cc.of(seg)
-	if cols.titles == nil {
-		t := &texts{of: make([]uint32, seg.Count())}
-		err := walkTerms(seg, keyTitle, func(term []byte, docs func(func(uint64))) {
-			t.terms = append(t.terms, term)
-			n := uint32(len(t.terms))
-			docs(func(d uint64) {
-				if d < uint64(len(t.of)) {
-					t.of[d] = n
-				}
-			})
-		})
-		if err != nil {
-			return nil, err
-		}
-		cols.titles = t
+	if t := cols.texts[k]; t != nil {
+		return t, nil
 	}
-	return cols.titles, nil
+	t := &texts{of: make([]uint32, seg.Count())}
+	err := walkTerms(seg, k, func(term []byte, docs func(func(uint64))) {
+		t.terms = append(t.terms, term)
+		n := uint32(len(t.terms))
+		docs(func(d uint64) {
+			if d < uint64(len(t.of)) {
+				t.of[d] = n
+			}
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if cols.texts == nil {
+		cols.texts = map[key]*texts{}
+	}
+	cols.texts[k] = t
+	return t, nil
 }
 
 func (cc *columnCache) size() int {

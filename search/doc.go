@@ -29,18 +29,25 @@
 // How: the title is indexed as the overlapping pairs of its characters plus the last
 // character alone, and whole; a one-character text is a prefix of some pair, two
 // characters a pair, and more the entries holding all their pairs whose whole title
-// (read from doc values) contains the text. グループタグ and 取引先部署名 repeat across
-// documents, so they are indexed whole only, and a query takes the values in the term
-// dictionary that contain the text (see substringQuery).
+// contains the text (checked against the segments' title columns, columns.go).
+// グループタグ and 取引先部署名 repeat across documents, so they are indexed whole only,
+// and a query takes the company's values in the term dictionary that contain the text
+// (see substringQuery).
 //
 // # Dates and numbers
 //
 // Dates are calendar dates in Japan time (the JST date of the stored time), indexed as
-// a keyword term "YYYYMMDD" and a companion term of its month "YYYYMM"; a range is
-// searched as its whole months plus the days at its ends, so that a range of years reads
-// a few dozen terms. Amounts are integer yen, indexed exactly as a keyword term and the
-// term of a bucket of amounts sharing their first two digits, and searched the same way:
-// whole buckets plus the exact amounts at the range's ends (see amount.go).
-// Ranges include both bounds. Values that are missing never match a range and sort
-// last in either direction; ties sort by 文書管理番号 descending.
+// a keyword term "YYYYMMDD"; amounts are integer yen, one term each. Ranges are not
+// searched as terms but checked: each segment's values of a date or the amount are
+// read once from its terms into a column by document number, and a range keeps the
+// hits of the other conditions whose value lies in it (columns.go). Ranges include
+// both bounds. Values that are missing never match a range and sort last in either
+// direction; ties sort by 文書管理番号 descending.
+//
+// # Order and pages
+//
+// The engine collects a page itself (collect.go): it reads each hit's key where the
+// segment holds it and its sorted column from the segment's text columns, and keeps
+// only the page's worth. A company with indexes of its own answers its empty form
+// from lists of its IDs kept in memory (idlist.go).
 package search

@@ -48,10 +48,7 @@ func (f *field) Size() int {
 	return n
 }
 
-const (
-	keywordOptions  = index.IndexField | index.SkipFreqNorm
-	docValueOptions = keywordOptions | index.DocValues
-)
+const keywordOptions = index.IndexField | index.SkipFreqNorm
 
 // token is one term of an entry while its document is put together: bytes start:end
 // of the entry's term buffer, in field f (an index of fields).
@@ -67,8 +64,8 @@ var fields = [...]struct {
 }{
 	{fieldKeys, keywordOptions},
 	{fieldText, keywordOptions},
-	{fieldColumns, docValueOptions},
-	{fieldTitle, docValueOptions},
+	{fieldColumns, keywordOptions},
+	{fieldTitle, keywordOptions},
 }
 
 // fieldIndex is the number of the field named name in fields.

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -358,7 +357,7 @@ func (ix *Index) Search(ctx context.Context, company string, q Query) (Result, e
 	if len(ranges)+len(checks) > 0 {
 		defer ix.pruneColumns()
 	}
-	return run(ctx, parts, qq, q)
+	return run(ctx, parts, qq, q, ix.columns)
 }
 
 // pruneColumns drops the columns of segments that merges replaced, once many are kept.
@@ -389,38 +388,8 @@ func (ix *Index) pruneColumns() {
 	ix.columns.keep(live)
 }
 
-func run(ctx context.Context, parts []*shard, qq query.Query, q Query) (Result, error) {
-	if q.Sort.Column == ByNumber {
-		res, err := collectByKey(ctx, parts, qq, q)
-		if !errors.Is(err, errNotScorch) {
-			return res, err
-		}
-	}
-	order, err := sortOrder(q.Sort)
-	if err != nil {
-		return Result{}, err
-	}
-	req := bleve.NewSearchRequestOptions(qq, q.Limit, q.Offset, false)
-	req.SortByCustom(order)
-	req.Score = "none"
-	var res *bleve.SearchResult
-	if len(parts) == 1 {
-		res, err = parts[0].idx.SearchInContext(ctx, req)
-	} else {
-		idxs := make([]bleve.Index, len(parts))
-		for i, p := range parts {
-			idxs[i] = p.idx
-		}
-		res, err = bleve.NewIndexAlias(idxs...).SearchInContext(ctx, req)
-	}
-	if err != nil {
-		return Result{}, fmt.Errorf("search: %w", err)
-	}
-	out := Result{Total: int(res.Total), IDs: make([]string, len(res.Hits))}
-	for i, h := range res.Hits {
-		out.IDs[i], _, _ = strings.Cut(h.ID, "/")
-	}
-	return out, nil
+func run(ctx context.Context, parts []*shard, qq query.Query, q Query, cache *columnCache) (Result, error) {
+	return collect(ctx, parts, qq, q, cache)
 }
 
 // emptyForm answers a query without conditions in 文書管理番号 order from the parts'

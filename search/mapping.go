@@ -9,21 +9,21 @@ import (
 // MappingVersion names the layout of the index: the fields below, their terms and
 // the directory layout. Changing any of them must bump it, which makes a running
 // installation rebuild its index from the store in the background.
-const MappingVersion = 17
+const MappingVersion = 18
 
 // The index's fields. Each field costs every entry a frequency map and bleve a pass of
-// its own, and a field with doc values a column of its own, so there are four, their
-// terms set apart by prefixes (see key): fieldKeys for exact terms that are only
-// searched, fieldText for the pairs of the title's characters, fieldColumns for the
-// values a list sorts by, whose doc values hold them all (see columnSort), and
-// fieldTitle for the whole title, which a title search reads for every candidate (see
-// containsQuery) and so keeps doc values of its own. Nothing is stored: screens read
-// the records from the store by 文書管理番号 (the document ID in the index).
+// its own, so there are four, their terms set apart by prefixes (see key): fieldKeys
+// for exact terms that are only searched, fieldText for the pairs of the title's
+// characters, fieldColumns for the values a list sorts by, and fieldTitle for the
+// whole title, which a title search checks its candidates against and a list sorts
+// by. No field has doc values: sorts and checks read the terms into columns per
+// segment (columns.go). Nothing is stored: screens read the records from the store by
+// 文書管理番号 (the document ID in the index).
 const (
 	fieldKeys    = "k" // exact terms, prefixed (key)
 	fieldText    = "s" // pairs of the title's characters, prefixed (key)
-	fieldColumns = "c" // sorted columns, prefixed (key), with doc values
-	fieldTitle   = "t" // the whole normalised title, with doc values
+	fieldColumns = "c" // sorted columns, prefixed (key)
+	fieldTitle   = "t" // the whole normalised title
 )
 
 // A key is where the terms of one condition live: a field, and the prefix that sets
@@ -46,8 +46,8 @@ var (
 
 // A substring condition keeps the whole normalised text as a term. The title, different
 // in nearly every document, also has the pairs of its characters to find candidates by,
-// and its whole text in doc values to check them against (see substringQuery). グループタグ and 取引先部署名 repeat
-// across documents (a company has its projects and its partners' departments), so a
+// and its whole text to check them against (see substringQuery). グループタグ and
+// 取引先部署名 repeat across documents (a company has its projects and its partners' departments), so a
 // query reads the company's distinct values from the term dictionary instead, and
 // their entries have no pairs to write: their whole values carry the company in their
 // prefix (see forCompany), so that in a group index a query walks only its own.
@@ -94,14 +94,14 @@ func indexMapping() mapping.IndexMapping {
 	text := bleve.NewTextFieldMapping()
 	text.Analyzer, text.Store, text.IncludeInAll, text.IncludeTermVectors, text.DocValues, text.SkipFreqNorm = keyword.Name, false, false, false, false, true
 	doc.AddFieldMappingsAt(fieldText, text)
-	keywordField := func(name string, sortable bool) {
+	keywordField := func(name string) {
 		f := bleve.NewKeywordFieldMapping()
-		f.Store, f.IncludeInAll, f.IncludeTermVectors, f.DocValues, f.SkipFreqNorm = false, false, false, sortable, true
+		f.Store, f.IncludeInAll, f.IncludeTermVectors, f.DocValues, f.SkipFreqNorm = false, false, false, false, true
 		doc.AddFieldMappingsAt(name, f)
 	}
-	keywordField(fieldKeys, false)
-	keywordField(fieldColumns, true)
-	keywordField(fieldTitle, true)
+	keywordField(fieldKeys)
+	keywordField(fieldColumns)
+	keywordField(fieldTitle)
 	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	m.DefaultMapping = doc
 	return m

@@ -1,9 +1,7 @@
 package search
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -141,7 +139,7 @@ func (q containsQuery) Searcher(ctx context.Context, r index.IndexReader, m mapp
 	segs, offsets := segmentsOf(snap)
 	titles := make([]*texts, len(segs))
 	for i, seg := range segs {
-		t, err := q.cache.titles(seg.Segment())
+		t, err := q.cache.texts(seg.Segment(), keyTitle)
 		if err != nil {
 			return nil, err
 		}
@@ -199,30 +197,6 @@ func (q valuesQuery) Searcher(ctx context.Context, r index.IndexReader, m mappin
 	return searcher.NewMultiTermSearcher(ctx, r, terms, q.whole.field, 1, o, false)
 }
 
-// sortOrder is the bleve order of a Sort: the column, then 文書管理番号 descending.
-func sortOrder(s Sort) (search.SortOrder, error) {
-	if s.Column == ByNumber {
-		return search.SortOrder{&search.SortDocID{Desc: !s.Ascending}}, nil
-	}
-	k, ok := map[Column]key{
-		ByTitle:        keyTitle,
-		ByCounterparty: keyCounterparty,
-		ByOrderSide:    keyOrderSide,
-		ByStatus:       keyStatus,
-		ByUser:         keyUser,
-		ByStorageStart: keyStorageStart,
-		ByStorageEnd:   keyStorageEnd,
-	}[s.Column]
-	if !ok {
-		return nil, fmt.Errorf("search: cannot sort by %q", s.Column)
-	}
-	cs := &columnSort{key: k, desc: !s.Ascending}
-	if s.sortsByName() {
-		cs.rename = nameKeys(s.Names)
-	}
-	return search.SortOrder{cs, &search.SortDocID{Desc: true}}, nil
-}
-
 // nameKeys are the sort values of companies by 企業ID: the name, then the ID, so that
 // two companies of one name stay apart and in ID order.
 func nameKeys(names map[string]string) map[string]string {
@@ -231,55 +205,4 @@ func nameKeys(names map[string]string) map[string]string {
 		out[id] = name + "\x00" + id
 	}
 	return out
-}
-
-// columnSort orders hits by the value of one column: the term under its key among the
-// doc values of fieldColumns, which hold every column. A hit without one sorts last in
-// either direction, as bleve's own field sort does with SortFieldMissingLast.
-type columnSort struct {
-	key          key
-	desc         bool
-	missingFirst bool // only in a reversed order (Reverse), which bleve uses to page backwards
-	// rename, when set, maps a value to the one it sorts by (see nameKeys); a value
-	// not in it sorts as itself followed by a zero byte.
-	rename map[string]string
-	value  []byte
-	found  bool
-}
-
-func (s *columnSort) UpdateVisitor(field string, term []byte) {
-	if field != s.key.field {
-		return
-	}
-	if v, ok := bytes.CutPrefix(term, []byte(s.key.prefix)); ok {
-		s.value, s.found = append(s.value[:0], v...), true
-	}
-}
-
-func (s *columnSort) Value(*search.DocumentMatch) string {
-	found := s.found
-	s.found = false
-	switch {
-	case found && s.rename != nil:
-		if v, ok := s.rename[string(s.value)]; ok {
-			return v
-		}
-		return string(s.value) + "\x00" + string(s.value)
-	case found:
-		return string(s.value)
-	case s.desc != s.missingFirst:
-		return search.LowTerm
-	default:
-		return search.HighTerm
-	}
-}
-
-func (s *columnSort) DecodeValue(v string) string { return v }
-func (s *columnSort) Descending() bool            { return s.desc }
-func (s *columnSort) RequiresDocID() bool         { return false }
-func (s *columnSort) RequiresScoring() bool       { return false }
-func (s *columnSort) RequiresFields() []string    { return []string{s.key.field} }
-func (s *columnSort) Reverse()                    { s.desc, s.missingFirst = !s.desc, !s.missingFirst }
-func (s *columnSort) Copy() search.SearchSort {
-	return &columnSort{key: s.key, desc: s.desc, missingFirst: s.missingFirst, rename: s.rename}
 }
