@@ -130,7 +130,7 @@ type segmentColumns struct {
 
 // columnCache holds the columns of the segments searched, by segment.
 type columnCache struct {
-	mu   sync.Mutex
+	mu   sync.RWMutex // searches read columns at once; reading a segment's excludes them
 	segs map[segment.Segment]*segmentColumns
 }
 
@@ -154,6 +154,12 @@ func (cc *columnCache) of(seg segment.Segment) *segmentColumns {
 
 // get returns a segment's column, reading it from the segment's terms the first time.
 func (cc *columnCache) get(seg segment.Segment, c column) (*values, error) {
+	cc.mu.RLock()
+	if cols := cc.segs[seg]; cols != nil && cols.values[c] != nil {
+		defer cc.mu.RUnlock()
+		return cols.values[c], nil
+	}
+	cc.mu.RUnlock()
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
 	cols := cc.of(seg)
@@ -170,6 +176,12 @@ func (cc *columnCache) get(seg segment.Segment, c column) (*values, error) {
 // texts returns a segment's values under a key (one term per document, such as the
 // whole title or a sorted column), reading them the first time.
 func (cc *columnCache) texts(seg segment.Segment, k key) (*texts, error) {
+	cc.mu.RLock()
+	if cols := cc.segs[seg]; cols != nil && cols.texts[k] != nil {
+		defer cc.mu.RUnlock()
+		return cols.texts[k], nil
+	}
+	cc.mu.RUnlock()
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
 	cols := cc.of(seg)
@@ -197,8 +209,8 @@ func (cc *columnCache) texts(seg segment.Segment, k key) (*texts, error) {
 }
 
 func (cc *columnCache) size() int {
-	cc.mu.Lock()
-	defer cc.mu.Unlock()
+	cc.mu.RLock()
+	defer cc.mu.RUnlock()
 	return len(cc.segs)
 }
 

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"inkan/data"
@@ -42,6 +43,9 @@ type Engine struct {
 	serving  *Index // nil until a first build finishes
 	building *Index // the set under construction, if any
 	stale    bool   // serving was built for another MappingVersion
+	// searching is what Search reads of the three, published under mu whenever one
+	// changes (publish): a lock that every search took, two clients at once shared.
+	searching atomic.Pointer[searchable]
 
 	wake chan struct{}
 }
@@ -74,6 +78,7 @@ func Open(store *data.Store, root string, log *slog.Logger, turn TurnFunc) (*Eng
 			log.Warn("search index unreadable: rebuilding", "err", err)
 		} else {
 			e.serving, e.stale = ix, ix.Layout().MappingVersion != MappingVersion
+			e.publish()
 		}
 	}
 	if e.serving != nil && !e.stale {
@@ -120,19 +125,35 @@ func (e *Engine) Close() error {
 		}
 	}
 	e.serving, e.building = nil, nil
+	e.publish()
 	return errors.Join(errs...)
+}
+
+// searchable is the index set that answers searches, and whether its results may
+// miss documents.
+type searchable struct {
+	ix      *Index
+	partial bool
+}
+
+// publish makes the current sets what Search reads; callers hold mu.
+func (e *Engine) publish() {
+	// A set of another mapping version still answers, but with this version's query
+	// translation: its results may miss documents until the rebuild replaces it.
+	s := &searchable{ix: e.serving, partial: e.stale}
+	if s.ix == nil {
+		s.ix, s.partial = e.building, true
+	}
+	e.searching.Store(s)
 }
 
 // Search runs a query in one company's documents (see Index.Search).
 func (e *Engine) Search(ctx context.Context, company string, q Query) (Result, error) {
-	e.mu.RLock()
-	// A set of another mapping version still answers, but with this version's query
-	// translation: its results may miss documents until the rebuild replaces it.
-	ix, partial := e.serving, e.stale
-	if ix == nil {
-		ix, partial = e.building, true
+	var ix *Index
+	partial := true
+	if s := e.searching.Load(); s != nil {
+		ix, partial = s.ix, s.partial
 	}
-	e.mu.RUnlock()
 	if ix == nil {
 		return Result{Partial: true}, nil
 	}
@@ -335,11 +356,13 @@ func (e *Engine) RebuildStats(ctx context.Context, progress func(entries int)) (
 	e.store.View(func(tx *data.Tx) error { since = tx.LastIndexMark(); return nil })
 	e.mu.Lock()
 	e.building = ix
+	e.publish()
 	e.mu.Unlock()
 	e.writeMu.Unlock()
 	abandon := func(err error) (RebuildStats, error) {
 		e.mu.Lock()
 		e.building = nil
+		e.publish()
 		e.mu.Unlock()
 		ix.Close()
 		os.RemoveAll(ix.Dir())
@@ -370,6 +393,7 @@ func (e *Engine) RebuildStats(ctx context.Context, progress func(entries int)) (
 	e.mu.Lock()
 	old := e.serving
 	e.serving, e.building, e.stale = ix, nil, false
+	e.publish()
 	e.mu.Unlock()
 	if old != nil {
 		if err := old.Close(); err != nil {

@@ -15,11 +15,14 @@ import (
 // read from the index when first needed and kept up by Apply, so that the empty form
 // is a slice of it.
 
-// idList is the sorted 文書管理番号 of a part's entries. Callers hold shard.mu.
-type idList struct{ ids []string }
+// The list is read without a lock: searches load the slice a part publishes (an
+// atomic pointer), and Apply publishes a new one. A new document's ID, the usual
+// change, is appended in the spare capacity of the same array, past the end any
+// reader sees; any other change copies the list first, so that no reader's slice
+// ever changes under it.
 
-// loadIDs reads the 文書管理番号 of every entry of a part from its index.
-func loadIDs(r index.IndexReader) (*idList, error) {
+// loadIDs reads the sorted 文書管理番号 of every entry of a part from its index.
+func loadIDs(r index.IndexReader) ([]string, error) {
 	all, err := r.DocIDReaderAll()
 	if err != nil {
 		return nil, err
@@ -46,24 +49,34 @@ func loadIDs(r index.IndexReader) (*idList, error) {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	return &idList{ids: slices.Compact(ids)}, nil
+	return slices.Compact(ids), nil
 }
 
-// add inserts an ID; new documents come last, where appending is cheap.
-func (l *idList) add(id string) {
-	if n := len(l.ids); n == 0 || l.ids[n-1] < id {
-		l.ids = append(l.ids, id)
-		return
+// changedIDs is ids with added and removed, sharing ids' array only where its readers
+// cannot see it (see above).
+func changedIDs(ids, added, removed []string) []string {
+	own := false // whether ids is a copy of this call's
+	for _, id := range removed {
+		if i, found := slices.BinarySearch(ids, id); found {
+			if !own {
+				ids, own = slices.Clone(ids), true
+			}
+			ids = slices.Delete(ids, i, i+1)
+		}
 	}
-	if i, found := slices.BinarySearch(l.ids, id); !found {
-		l.ids = slices.Insert(l.ids, i, id)
+	for _, id := range added {
+		if n := len(ids); n == 0 || ids[n-1] < id {
+			ids = append(ids, id)
+			continue
+		}
+		if i, found := slices.BinarySearch(ids, id); !found {
+			if !own {
+				ids, own = slices.Clone(ids), true
+			}
+			ids = slices.Insert(ids, i, id)
+		}
 	}
-}
-
-func (l *idList) remove(id string) {
-	if i, found := slices.BinarySearch(l.ids, id); found {
-		l.ids = slices.Delete(l.ids, i, i+1)
-	}
+	return ids
 }
 
 // pageOf is the page offset–offset+limit of the union of lists (which share no ID),

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -29,8 +30,10 @@ type Index struct {
 	dir    string
 	layout Layout
 
-	mu     sync.Mutex
-	shards map[string]*shard // by path below dir
+	mu sync.Mutex // opening and closing parts
+	// shards are the open parts by path below dir, a sync.Map because every search
+	// looks its parts up, and a lock they all took two clients at once shared.
+	shards sync.Map
 
 	columns *columnCache // of every part's segments (see columns.go)
 }
@@ -56,8 +59,9 @@ const layoutFile = "layout.json"
 type shard struct {
 	idx       bleve.Index
 	dedicated bool
-	mu        sync.Mutex
-	ids       *idList // of a dedicated part, nil until first needed (see idlist.go)
+	mu        sync.Mutex // loading and changing ids
+	// ids are the sorted IDs of a dedicated part, nil until first needed (idlist.go).
+	ids atomic.Pointer[[]string]
 }
 
 const (
@@ -99,7 +103,7 @@ func OpenIndex(dir string) (*Index, error) {
 	for _, c := range l.Dedicated {
 		l.dedicated[c] = true
 	}
-	return &Index{dir: dir, layout: l, shards: map[string]*shard{}, columns: newColumnCache()}, nil
+	return &Index{dir: dir, layout: l, columns: newColumnCache()}, nil
 }
 
 // Layout is the index set's layout.
@@ -113,11 +117,11 @@ func (ix *Index) Close() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	var errs []error
-	for k, s := range ix.shards {
-		if err := s.idx.Close(); err != nil {
+	for k, v := range ix.shards.Range {
+		if err := v.(*shard).idx.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("search: close %s: %w", k, err))
 		}
-		delete(ix.shards, k)
+		ix.shards.Delete(k)
 	}
 	return errors.Join(errs...)
 }
@@ -147,10 +151,13 @@ func (ix *Index) shard(company, part string, create bool) (*shard, error) {
 	}
 	home, dedicated := ix.home(company)
 	key := filepath.Join(home, part)
+	if s, ok := ix.shards.Load(key); ok {
+		return s.(*shard), nil
+	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if s := ix.shards[key]; s != nil {
-		return s, nil
+	if s, ok := ix.shards.Load(key); ok {
+		return s.(*shard), nil
 	}
 	path := filepath.Join(ix.dir, key)
 	idx, err := bleve.OpenUsing(path, nil)
@@ -164,7 +171,7 @@ func (ix *Index) shard(company, part string, create bool) (*shard, error) {
 		return nil, fmt.Errorf("search: open %s: %w", path, err)
 	}
 	s := &shard{idx: idx, dedicated: dedicated}
-	ix.shards[key] = s
+	ix.shards.Store(key, s)
 	return s, nil
 }
 
@@ -263,39 +270,38 @@ func (ix *Index) Apply(puts []Entry, deletes []Key) error {
 func (s *shard) updateIDs(added, removed []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ids == nil {
-		return
-	}
-	for _, id := range removed {
-		s.ids.remove(id)
-	}
-	for _, id := range added {
-		s.ids.add(id)
+	if p := s.ids.Load(); p != nil {
+		ids := changedIDs(*p, added, removed)
+		s.ids.Store(&ids)
 	}
 }
 
-// withIDs calls fn with the part's ID list, loading it first when needed; fn must
-// not keep the slice.
-func (s *shard) withIDs(fn func(ids []string)) error {
+// idList is the part's sorted ID list, loaded first when needed; callers must not
+// change it.
+func (s *shard) idList() ([]string, error) {
+	if p := s.ids.Load(); p != nil {
+		return *p, nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ids == nil {
-		r, err := s.idx.Advanced()
-		if err != nil {
-			return err
-		}
-		reader, err := r.Reader()
-		if err != nil {
-			return err
-		}
-		s.ids, err = loadIDs(reader)
-		reader.Close()
-		if err != nil {
-			return err
-		}
+	if p := s.ids.Load(); p != nil {
+		return *p, nil
 	}
-	fn(s.ids.ids)
-	return nil
+	r, err := s.idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	reader, err := r.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer reader.Close()
+	ids, err := loadIDs(reader)
+	if err != nil {
+		return nil, err
+	}
+	s.ids.Store(&ids)
+	return ids, nil
 }
 
 // parts lists the open parts of a company that a query on storage reads.
@@ -365,9 +371,10 @@ func (ix *Index) pruneColumns() {
 	if ix.columns.size() <= maxCachedSegments {
 		return
 	}
-	ix.mu.Lock()
-	shards := slices.Collect(maps.Values(ix.shards))
-	ix.mu.Unlock()
+	var shards []*shard
+	for _, v := range ix.shards.Range {
+		shards = append(shards, v.(*shard))
+	}
 	live := map[segment.Segment]bool{}
 	for _, s := range shards {
 		adv, err := s.idx.Advanced()
@@ -395,25 +402,16 @@ func run(ctx context.Context, parts []*shard, qq query.Query, q Query, cache *co
 // emptyForm answers a query without conditions in 文書管理番号 order from the parts'
 // ID lists (see idlist.go), without visiting every entry.
 func emptyForm(parts []*shard, q Query) (Result, error) {
-	// Holding every part's lock at once keeps the page and the total of one moment;
-	// parts are always taken in the same order (active, then stored).
 	lists := make([][]string, 0, len(parts))
-	var collect func(i int) error
+	for _, p := range parts {
+		ids, err := p.idList()
+		if err != nil {
+			return Result{}, fmt.Errorf("search: list of documents: %w", err)
+		}
+		lists = append(lists, ids)
+	}
 	var res Result
-	collect = func(i int) error {
-		if i == len(parts) {
-			res.IDs, res.Total = pageOf(lists, q.Offset, q.Limit, q.Sort.Ascending)
-			return nil
-		}
-		var err error
-		if werr := parts[i].withIDs(func(ids []string) { lists = append(lists, ids); err = collect(i + 1) }); werr != nil {
-			return werr
-		}
-		return err
-	}
-	if err := collect(0); err != nil {
-		return Result{}, fmt.Errorf("search: list of documents: %w", err)
-	}
+	res.IDs, res.Total = pageOf(lists, q.Offset, q.Limit, q.Sort.Ascending)
 	return res, nil
 }
 
