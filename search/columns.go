@@ -319,29 +319,46 @@ func (anyTerm) CanMatch(int) bool        { return true }
 func (anyTerm) WillAlwaysMatch(int) bool { return true }
 func (anyTerm) Accept(int, byte) int     { return 0 }
 
-// rangeQuery keeps the hits of a query whose values pass every check.
-type rangeQuery struct {
+// checkedQuery keeps the hits of a query whose values lie in every range and whose
+// whole titles contain every text. It wraps the whole query, all other conditions
+// joined, so that each hit's columns are read only for the documents that meet
+// everything else; the ranges, a comparison each, are checked first.
+type checkedQuery struct {
 	query  query.Query
-	checks []rangeCheck
+	ranges []rangeCheck
+	texts  []containsCheck
 	cache  *columnCache
 }
 
-func (q rangeQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
+// segmentChecks are the columns one segment's hits are checked against.
+type segmentChecks struct {
+	ranges []*values // by q.ranges
+	titles *texts    // when q has texts
+}
+
+func (q checkedQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
 		return nil, errNotScorch
 	}
 	segs, offsets := segmentsOf(snap)
-	// The columns of every segment for every check, looked up once per query.
-	cols := make([][]*values, len(segs))
+	// The columns of every segment, looked up once per query.
+	cols := make([]segmentChecks, len(segs))
 	for i, seg := range segs {
-		cols[i] = make([]*values, len(q.checks))
-		for j, c := range q.checks {
+		cols[i].ranges = make([]*values, len(q.ranges))
+		for j, c := range q.ranges {
 			vs, err := q.cache.get(seg.Segment(), c.col)
 			if err != nil {
 				return nil, err
 			}
-			cols[i][j] = vs
+			cols[i].ranges[j] = vs
+		}
+		if len(q.texts) > 0 {
+			t, err := q.cache.texts(seg.Segment(), keyTitle)
+			if err != nil {
+				return nil, err
+			}
+			cols[i].titles = t
 		}
 	}
 	s, err := q.query.Searcher(ctx, r, m, o)
@@ -351,9 +368,14 @@ func (q rangeQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 	return searcher.NewFilteringSearcher(ctx, s, func(_ *search.SearchContext, d *search.DocumentMatch) bool {
 		num := d.IndexInternalID.Value()
 		i, _ := slices.BinarySearch(offsets, num+1)
-		local := num - offsets[i-1]
-		for j, c := range q.checks {
-			if !cols[i-1][j].in(local, c.lo, c.hi) {
+		col, local := &cols[i-1], num-offsets[i-1]
+		for j, c := range q.ranges {
+			if !col.ranges[j].in(local, c.lo, c.hi) {
+				return false
+			}
+		}
+		for _, c := range q.texts {
+			if !col.titles.contains(local, c.text) {
 				return false
 			}
 		}

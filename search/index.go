@@ -354,13 +354,8 @@ func (ix *Index) Search(ctx context.Context, company string, q Query) (Result, e
 	if len(conds) > 0 {
 		qq = bleve.NewConjunctionQuery(conds...)
 	}
-	if len(ranges) > 0 {
-		qq = rangeQuery{query: qq, checks: ranges, cache: ix.columns}
-	}
-	if len(checks) > 0 {
-		qq = containsQuery{query: qq, checks: checks, cache: ix.columns}
-	}
 	if len(ranges)+len(checks) > 0 {
+		qq = checkedQuery{query: qq, ranges: ranges, texts: checks, cache: ix.columns}
 		defer ix.pruneColumns()
 	}
 	return run(ctx, parts, qq, q, ix.columns)

@@ -2,11 +2,9 @@ package search
 
 import (
 	"context"
-	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -23,7 +21,7 @@ func (k key) term(v string) query.Query {
 
 // conditions translates the filled-in fields of a normalised query: the queries of
 // its conditions, and the texts the hits' whole titles must contain, which the
-// conditions alone do not make exact (see substringQuery and containsQuery).
+// conditions alone do not make exact (see substringQuery and checkedQuery).
 func conditions(company string, q Query) ([]query.Query, []containsCheck, []rangeCheck) {
 	var out []query.Query
 	var checks []containsCheck
@@ -120,46 +118,6 @@ func substringQuery(k substringKeys, text string) (query.Query, *containsCheck) 
 // pairs of a text is not yet containing it ("ab" and "bc" in "abxbc" for "abc"); the
 // check makes it exact.
 type containsCheck struct{ text []byte }
-
-// containsQuery keeps the hits of a query whose whole titles contain every check's
-// text. It wraps the whole query, all conditions joined, so that titles are read only
-// for the documents that meet everything else; they are read from the segments'
-// title columns (see columnCache.titles).
-type containsQuery struct {
-	query  query.Query
-	checks []containsCheck
-	cache  *columnCache
-}
-
-func (q containsQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil, errNotScorch
-	}
-	segs, offsets := segmentsOf(snap)
-	titles := make([]*texts, len(segs))
-	for i, seg := range segs {
-		t, err := q.cache.texts(seg.Segment(), keyTitle)
-		if err != nil {
-			return nil, err
-		}
-		titles[i] = t
-	}
-	s, err := q.query.Searcher(ctx, r, m, o)
-	if err != nil {
-		return nil, err
-	}
-	return searcher.NewFilteringSearcher(ctx, s, func(_ *search.SearchContext, d *search.DocumentMatch) bool {
-		num := d.IndexInternalID.Value()
-		i, _ := slices.BinarySearch(offsets, num+1)
-		for _, c := range q.checks {
-			if !titles[i-1].contains(num-offsets[i-1], c.text) {
-				return false
-			}
-		}
-		return true
-	}), nil
-}
 
 // valuesQuery is the entries holding any of the values under a key (with the
 // company in its prefix) that contain a text: the values are read from the term
