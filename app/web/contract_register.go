@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
+	"inkan/app/domain/account"
 	"inkan/app/domain/contract"
 	"inkan/app/domain/draft"
 	"inkan/app/domain/form"
@@ -366,6 +367,19 @@ func userName(t data.Tenant, id string) string {
 		return ""
 	}
 	return u.Name
+}
+
+// userNameAt is the name the user had at a moment (account.NameAt): a 利用者ID passed
+// to another person after a change of 担当者 shows who acted then.
+func userNameAt(t data.Tenant, id string, at time.Time) string {
+	if id == "" {
+		return ""
+	}
+	u, err := t.User(id)
+	if err != nil {
+		return ""
+	}
+	return account.NameAt(u, at)
 }
 
 // contractCommit is 確定: the document is registered and 申請 starts its route, in one

@@ -175,7 +175,7 @@ func (h *handler) documentView(c *fiber.Ctx, id string, typed *contract.Receipt)
 		v.ReceiverRoute = routeRows(receiver, d.Receiver.Route, hasTurn && turn.Side == contract.Receiver, turn)
 		for _, e := range d.History {
 			v.History = append(v.History, historyRow{
-				At: e.At, Who: companyName(tx, e.CompanyID) + " " + userName(tx.Tenant(e.CompanyID), e.UserID),
+				At: e.At, Who: companyName(tx, e.CompanyID) + " " + userNameAt(tx.Tenant(e.CompanyID), e.UserID, e.At),
 				Action: "doc.action." + e.Action, Status: contract.Status(e.Status).LabelKey(), Comment: e.Comment,
 			})
 		}
@@ -243,12 +243,19 @@ func routeRows(t data.Tenant, r *data.Route, active bool, turn contract.Turn) []
 	if r == nil {
 		return nil
 	}
+	// A step taken shows the name its user had then; one to come, the name now.
+	name := func(s data.Step) string {
+		if s.DoneAt != nil {
+			return userNameAt(t, s.UserID, *s.DoneAt)
+		}
+		return userName(t, s.UserID)
+	}
 	var rows []routeRow
 	for i, s := range r.Approvers {
-		rows = append(rows, routeRow{Role: "contract.approver", UserID: s.UserID, Name: userName(t, s.UserID), DoneAt: s.DoneAt, Comment: s.Comment,
+		rows = append(rows, routeRow{Role: "contract.approver", UserID: s.UserID, Name: name(s), DoneAt: s.DoneAt, Comment: s.Comment,
 			Current: active && turn.Role == contract.RoleApprover && turn.Step == i})
 	}
-	rows = append(rows, routeRow{Role: "contract.signer", UserID: r.Signer.UserID, Name: userName(t, r.Signer.UserID), DoneAt: r.Signer.DoneAt,
+	rows = append(rows, routeRow{Role: "contract.signer", UserID: r.Signer.UserID, Name: name(r.Signer), DoneAt: r.Signer.DoneAt,
 		Current: active && turn.Role == contract.RoleSigner})
 	return rows
 }

@@ -328,3 +328,33 @@ func checkPrintAssets(t *testing.T, c *webtest.Client, r *webtest.Response) {
 		t.Errorf("print.js %q: %d", script, got.Status)
 	}
 }
+
+// A user renamed after acting on a document (the 利用者ID passed to a successor) is
+// shown in its history and route under the name they had when they acted.
+func TestStoredDocumentShowsNamesOfTheirTime(t *testing.T) {
+	w := newContractWorld(t)
+	doc := w.storedDocument(t)
+	w.env.Clock.Advance(time.Minute)
+	var former string
+	err := w.env.Server.Store.Update(func(tx *data.Tx) error {
+		tn := tx.Tenant(webtest.DemoCompanyID)
+		u, err := tn.User(w.env.Creds.AdminID)
+		if err != nil {
+			return err
+		}
+		former = u.Name
+		u.Name, u.UpdatedAt = "後任 花子", w.env.Clock.Now()
+		return tn.PutUser(u)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := w.sender.Get(doc)
+	history := r.Doc.Find("#history tbody").Text()
+	if r.Status != http.StatusOK || !strings.Contains(history, former) || strings.Contains(history, "後任 花子") {
+		t.Errorf("history after the rename: %d %q, want %s only", r.Status, history, former)
+	}
+	if route := r.Doc.Find("#main").Text(); strings.Contains(route, "後任 花子") {
+		t.Errorf("the stored document shows the successor's name for steps taken before: %q", route)
+	}
+}
