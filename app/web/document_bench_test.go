@@ -73,8 +73,8 @@ func BenchmarkDocumentScreensAtScale(b *testing.B) {
 			}
 			if os.Getenv("INKAN_BENCH_TAIL") != "" {
 				type t struct {
-					d    time.Duration
-					i    int
+					d time.Duration
+					i int
 				}
 				var ts []t
 				for i, d := range screen {
