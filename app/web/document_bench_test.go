@@ -71,20 +71,6 @@ func BenchmarkDocumentScreensAtScale(b *testing.B) {
 				}
 				screen = append(screen, time.Since(start))
 			}
-			if os.Getenv("INKAN_BENCH_TAIL") != "" {
-				type t struct {
-					d time.Duration
-					i int
-				}
-				var ts []t
-				for i, d := range screen {
-					ts = append(ts, t{d, i})
-				}
-				slices.SortFunc(ts, func(a, b t) int { return int(b.d - a.d) })
-				for _, x := range ts[:12] {
-					b.Logf("%v #%d %s", x.d, x.i, paths[x.i%len(paths)])
-				}
-			}
 			p99 := percentile(screen, 99)
 			b.ReportMetric(ms(p99), "p99-ms")
 			b.ReportMetric(ms(p99-percentile(engine, 99)), "added-p99-ms")
