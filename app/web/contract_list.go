@@ -22,14 +22,6 @@ import (
 	"inkan/search"
 )
 
-// parties are d's party of company and the other one.
-func parties(d data.Document, company string) (own, other data.Party) {
-	if d.Sender.CompanyID != company {
-		return d.Receiver, d.Sender
-	}
-	return d.Sender, d.Receiver
-}
-
 // myListRows is マイリスト: the documents whose turn is the viewer's (contract.Waiting),
 // as rows of 契約文書照会.
 func (h *handler) myListRows(c *fiber.Ctx) (listRows, error) {
