@@ -23,6 +23,11 @@ type Options struct {
 	Seed      uint64
 	// CompanyIDs names the companies, the largest first; nil gives C000001, C000002, ….
 	CompanyIDs []string
+	// Users are the user IDs of companies that have users (by company ID), whom their
+	// documents name as 担当者, approvers and signers; the others get made-up IDs.
+	Users map[string][]string
+	// Live says which users of the store's companies may take part (Fill); nil: all.
+	Live func(data.User) bool
 }
 
 // Generator deals out documents. Company i is "C%06d" of i+1 in the order of
@@ -30,6 +35,7 @@ type Options struct {
 type Generator struct {
 	r       *rand.Rand
 	ids     []string
+	users   map[string][]string
 	n       int
 	cum     []float64 // cumulative share of being the owning party
 	largest float64
@@ -50,7 +56,7 @@ func New(o Options) *Generator {
 			o.CompanyIDs = append(o.CompanyIDs, fmt.Sprintf("C%06d", i+1))
 		}
 	}
-	g := &Generator{r: rand.New(rand.NewPCG(o.Seed, o.Seed+1)), ids: o.CompanyIDs, n: o.Companies, largest: o.Largest}
+	g := &Generator{r: rand.New(rand.NewPCG(o.Seed, o.Seed+1)), ids: o.CompanyIDs, users: o.Users, n: o.Companies, largest: o.Largest}
 	// The others follow a Zipf-like curve over the remaining share.
 	weights := make([]float64, o.Companies-1)
 	sum := 0.0
@@ -136,7 +142,12 @@ func (g *Generator) Document(id string) data.Document {
 	title += pick(r, works) + " " + pick(r, kinds)
 	contract := baseDate.AddDate(0, 0, r.IntN(tenYears))
 	amount := int64(math.Exp(math.Log(1e4)+r.Float64()*(math.Log(5e8)-math.Log(1e4)))) / 1000 * 1000
-	userOf := func(company int) string { return fmt.Sprintf("U%06d", company*5+1+r.IntN(5)) }
+	userOf := func(company int) string {
+		if us := g.users[g.ids[company]]; len(us) > 0 {
+			return us[r.IntN(len(us))]
+		}
+		return fmt.Sprintf("U%06d", company*5+1+r.IntN(5))
+	}
 	side := sideNames[r.IntN(2)]
 	d := data.Document{
 		ID: id, Title: title, Amount: &amount, ContractDate: contract,

@@ -43,7 +43,7 @@ commands:
   ca export-root|issue|revoke   print the root CA certificate (PEM), issue or revoke a certificate
   operator unlock|reset-password   lift the operator's lock, or print a new password (server stopped)
   reindex        rebuild the search index from the store (server stopped)
-  generate-docs N   add N synthetic documents (and 1,000 companies) for trying search at scale
+  generate-docs N   add N synthetic documents among the store's companies and new ones (1,000 in all), for trying search at scale
   show-record BUCKET KEY   print a stored record as JSON, e.g. show-record documents 0000000001 (server stopped)
   version        print the version
 

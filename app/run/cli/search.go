@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"inkan/app/domain/account"
 	"inkan/app/domain/contract"
 	"inkan/app/run/config"
 	"inkan/data"
@@ -84,7 +85,7 @@ func generateDocs(env Env, args []string) error {
 	}
 	defer store.Close()
 	start := time.Now()
-	err = synthetic.Fill(store, n, synthetic.Options{Companies: companies, Seed: seed}, func(done int) {
+	err = synthetic.Fill(store, n, synthetic.Options{Companies: companies, Seed: seed, Live: account.IsLive}, func(done int) {
 		if done%100000 == 0 {
 			fmt.Fprintf(env.Stderr, "generate-docs: %d documents\n", done)
 		}
@@ -92,6 +93,6 @@ func generateDocs(env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "added %d companies and %d documents in %s\n", companies, n, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(env.Stdout, "added %d documents among %d companies (the store's first, then new ones) in %s\n", n, companies, time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -16,7 +16,7 @@ import (
 func TestReindexWorksOnAGeneratedDataDirectory(t *testing.T) {
 	dir := t.TempDir()
 	code, out, errOut := run(t, "generate-docs", "--data", dir, "--companies", "20", "3000")
-	if code != 0 || !strings.Contains(out, "added 20 companies and 3000 documents") {
+	if code != 0 || !strings.Contains(out, "added 3000 documents among 20 companies") {
 		t.Fatalf("generate-docs: %d %q %s", code, out, errOut)
 	}
 	code, out, errOut = run(t, "reindex", "--data", dir)
@@ -50,6 +50,62 @@ func TestReindexWorksOnAGeneratedDataDirectory(t *testing.T) {
 	})
 	if code, _, _ := run(t, "reindex", "--data", t.TempDir()); code == 0 {
 		t.Error("reindex of an empty directory succeeded")
+	}
+}
+
+// On a store that has companies (a first start made the demo company), those take
+// part first: the demo company is the largest, and its own users are on its documents,
+// so that logging in shows the volume.
+func TestGenerateDocsIncludesTheStoresCompanies(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := run(t, "init", "--data", dir)
+	if code != 0 {
+		t.Fatalf("init: %d %s", code, errOut)
+	}
+	var admin string
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) == 3 && f[0] == "admin:" {
+			admin = f[1]
+		}
+	}
+	if code, out, errOut := run(t, "generate-docs", "--data", dir, "--companies", "20", "2000"); code != 0 {
+		t.Fatalf("generate-docs: %d %q %s", code, out, errOut)
+	}
+	store, err := data.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	err = store.View(func(tx *data.Tx) error {
+		companies, err := tx.Companies()
+		if err != nil {
+			return err
+		}
+		demo := companies[0].ID
+		counts, err := tx.DocumentCountsByCompany()
+		if err != nil {
+			return err
+		}
+		if len(companies) != 20 || counts[demo] < 150 {
+			t.Errorf("%d companies, the demo company %s in %d documents", len(companies), demo, counts[demo])
+		}
+		named := 0
+		for _, id := range tx.Tenant(demo).DocumentIDs() {
+			d, err := tx.Tenant(demo).Document(id)
+			if err != nil {
+				return err
+			}
+			if d.TakesPart(demo, admin) {
+				named++
+			}
+		}
+		if named == 0 {
+			t.Errorf("no document of %s names its admin %s", demo, admin)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
