@@ -23,8 +23,8 @@ import (
 )
 
 // myListRows is マイリスト: the documents whose turn is the viewer's (contract.Waiting),
-// as rows of 契約文書照会.
-func (h *handler) myListRows(c *fiber.Ctx) (listRows, error) {
+// as rows of 契約文書照会, and how many there are in all.
+func (h *handler) myListRows(c *fiber.Ctx) (listRows, int, error) {
 	st := stateOf(c)
 	l := h.Catalogs.For(st.Lang)
 	var rows listRows
@@ -40,7 +40,7 @@ func (h *handler) myListRows(c *fiber.Ctx) (listRows, error) {
 	if found.Stale != nil {
 		h.Log.Warn("マイリスト from an index behind the store", "err", found.Stale)
 	}
-	return rows, err
+	return rows, found.Total, err
 }
 
 func datetimeOf(d data.Document) string { return jst.DateTime(d.UpdatedAt) }

@@ -319,3 +319,35 @@ func TestContractListPages(t *testing.T) {
 		t.Error("the pushed address is not a whole page")
 	}
 }
+
+// マイリスト shows the newest documents waiting for the user, at most
+// contract.MyListLimit, and says how many there are when there are more.
+func TestMyListShowsTheNewestAndCountsTheRest(t *testing.T) {
+	env := webtest.New(t, webtest.Config(t))
+	admin := env.Creds.AdminID
+	n := contract.MyListLimit + 2
+	err := env.Server.Store.Update(func(tx *data.Tx) error {
+		for i := range n {
+			d := data.Document{Title: fmt.Sprintf("下書き %03d", i), Status: string(contract.StatusDraft),
+				Sender: data.Party{UserID: admin}, CreatedAt: env.Clock.Now(), UpdatedAt: env.Clock.Now()}
+			if err := tx.Tenant(webtest.DemoCompanyID).CreateDocument(&d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := env.Client(t)
+	c.Login(admin, env.Creds.AdminPassword)
+	c.ChangePassword(env.Creds.AdminPassword, "Mylist-pass-2026")
+	top := c.Get("/")
+	rows := top.Doc.Find("#mylist tbody tr")
+	if rows.Length() != contract.MyListLimit || !strings.Contains(rows.First().Text(), fmt.Sprintf("下書き %03d", n-1)) {
+		t.Errorf("マイリスト: %d rows, first %q", rows.Length(), rows.First().Text())
+	}
+	if got, want := top.Text("#mylist-count"), fmt.Sprintf("%d件中1～%d件目を表示", n, contract.MyListLimit); got != want {
+		t.Errorf("count %q, want %q", got, want)
+	}
+}

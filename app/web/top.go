@@ -23,8 +23,14 @@ func (h *handler) topShow(c *fiber.Ctx) error {
 		return err
 	}
 	v["Empty"] = "top.mylist_empty"
-	if v["Rows"], err = h.myListRows(c); err != nil {
+	rows, total, err := h.myListRows(c)
+	if err != nil {
 		return err
+	}
+	v["Rows"] = rows
+	if total > len(rows) {
+		// The list shows the newest; the count says there are more.
+		v["MyListCount"] = h.Catalogs.For(stateOf(c).Lang).T("common.range", total, 1, len(rows))
 	}
 	return render(c, fiber.StatusOK, "top/index", v, layoutMain)
 }
