@@ -375,6 +375,13 @@ func (tx *Tx) document(id string) (Document, error) {
 	if raw == nil {
 		return Document{}, ErrNotFound
 	}
+	if tx.bulk {
+		var d Document
+		if err := decodeDocument(raw, &d); err != nil {
+			return Document{}, fmt.Errorf("data: decode document %s: %w", id, err)
+		}
+		return d, nil
+	}
 	return tx.memos.documents.decode(bucketDocuments, []byte(id), raw)
 }
 

@@ -487,3 +487,36 @@ func TestCompanyIndexesAreNestedFromFlatKeys(t *testing.T) {
 		return nil
 	})
 }
+
+// A bulk read (an export) reads the same documents without keeping them in the memo;
+// a page read keeps them.
+func TestViewBulkLeavesTheMemoAlone(t *testing.T) {
+	s := openTemp(t)
+	var a Company
+	d := Document{Title: "工事請負契約書"}
+	err := s.Update(func(tx *Tx) error {
+		if err := tx.CreateCompany(&a); err != nil {
+			return err
+		}
+		return tx.Tenant(a.ID).CreateDocument(&d)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	memoized := func() int {
+		s.memos.documents.mu.RLock()
+		defer s.memos.documents.mu.RUnlock()
+		return len(s.memos.documents.entries)
+	}
+	var got Document
+	if err := s.ViewBulk(func(tx *Tx) error { got, err = tx.Tenant(a.ID).Document(d.ID); return err }); err != nil || got.Title != d.Title {
+		t.Fatalf("bulk read: %+v %v", got, err)
+	}
+	if n := memoized(); n != 0 {
+		t.Errorf("a bulk read left %d documents in the memo", n)
+	}
+	s.View(func(tx *Tx) error { _, err = tx.Tenant(a.ID).Document(d.ID); return err })
+	if n := memoized(); n != 1 {
+		t.Errorf("a page read left %d documents in the memo, want 1", n)
+	}
+}

@@ -58,6 +58,13 @@ func (s *Store) View(fn func(tx *Tx) error) error {
 	return s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, memos: s.memos}) })
 }
 
+// ViewBulk is View for reading many records once each (an export of a whole search):
+// documents are decoded without the memo, which keeps the documents pages show again
+// and again and which such a read would only churn.
+func (s *Store) ViewBulk(fn func(tx *Tx) error) error {
+	return s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx, memos: s.memos, bulk: true}) })
+}
+
 // Update runs fn in one read-write transaction: everything fn writes is committed
 // together, or nothing is when fn returns an error.
 func (s *Store) Update(fn func(tx *Tx) error) error {
@@ -73,6 +80,7 @@ type Tx struct {
 	// bucket by a search of the root on every call in a read transaction, which a page
 	// that reads fifty users would do a hundred times.
 	open map[string]*bolt.Bucket
+	bulk bool // see ViewBulk
 }
 
 // OnCommit runs fn after the transaction has been committed, never when it rolls back

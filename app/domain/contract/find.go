@@ -266,7 +266,7 @@ func Find(ctx context.Context, index *search.Engine, store *data.Store, by Actor
 	}
 	out := Found{Window: paging.Of(res.Total, n, PageSize), Partial: res.Partial || stale != nil, Stale: stale,
 		Docs: make([]data.Document, 0, len(res.IDs))}
-	err = readPage(store, by, scope, res.IDs, func(_ *data.Tx, d data.Document) error {
+	err = readPage(store.View, by, scope, res.IDs, func(_ *data.Tx, d data.Document) error {
 		out.Docs = append(out.Docs, d)
 		return nil
 	})
@@ -308,7 +308,7 @@ func Each(index *search.Engine, store *data.Store, by Actor, scope Scope, f Filt
 		if err != nil {
 			return fmt.Errorf("documents of %s: %w", by.UserID, err)
 		}
-		if err := readPage(store, by, scope, res.IDs, fn); err != nil {
+		if err := readPage(store.ViewBulk, by, scope, res.IDs, fn); err != nil {
 			return fmt.Errorf("documents of %s: %w", by.UserID, err)
 		}
 		q.Offset += len(res.IDs)
@@ -321,8 +321,8 @@ func Each(index *search.Engine, store *data.Store, by Actor, scope Scope, f Filt
 // readPage calls fn with the records of ids, read in one transaction through by's
 // company. The index agrees after Sync; should it lag (a failed apply is retried
 // later), the record decides: a document gone or outside the scope is skipped.
-func readPage(store *data.Store, by Actor, scope Scope, ids []string, fn func(*data.Tx, data.Document) error) error {
-	return store.View(func(tx *data.Tx) error {
+func readPage(view func(func(*data.Tx) error) error, by Actor, scope Scope, ids []string, fn func(*data.Tx, data.Document) error) error {
+	return view(func(tx *data.Tx) error {
 		t := tx.Tenant(by.CompanyID)
 		for _, id := range ids {
 			d, err := t.Document(id)

@@ -41,7 +41,7 @@ func Waiting(ctx context.Context, index *search.Engine, store *data.Store, by Ac
 		return found, fmt.Errorf("マイリスト of %s: %w", by.UserID, err)
 	}
 	found.Total = res.Total
-	return found, readPage(store, by, Scope{}, res.IDs, func(tx *data.Tx, d data.Document) error {
+	return found, readPage(store.View, by, Scope{}, res.IDs, func(tx *data.Tx, d data.Document) error {
 		if !WaitsFor(d, by) {
 			return nil
 		}
