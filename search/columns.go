@@ -102,8 +102,9 @@ func (vs *values) in(doc uint64, lo, hi int64) bool {
 	return lo <= v && v <= hi
 }
 
-// texts are one segment's whole titles, by document number: of[doc] is 1 + the
-// index of the document's title in terms, 0 for none.
+// texts are one segment's values under a key that has one term per document (the
+// whole title, a sorted column), by document number: of[doc] is 1 + the index of the
+// document's value in terms (distinct, in term order), 0 for none.
 type texts struct {
 	terms [][]byte
 	of    []uint32
