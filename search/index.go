@@ -356,9 +356,10 @@ func (ix *Index) Search(ctx context.Context, company string, q Query) (Result, e
 	}
 	if len(ranges)+len(checks) > 0 {
 		qq = checkedQuery{query: qq, ranges: ranges, texts: checks, cache: ix.columns}
-		defer ix.pruneColumns()
 	}
-	return run(ctx, parts, qq, q, ix.columns)
+	// Checks and sorts by a column read the segments' columns into the cache.
+	defer ix.pruneColumns()
+	return collect(ctx, parts, qq, q, ix.columns)
 }
 
 // pruneColumns drops the columns of segments that merges replaced, once many are kept.
@@ -366,13 +367,9 @@ func (ix *Index) pruneColumns() {
 	if ix.columns.size() <= maxCachedSegments {
 		return
 	}
-	var shards []*shard
-	for _, v := range ix.shards.Range {
-		shards = append(shards, v.(*shard))
-	}
 	live := map[segment.Segment]bool{}
-	for _, s := range shards {
-		adv, err := s.idx.Advanced()
+	for _, v := range ix.shards.Range {
+		adv, err := v.(*shard).idx.Advanced()
 		if err != nil {
 			continue
 		}
@@ -388,10 +385,6 @@ func (ix *Index) pruneColumns() {
 		r.Close()
 	}
 	ix.columns.keep(live)
-}
-
-func run(ctx context.Context, parts []*shard, qq query.Query, q Query, cache *columnCache) (Result, error) {
-	return collect(ctx, parts, qq, q, cache)
 }
 
 // emptyForm answers a query without conditions in 文書管理番号 order from the parts'

@@ -28,11 +28,8 @@ func (h *handler) myListRows(c *fiber.Ctx) (listRows, int, error) {
 	st := stateOf(c)
 	l := h.Catalogs.For(st.Lang)
 	var rows listRows
-	var r *rowContext
+	r := &rowContext{l: l, company: st.Company.ID}
 	found, err := contract.Waiting(c.UserContext(), h.Search, h.Store, contractActor(st), func(tx *data.Tx, d data.Document) error {
-		if r == nil {
-			r = &rowContext{l: l, company: st.Company.ID}
-		}
 		r.tx = tx
 		rows = append(rows, rowOf(r, myDocuments, d, len(rows)+1))
 		return nil
@@ -119,14 +116,7 @@ var (
 // (data.Document.TakenAt), which was another person's when the ID has changed hands
 // since by a change of 氏名. A deleted ID keeps its names: its documents remain.
 func ownerNameOf(r *rowContext) string {
-	if r.own.UserID == "" {
-		return ""
-	}
-	u, err := r.tx.Tenant(r.company).User(r.own.UserID)
-	if err != nil {
-		return ""
-	}
-	return account.NameAt(u, r.d.TakenAt(r.company))
+	return userNameAt(r.tx.Tenant(r.company), r.own.UserID, r.d.TakenAt(r.company))
 }
 
 func dateOf(t time.Time) string {
@@ -161,10 +151,17 @@ func (heads listHeads) HTML() template.HTML {
 			b.WriteString(label + "</th>")
 			continue
 		}
-		u := html.EscapeString(h.URL)
-		b.WriteString(`<a href="` + u + `" hx-get="` + u + `" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true">` + label + "</a></th>")
+		writeResultsLink(&b, h.URL, label)
+		b.WriteString("</th>")
 	}
 	return template.HTML(b.String())
+}
+
+// writeResultsLink writes a link to another view of a result list (a sort, a page)
+// that swaps the results part in place and pushes its address; label is HTML.
+func writeResultsLink(b *strings.Builder, to, label string) {
+	u := html.EscapeString(to)
+	b.WriteString(`<a href="` + u + `" hx-get="` + u + `" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true">` + label + "</a>")
 }
 
 // listRow is one document of a result table: No, the 文書管理番号 and the other cells.

@@ -95,16 +95,15 @@ func (f formField) attrs() template.HTMLAttr {
 func (f *formField) settle(l i18n.Localizer) {
 	var b strings.Builder
 	esc := html.EscapeString
-	group, static := f.Type == "radio" || f.Type == "checkbox", f.Type == "static"
+	wrapper := "label" // around its one input
+	if f.Type == "radio" || f.Type == "checkbox" || f.Type == "static" {
+		wrapper = "div"
+	}
 	class := "field"
 	if f.Wide {
 		class = "field wide"
 	}
-	if group || static {
-		b.WriteString(`<div class="` + class + `">`)
-	} else {
-		b.WriteString(`<label class="` + class + `">`)
-	}
+	b.WriteString("<" + wrapper + ` class="` + class + `">`)
 	if f.Label != "" {
 		b.WriteString("<span>" + esc(f.Label))
 		if f.Required {
@@ -113,9 +112,25 @@ func (f *formField) settle(l i18n.Localizer) {
 		b.WriteString("</span>")
 	}
 	b.WriteString("\n  ")
-	attrs := string(f.attrs())
+	f.writeControl(&b)
+	b.WriteString("\n  ")
 	switch {
-	case group:
+	case f.Error != "":
+		b.WriteString(`<div class="error">` + esc(f.Error) + "</div>")
+	case f.Hint != "":
+		b.WriteString(`<div class="hint">` + esc(f.Hint) + "</div>")
+	}
+	b.WriteString("</" + wrapper + ">")
+	f.HTML = template.HTML(b.String())
+}
+
+// writeControl writes what the user fills in or chooses: the group of choices, the
+// value shown, the drop-down, the text area or the input.
+func (f *formField) writeControl(b *strings.Builder) {
+	esc := html.EscapeString
+	attrs := string(f.attrs())
+	switch f.Type {
+	case "radio", "checkbox":
 		b.WriteString(`<div class="inline">`)
 		for _, o := range f.Options {
 			b.WriteString(`<label><input type="` + esc(f.Type) + `" name="` + esc(o.Name) + `" value="` + esc(o.Value) + `"`)
@@ -125,13 +140,13 @@ func (f *formField) settle(l i18n.Localizer) {
 			b.WriteString("> " + esc(o.Label) + "</label>")
 		}
 		b.WriteString("</div>")
-	case static:
+	case "static":
 		b.WriteString("<div")
 		if f.ID != "" {
 			b.WriteString(` id="` + esc(f.ID) + `"`)
 		}
 		b.WriteString(">" + esc(f.Value) + "</div>")
-	case f.Type == "select":
+	case "select":
 		b.WriteString(`<select name="` + esc(f.Name) + `"` + attrs + ">")
 		for _, o := range f.Options {
 			b.WriteString(`<option value="` + esc(o.Value) + `"`)
@@ -141,7 +156,7 @@ func (f *formField) settle(l i18n.Localizer) {
 			b.WriteString(">" + esc(o.Label) + "</option>")
 		}
 		b.WriteString("</select>")
-	case f.Type == "textarea":
+	case "textarea":
 		b.WriteString(`<textarea name="` + esc(f.Name) + `"` + attrs + ">" + esc(f.Value) + "</textarea>")
 	default:
 		b.WriteString(`<input type="` + esc(f.Type) + `" name="` + esc(f.Name) + `"`)
@@ -150,19 +165,6 @@ func (f *formField) settle(l i18n.Localizer) {
 		}
 		b.WriteString(attrs + ">")
 	}
-	b.WriteString("\n  ")
-	switch {
-	case f.Error != "":
-		b.WriteString(`<div class="error">` + esc(f.Error) + "</div>")
-	case f.Hint != "":
-		b.WriteString(`<div class="hint">` + esc(f.Hint) + "</div>")
-	}
-	if group || static {
-		b.WriteString("</div>")
-	} else {
-		b.WriteString("</label>")
-	}
-	f.HTML = template.HTML(b.String())
 }
 
 // fieldPage is what a form's view gives partials/field: its language and its messages.

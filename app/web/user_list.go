@@ -154,8 +154,8 @@ func (links pageLinks) HTML() template.HTML {
 			b.WriteString(`<span aria-current="page">` + n + "</span> ")
 			continue
 		}
-		u := html.EscapeString(p.URL)
-		b.WriteString(`<a href="` + u + `" hx-get="` + u + `" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true">` + n + "</a> ")
+		writeResultsLink(&b, p.URL, n)
+		b.WriteString(" ")
 	}
 	return template.HTML(b.String())
 }
